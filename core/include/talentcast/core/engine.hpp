@@ -1,0 +1,64 @@
+#pragma once
+// The Monte Carlo driver: runs a model's paths in fixed-size blocks on oneTBB and reduces every
+// path's outputs into forecast statistics. It knows nothing of the model but this interface.
+//
+// Determinism: paths are grouped into blocks of kBlockPaths by index; a block's moments are
+// computed by one thread in path order and merged into the totals in block order (a
+// serial_in_order pipeline stage), and percentile sketches hold integer counts. So every
+// statistic is the same for any thread count. Memory is bounded by the number of outputs and
+// threads, never by the number of paths.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "talentcast/core/accumulator.hpp"
+
+namespace talentcast::core {
+
+/// Paths per block: part of the reproducibility contract (it fixes the summation order).
+inline constexpr std::size_t kBlockPaths = 64;
+
+/// Simulates blocks of paths; one per thread, so it may keep scratch state.
+class PathWorker {
+ public:
+  virtual ~PathWorker() = default;
+  /// Simulates paths [first_path, first_path + count), count <= kBlockPaths, and writes output v
+  /// of path first_path + i to out[v * kBlockPaths + i]. Must be a pure function of the paths'
+  /// indices: the same path gives the same outputs in any block and on any thread.
+  virtual void simulate(std::uint64_t first_path, std::size_t count, std::span<double> out) = 0;
+};
+
+/// What the engine needs of a model.
+class PathModel {
+ public:
+  virtual ~PathModel() = default;
+  /// The number of outputs each path reports.
+  virtual std::size_t outputs_per_path() const = 0;
+  virtual std::unique_ptr<PathWorker> make_worker() const = 0;
+};
+
+/// The most paths one run takes (percentile counts are 32-bit).
+inline constexpr std::uint64_t kMaxPaths = 0xffffffffull;
+
+struct RunOptions {
+  std::uint64_t paths = 1;  ///< 1..kMaxPaths
+  int threads = 0;  ///< 0: all cores
+  /// Called from one thread at a time with the number of paths done so far.
+  std::function<void(std::uint64_t)> on_progress;
+  /// When it becomes true, no new block starts and run() returns with interrupted set.
+  const std::atomic<bool>* stop = nullptr;
+};
+
+struct RunResult {
+  std::vector<Summary> outputs;  ///< one per output, in the model's order
+  std::uint64_t paths_done = 0;
+  bool interrupted = false;
+};
+
+RunResult run(const PathModel& model, const RunOptions& options);
+
+}  // namespace talentcast::core

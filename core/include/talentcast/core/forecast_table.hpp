@@ -1,0 +1,31 @@
+#pragma once
+// The forecast table: one row per (role, period, metric) with its forecast distribution, and
+// its two file formats (docs/output-formats.md). Numbers are written in their shortest
+// round-trip form, so equal doubles give equal bytes.
+
+#include <string>
+#include <vector>
+
+#include "talentcast/core/accumulator.hpp"
+
+namespace talentcast::core {
+
+struct ForecastRow {
+  std::string role;
+  std::string period;
+  std::string metric;
+  Summary summary;
+};
+
+/// The header of forecast.csv.
+inline constexpr const char* kForecastCsvHeader =
+    "role,period,metric,mean,sd,p05,p10,p25,p50,p75,p90,p95,mcse";
+
+/// forecast.csv: the header, then one line per row.
+std::string forecast_csv(const std::vector<ForecastRow>& rows);
+
+/// forecast.json: {"columns": [...], "paths": P, "forecast": {role: {period: {metric: {...}}}}},
+/// roles, periods and metrics in the rows' order.
+std::string forecast_json(const std::vector<ForecastRow>& rows);
+
+}  // namespace talentcast::core

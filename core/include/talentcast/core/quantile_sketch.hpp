@@ -1,0 +1,76 @@
+#pragma once
+// A mergeable quantile sketch with a bounded relative error and bounded memory.
+//
+// Up to kExactLimit values are kept as they are, and their percentiles are exact. Past that,
+// each finite double goes to a bucket made of its sign, its binary exponent and the top
+// kMantissaBits bits of its mantissa (the layout of HdrHistogram and DDSketch's bit mapping): a
+// bucket covers [lo, hi) with hi / lo <= 1 + 2^-8, so any point of it is within 2^-8 = 0.39% of
+// every value in it. Zeros are counted exactly. Counts are integers, so merging is exact and
+// independent of order, which keeps percentiles identical for any thread count.
+//
+// Memory: each sign keeps at most kMaxBuckets consecutive buckets (28 octaves). Magnitudes
+// below 2^-28 of the largest magnitude of their sign share the lowest kept bucket (DDSketch's
+// collapsing), so a sketch never exceeds 2 x 28 KiB whatever the number of values.
+//
+// Error bound (docs/output-formats.md, tested in tests/test_quantile_sketch.cpp): each order
+// statistic is estimated inside its own bucket (interpolated by rank within the bucket, as if
+// its values were spread evenly) and clamped to the exact [min, max], so it is within 0.39% of
+// the exact order statistic, unless its magnitude is below 2^-28 of the largest of its sign;
+// a percentile interpolated between two order statistics of the same sign (NumPy's default,
+// "linear") is therefore within 0.39% of the exact one. Exact zeros, and the exact min and max,
+// are reported exactly.
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace talentcast::core {
+
+class QuantileSketch {
+ public:
+  static constexpr int kMantissaBits = 8;
+  static constexpr std::size_t kExactLimit = 256;
+  static constexpr std::int64_t kMaxBuckets = std::int64_t{28} << kMantissaBits;
+
+  void add(double value);
+  void merge(const QuantileSketch& other);
+
+  std::uint64_t count() const noexcept { return count_; }
+  double min() const noexcept { return min_; }
+  double max() const noexcept { return max_; }
+
+  /// The p-quantile (p in [0, 1]) by linear interpolation between order statistics:
+  /// h = (n - 1) p, x[floor h] + (h - floor h) (x[floor h + 1] - x[floor h]).
+  double quantile(double p) const;
+  /// Several quantiles at once (ps ascending): one sort or one walk over the buckets.
+  void quantiles(std::span<const double> ps, std::span<double> out) const;
+
+  /// Bytes held by the value and bucket arrays.
+  std::size_t memory_bytes() const noexcept;
+
+ private:
+  // One sign's buckets: counts[i] counts bucket key first + i, at most kMaxBuckets of them.
+  struct Side {
+    std::int64_t first = 0;
+    std::vector<std::uint32_t> counts;
+    void add(std::int64_t key, std::uint32_t n);
+  };
+  void add_to_buckets(double value) noexcept;
+  void flush_exact();
+  /// The estimated order statistics at ranks (ascending), written to out.
+  void order_statistics(std::span<const std::uint64_t> ranks, std::span<double> out) const;
+  static std::int64_t key_of(double magnitude) noexcept;
+  /// The magnitude at fraction position (0..1) of bucket key's span.
+  static double point_in(std::int64_t key, double position) noexcept;
+
+  std::vector<double> exact_;  // the values themselves, while count_ <= kExactLimit
+  bool bucketed_ = false;
+  Side negative_;  // keys of |x| for x < 0
+  Side positive_;
+  std::uint64_t zeros_ = 0;
+  std::uint64_t count_ = 0;
+  double min_ = 0.0;
+  double max_ = 0.0;
+};
+
+}  // namespace talentcast::core

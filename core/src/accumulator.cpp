@@ -1,0 +1,66 @@
+#include "talentcast/core/accumulator.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace talentcast::core {
+
+Moments Moments::of(std::span<const double> values) noexcept {
+  Moments result;
+  result.count = values.size();
+  if (values.empty()) return result;
+  const double n = static_cast<double>(values.size());
+  double sum = 0.0;
+  for (double v : values) sum += v;
+  result.mean = sum / n;
+  // The second pass also corrects the mean for the rounding of the first (so that equal values
+  // have exactly their value as mean and a zero M2).
+  double deviation = 0.0, m2 = 0.0;
+  for (double v : values) {
+    deviation += v - result.mean;
+    m2 += (v - result.mean) * (v - result.mean);
+  }
+  result.mean += deviation / n;
+  result.m2 = std::max(0.0, m2 - deviation * deviation / n);
+  return result;
+}
+
+void Moments::merge(const Moments& other) noexcept {
+  if (other.count == 0) return;
+  if (count == 0) {
+    *this = other;
+    return;
+  }
+  const double n_a = static_cast<double>(count);
+  const double n_b = static_cast<double>(other.count);
+  const double n = n_a + n_b;
+  const double delta = other.mean - mean;
+  if (delta == 0.0) {  // keeps equal values exact
+    m2 += other.m2;
+    count += other.count;
+    return;
+  }
+  mean += delta * (n_b / n);
+  m2 += other.m2 + delta * delta * (n_a * n_b / n);
+  count += other.count;
+}
+
+double Moments::sd() const noexcept {
+  return count > 1 ? std::sqrt(m2 / static_cast<double>(count - 1)) : 0.0;
+}
+
+Summary summarize(const Moments& moments, const QuantileSketch& sketch) {
+  Summary s;
+  s.count = moments.count;
+  s.mean = moments.mean;
+  s.sd = moments.sd();
+  s.mcse = moments.count > 0 ? s.sd / std::sqrt(static_cast<double>(moments.count)) : 0.0;
+  if (sketch.count() > 0) {
+    std::array<double, kPercentiles.size()> ps{};
+    for (std::size_t i = 0; i < kPercentiles.size(); ++i) ps[i] = kPercentiles[i] / 100.0;
+    sketch.quantiles(ps, s.percentiles);
+  }
+  return s;
+}
+
+}  // namespace talentcast::core

@@ -1,0 +1,42 @@
+#include "talentcast/core/forecast_table.hpp"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+namespace talentcast::core {
+
+std::string forecast_csv(const std::vector<ForecastRow>& rows) {
+  fmt::memory_buffer out;
+  fmt::format_to(std::back_inserter(out), "{}\n", kForecastCsvHeader);
+  for (const auto& row : rows) {
+    const Summary& s = row.summary;
+    fmt::format_to(std::back_inserter(out), "{},{},{},{},{}", row.role, row.period, row.metric,
+                   s.mean, s.sd);
+    for (double p : s.percentiles) fmt::format_to(std::back_inserter(out), ",{}", p);
+    fmt::format_to(std::back_inserter(out), ",{}\n", s.mcse);
+  }
+  return fmt::to_string(out);
+}
+
+std::string forecast_json(const std::vector<ForecastRow>& rows) {
+  nlohmann::ordered_json forecast = nlohmann::ordered_json::object();
+  for (const auto& row : rows) {
+    const Summary& s = row.summary;
+    nlohmann::ordered_json cell;
+    cell["mean"] = s.mean;
+    cell["sd"] = s.sd;
+    for (std::size_t i = 0; i < kPercentiles.size(); ++i) {
+      cell[fmt::format("p{:02}", kPercentiles[i])] = s.percentiles[i];
+    }
+    cell["mcse"] = s.mcse;
+    forecast[row.role][row.period][row.metric] = std::move(cell);
+  }
+  nlohmann::ordered_json document;
+  document["format"] = "talentcast-forecast-1";
+  document["paths"] = rows.empty() ? 0 : rows.front().summary.count;
+  document["forecast"] = std::move(forecast);
+  return document.dump(1) + "\n";
+}
+
+}  // namespace talentcast::core

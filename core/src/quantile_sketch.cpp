@@ -1,0 +1,199 @@
+#include "talentcast/core/quantile_sketch.hpp"
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cassert>
+#include <cmath>
+
+namespace talentcast::core {
+
+namespace {
+constexpr int kShift = 52 - QuantileSketch::kMantissaBits;
+}
+
+std::int64_t QuantileSketch::key_of(double magnitude) noexcept {
+  return static_cast<std::int64_t>(std::bit_cast<std::uint64_t>(magnitude) >> kShift);
+}
+
+double QuantileSketch::point_in(std::int64_t key, double position) noexcept {
+  const auto bits = static_cast<std::uint64_t>(key) << kShift;
+  const double lo = std::bit_cast<double>(bits);
+  const double hi = std::bit_cast<double>(bits + (std::uint64_t{1} << kShift));
+  return lo + position * (hi - lo);
+}
+
+void QuantileSketch::Side::add(std::int64_t key, std::uint32_t n) {
+  if (counts.empty()) {
+    first = key;
+    counts.assign(1, 0);
+  }
+  std::int64_t last = first + static_cast<std::int64_t>(counts.size()) - 1;
+  if (key > last) {
+    // A new largest magnitude: the window moves up, collapsing what falls below it.
+    const std::int64_t new_first = std::max(first, key - kMaxBuckets + 1);
+    if (new_first > first) {
+      const auto drop = static_cast<std::size_t>(std::min(new_first - first, last - first + 1));
+      std::uint32_t collapsed = 0;
+      for (std::size_t i = 0; i < drop; ++i) collapsed += counts[i];
+      counts.erase(counts.begin(), counts.begin() + static_cast<std::ptrdiff_t>(drop));
+      if (counts.empty()) counts.assign(1, 0);
+      first = new_first;
+      counts[0] += collapsed;
+      last = first + static_cast<std::int64_t>(counts.size()) - 1;
+    }
+    // Grow with slack, so that a drifting range reallocates only logarithmically often.
+    const auto needed = static_cast<std::size_t>(key - first + 1);
+    const auto slack = std::min<std::size_t>(counts.size() / 4, static_cast<std::size_t>(kMaxBuckets));
+    counts.reserve(std::min<std::size_t>(needed + slack, static_cast<std::size_t>(kMaxBuckets)));
+    counts.resize(needed, 0);
+  } else if (key < first) {
+    const std::int64_t lowest = last - kMaxBuckets + 1;
+    key = std::max(key, lowest);  // collapsed into the lowest kept bucket
+    if (key < first) {
+      counts.insert(counts.begin(), static_cast<std::size_t>(first - key), 0);
+      first = key;
+    }
+  }
+  counts[static_cast<std::size_t>(key - first)] += n;
+}
+
+void QuantileSketch::add_to_buckets(double value) noexcept {
+  if (value > 0.0) {
+    positive_.add(key_of(value), 1);
+  } else if (value < 0.0) {
+    negative_.add(key_of(-value), 1);
+  } else {
+    ++zeros_;
+  }
+}
+
+void QuantileSketch::flush_exact() {
+  for (double v : exact_) add_to_buckets(v);
+  exact_.clear();
+  exact_.shrink_to_fit();
+  bucketed_ = true;
+}
+
+void QuantileSketch::add(double value) {
+  assert(std::isfinite(value));
+  if (count_ == 0) {
+    min_ = max_ = value;
+  } else {
+    min_ = std::min(min_, value);
+    max_ = std::max(max_, value);
+  }
+  ++count_;
+  if (bucketed_) {
+    add_to_buckets(value);
+    return;
+  }
+  exact_.push_back(value);
+  if (count_ > kExactLimit) flush_exact();
+}
+
+void QuantileSketch::merge(const QuantileSketch& other) {
+  if (other.count_ == 0) return;
+  if (count_ == 0) {
+    min_ = other.min_;
+    max_ = other.max_;
+  } else {
+    min_ = std::min(min_, other.min_);
+    max_ = std::max(max_, other.max_);
+  }
+  count_ += other.count_;
+  if (!bucketed_ && !other.bucketed_ && count_ <= kExactLimit) {
+    exact_.insert(exact_.end(), other.exact_.begin(), other.exact_.end());
+    return;
+  }
+  if (!bucketed_) flush_exact();
+  for (double v : other.exact_) add_to_buckets(v);
+  zeros_ += other.zeros_;
+  for (const auto* side : {&other.positive_, &other.negative_}) {
+    Side& mine = side == &other.positive_ ? positive_ : negative_;
+    // Largest magnitudes first, so the window settles before the small ones arrive.
+    for (std::size_t i = side->counts.size(); i-- > 0;) {
+      if (side->counts[i] != 0) mine.add(side->first + static_cast<std::int64_t>(i), side->counts[i]);
+    }
+  }
+}
+
+void QuantileSketch::order_statistics(std::span<const std::uint64_t> ranks,
+                                      std::span<double> out) const {
+  std::size_t next = 0;
+  // Within its bucket, rank k sits at (k - below + 1/2) / n of the bucket's span.
+  const auto emit = [&](std::uint64_t below, std::uint64_t n, auto&& value_at) {
+    while (next < ranks.size() && ranks[next] < below + n) {
+      const double position = (static_cast<double>(ranks[next] - below) + 0.5) / static_cast<double>(n);
+      out[next] = std::clamp(value_at(position), min_, max_);
+      ++next;
+    }
+  };
+  std::uint64_t below = 0;
+  // Negative values in increasing order: largest magnitude first, positions running downwards.
+  for (std::size_t i = negative_.counts.size(); i-- > 0 && next < ranks.size();) {
+    const std::int64_t key = negative_.first + static_cast<std::int64_t>(i);
+    emit(below, negative_.counts[i], [&](double p) { return -point_in(key, 1.0 - p); });
+    below += negative_.counts[i];
+  }
+  emit(below, zeros_, [](double) { return 0.0; });
+  below += zeros_;
+  for (std::size_t i = 0; i < positive_.counts.size() && next < ranks.size(); ++i) {
+    const std::int64_t key = positive_.first + static_cast<std::int64_t>(i);
+    emit(below, positive_.counts[i], [&](double p) { return point_in(key, p); });
+    below += positive_.counts[i];
+  }
+  for (; next < ranks.size(); ++next) out[next] = max_;
+  // The extreme order statistics are known exactly.
+  for (std::size_t i = 0; i < ranks.size(); ++i) {
+    if (ranks[i] == 0) out[i] = min_;
+    if (ranks[i] + 1 == count_) out[i] = max_;
+  }
+}
+
+void QuantileSketch::quantiles(std::span<const double> ps, std::span<double> out) const {
+  assert(count_ > 0 && ps.size() == out.size() && ps.size() <= 16);
+  std::array<std::uint64_t, 32> ranks{};
+  std::array<double, 32> fractions{};
+  for (std::size_t i = 0; i < ps.size(); ++i) {
+    const double h = static_cast<double>(count_ - 1) * ps[i];
+    const auto k = static_cast<std::uint64_t>(std::floor(h));
+    ranks[2 * i] = k;
+    ranks[2 * i + 1] = std::min(k + 1, count_ - 1);
+    fractions[i] = h - static_cast<double>(k);
+  }
+  const std::size_t n = 2 * ps.size();
+  std::array<double, 32> values{};
+  if (bucketed_) {
+    // One walk over the buckets needs the ranks in ascending order.
+    std::array<std::uint64_t, 32> sorted = ranks;
+    std::sort(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(n));
+    std::array<double, 32> sorted_values{};
+    order_statistics(std::span(sorted.data(), n), std::span(sorted_values.data(), n));
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto at = std::lower_bound(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(n), ranks[i]);
+      values[i] = sorted_values[static_cast<std::size_t>(at - sorted.begin())];
+    }
+  } else {
+    std::vector<double> sorted = exact_;
+    std::sort(sorted.begin(), sorted.end());
+    for (std::size_t i = 0; i < n; ++i) values[i] = sorted[ranks[i]];
+  }
+  for (std::size_t i = 0; i < ps.size(); ++i) {
+    const double lower = values[2 * i], upper = values[2 * i + 1];
+    out[i] = fractions[i] == 0.0 ? lower : lower + fractions[i] * (upper - lower);
+  }
+}
+
+double QuantileSketch::quantile(double p) const {
+  double out = 0.0;
+  quantiles(std::span(&p, 1), std::span(&out, 1));
+  return out;
+}
+
+std::size_t QuantileSketch::memory_bytes() const noexcept {
+  return (positive_.counts.capacity() + negative_.counts.capacity()) * sizeof(std::uint32_t) +
+         exact_.capacity() * sizeof(double);
+}
+
+}  // namespace talentcast::core

@@ -1,0 +1,40 @@
+#pragma once
+// The library's front door: run a scenario's Monte Carlo forecast and read its statistics.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string_view>
+#include <vector>
+
+#include "talentcast/core/forecast_table.hpp"
+#include "talentcast/models/scenario.hpp"
+
+namespace talentcast::models {
+
+struct ForecastSettings {
+  std::uint64_t paths = 1000;
+  std::uint64_t seed = 1;
+  int threads = 0;  ///< 0: all cores
+  bool central = false;  ///< the central projection (one deterministic path)
+  std::function<void(std::uint64_t)> on_progress;
+  const std::atomic<bool>* stop = nullptr;
+};
+
+struct Forecast {
+  std::vector<core::ForecastRow> rows;  ///< role by role (`total` last), period, metric
+  std::uint64_t paths_done = 0;
+  bool interrupted = false;
+
+  /// The row of (role, period label, metric); throws std::out_of_range when there is none.
+  const core::Summary& at(std::string_view role, std::string_view period,
+                          std::string_view metric) const;
+};
+
+/// Runs the forecast. Throws ModelError when a state becomes non-finite.
+Forecast run_forecast(const Scenario& scenario, const ForecastSettings& settings);
+
+/// The settings a scenario asks for: its own paths and seed.
+ForecastSettings default_settings(const Scenario& scenario);
+
+}  // namespace talentcast::models

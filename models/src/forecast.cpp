@@ -1,0 +1,55 @@
+#include "talentcast/models/forecast.hpp"
+
+#include <fmt/core.h>
+
+#include <stdexcept>
+
+#include "talentcast/core/engine.hpp"
+#include "talentcast/models/labour_market.hpp"
+
+namespace talentcast::models {
+
+const core::Summary& Forecast::at(std::string_view role, std::string_view period,
+                                  std::string_view metric) const {
+  for (const auto& row : rows) {
+    if (row.role == role && row.period == period && row.metric == metric) return row.summary;
+  }
+  throw std::out_of_range(fmt::format("no forecast for role '{}', period '{}', metric '{}'", role,
+                                      period, metric));
+}
+
+ForecastSettings default_settings(const Scenario& scenario) {
+  ForecastSettings settings;
+  settings.paths = scenario.paths;
+  settings.seed = scenario.seed;
+  return settings;
+}
+
+Forecast run_forecast(const Scenario& scenario, const ForecastSettings& settings) {
+  const LabourMarketModel model(scenario, {settings.seed, settings.central});
+  core::RunOptions options;
+  options.paths = settings.central ? 1 : settings.paths;
+  options.threads = settings.threads;
+  options.on_progress = settings.on_progress;
+  options.stop = settings.stop;
+  core::RunResult result = core::run(model, options);
+
+  Forecast forecast;
+  forecast.paths_done = result.paths_done;
+  forecast.interrupted = result.interrupted;
+  const OutputLayout& layout = model.layout();
+  forecast.rows.reserve(layout.size());
+  for (std::size_t role = 0; role <= layout.roles(); ++role) {
+    const std::string name = role == layout.roles() ? "total" : scenario.roles[role].name;
+    for (std::size_t period = 0; period < layout.periods(); ++period) {
+      const std::string label = scenario.period_label(static_cast<int>(period));
+      for (std::size_t metric = 0; metric < layout.metrics(role); ++metric) {
+        forecast.rows.push_back({name, label, std::string(metric_name(metric)),
+                                 result.outputs[layout.index(role, period, static_cast<Metric>(metric))]});
+      }
+    }
+  }
+  return forecast;
+}
+
+}  // namespace talentcast::models

@@ -1,0 +1,538 @@
+#include "talentcast/models/labour_market.hpp"
+
+#include <Eigen/Cholesky>
+#include <boost/math/distributions/normal.hpp>
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "talentcast/core/random.hpp"
+
+namespace talentcast::models {
+
+namespace {
+
+using Lanes = Eigen::ArrayXd;
+constexpr double kDt = 1.0 / 12.0;
+/// Blocks are simulated in a multiple of this many lanes, so every path goes through the same
+/// vectorised code (no scalar remainder loop), whichever block it is in.
+constexpr std::size_t kLaneMultiple = 8;
+
+// A role's per-path parameters and state, one lane per path of the block.
+struct RoleLanes {
+  std::array<Lanes, kRoleParamCount> param;
+  std::vector<std::pair<std::size_t, Lanes>> move_fraction;  // f M[r][s] / h
+  Lanes leave_fraction, layoff_fraction, seeker_keep, ln_w0;
+  bool demand_reacts_to_wages = false;
+  // State.
+  Lanes demand, employed, candidates, ln_salary, smoothed_wage, smoothed_wage_prev;
+  // This month.
+  Lanes demand_before, left, moved_out, moved_in, layoffs, new_candidates, openings, ratio, hires;
+  Lanes shock_demand, shock_wage;
+  // Sums over the current reporting period.
+  Lanes sum_candidates, sum_openings, sum_unfilled, sum_hires, sum_new_openings, sum_new_candidates;
+
+  const Lanes& operator[](RoleParam p) const { return param[static_cast<std::size_t>(p)]; }
+};
+
+struct FieldLanes {
+  std::map<int, Lanes> series;
+  Lanes base, growth, completion;
+  std::vector<std::pair<std::size_t, Lanes>> shares;
+  Lanes graduates_this_year;  // G(y) for the cached year
+  int cached_year = -1;
+};
+
+struct EventLanes {
+  Lanes growth_add, jump;
+  bool has_growth_add = false, has_jump = false;
+};
+
+struct RegimeLanes {
+  std::vector<std::pair<std::size_t, Lanes>> rates;
+  Lanes total_rate;
+  std::vector<Lanes> growth_add;  // per role
+};
+
+class Worker final : public core::PathWorker {
+ public:
+  explicit Worker(const LabourMarketModel& model);
+  void simulate(std::uint64_t first_path, std::size_t count, std::span<double> out) override;
+
+ private:
+  void draw(const Parameter& p, Lanes& out) const;
+  void draw_parameters();
+  void initialise_state();
+  void step_month(int month);
+  void update_graduates(FieldLanes& field, int year);
+  void record_period(int period, std::span<double> out, std::size_t count);
+  void check_finite(int month, std::size_t r, std::size_t count) const;
+
+  const LabourMarketModel& model_;
+  const Scenario& scenario_;
+  core::CounterRng rng_;
+  bool central_;
+  Eigen::MatrixXd chol_demand_, chol_wage_;
+  bool demand_correlated_, wage_correlated_;
+  std::array<double, kBandPercentiles.size()> band_z_{};
+
+  std::uint64_t first_path_ = 0;
+  Eigen::Index lanes_ = 0;
+  std::vector<RoleLanes> roles_;
+  std::vector<FieldLanes> fields_;
+  std::vector<EventLanes> events_;
+  std::vector<RegimeLanes> regimes_;
+  std::vector<int> regime_;
+  std::vector<Lanes> eps_demand_, eps_wage_;
+  Lanes regime_growth_;
+};
+
+Worker::Worker(const LabourMarketModel& model)
+    : model_(model),
+      scenario_(model.scenario()),
+      rng_(model.options().seed),
+      central_(model.options().central) {
+  const auto R = scenario_.roles.size();
+  chol_demand_ = scenario_.demand_correlation.llt().matrixL();
+  chol_wage_ = scenario_.wage_correlation.llt().matrixL();
+  demand_correlated_ = !scenario_.demand_correlation.isIdentity();
+  wage_correlated_ = !scenario_.wage_correlation.isIdentity();
+  for (std::size_t i = 0; i < kBandPercentiles.size(); ++i) {
+    band_z_[i] = boost::math::quantile(boost::math::normal(), kBandPercentiles[i].first);
+  }
+  roles_.resize(R);
+  fields_.resize(scenario_.fields.size());
+  events_.resize(scenario_.events.size());
+  regimes_.resize(scenario_.regimes.size());
+  eps_demand_.resize(R);
+  eps_wage_.resize(R);
+}
+
+void Worker::draw(const Parameter& p, Lanes& out) const {
+  out.resize(lanes_);
+  if (p.is_constant() || central_) {
+    out.setConstant(p.median());
+    return;
+  }
+  const auto address = p.address();
+  for (Eigen::Index i = 0; i < lanes_; ++i) {
+    const double u = rng_.uniforms(first_path_ + static_cast<std::uint64_t>(i),
+                                   static_cast<std::uint32_t>(address),
+                                   static_cast<std::uint32_t>(address >> 32),
+                                   core::Domain::parameter)[0];
+    out[i] = p.at(u);
+  }
+}
+
+void Worker::draw_parameters() {
+  for (std::size_t r = 0; r < roles_.size(); ++r) {
+    const RoleSpec& spec = scenario_.roles[r];
+    RoleLanes& role = roles_[r];
+    for (std::size_t p = 0; p < kRoleParamCount; ++p) {
+      if (spec.params[p]) draw(*spec.params[p], role.param[p]);
+      else role.param[p] = Lanes::Zero(lanes_);
+    }
+    // Step 3's competing risks: with h = a + sum_s M[r][s] and f = 1 - exp(-h dt), a fraction
+    // f a / h leaves the market and f M[r][s] / h moves to s.
+    Lanes hazard = role[RoleParam::attrition];
+    role.move_fraction.resize(spec.mobility.size());
+    for (std::size_t m = 0; m < spec.mobility.size(); ++m) {
+      role.move_fraction[m].first = spec.mobility[m].first;
+      draw(spec.mobility[m].second, role.move_fraction[m].second);
+      hazard += role.move_fraction[m].second;
+    }
+    const Lanes f = -(-hazard * kDt).unaryExpr([](double x) { return std::expm1(x); });
+    const Lanes per_hazard = (hazard > 0.0).select(f / hazard, 0.0);
+    role.leave_fraction = per_hazard * role[RoleParam::attrition];
+    for (auto& [target, fraction] : role.move_fraction) fraction *= per_hazard;
+    role.layoff_fraction =
+        (-role[RoleParam::layoff_rate] * kDt).unaryExpr([](double x) { return -std::expm1(x); });
+    role.seeker_keep = (-role[RoleParam::seeker_exit] * kDt).exp();
+    role.ln_w0 = role[RoleParam::salary].log();
+    role.demand_reacts_to_wages = (role[RoleParam::demand_elasticity] != 0.0).any();
+  }
+  for (std::size_t f = 0; f < fields_.size(); ++f) {
+    const FieldSpec& spec = scenario_.fields[f];
+    FieldLanes& field = fields_[f];
+    field.series.clear();
+    for (const auto& [year, value] : spec.series) draw(value, field.series[year]);
+    draw(spec.base, field.base);
+    draw(spec.growth, field.growth);
+    draw(spec.completion, field.completion);
+    field.shares.resize(spec.shares.size());
+    for (std::size_t s = 0; s < spec.shares.size(); ++s) {
+      field.shares[s].first = spec.shares[s].first;
+      draw(spec.shares[s].second, field.shares[s].second);
+    }
+    field.cached_year = -1;
+  }
+  for (std::size_t e = 0; e < events_.size(); ++e) {
+    const EventSpec& spec = scenario_.events[e];
+    events_[e].has_growth_add = spec.demand_growth_add.has_value();
+    events_[e].has_jump = spec.demand_jump.has_value();
+    if (spec.demand_growth_add) draw(*spec.demand_growth_add, events_[e].growth_add);
+    if (spec.demand_jump) draw(*spec.demand_jump, events_[e].jump);
+  }
+  for (std::size_t i = 0; i < regimes_.size(); ++i) {
+    const RegimeSpec& spec = scenario_.regimes[i];
+    RegimeLanes& regime = regimes_[i];
+    regime.rates.resize(spec.rates.size());
+    regime.total_rate = Lanes::Zero(lanes_);
+    for (std::size_t j = 0; j < spec.rates.size(); ++j) {
+      regime.rates[j].first = spec.rates[j].first;
+      draw(spec.rates[j].second, regime.rates[j].second);
+      regime.total_rate += regime.rates[j].second;
+    }
+    regime.growth_add.resize(roles_.size());
+    for (std::size_t r = 0; r < roles_.size(); ++r) draw(spec.growth_add[r], regime.growth_add[r]);
+  }
+}
+
+void Worker::initialise_state() {
+  for (RoleLanes& role : roles_) {
+    role.employed = role[RoleParam::employed];
+    const Lanes& openings = role[RoleParam::openings];
+    role.demand = role.employed + openings;
+    const bool by_ratio = scenario_.roles[static_cast<std::size_t>(&role - roles_.data())][RoleParam::ratio].has_value();
+    role.candidates = by_ratio ? Lanes(role[RoleParam::ratio] * openings) : role[RoleParam::candidates];
+    role.ln_salary = role.ln_w0;
+    role.smoothed_wage = Lanes::Ones(lanes_);
+    role.smoothed_wage_prev = Lanes::Ones(lanes_);
+    for (Lanes* sum : {&role.sum_candidates, &role.sum_openings, &role.sum_unfilled, &role.sum_hires,
+                       &role.sum_new_openings, &role.sum_new_candidates}) {
+      *sum = Lanes::Zero(lanes_);
+    }
+  }
+  regime_.assign(static_cast<std::size_t>(lanes_), static_cast<int>(scenario_.initial_regime));
+}
+
+
+// G(y) for calendar year y (MODEL.md, "Graduation").
+void Worker::update_graduates(FieldLanes& field, int year) {
+  if (field.cached_year == year) return;
+  field.cached_year = year;
+  const FieldSpec& spec = scenario_.fields[static_cast<std::size_t>(&field - fields_.data())];
+  // The series rule: S[yl] exp(growth (y - yl)) with yl the last given year <= y; before the
+  // first given year, its value.
+  const auto by_series = [&](int y) -> Lanes {
+    auto next = field.series.upper_bound(y);
+    if (next == field.series.begin()) return next->second;
+    const auto& [last_year, value] = *std::prev(next);
+    return value * (field.growth * static_cast<double>(y - last_year)).exp();
+  };
+  switch (spec.form) {
+    case FieldSpec::Form::series:
+      field.graduates_this_year = by_series(year);
+      break;
+    case FieldSpec::Form::base:
+      field.graduates_this_year =
+          field.base * (field.growth * static_cast<double>(year - scenario_.start.year)).exp();
+      break;
+    case FieldSpec::Form::enrolment:
+      field.graduates_this_year = field.completion * by_series(year - spec.lag);
+      break;
+  }
+}
+
+void Worker::step_month(int month) {
+  const int calendar = scenario_.start.ordinal() + month;
+  const int year = calendar / 12;
+  const int month_of_year = calendar % 12 + 1;
+  const double t = month / 12.0;
+  const bool stochastic = !central_;
+
+  // 1. Regime: leave regime i with probability 1 - exp(-P_i dt), to j with P[i][j] / P_i. The
+  // initial regime holds in month 0.
+  regime_growth_.setZero(lanes_);
+  if (!regimes_.empty() && stochastic && month > 0) {
+    for (Eigen::Index i = 0; i < lanes_; ++i) {
+      const RegimeLanes& current = regimes_[static_cast<std::size_t>(regime_[static_cast<std::size_t>(i)])];
+      const double total = current.total_rate[i];
+      if (total <= 0.0) continue;
+      const auto u = rng_.uniforms(first_path_ + static_cast<std::uint64_t>(i),
+                                   static_cast<std::uint32_t>(month), 0, core::Domain::regime);
+      if (u[0] >= -std::expm1(-total * kDt)) continue;
+      double target = u[1] * total;
+      std::size_t next = current.rates.back().first;
+      for (const auto& [j, rate] : current.rates) {
+        if (target < rate[i]) {
+          next = j;
+          break;
+        }
+        target -= rate[i];
+      }
+      regime_[static_cast<std::size_t>(i)] = static_cast<int>(next);
+    }
+  }
+
+  // Shocks: independent standard normals per (path, month, role), correlated across roles with
+  // the lower Cholesky factor of each correlation matrix.
+  const std::size_t R = roles_.size();
+  if (stochastic) {
+    for (std::size_t r = 0; r < R; ++r) {
+      eps_demand_[r].resize(lanes_);
+      eps_wage_[r].resize(lanes_);
+      for (Eigen::Index i = 0; i < lanes_; ++i) {
+        const auto u = rng_.uniforms(first_path_ + static_cast<std::uint64_t>(i),
+                                     static_cast<std::uint32_t>(month),
+                                     static_cast<std::uint32_t>(r), core::Domain::shock);
+        const auto z = core::box_muller(u[0], u[1]);
+        eps_demand_[r][i] = z[0];
+        eps_wage_[r][i] = z[1];
+      }
+    }
+    for (std::size_t r = 0; r < R; ++r) {
+      RoleLanes& role = roles_[r];
+      if (demand_correlated_) {
+        role.shock_demand = Lanes::Zero(lanes_);
+        for (std::size_t s = 0; s <= r; ++s) {
+          role.shock_demand += chol_demand_(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(s)) * eps_demand_[s];
+        }
+      } else {
+        role.shock_demand = eps_demand_[r];
+      }
+      if (wage_correlated_) {
+        role.shock_wage = Lanes::Zero(lanes_);
+        for (std::size_t s = 0; s <= r; ++s) {
+          role.shock_wage += chol_wage_(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(s)) * eps_wage_[s];
+        }
+      } else {
+        role.shock_wage = eps_wage_[r];
+      }
+    }
+  }
+
+  // 2. Demand.
+  const double sqrt_dt = std::sqrt(kDt);
+  for (std::size_t r = 0; r < R; ++r) {
+    RoleLanes& role = roles_[r];
+    Lanes growth = role[RoleParam::demand_growth];
+    if (!regimes_.empty()) {
+      for (Eigen::Index i = 0; i < lanes_; ++i) {
+        growth[i] += regimes_[static_cast<std::size_t>(regime_[static_cast<std::size_t>(i)])].growth_add[r][i];
+      }
+    }
+    for (std::size_t e = 0; e < events_.size(); ++e) {
+      const EventSpec& spec = scenario_.events[e];
+      const bool applies = spec.roles.empty() ||
+                           std::find(spec.roles.begin(), spec.roles.end(), r) != spec.roles.end();
+      if (applies && events_[e].has_growth_add && month >= spec.first_month && month <= spec.last_month) {
+        growth += events_[e].growth_add;
+      }
+    }
+    Lanes log_change = growth * kDt;
+    if (stochastic) {
+      const Lanes& vol = role[RoleParam::demand_vol];
+      log_change += -0.5 * vol.square() * kDt + vol * sqrt_dt * role.shock_demand;
+    }
+    if (role.demand_reacts_to_wages) {
+      // (ws / ws_prev)^(-eD): 1 in month 0, where ws = ws_prev = 1.
+      log_change -= role[RoleParam::demand_elasticity] * (role.smoothed_wage / role.smoothed_wage_prev).log();
+    }
+    role.demand_before = role.demand;
+    role.demand *= log_change.exp();
+    for (std::size_t e = 0; e < events_.size(); ++e) {
+      const EventSpec& spec = scenario_.events[e];
+      const bool applies = spec.roles.empty() ||
+                           std::find(spec.roles.begin(), spec.roles.end(), r) != spec.roles.end();
+      if (applies && events_[e].has_jump && month == spec.first_month) role.demand *= events_[e].jump;
+    }
+  }
+
+  // 3. Separations (competing risks), then layoffs of employment above demand.
+  for (RoleLanes& role : roles_) role.moved_in = Lanes::Zero(lanes_);
+  for (RoleLanes& role : roles_) {
+    role.left = role.employed * role.leave_fraction;
+    role.moved_out = Lanes::Zero(lanes_);
+    for (const auto& [target, fraction] : role.move_fraction) {
+      const Lanes moved = role.employed * fraction;
+      role.moved_out += moved;
+      roles_[target].moved_in += moved;
+    }
+    role.employed -= role.left + role.moved_out;
+    role.layoffs = (role.employed - role.demand).max(0.0) * role.layoff_fraction;
+    role.employed -= role.layoffs;
+  }
+
+  // 4. Candidates: graduates, overseas and switcher inflows at the current real salary w,
+  // moves from other roles and layoffs.
+  for (FieldLanes& field : fields_) update_graduates(field, year);
+  for (RoleLanes& role : roles_) role.new_candidates = role.moved_in + role.layoffs;
+  for (std::size_t f = 0; f < fields_.size(); ++f) {
+    const auto& month_rule = scenario_.fields[f].graduation_month;
+    if (month_rule && *month_rule != month_of_year) continue;
+    const double fraction = month_rule ? 1.0 : 1.0 / 12.0;
+    for (const auto& [r, share] : fields_[f].shares) {
+      roles_[r].new_candidates += share * fields_[f].graduates_this_year * fraction;
+    }
+  }
+  for (RoleLanes& role : roles_) {
+    const Lanes ln_real_wage = role.ln_salary - role.ln_w0 - role[RoleParam::wage_drift] * t;
+    role.new_candidates += kDt * role[RoleParam::overseas_inflow] *
+                               (role[RoleParam::overseas_elasticity] * ln_real_wage).exp() +
+                           kDt * role[RoleParam::switcher_inflow] *
+                               (role[RoleParam::switcher_elasticity] * ln_real_wage).exp();
+    role.candidates = role.candidates * role.seeker_keep + role.new_candidates;
+  }
+
+  for (std::size_t r = 0; r < R; ++r) {
+    RoleLanes& role = roles_[r];
+    const Lanes& neutral = role[RoleParam::neutral_ratio];
+    // 5. Openings.
+    role.openings = (role.demand - role.employed).max(0.0);
+    // 6. Ratio; no market (rho = rho*) when both sides are below one person.
+    const auto no_market = (role.candidates < 1.0) && (role.openings < 1.0);
+    role.ratio = no_market.select(neutral, role.candidates / role.openings.max(1.0));
+    role.sum_candidates += role.candidates;
+    role.sum_openings += role.openings;
+    // 7. Matching: H = n (1 - exp(-mu U^alpha V^(1-alpha) dt / n)), n = min(U, V).
+    const Lanes& alpha = role[RoleParam::matching_elasticity];
+    const Lanes n = role.candidates.min(role.openings);
+    const Lanes meetings = role[RoleParam::matching_efficiency] *
+                           (alpha * role.candidates.log() + (1.0 - alpha) * role.openings.log()).exp();
+    role.hires = (n > 0.0).select(n * (1.0 - (-meetings * kDt / n).exp()), 0.0);
+    role.employed += role.hires;
+    role.candidates -= role.hires;
+    role.sum_unfilled += role.openings - role.hires;
+    role.sum_hires += role.hires;
+    role.sum_new_openings += (role.demand - role.demand_before) + role.left + role.moved_out;
+    role.sum_new_candidates += role.new_candidates;
+    // 8. Wage: ln W += (pi + b ln(rho* / clamp(rho, 1e-3, 1e3))) dt + sW sqrt(dt) zW.
+    const Lanes response = (role.ratio < neutral).select(role[RoleParam::wage_response],
+                                                         role[RoleParam::wage_response_down]);
+    role.ln_salary += (role[RoleParam::wage_drift] +
+                       response * (neutral / role.ratio.max(1e-3).min(1e3)).log()) * kDt;
+    if (stochastic) role.ln_salary += role[RoleParam::wage_vol] * sqrt_dt * role.shock_wage;
+    // The smoothed real salary, with the real salary after this month (t = (k + 1) / 12).
+    const Lanes real_wage =
+        (role.ln_salary - role.ln_w0 - role[RoleParam::wage_drift] * ((month + 1) / 12.0)).exp();
+    role.smoothed_wage_prev = role.smoothed_wage;
+    role.smoothed_wage += (real_wage - role.smoothed_wage) * (-std::expm1(-kDt));
+  }
+}
+
+void Worker::check_finite(int month, std::size_t r, std::size_t count) const {
+  const RoleLanes& role = roles_[r];
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto k = static_cast<Eigen::Index>(i);
+    if (std::isfinite(role.demand[k]) && std::isfinite(role.employed[k]) &&
+        std::isfinite(role.candidates[k]) && std::isfinite(role.ln_salary[k])) {
+      continue;
+    }
+    std::string values;
+    for (const auto& p : role_param_table()) {
+      values += fmt::format("{}{} = {:.6g}", values.empty() ? "" : ", ", p.key,
+                            role.param[static_cast<std::size_t>(p.param)][k]);
+    }
+    throw ModelError(fmt::format(
+        "path {}, month {} ({}), role {}: the state became non-finite (demand = {}, employed = {}, "
+        "candidates = {}, ln salary = {}); the scenario's values are jointly unusable. This "
+        "path's parameters: {}. Replay it with: talentcast replay {} --path {} --seed {}",
+        first_path_ + i, month,
+        period_label(scenario_.start.ordinal() + month, Step::month), scenario_.roles[r].name,
+        role.demand[k], role.employed[k], role.candidates[k], role.ln_salary[k], values,
+        scenario_.path.string(), first_path_ + i, model_.options().seed));
+  }
+}
+
+void Worker::record_period(int period, std::span<double> out, std::size_t count) {
+  const OutputLayout& layout = model_.layout();
+  const double months = scenario_.months_per_period();
+  const auto p = static_cast<std::size_t>(period);
+  const auto put = [&](std::size_t role, Metric metric, const Lanes& values) {
+    double* target = &out[layout.index(role, p, metric) * core::kBlockPaths];
+    for (std::size_t i = 0; i < count; ++i) target[i] = values[static_cast<Eigen::Index>(i)];
+  };
+  // The market measures of a period, from its candidates, openings and hires.
+  const auto market = [&](std::size_t role, const Lanes& candidates, const Lanes& openings,
+                          const Lanes& sum_openings, const Lanes& hires, const Lanes& neutral) {
+    const auto no_market = (candidates < 1.0) && (openings < 1.0);
+    const Lanes ratio = no_market.select(neutral, candidates / openings.max(1.0));
+    put(role, Metric::ratio, ratio);
+    put(role, Metric::shortage, ((ratio < 1.0) && !no_market).cast<double>());
+    put(role, Metric::fill_rate, hires / sum_openings.max(1.0));
+  };
+  const std::size_t R = roles_.size();
+  Lanes total[kTotalMetricCount];
+  for (auto& t : total) t = Lanes::Zero(lanes_);
+  Lanes total_sum_openings = Lanes::Zero(lanes_);
+  for (std::size_t r = 0; r < R; ++r) {
+    RoleLanes& role = roles_[r];
+    const Lanes candidates = role.sum_candidates / months;
+    const Lanes openings = role.sum_openings / months;
+    const Lanes unfilled = role.sum_unfilled / months;
+    const std::pair<Metric, const Lanes*> flows[] = {
+        {Metric::demand, &role.demand},           {Metric::employed, &role.employed},
+        {Metric::candidates, &candidates},        {Metric::openings, &openings},
+        {Metric::unfilled, &unfilled},            {Metric::hires, &role.sum_hires},
+        {Metric::new_openings, &role.sum_new_openings},
+        {Metric::new_candidates, &role.sum_new_candidates}};
+    for (const auto& [metric, values] : flows) {
+      put(r, metric, *values);
+      total[static_cast<std::size_t>(metric)] += *values;
+    }
+    total_sum_openings += role.sum_openings;
+    market(r, candidates, openings, role.sum_openings, role.sum_hires, role[RoleParam::neutral_ratio]);
+    const Lanes salary = role.ln_salary.exp();
+    put(r, Metric::salary_median, salary);
+    for (std::size_t b = 0; b < kBandPercentiles.size(); ++b) {
+      put(r, kBandPercentiles[b].second, salary * (band_z_[b] * role[RoleParam::band_sigma]).exp());
+    }
+    for (Lanes* sum : {&role.sum_candidates, &role.sum_openings, &role.sum_unfilled, &role.sum_hires,
+                       &role.sum_new_openings, &role.sum_new_candidates}) {
+      sum->setZero();
+    }
+  }
+  for (Metric metric : {Metric::demand, Metric::employed, Metric::candidates, Metric::openings,
+                        Metric::unfilled, Metric::hires, Metric::new_openings, Metric::new_candidates}) {
+    put(R, metric, total[static_cast<std::size_t>(metric)]);
+  }
+  market(R, total[static_cast<std::size_t>(Metric::candidates)],
+         total[static_cast<std::size_t>(Metric::openings)], total_sum_openings,
+         total[static_cast<std::size_t>(Metric::hires)], Lanes::Ones(lanes_));
+}
+
+void Worker::simulate(std::uint64_t first_path, std::size_t count, std::span<double> out) {
+  first_path_ = first_path;
+  lanes_ = static_cast<Eigen::Index>((count + kLaneMultiple - 1) / kLaneMultiple * kLaneMultiple);
+  draw_parameters();
+  initialise_state();
+  const int months_per_period = scenario_.months_per_period();
+  for (int month = 0; month < scenario_.months(); ++month) {
+    step_month(month);
+    for (std::size_t r = 0; r < roles_.size(); ++r) check_finite(month, r, count);
+    if ((month + 1) % months_per_period == 0) record_period(month / months_per_period, out, count);
+  }
+}
+
+}  // namespace
+
+LabourMarketModel::LabourMarketModel(const Scenario& scenario, ModelOptions options)
+    : scenario_(scenario),
+      options_(options),
+      layout_(scenario.roles.size(), static_cast<std::size_t>(scenario.periods())) {}
+
+LabourMarketModel::~LabourMarketModel() = default;
+
+std::unique_ptr<core::PathWorker> LabourMarketModel::make_worker() const {
+  return std::make_unique<Worker>(*this);
+}
+
+std::vector<double> LabourMarketModel::replay(std::uint64_t path) const {
+  std::vector<double> block(layout_.size() * core::kBlockPaths);
+  Worker(*this).simulate(path, 1, block);
+  std::vector<double> values(layout_.size());
+  for (std::size_t v = 0; v < values.size(); ++v) values[v] = block[v * core::kBlockPaths];
+  return values;
+}
+
+std::string_view metric_name(Metric metric) {
+  static constexpr std::array<std::string_view, kMetricCount> names{
+      "demand",       "employed",       "candidates",    "openings",   "unfilled",   "ratio",
+      "shortage",     "hires",          "fill_rate",     "new_openings", "new_candidates",
+      "salary_median", "salary_p10",    "salary_p25",    "salary_p75", "salary_p90"};
+  return names[static_cast<std::size_t>(metric)];
+}
+
+}  // namespace talentcast::models

@@ -1,0 +1,210 @@
+#include "talentcast/models/scenario_loader.hpp"
+
+#include <Eigen/Cholesky>
+#include <fmt/core.h>
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <set>
+#include <sstream>
+
+#include "validator.hpp"
+
+namespace talentcast::models {
+
+std::string Diagnostic::message() const {
+  const std::string where =
+      line > 0 ? fmt::format("{}:{}:{}", file, line, column) : fmt::format("{}", file);
+  return fmt::format("{}: {}: expected {}, found {}", where, key, expected, found);
+}
+
+namespace {
+std::string join_messages(const std::vector<Diagnostic>& diagnostics) {
+  std::string text;
+  for (const auto& d : diagnostics) text += d.message() + "\n";
+  return text;
+}
+}  // namespace
+
+ScenarioError::ScenarioError(std::vector<Diagnostic> diagnostics)
+    : std::runtime_error(join_messages(diagnostics)), diagnostics_(std::move(diagnostics)) {}
+
+namespace detail {
+
+
+namespace {
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  std::iota(row.begin(), row.end(), 0);
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1] ? 1 : 0)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+  std::string best;
+  std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
+  for (const auto& candidate : candidates) {
+    // A shortened key ("horizon" for "horizon_years") is as good as a one-letter slip.
+    const bool prefix = word.size() >= 4 && std::string_view(candidate).starts_with(word);
+    const auto d = prefix ? 1 : edit_distance(word, candidate);
+    if (d < best_distance) {
+      best_distance = d;
+      best = candidate;
+    }
+  }
+  return best.empty() ? std::string() : fmt::format(" (did you mean '{}'?)", best);
+}
+
+std::string describe_node(const toml::node& node) {
+  if (auto v = node.value<std::int64_t>(); v && node.is_integer()) return fmt::format("{}", *v);
+  if (node.is_floating_point()) return fmt::format("{}", node.as_floating_point()->get());
+  if (node.is_string()) return fmt::format("the string \"{}\"", node.as_string()->get());
+  if (node.is_boolean()) return node.as_boolean()->get() ? "true" : "false";
+  if (node.is_array()) return "an array";
+  if (node.is_table()) return "a table";
+  return "a date or time";
+}
+
+std::optional<Distribution> Validator::distribution(const toml::table& table,
+                                                    const std::string& key, const Range& range) {
+  const auto name = string(*table.get("dist"), key + ".dist",
+                           "a distribution name: normal, lognormal, uniform, triangular, pert or beta");
+  if (!name) return std::nullopt;
+  const auto kind = parse_distribution_kind(*name);
+  if (!kind) {
+    error(*table.get("dist"), key + ".dist",
+          "a distribution name: normal, lognormal, uniform, triangular, pert or beta",
+          fmt::format("'{}'", *name));
+    return std::nullopt;
+  }
+  std::vector<std::string> allowed{"dist", "source"};
+  std::vector<std::string> required;
+  switch (*kind) {
+    case DistributionKind::normal: required = {"mean", "sd"}; allowed.insert(allowed.end(), {"min", "max"}); break;
+    case DistributionKind::lognormal: required = {"median", "sigma"}; allowed.insert(allowed.end(), {"min", "max"}); break;
+    case DistributionKind::uniform: required = {"low", "high"}; break;
+    case DistributionKind::triangular:
+    case DistributionKind::pert: required = {"low", "mode", "high"}; break;
+    case DistributionKind::beta: required = {"alpha", "beta"}; allowed.insert(allowed.end(), {"low", "high"}); break;
+  }
+  allowed.insert(allowed.end(), required.begin(), required.end());
+  const std::size_t before = diagnostics_.size();
+  check_keys(table, key + ".", allowed, fmt::format("a key of a {} distribution", *name));
+  std::map<std::string, double> values;
+  const Range any{-kInf, kInf};
+  for (const auto& field : allowed) {
+    if (field == "dist" || field == "source") continue;
+    if (const auto* node = table.get(field)) {
+      if (auto v = number(*node, key + "." + field, any)) values[field] = *v;
+    } else if (std::find(required.begin(), required.end(), field) != required.end()) {
+      error(table, key + "." + field, fmt::format("the {} distribution's '{}'", *name, field),
+            "nothing");
+    }
+  }
+  if (diagnostics_.size() != before) return std::nullopt;
+  const auto positive = [&](const char* field) {
+    if (values[field] <= 0.0) {
+      error(*table.get(field), key + "." + field, "a number > 0", fmt::format("{}", values[field]));
+      return false;
+    }
+    return true;
+  };
+  Distribution d;
+  d.kind = *kind;
+  bool ok = true;
+  switch (*kind) {
+    case DistributionKind::normal:
+    case DistributionKind::lognormal: {
+      const bool normal = *kind == DistributionKind::normal;
+      d.a = normal ? values["mean"] : values["median"];
+      d.b = normal ? values["sd"] : values["sigma"];
+      ok = positive(normal ? "sd" : "sigma");
+      if (!normal && d.a <= 0.0) {
+        error(*table.get("median"), key + ".median", "a number > 0", fmt::format("{}", d.a));
+        ok = false;
+      }
+      d.low = values.count("min") ? values["min"] : (normal ? -kInf : 0.0);
+      d.high = values.count("max") ? values["max"] : kInf;
+      if (ok && !(d.low < d.high)) {
+        error(table, key, "min < max", fmt::format("min = {}, max = {}", d.low, d.high));
+        ok = false;
+      }
+      break;
+    }
+    case DistributionKind::uniform:
+    case DistributionKind::triangular:
+    case DistributionKind::pert:
+      d.low = values["low"];
+      d.high = values["high"];
+      d.a = values.count("mode") ? values["mode"] : 0.0;
+      if (!(d.low < d.high)) {
+        error(table, key, "low < high", fmt::format("low = {}, high = {}", d.low, d.high));
+        ok = false;
+      } else if (*kind != DistributionKind::uniform && !(d.low <= d.a && d.a <= d.high)) {
+        error(*table.get("mode"), key + ".mode", fmt::format("a mode in [{}, {}]", d.low, d.high),
+              fmt::format("{}", d.a));
+        ok = false;
+      }
+      break;
+    case DistributionKind::beta:
+      d.a = values["alpha"];
+      d.b = values["beta"];
+      ok = positive("alpha") & positive("beta");
+      d.low = values.count("low") ? values["low"] : 0.0;
+      d.high = values.count("high") ? values["high"] : 1.0;
+      if (ok && !(d.low < d.high)) {
+        error(table, key, "low < high", fmt::format("low = {}, high = {}", d.low, d.high));
+        ok = false;
+      }
+      break;
+  }
+  if (!ok) return std::nullopt;
+  // The support must lie inside the parameter's range; truncation is never done by clamping.
+  const double lo = d.support_min();
+  const double hi = d.support_max();
+  const bool lo_ok = range.min_open ? lo >= range.min : lo >= range.min;
+  const bool hi_ok = range.max_open ? hi <= range.max : hi <= range.max;
+  if (!lo_ok || !hi_ok) {
+    error(table, key,
+          fmt::format("a distribution whose support lies in {} (add min/max to truncate a normal "
+                      "or lognormal)",
+                      range.describe()),
+          fmt::format("{} with support [{}, {}]", d.describe(), lo, hi));
+    return std::nullopt;
+  }
+  return d;
+}
+
+std::optional<Parameter> Validator::parameter(const toml::node& node, const std::string& key,
+                                              const Range& range, const std::string& address) {
+  if (const auto* table = node.as_table()) {
+    if (!table->contains("dist")) {
+      error(node, key,
+            fmt::format("a number in {} or a distribution table with 'dist'", range.describe()),
+            "a table without 'dist'");
+      return std::nullopt;
+    }
+    auto d = distribution(*table, key, range);
+    if (!d) return std::nullopt;
+    return Parameter(*d, address);
+  }
+  auto v = number(node, key, range);
+  if (!v) return std::nullopt;
+  return Parameter(*v);
+}
+
+}  // namespace detail
+}  // namespace talentcast::models

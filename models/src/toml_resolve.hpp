@@ -1,0 +1,23 @@
+#pragma once
+// Internal: reading a scenario file and resolving its `extends` chain into one TOML table.
+
+#include <toml++/toml.h>
+
+#include <filesystem>
+#include <vector>
+
+#include "talentcast/models/scenario_loader.hpp"
+
+namespace talentcast::models::detail {
+
+/// Parses path and the files it extends, merged base first: tables merge key by key, the
+/// `events` arrays are concatenated, any other value (and any distribution table, one with a
+/// `dist` key) is replaced whole. Problems are appended to diagnostics; the result is empty
+/// when any was found.
+toml::table resolve_scenario_file(const std::filesystem::path& path,
+                                  std::vector<Diagnostic>& diagnostics);
+
+/// file:line:column of a node, for diagnostics.
+Diagnostic located(const toml::node& node, const std::filesystem::path& fallback_file);
+
+}  // namespace talentcast::models::detail

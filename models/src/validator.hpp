@@ -1,0 +1,149 @@
+#pragma once
+// Internal: the scenario validator, which turns a resolved TOML table into a Scenario while
+// collecting every problem as a Diagnostic. Split over scenario_loader.cpp (values and
+// distributions) and scenario_sections.cpp (the scenario's tables).
+
+#include <toml++/toml.h>
+
+#include <Eigen/Core>
+
+#include <algorithm>
+#include <filesystem>
+#include <limits>
+#include <optional>
+#include <tuple>
+#include <string>
+#include <vector>
+
+#include "talentcast/models/scenario_loader.hpp"
+#include "toml_resolve.hpp"
+
+namespace talentcast::models::detail {
+
+inline constexpr double kInf = std::numeric_limits<double>::infinity();
+
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
+std::string describe_node(const toml::node& node);
+
+// Collects diagnostics while turning the resolved table into a Scenario.
+class Validator {
+ public:
+  Validator(const toml::table& root, std::filesystem::path path) : root_(root), path_(std::move(path)) {}
+
+  Scenario build();
+
+ private:
+  void error(const toml::node& at, std::string key, std::string expected, std::string found) {
+    Diagnostic d = located(at, path_);
+    d.key = std::move(key);
+    d.expected = std::move(expected);
+    d.found = std::move(found);
+    diagnostics_.push_back(std::move(d));
+  }
+
+  void check_keys(const toml::table& table, const std::string& prefix,
+                  const std::vector<std::string>& allowed, std::string_view what) {
+    for (const auto& [key, node] : table) {
+      const std::string name(key.str());
+      if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+        error(node, prefix + name, fmt::format("{}{}", what, did_you_mean(name, allowed)),
+              fmt::format("unknown key '{}'", name));
+      }
+    }
+  }
+
+  std::optional<double> number(const toml::node& node, const std::string& key, const Range& range) {
+    std::optional<double> value;
+    if (node.is_integer()) value = static_cast<double>(node.as_integer()->get());
+    if (node.is_floating_point()) value = node.as_floating_point()->get();
+    if (!value) {
+      error(node, key, fmt::format("a number in {}", range.describe()), describe_node(node));
+      return std::nullopt;
+    }
+    if (!std::isfinite(*value)) {
+      error(node, key, fmt::format("a finite number in {}", range.describe()), describe_node(node));
+      return std::nullopt;
+    }
+    if (!range.contains(*value)) {
+      error(node, key, fmt::format("a number in {}", range.describe()), describe_node(node));
+      return std::nullopt;
+    }
+    return value;
+  }
+
+  std::optional<std::int64_t> integer(const toml::node& node, const std::string& key,
+                                      std::int64_t min, std::int64_t max) {
+    if (!node.is_integer() || node.as_integer()->get() < min || node.as_integer()->get() > max) {
+      error(node, key, fmt::format("an integer in [{}, {}]", min, max), describe_node(node));
+      return std::nullopt;
+    }
+    return node.as_integer()->get();
+  }
+
+  std::optional<std::string> string(const toml::node& node, const std::string& key,
+                                    std::string_view expected) {
+    if (!node.is_string()) {
+      error(node, key, std::string(expected), describe_node(node));
+      return std::nullopt;
+    }
+    return node.as_string()->get();
+  }
+
+  std::optional<Parameter> parameter(const toml::node& node, const std::string& key,
+                                     const Range& range, const std::string& address);
+  std::optional<Distribution> distribution(const toml::table& table, const std::string& key,
+                                           const Range& range);
+
+  const toml::table* table_at(const toml::node* node, const std::string& key) {
+    if (!node) return nullptr;
+    if (!node->is_table()) {
+      error(*node, key, "a table", describe_node(*node));
+      return nullptr;
+    }
+    return node->as_table();
+  }
+
+  std::optional<std::size_t> role_reference(const toml::node& at, std::string_view name,
+                                            const std::string& key) {
+    for (std::size_t r = 0; r < role_names_.size(); ++r) {
+      if (role_names_[r] == name) return r;
+    }
+    error(at, key, fmt::format("a role of [roles]{}", did_you_mean(name, role_names_)),
+          fmt::format("unknown role '{}'", name));
+    return std::nullopt;
+  }
+
+  void header(Scenario& s);
+  void roles(Scenario& s);
+  void fields(Scenario& s);
+  void events(Scenario& s);
+  void regimes(Scenario& s);
+  void correlations(Scenario& s);
+  Eigen::MatrixXd correlation(const toml::node& node, const std::string& key, std::size_t n);
+  /// A table of name -> rate whose rates (their supports' maxima) must sum to at most 1.
+  void check_sum_at_most_one(const toml::node& at, const std::string& key,
+                             const std::vector<std::pair<std::size_t, Parameter>>& entries);
+
+  const toml::table& root_;
+  std::filesystem::path path_;
+  std::vector<Diagnostic> diagnostics_;
+  std::vector<std::string> role_names_;
+
+ public:
+  /// The diagnostics, each once (a bad [defaults] value is found again by every role).
+  std::vector<Diagnostic> take_diagnostics() {
+    std::vector<Diagnostic> unique;
+    for (auto& d : diagnostics_) {
+      const bool seen = std::any_of(unique.begin(), unique.end(),
+                                    [&](const Diagnostic& u) { return u.message() == d.message(); });
+      if (!seen) unique.push_back(std::move(d));
+    }
+    // In reading order: by file, then position.
+    std::stable_sort(unique.begin(), unique.end(), [](const Diagnostic& a, const Diagnostic& b) {
+      return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);
+    });
+    return unique;
+  }
+};
+
+}  // namespace talentcast::models::detail

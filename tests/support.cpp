@@ -1,0 +1,101 @@
+#include "support.hpp"
+
+#include <fmt/core.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace talentcast::test {
+
+TempDir::TempDir() {
+  static std::atomic<int> counter{0};
+  path_ = std::filesystem::temp_directory_path() /
+          fmt::format("talentcast-test-{}-{}", ::getpid(), counter++);
+  std::filesystem::remove_all(path_);
+  std::filesystem::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+std::filesystem::path TempDir::write(const std::string& name, const std::string& contents) const {
+  const auto file = path_ / name;
+  std::ofstream(file, std::ios::binary) << contents;
+  return file;
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path.string());
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+CommandResult run_talentcast(const std::string& args, const std::filesystem::path& cwd) {
+  TempDir capture;
+  const auto out = capture.path() / "stdout";
+  const auto err = capture.path() / "stderr";
+  const std::string command =
+      fmt::format("{}{} {} </dev/null >{} 2>{}", cwd.empty() ? "" : "cd '" + cwd.string() + "' && ",
+                  TALENTCAST_EXE, args, out.string(), err.string());
+  const int status = std::system(command.c_str());
+  CommandResult result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.out = read_file(out);
+  result.err = read_file(err);
+  return result;
+}
+
+std::filesystem::path source_dir() { return TALENTCAST_SOURCE_DIR; }
+
+std::string two_role_scenario() {
+  return R"(title = "Two roles"
+currency = "CNY"
+salary_unit = "month"
+start = "2024-Q1"
+step = "quarter"
+horizon_years = 2
+seed = 42
+paths = 2000
+
+[defaults]
+attrition = 0.15
+seeker_exit = 2.0
+demand_growth = 0.1
+matching_efficiency = 6.0
+matching_elasticity = 0.5
+neutral_ratio = 1.0
+wage_response = 0.1
+band_sigma = 0.36
+demand_vol = 0.1
+wage_vol = 0.05
+
+[roles.llm]
+employed = 10000
+openings = 3000
+ratio = 0.17
+salary = 65000
+mobility = { cloud = 0.02 }
+
+[roles.cloud]
+employed = 50000
+openings = 8000
+ratio = 0.27
+salary = 40000
+demand_growth = { dist = "triangular", low = 0.0, mode = 0.05, high = 0.15 }
+
+[fields.ai_major]
+base = 40000
+growth = 0.05
+shares = { llm = 0.1, cloud = 0.2 }
+)";
+}
+
+}  // namespace talentcast::test

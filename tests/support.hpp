@@ -1,0 +1,43 @@
+#pragma once
+// Shared helpers for the tests: temporary directories, scenario files written from strings,
+// and running the talentcast command as a user would.
+
+#include <filesystem>
+#include <string>
+
+namespace talentcast::test {
+
+/// A fresh directory under the system's temporary directory, removed on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  /// Writes contents to name inside the directory and returns its path.
+  std::filesystem::path write(const std::string& name, const std::string& contents) const;
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+/// Runs `talentcast ARGS` through the shell (in cwd, if given) with stdin closed; captures
+/// stdout and stderr.
+CommandResult run_talentcast(const std::string& args, const std::filesystem::path& cwd = {});
+
+std::string read_file(const std::filesystem::path& path);
+
+/// The source tree's root, for scenarios/.
+std::filesystem::path source_dir();
+
+/// A valid two-role scenario used across tests (the example of docs/scenario-format.md).
+std::string two_role_scenario();
+
+}  // namespace talentcast::test

@@ -1,0 +1,185 @@
+// End-to-end runs of the `talentcast` command, as a user would type them.
+#include <catch2/catch.hpp>
+#include <fmt/core.h>
+#include <sys/wait.h>
+
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "support.hpp"
+#include "talentcast/core/forecast_table.hpp"
+#include "talentcast/core/sha256.hpp"
+#include "talentcast/models/labour_market.hpp"
+#include "talentcast/models/scenario_loader.hpp"
+
+namespace fs = std::filesystem;
+using talentcast::test::read_file;
+using talentcast::test::run_talentcast;
+using talentcast::test::TempDir;
+
+namespace {
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+// The CSV schema: the header, 13 fields a row, known metrics, period labels of the step, and
+// one row per (role, period, metric) with `total` lacking the salary metrics.
+void check_forecast_csv(const std::string& csv, const talentcast::models::Scenario& scenario) {
+  const auto lines = lines_of(csv);
+  REQUIRE(!lines.empty());
+  CHECK(lines[0] == talentcast::core::kForecastCsvHeader);
+  const std::size_t periods = static_cast<std::size_t>(scenario.periods());
+  CHECK(lines.size() == 1 + periods * (scenario.roles.size() * 16 + 11));
+  const std::regex label(scenario.step == talentcast::models::Step::quarter ? R"(\d{4}-Q[1-4])"
+                         : scenario.step == talentcast::models::Step::month ? R"(\d{4}-\d{2})"
+                                                                            : R"(\d{4})");
+  std::set<std::string> metrics;
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    std::vector<std::string> fields;
+    std::istringstream row(lines[i]);
+    for (std::string field; std::getline(row, field, ',');) fields.push_back(field);
+    REQUIRE(fields.size() == 13);
+    CHECK(std::regex_match(fields[1], label));
+    metrics.insert(fields[2]);
+    for (std::size_t f = 3; f < 13; ++f) CHECK(std::isfinite(std::stod(fields[f])));
+    // Percentiles are ordered.
+    for (std::size_t f = 5; f < 11; ++f) CHECK(std::stod(fields[f]) <= std::stod(fields[f + 1]));
+  }
+  CHECK(metrics.size() == 16);
+}
+
+}  // namespace
+
+TEST_CASE("run writes the three files, byte-identical for 1 and 2 threads", "[cli]") {
+  TempDir dir;
+  const auto scenario_path = dir.write("two.toml", talentcast::test::two_role_scenario());
+  const auto one = run_talentcast(fmt::format("run {} --paths 700 --threads 1 --out {}/t1", scenario_path.string(), dir.path().string()));
+  const auto two = run_talentcast(fmt::format("run {} --paths 700 --threads 2 --out {}/t2", scenario_path.string(), dir.path().string()));
+  REQUIRE(one.exit_code == 0);
+  REQUIRE(two.exit_code == 0);
+  CHECK(one.err.empty());  // no progress bar when stderr is not a terminal
+  CHECK(read_file(dir.path() / "t1/forecast.csv") == read_file(dir.path() / "t2/forecast.csv"));
+  CHECK(read_file(dir.path() / "t1/forecast.json") == read_file(dir.path() / "t2/forecast.json"));
+
+  const auto scenario = talentcast::models::load_scenario(scenario_path);
+  const std::string csv = read_file(dir.path() / "t1/forecast.csv");
+  check_forecast_csv(csv, scenario);
+
+  const auto manifest = nlohmann::json::parse(read_file(dir.path() / "t1/manifest.json"));
+  CHECK(manifest["forecast_csv_sha256"] == talentcast::core::sha256_hex(csv));
+  CHECK(manifest["scenario_sha256"] == talentcast::core::sha256_hex(scenario.resolved_toml));
+  CHECK(manifest["seed"] == 42);
+  CHECK(manifest["paths"] == 700);
+  CHECK(manifest["steps"] == 8);
+  CHECK(manifest["threads"] == 1);
+  CHECK(manifest["scenario"]["roles"]["llm"]["salary"] == 65000);
+  for (const char* key : {"talentcast_version", "git_commit", "scenario_path", "wall_time_seconds", "command"}) {
+    CHECK(manifest.contains(key));
+  }
+  const auto json = nlohmann::json::parse(read_file(dir.path() / "t1/forecast.json"));
+  CHECK(json["paths"] == 700);
+  CHECK(json["forecast"]["llm"]["2025-Q4"]["ratio"].contains("p50"));
+  CHECK(json["forecast"]["total"]["2024-Q1"].size() == 11);
+
+  // The summary table names every role and the total.
+  for (const char* role : {"llm", "cloud", "total"}) CHECK(one.out.find(role) != std::string::npos);
+}
+
+TEST_CASE("the flagship and its what-ifs run end to end", "[cli][scenarios]") {
+  TempDir dir;
+  int scenarios = 0;
+  for (const auto& entry : fs::directory_iterator(talentcast::test::source_dir() / "scenarios")) {
+    if (entry.path().extension() != ".toml") continue;
+    ++scenarios;
+    SECTION(entry.path().filename().string()) {
+      const auto out = dir.path() / entry.path().stem();
+      const auto result = run_talentcast(fmt::format("run {} --paths 300 --out {} --quiet", entry.path().string(), out.string()));
+      INFO(result.err);
+      REQUIRE(result.exit_code == 0);
+      check_forecast_csv(read_file(out / "forecast.csv"), talentcast::models::load_scenario(entry.path()));
+      CHECK(fs::exists(out / "manifest.json"));
+    }
+  }
+  CHECK(scenarios >= 4);
+}
+
+TEST_CASE("replay prints the path's values, identical to the library's", "[cli][determinism]") {
+  TempDir dir;
+  const auto scenario_path = dir.write("two.toml", talentcast::test::two_role_scenario());
+  const auto result = run_talentcast(fmt::format("replay {} --path 17", scenario_path.string()));
+  REQUIRE(result.exit_code == 0);
+  const auto scenario = talentcast::models::load_scenario(scenario_path);
+  const talentcast::models::LabourMarketModel model(scenario, {42, false});
+  const auto values = model.replay(17);
+  const auto lines = lines_of(result.out);
+  REQUIRE(lines.size() == values.size() + 1);
+  CHECK(lines[0] == "role,period,metric,value");
+  // Output v is printed in layout order; each value in its shortest round-trip form.
+  for (std::size_t v = 0; v < values.size(); ++v) {
+    CHECK(lines[v + 1].substr(lines[v + 1].rfind(',') + 1) == fmt::format("{}", values[v]));
+  }
+}
+
+TEST_CASE("the central projection (run --central) is one deterministic path", "[cli]") {
+  TempDir dir;
+  const auto scenario_path = dir.write("two.toml", talentcast::test::two_role_scenario());
+  const auto result = run_talentcast(fmt::format("run {} --central --quiet --out {}/c", scenario_path.string(), dir.path().string()));
+  REQUIRE(result.exit_code == 0);
+  const auto manifest = nlohmann::json::parse(read_file(dir.path() / "c/manifest.json"));
+  CHECK(manifest["paths"] == 1);
+  CHECK(manifest["central"] == true);
+  const auto lines = lines_of(read_file(dir.path() / "c/forecast.csv"));
+  // One path: sd 0 and every percentile equal to the mean.
+  const auto& row = lines[1];
+  std::vector<std::string> f;
+  std::istringstream in(row);
+  for (std::string x; std::getline(in, x, ',');) f.push_back(x);
+  CHECK(f[4] == "0");
+  for (int i = 5; i < 12; ++i) CHECK(f[static_cast<std::size_t>(i)] == f[3]);
+}
+
+TEST_CASE("help teaches every flag, and bad flags and outputs are user errors", "[cli]") {
+  const auto help = run_talentcast("run --help");
+  CHECK(help.exit_code == 0);
+  for (const char* flag : {"--paths", "--seed", "--threads", "--out", "--central", "--quiet"}) {
+    CHECK(help.out.find(flag) != std::string::npos);
+  }
+  CHECK(run_talentcast("replay --help").out.find("--path") != std::string::npos);
+  CHECK(run_talentcast("validate --help").exit_code == 0);
+  const auto version = run_talentcast("--version");
+  CHECK(version.exit_code == 0);
+  CHECK(version.out.rfind("talentcast ", 0) == 0);
+  CHECK(run_talentcast("run").exit_code == 2);
+  CHECK(run_talentcast("run x.toml --paths 0").exit_code == 2);
+  CHECK(run_talentcast("frobnicate").exit_code == 2);
+
+  TempDir dir;
+  const auto scenario_path = dir.write("two.toml", talentcast::test::two_role_scenario());
+  dir.write("file", "not a directory");
+  const auto clash = run_talentcast(fmt::format("run {} --out {}/file", scenario_path.string(), dir.path().string()));
+  CHECK(clash.exit_code == 2);
+  CHECK(clash.err.find("expected a directory") != std::string::npos);
+  const auto missing = run_talentcast("run /no/such/scenario.toml");
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.err == "/no/such/scenario.toml: (file): expected an existing scenario file, found no such file\n"
+                       "/no/such/scenario.toml: 1 error; nothing was run or written\n");
+}
+
+TEST_CASE("Ctrl-C stops a run cleanly and writes nothing", "[cli]") {
+  TempDir dir;
+  const auto scenario_path = dir.write("two.toml", talentcast::test::two_role_scenario());
+  const auto out = dir.path() / "interrupted";
+  const std::string script = fmt::format(
+      "{} run {} --paths 100000000 --out {} --quiet & pid=$!; sleep 1; kill -INT $pid; wait $pid",
+      TALENTCAST_EXE, scenario_path.string(), out.string());
+  const int status = std::system(fmt::format("bash -c '{}' 2>/dev/null", script).c_str());
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 130);
+  CHECK_FALSE(fs::exists(out));
+}

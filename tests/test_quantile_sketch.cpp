@@ -1,0 +1,115 @@
+// The quantile sketch against exact order statistics (NumPy's default "linear" method).
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "talentcast/core/quantile_sketch.hpp"
+
+using talentcast::core::QuantileSketch;
+
+namespace {
+
+double exact_quantile(std::vector<double> sorted, double p) {
+  const double h = static_cast<double>(sorted.size() - 1) * p;
+  const auto k = static_cast<std::size_t>(std::floor(h));
+  if (k + 1 >= sorted.size()) return sorted[k];
+  return sorted[k] + (h - static_cast<double>(k)) * (sorted[k + 1] - sorted[k]);
+}
+
+// The documented bound: within 2^-8 relative when the bracketing order statistics share a
+// sign; otherwise between the order statistics one rank further out (0.1% in rank).
+void check_bound(const std::vector<double>& values, const QuantileSketch& sketch) {
+  std::vector<double> sorted = values;
+  std::sort(sorted.begin(), sorted.end());
+  for (double p : {0.0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1.0}) {
+    const double exact = exact_quantile(sorted, p);
+    const double estimate = sketch.quantile(p);
+    INFO("p = " << p << ", exact " << exact << ", estimate " << estimate);
+    const double h = static_cast<double>(sorted.size() - 1) * p;
+    const auto k = static_cast<std::size_t>(std::floor(h));
+    const double lo = sorted[k];
+    const double hi = sorted[std::min(k + 1, sorted.size() - 1)];
+    if ((lo > 0 && hi > 0) || (lo < 0 && hi < 0)) {
+      CHECK(std::abs(estimate - exact) <= 0x1p-8 * std::abs(exact) * (1 + 1e-12));
+    } else {
+      CHECK(estimate >= std::min(lo, 0.0) * (1 + 0x1p-8));
+      CHECK(estimate <= std::max(hi, 0.0) * (1 + 0x1p-8));
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("sketch percentiles are within 0.39% of exact ones", "[sketch]") {
+  std::mt19937_64 engine(12345);
+  SECTION("lognormal salaries") {
+    std::lognormal_distribution<double> dist(std::log(60000.0), 0.4);
+    std::vector<double> values(50000);
+    QuantileSketch sketch;
+    for (double& v : values) sketch.add(v = dist(engine));
+    check_bound(values, sketch);
+  }
+  SECTION("normal values of both signs, with exact zeros") {
+    std::normal_distribution<double> dist(100.0, 400.0);
+    std::vector<double> values(20001);
+    QuantileSketch sketch;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      values[i] = i % 10 == 0 ? 0.0 : dist(engine);
+      sketch.add(values[i]);
+    }
+    check_bound(values, sketch);
+  }
+  SECTION("a tiny sample") {
+    const std::vector<double> values{3.0, 1.0, 2.0};
+    QuantileSketch sketch;
+    for (double v : values) sketch.add(v);
+    check_bound(values, sketch);
+  }
+}
+
+TEST_CASE("constant and two-valued outputs are reported exactly", "[sketch]") {
+  QuantileSketch constant;
+  for (int i = 0; i < 1000; ++i) constant.add(1051.2710963760242);
+  for (double p : {0.05, 0.5, 0.95}) CHECK(constant.quantile(p) == 1051.2710963760242);
+
+  QuantileSketch shortage;  // 0/1 indicators: every percentile is 0 or 1 or between them
+  for (int i = 0; i < 1000; ++i) shortage.add(i < 300 ? 0.0 : 1.0);
+  CHECK(shortage.quantile(0.05) == 0.0);
+  CHECK(shortage.quantile(0.25) == 0.0);
+  CHECK(shortage.quantile(0.5) == 1.0);
+  CHECK(shortage.quantile(0.95) == 1.0);
+}
+
+TEST_CASE("merging is exact and independent of order", "[sketch]") {
+  std::mt19937_64 engine(7);
+  std::exponential_distribution<double> dist(0.01);
+  QuantileSketch all, parts[3];
+  for (int i = 0; i < 30000; ++i) {
+    const double v = dist(engine) - 50.0;
+    all.add(v);
+    parts[i % 3].add(v);
+  }
+  QuantileSketch forward, backward;
+  for (int i = 0; i < 3; ++i) forward.merge(parts[i]);
+  for (int i = 2; i >= 0; --i) backward.merge(parts[i]);
+  for (double p : {0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99}) {
+    CHECK(forward.quantile(p) == all.quantile(p));
+    CHECK(backward.quantile(p) == all.quantile(p));
+  }
+  CHECK(forward.count() == 30000);
+}
+
+TEST_CASE("memory depends on the range of values, not on their number", "[sketch]") {
+  std::mt19937_64 engine(3);
+  std::lognormal_distribution<double> dist(10.0, 0.5);
+  QuantileSketch sketch;
+  for (int i = 0; i < 10000; ++i) sketch.add(dist(engine));
+  const std::size_t after_ten_thousand = sketch.memory_bytes();
+  for (int i = 0; i < 1000000; ++i) sketch.add(std::clamp(dist(engine), 2000.0, 200000.0));
+  // log2(200000 / 2000) = 6.6 octaves of 256 buckets each, 8 bytes a bucket, with growth slack.
+  CHECK(sketch.memory_bytes() <= 2 * 7 * 256 * 8);
+  CHECK(after_ten_thousand <= sketch.memory_bytes());
+}

@@ -1,0 +1,82 @@
+// Every validation rule, end to end: each file in tests/data/invalid/ ends with the exact
+// lines `talentcast run` must print to stderr ("# expect: ..."). The run must exit with code 2
+// and leave no output directory behind.
+#include <catch2/catch.hpp>
+
+#include <sstream>
+
+#include "support.hpp"
+#include "talentcast/models/scenario_loader.hpp"
+
+namespace fs = std::filesystem;
+using talentcast::test::read_file;
+using talentcast::test::run_talentcast;
+
+namespace {
+std::string expected_stderr(const std::string& text) {
+  std::istringstream lines(text);
+  std::string line, expected;
+  const std::string marker = "# expect: ";
+  for (; std::getline(lines, line);) {
+    if (line.rfind(marker, 0) == 0) expected += line.substr(marker.size()) + "\n";
+  }
+  return expected;
+}
+}  // namespace
+
+TEST_CASE("every invalid scenario gets its exact messages, exit code 2 and no output", "[validation][cli]") {
+  const fs::path data = talentcast::test::source_dir() / "tests" / "data" / "invalid";
+  talentcast::test::TempDir dir;
+  fs::copy(data, dir.path(), fs::copy_options::recursive);
+  int checked = 0;
+  for (const auto& entry : fs::directory_iterator(data)) {
+    const std::string name = entry.path().filename().string();
+    const std::string expected = expected_stderr(read_file(entry.path()));
+    if (expected.empty()) continue;  // a base file that only others extend
+    SECTION(name) {
+      const auto result = run_talentcast(
+          "run " + name + " --out out-" + name + " --paths 10 --quiet", dir.path());
+      CHECK(result.exit_code == 2);
+      CHECK(result.err == expected);
+      CHECK(result.out.empty());
+      CHECK_FALSE(fs::exists(dir.path() / ("out-" + name)));
+      const auto validated = run_talentcast("validate " + name, dir.path());
+      CHECK(validated.exit_code == 2);
+      CHECK(validated.err == expected);
+    }
+    ++checked;
+  }
+  CHECK(checked >= 20);
+}
+
+TEST_CASE("all problems are reported at once, in reading order", "[validation]") {
+  talentcast::test::TempDir dir;
+  std::string text = talentcast::test::two_role_scenario();
+  text.replace(text.find("attrition = 0.15"), 16, "attrition = 2");
+  text.replace(text.find("salary = 65000"), 14, "salary = -1");
+  text.replace(text.find("matching_elasticity = 0.5"), 25, "matching_elasticity = 0");
+  const auto path = dir.write("three.toml", text);
+  try {
+    talentcast::models::load_scenario(path);
+    FAIL("expected a ScenarioError");
+  } catch (const talentcast::models::ScenarioError& error) {
+    REQUIRE(error.diagnostics().size() == 3);
+    CHECK(error.diagnostics()[0].key == "defaults.attrition");
+    CHECK(error.diagnostics()[1].key == "defaults.matching_elasticity");
+    CHECK(error.diagnostics()[2].key == "roles.llm.salary");
+    CHECK(error.diagnostics()[2].line > error.diagnostics()[1].line);
+  }
+}
+
+TEST_CASE("a valid scenario loads, with defaults inherited and wage_response_down defaulted", "[validation]") {
+  talentcast::test::TempDir dir;
+  const auto scenario = talentcast::models::load_scenario(dir.write("ok.toml", talentcast::test::two_role_scenario()));
+  using talentcast::models::RoleParam;
+  REQUIRE(scenario.roles.size() == 2);
+  CHECK(scenario.roles[0].name == "cloud");  // roles are in name order
+  CHECK(scenario.roles[1][RoleParam::attrition]->median() == 0.15);
+  CHECK(scenario.roles[1][RoleParam::wage_response_down]->median() == 0.1);
+  CHECK(scenario.roles[1][RoleParam::layoff_rate]->median() == 0.0);
+  CHECK(scenario.periods() == 8);
+  CHECK(scenario.period_label(7) == "2025-Q4");
+}

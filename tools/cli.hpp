@@ -1,0 +1,65 @@
+#pragma once
+// The `talentcast` command line: subcommands run, validate and replay (docs/cli.md).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "talentcast/core/forecast_table.hpp"
+#include "talentcast/models/scenario.hpp"
+
+namespace talentcast::cli {
+
+/// Exit codes: 0 success, 2 bad input (scenario, flags, unusable values), 130 interrupted,
+/// 1 an internal error.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitInternal = 1;
+inline constexpr int kExitBadInput = 2;
+inline constexpr int kExitInterrupted = 130;
+
+struct RunArgs {
+  std::string scenario;
+  std::optional<std::uint64_t> paths;
+  std::optional<std::uint64_t> seed;
+  int threads = 0;
+  std::string out;
+  bool central = false;
+  bool quiet = false;
+  std::string command_line;  ///< recorded in the manifest
+};
+
+struct ReplayArgs {
+  std::string scenario;
+  std::uint64_t path = 0;
+  std::optional<std::uint64_t> seed;
+  bool central = false;
+};
+
+int main(int argc, char** argv);
+
+/// Loads and validates a scenario; on failure prints every diagnostic to stderr.
+std::optional<models::Scenario> load_scenario_or_report(const std::string& path);
+
+/// The manifest of a run (docs/output-formats.md).
+struct ManifestInfo {
+  const models::Scenario* scenario = nullptr;
+  std::uint64_t seed = 0;
+  std::uint64_t paths = 0;
+  bool central = false;
+  int threads = 0;
+  double wall_seconds = 0.0;
+  std::string forecast_csv_sha256;
+  std::string command_line;
+};
+std::string manifest_json(const ManifestInfo& info);
+
+/// The summary printed after a run: per role, the median ratio and median salary with their
+/// 80% interval (p10-p90) in the first and the last period.
+std::string summary_table(const models::Scenario& scenario, const std::vector<core::ForecastRow>& rows);
+
+int run_command(const RunArgs& args);
+int validate_command(const std::string& scenario);
+int replay_command(const ReplayArgs& args);
+
+}  // namespace talentcast::cli

@@ -1,0 +1,116 @@
+#include <fmt/core.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+
+#include "cli.hpp"
+#include "talentcast/core/atomic_file.hpp"
+#include "talentcast/core/progress.hpp"
+#include "talentcast/core/sha256.hpp"
+#include "talentcast/models/forecast.hpp"
+#include "talentcast/models/labour_market.hpp"
+
+namespace talentcast::cli {
+
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_interrupt(int) { g_interrupted.store(true); }
+
+// Ctrl-C (SIGINT) and SIGTERM stop the run between blocks; the previous handlers come back
+// when the run ends.
+class InterruptGuard {
+ public:
+  InterruptGuard() {
+    g_interrupted.store(false);
+    previous_int_ = std::signal(SIGINT, on_interrupt);
+    previous_term_ = std::signal(SIGTERM, on_interrupt);
+  }
+  ~InterruptGuard() {
+    std::signal(SIGINT, previous_int_);
+    std::signal(SIGTERM, previous_term_);
+  }
+  InterruptGuard(const InterruptGuard&) = delete;
+  InterruptGuard& operator=(const InterruptGuard&) = delete;
+
+ private:
+  void (*previous_int_)(int) = SIG_DFL;
+  void (*previous_term_)(int) = SIG_DFL;
+};
+
+}  // namespace
+
+int run_command(const RunArgs& args) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto scenario = load_scenario_or_report(args.scenario);
+  if (!scenario) return kExitBadInput;
+
+  const std::filesystem::path out =
+      args.out.empty() ? std::filesystem::path("out") / std::filesystem::path(args.scenario).stem()
+                       : std::filesystem::path(args.out);
+  if (std::filesystem::exists(out) && !std::filesystem::is_directory(out)) {
+    fmt::print(stderr, "talentcast: --out {}: expected a directory, found a file; nothing was run\n",
+               out.string());
+    return kExitBadInput;
+  }
+
+  models::ForecastSettings settings = models::default_settings(*scenario);
+  if (args.paths) settings.paths = *args.paths;
+  if (args.seed) settings.seed = *args.seed;
+  settings.threads = args.threads;
+  settings.central = args.central;
+  const std::uint64_t paths = args.central ? 1 : settings.paths;
+
+  InterruptGuard guard;
+  settings.stop = &g_interrupted;
+  core::ProgressBar progress(paths, "paths", !args.quiet);
+  settings.on_progress = [&](std::uint64_t done) { progress.update(done); };
+
+  models::Forecast forecast;
+  try {
+    forecast = models::run_forecast(*scenario, settings);
+  } catch (const models::ModelError& error) {
+    progress.finish();
+    fmt::print(stderr, "talentcast: {}\nNothing was written.\n", error.what());
+    return kExitBadInput;
+  }
+  progress.finish();
+  if (forecast.interrupted) {
+    fmt::print(stderr, "talentcast: interrupted after {} of {} paths; nothing was written\n",
+               forecast.paths_done, paths);
+    return kExitInterrupted;
+  }
+
+  const std::string csv = core::forecast_csv(forecast.rows);
+  const std::string json = core::forecast_json(forecast.rows);
+  ManifestInfo manifest;
+  manifest.scenario = &*scenario;
+  manifest.seed = settings.seed;
+  manifest.paths = paths;
+  manifest.central = args.central;
+  manifest.threads = args.threads;
+  manifest.forecast_csv_sha256 = core::sha256_hex(csv);
+  manifest.command_line = args.command_line;
+  manifest.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  try {
+    std::filesystem::create_directories(out);
+    core::write_file_atomically(out / "forecast.csv", csv);
+    core::write_file_atomically(out / "forecast.json", json);
+    core::write_file_atomically(out / "manifest.json", manifest_json(manifest));
+  } catch (const std::exception& error) {
+    fmt::print(stderr, "talentcast: {}\n", error.what());
+    return kExitBadInput;
+  }
+  if (!args.quiet) {
+    fmt::print("{}", summary_table(*scenario, forecast.rows));
+    fmt::print("\n{} paths in {:.2f} s; wrote {}/forecast.csv, forecast.json, manifest.json\n",
+               paths, manifest.wall_seconds, out.string());
+  }
+  return kExitOk;
+}
+
+}  // namespace talentcast::cli
