@@ -24,6 +24,11 @@ double QuantileSketch::point_in(std::int64_t key, double position) noexcept {
 }
 
 void QuantileSketch::Side::add(std::int64_t key, std::uint32_t n) {
+  const std::int64_t index = key - first;
+  if (index >= 0 && index < static_cast<std::int64_t>(counts.size())) {
+    counts[static_cast<std::size_t>(index)] += n;  // the common case
+    return;
+  }
   if (counts.empty()) {
     first = key;
     counts.assign(1, 0);
@@ -40,19 +45,23 @@ void QuantileSketch::Side::add(std::int64_t key, std::uint32_t n) {
       if (counts.empty()) counts.assign(1, 0);
       first = new_first;
       counts[0] += collapsed;
-      last = first + static_cast<std::int64_t>(counts.size()) - 1;
     }
     // Grow with slack, so that a drifting range reallocates only logarithmically often.
     const auto needed = static_cast<std::size_t>(key - first + 1);
-    const auto slack = std::min<std::size_t>(counts.size() / 4, static_cast<std::size_t>(kMaxBuckets));
-    counts.reserve(std::min<std::size_t>(needed + slack, static_cast<std::size_t>(kMaxBuckets)));
+    if (needed > counts.capacity()) {
+      counts.reserve(std::min(needed + counts.size() / 2, static_cast<std::size_t>(kMaxBuckets)));
+    }
     counts.resize(needed, 0);
-  } else if (key < first) {
+  } else {
+    // Below the window: extend it downwards with slack (empty buckets), but never past
+    // kMaxBuckets below the largest key; anything lower is collapsed into the lowest bucket.
     const std::int64_t lowest = last - kMaxBuckets + 1;
-    key = std::max(key, lowest);  // collapsed into the lowest kept bucket
+    key = std::max(key, lowest);
     if (key < first) {
-      counts.insert(counts.begin(), static_cast<std::size_t>(first - key), 0);
-      first = key;
+      const std::int64_t new_first =
+          std::max(lowest, key - static_cast<std::int64_t>(counts.size() / 2));
+      counts.insert(counts.begin(), static_cast<std::size_t>(first - new_first), 0);
+      first = new_first;
     }
   }
   counts[static_cast<std::size_t>(key - first)] += n;

@@ -5,7 +5,10 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <math.h>
+
 #include <cmath>
+#include <numbers>
 
 #include "talentcast/core/random.hpp"
 
@@ -23,13 +26,17 @@ constexpr std::size_t kLaneMultiple = 8;
 struct RoleLanes {
   std::array<Lanes, kRoleParamCount> param;
   std::vector<std::pair<std::size_t, Lanes>> move_fraction;  // f M[r][s] / h
-  Lanes leave_fraction, layoff_fraction, seeker_keep, ln_w0;
+  Lanes leave_fraction, layoff_fraction, seeker_keep, ln_w0, ln_neutral;
+  Lanes demand_vol_correction, demand_vol_sqrt_dt, wage_vol_sqrt_dt;  // -sD^2 dt / 2, sD sqrt(dt), sW sqrt(dt)
   bool demand_reacts_to_wages = false;
+  bool has_overseas = false, has_switchers = false;
   // State.
   Lanes demand, employed, candidates, ln_salary, smoothed_wage, smoothed_wage_prev;
   // This month.
   Lanes demand_before, left, moved_out, moved_in, layoffs, new_candidates, openings, ratio, hires;
   Lanes shock_demand, shock_wage;
+  // Scratch, allocated once per block.
+  Lanes log_change, ln_candidates, ln_openings, matchable, meetings;
   // Sums over the current reporting period.
   Lanes sum_candidates, sum_openings, sum_unfilled, sum_hires, sum_new_openings, sum_new_candidates;
 
@@ -54,6 +61,10 @@ struct RegimeLanes {
   Lanes total_rate;
   std::vector<Lanes> growth_add;  // per role
 };
+
+bool event_applies(const EventSpec& event, std::size_t role) {
+  return event.roles.empty() || std::find(event.roles.begin(), event.roles.end(), role) != event.roles.end();
+}
 
 class Worker final : public core::PathWorker {
  public:
@@ -85,7 +96,7 @@ class Worker final : public core::PathWorker {
   std::vector<RegimeLanes> regimes_;
   std::vector<int> regime_;
   std::vector<Lanes> eps_demand_, eps_wage_;
-  Lanes regime_growth_;
+  Lanes uniform_radius_, uniform_angle_, scratch_;
 };
 
 Worker::Worker(const LabourMarketModel& model)
@@ -150,7 +161,20 @@ void Worker::draw_parameters() {
         (-role[RoleParam::layoff_rate] * kDt).unaryExpr([](double x) { return -std::expm1(x); });
     role.seeker_keep = (-role[RoleParam::seeker_exit] * kDt).exp();
     role.ln_w0 = role[RoleParam::salary].log();
+    role.ln_neutral = role[RoleParam::neutral_ratio].log();
+    const double sqrt_dt = std::sqrt(kDt);
+    role.demand_vol_correction = -0.5 * role[RoleParam::demand_vol].square() * kDt;
+    role.demand_vol_sqrt_dt = role[RoleParam::demand_vol] * sqrt_dt;
+    role.wage_vol_sqrt_dt = role[RoleParam::wage_vol] * sqrt_dt;
     role.demand_reacts_to_wages = (role[RoleParam::demand_elasticity] != 0.0).any();
+    role.has_overseas = (role[RoleParam::overseas_inflow] != 0.0).any();
+    role.has_switchers = (role[RoleParam::switcher_inflow] != 0.0).any();
+    for (Lanes* scratch : {&role.log_change, &role.ln_candidates, &role.ln_openings, &role.matchable,
+                           &role.meetings, &role.demand_before, &role.left, &role.moved_out,
+                           &role.moved_in, &role.layoffs, &role.new_candidates, &role.openings,
+                           &role.ratio, &role.hires, &role.shock_demand, &role.shock_wage}) {
+      scratch->resize(lanes_);
+    }
   }
   for (std::size_t f = 0; f < fields_.size(); ++f) {
     const FieldSpec& spec = scenario_.fields[f];
@@ -244,7 +268,6 @@ void Worker::step_month(int month) {
 
   // 1. Regime: leave regime i with probability 1 - exp(-P_i dt), to j with P[i][j] / P_i. The
   // initial regime holds in month 0.
-  regime_growth_.setZero(lanes_);
   if (!regimes_.empty() && stochastic && month > 0) {
     for (Eigen::Index i = 0; i < lanes_; ++i) {
       const RegimeLanes& current = regimes_[static_cast<std::size_t>(regime_[static_cast<std::size_t>(i)])];
@@ -270,22 +293,31 @@ void Worker::step_month(int month) {
   // the lower Cholesky factor of each correlation matrix.
   const std::size_t R = roles_.size();
   if (stochastic) {
+    // Box-Muller, with its logarithm and square root vectorised over the paths.
+    uniform_radius_.resize(lanes_);
+    uniform_angle_.resize(lanes_);
     for (std::size_t r = 0; r < R; ++r) {
-      eps_demand_[r].resize(lanes_);
-      eps_wage_[r].resize(lanes_);
       for (Eigen::Index i = 0; i < lanes_; ++i) {
         const auto u = rng_.uniforms(first_path_ + static_cast<std::uint64_t>(i),
                                      static_cast<std::uint32_t>(month),
                                      static_cast<std::uint32_t>(r), core::Domain::shock);
-        const auto z = core::box_muller(u[0], u[1]);
-        eps_demand_[r][i] = z[0];
-        eps_wage_[r][i] = z[1];
+        uniform_radius_[i] = u[0];
+        uniform_angle_[i] = 2.0 * std::numbers::pi * u[1];
+      }
+      scratch_ = (-2.0 * uniform_radius_.log()).sqrt();
+      eps_demand_[r].resize(lanes_);
+      eps_wage_[r].resize(lanes_);
+      for (Eigen::Index i = 0; i < lanes_; ++i) {
+        double sin_angle = 0.0, cos_angle = 0.0;
+        ::sincos(uniform_angle_[i], &sin_angle, &cos_angle);  // glibc: one call for both
+        eps_demand_[r][i] = scratch_[i] * cos_angle;
+        eps_wage_[r][i] = scratch_[i] * sin_angle;
       }
     }
     for (std::size_t r = 0; r < R; ++r) {
       RoleLanes& role = roles_[r];
       if (demand_correlated_) {
-        role.shock_demand = Lanes::Zero(lanes_);
+        role.shock_demand.setZero();
         for (std::size_t s = 0; s <= r; ++s) {
           role.shock_demand += chol_demand_(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(s)) * eps_demand_[s];
         }
@@ -293,7 +325,7 @@ void Worker::step_month(int month) {
         role.shock_demand = eps_demand_[r];
       }
       if (wage_correlated_) {
-        role.shock_wage = Lanes::Zero(lanes_);
+        role.shock_wage.setZero();
         for (std::size_t s = 0; s <= r; ++s) {
           role.shock_wage += chol_wage_(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(s)) * eps_wage_[s];
         }
@@ -303,29 +335,25 @@ void Worker::step_month(int month) {
     }
   }
 
-  // 2. Demand.
-  const double sqrt_dt = std::sqrt(kDt);
+  // 2. Demand: D <- D exp((g + g_events + g_regime - sD^2/2) dt + sD sqrt(dt) zD) (ws/ws_prev)^-eD.
   for (std::size_t r = 0; r < R; ++r) {
     RoleLanes& role = roles_[r];
-    Lanes growth = role[RoleParam::demand_growth];
+    Lanes& log_change = role.log_change;
+    log_change = role[RoleParam::demand_growth];
     if (!regimes_.empty()) {
       for (Eigen::Index i = 0; i < lanes_; ++i) {
-        growth[i] += regimes_[static_cast<std::size_t>(regime_[static_cast<std::size_t>(i)])].growth_add[r][i];
+        log_change[i] += regimes_[static_cast<std::size_t>(regime_[static_cast<std::size_t>(i)])].growth_add[r][i];
       }
     }
     for (std::size_t e = 0; e < events_.size(); ++e) {
       const EventSpec& spec = scenario_.events[e];
-      const bool applies = spec.roles.empty() ||
-                           std::find(spec.roles.begin(), spec.roles.end(), r) != spec.roles.end();
-      if (applies && events_[e].has_growth_add && month >= spec.first_month && month <= spec.last_month) {
-        growth += events_[e].growth_add;
+      if (events_[e].has_growth_add && month >= spec.first_month && month <= spec.last_month &&
+          event_applies(spec, r)) {
+        log_change += events_[e].growth_add;
       }
     }
-    Lanes log_change = growth * kDt;
-    if (stochastic) {
-      const Lanes& vol = role[RoleParam::demand_vol];
-      log_change += -0.5 * vol.square() * kDt + vol * sqrt_dt * role.shock_demand;
-    }
+    log_change *= kDt;
+    if (stochastic) log_change += role.demand_vol_correction + role.demand_vol_sqrt_dt * role.shock_demand;
     if (role.demand_reacts_to_wages) {
       // (ws / ws_prev)^(-eD): 1 in month 0, where ws = ws_prev = 1.
       log_change -= role[RoleParam::demand_elasticity] * (role.smoothed_wage / role.smoothed_wage_prev).log();
@@ -333,22 +361,22 @@ void Worker::step_month(int month) {
     role.demand_before = role.demand;
     role.demand *= log_change.exp();
     for (std::size_t e = 0; e < events_.size(); ++e) {
-      const EventSpec& spec = scenario_.events[e];
-      const bool applies = spec.roles.empty() ||
-                           std::find(spec.roles.begin(), spec.roles.end(), r) != spec.roles.end();
-      if (applies && events_[e].has_jump && month == spec.first_month) role.demand *= events_[e].jump;
+      if (events_[e].has_jump && month == scenario_.events[e].first_month &&
+          event_applies(scenario_.events[e], r)) {
+        role.demand *= events_[e].jump;
+      }
     }
   }
 
   // 3. Separations (competing risks), then layoffs of employment above demand.
-  for (RoleLanes& role : roles_) role.moved_in = Lanes::Zero(lanes_);
+  for (RoleLanes& role : roles_) role.moved_in.setZero();
   for (RoleLanes& role : roles_) {
     role.left = role.employed * role.leave_fraction;
-    role.moved_out = Lanes::Zero(lanes_);
+    role.moved_out.setZero();
     for (const auto& [target, fraction] : role.move_fraction) {
-      const Lanes moved = role.employed * fraction;
-      role.moved_out += moved;
-      roles_[target].moved_in += moved;
+      scratch_ = role.employed * fraction;
+      role.moved_out += scratch_;
+      roles_[target].moved_in += scratch_;
     }
     role.employed -= role.left + role.moved_out;
     role.layoffs = (role.employed - role.demand).max(0.0) * role.layoff_fraction;
@@ -368,11 +396,17 @@ void Worker::step_month(int month) {
     }
   }
   for (RoleLanes& role : roles_) {
-    const Lanes ln_real_wage = role.ln_salary - role.ln_w0 - role[RoleParam::wage_drift] * t;
-    role.new_candidates += kDt * role[RoleParam::overseas_inflow] *
-                               (role[RoleParam::overseas_elasticity] * ln_real_wage).exp() +
-                           kDt * role[RoleParam::switcher_inflow] *
-                               (role[RoleParam::switcher_elasticity] * ln_real_wage).exp();
+    if (role.has_overseas || role.has_switchers) {
+      scratch_ = role.ln_salary - role.ln_w0 - role[RoleParam::wage_drift] * t;  // ln w
+    }
+    if (role.has_overseas) {
+      role.new_candidates += kDt * role[RoleParam::overseas_inflow] *
+                             (role[RoleParam::overseas_elasticity] * scratch_).exp();
+    }
+    if (role.has_switchers) {
+      role.new_candidates += kDt * role[RoleParam::switcher_inflow] *
+                             (role[RoleParam::switcher_elasticity] * scratch_).exp();
+    }
     role.candidates = role.candidates * role.seeker_keep + role.new_candidates;
   }
 
@@ -382,33 +416,39 @@ void Worker::step_month(int month) {
     // 5. Openings.
     role.openings = (role.demand - role.employed).max(0.0);
     // 6. Ratio; no market (rho = rho*) when both sides are below one person.
-    const auto no_market = (role.candidates < 1.0) && (role.openings < 1.0);
+    const auto no_market = ((role.candidates < 1.0) && (role.openings < 1.0)).eval();
     role.ratio = no_market.select(neutral, role.candidates / role.openings.max(1.0));
     role.sum_candidates += role.candidates;
     role.sum_openings += role.openings;
     // 7. Matching: H = n (1 - exp(-mu U^alpha V^(1-alpha) dt / n)), n = min(U, V).
     const Lanes& alpha = role[RoleParam::matching_elasticity];
-    const Lanes n = role.candidates.min(role.openings);
-    const Lanes meetings = role[RoleParam::matching_efficiency] *
-                           (alpha * role.candidates.log() + (1.0 - alpha) * role.openings.log()).exp();
-    role.hires = (n > 0.0).select(n * (1.0 - (-meetings * kDt / n).exp()), 0.0);
+    role.ln_candidates = role.candidates.log();
+    role.ln_openings = role.openings.log();
+    role.matchable = role.candidates.min(role.openings);
+    role.meetings = role[RoleParam::matching_efficiency] *
+                    (alpha * role.ln_candidates + (1.0 - alpha) * role.ln_openings).exp();
+    role.hires = (role.matchable > 0.0)
+                     .select(role.matchable * (1.0 - (-role.meetings * kDt / role.matchable).exp()), 0.0);
     role.employed += role.hires;
     role.candidates -= role.hires;
     role.sum_unfilled += role.openings - role.hires;
     role.sum_hires += role.hires;
     role.sum_new_openings += (role.demand - role.demand_before) + role.left + role.moved_out;
     role.sum_new_candidates += role.new_candidates;
-    // 8. Wage: ln W += (pi + b ln(rho* / clamp(rho, 1e-3, 1e3))) dt + sW sqrt(dt) zW.
-    const Lanes response = (role.ratio < neutral).select(role[RoleParam::wage_response],
-                                                         role[RoleParam::wage_response_down]);
+    // 8. Wage: ln W += (pi + b ln(rho* / clamp(rho, 1e-3, 1e3))) dt + sW sqrt(dt) zW, with
+    // ln rho = ln U - ln max(V, 1) from step 7's logarithms (and ln rho* - ln rho = 0 when
+    // there is no market).
+    const double ln_min = std::log(1e-3), ln_max = std::log(1e3);
+    scratch_ = no_market.select(0.0, role.ln_neutral - (role.ln_candidates - role.ln_openings.max(0.0))
+                                                           .max(ln_min).min(ln_max));
     role.ln_salary += (role[RoleParam::wage_drift] +
-                       response * (neutral / role.ratio.max(1e-3).min(1e3)).log()) * kDt;
-    if (stochastic) role.ln_salary += role[RoleParam::wage_vol] * sqrt_dt * role.shock_wage;
+                       (role.ratio < neutral).select(role[RoleParam::wage_response],
+                                                     role[RoleParam::wage_response_down]) * scratch_) * kDt;
+    if (stochastic) role.ln_salary += role.wage_vol_sqrt_dt * role.shock_wage;
     // The smoothed real salary, with the real salary after this month (t = (k + 1) / 12).
-    const Lanes real_wage =
-        (role.ln_salary - role.ln_w0 - role[RoleParam::wage_drift] * ((month + 1) / 12.0)).exp();
+    scratch_ = (role.ln_salary - role.ln_w0 - role[RoleParam::wage_drift] * ((month + 1) / 12.0)).exp();
     role.smoothed_wage_prev = role.smoothed_wage;
-    role.smoothed_wage += (real_wage - role.smoothed_wage) * (-std::expm1(-kDt));
+    role.smoothed_wage += (scratch_ - role.smoothed_wage) * (-std::expm1(-kDt));
   }
 }
 

@@ -20,7 +20,7 @@
 namespace talentcast::core {
 
 /// Paths per block: part of the reproducibility contract (it fixes the summation order).
-inline constexpr std::size_t kBlockPaths = 64;
+inline constexpr std::size_t kBlockPaths = 256;
 
 /// Simulates blocks of paths; one per thread, so it may keep scratch state.
 class PathWorker {
