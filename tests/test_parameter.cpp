@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <tuple>
 #include <vector>
 
 #include "talentcast/core/random.hpp"
@@ -115,4 +116,41 @@ TEST_CASE("truncated normals rescale the inverse CDF and stay stable in far tail
   // The lower tail mirrors it.
   const auto low_tail = make(DistributionKind::normal, 0.0, 0.01, -0.2, -0.1);
   CHECK(low_tail.median() == Approx(-far.median()).epsilon(1e-9));
+}
+
+TEST_CASE("tabulated beta and PERT quantiles agree with Boost.Math's to 1e-9 of the range", "[parameter]") {
+  for (const auto& [kind, a, b, low, high] :
+       {std::tuple{DistributionKind::pert, 0.1, 0.0, 0.0, 0.3},   // alpha = 2.33, beta = 3.67
+        std::tuple{DistributionKind::pert, 0.0, 0.0, 0.0, 1.0},   // mode at low: alpha = 1
+        std::tuple{DistributionKind::pert, 5.0, 0.0, 1.0, 5.0},   // mode at high: beta = 1
+        std::tuple{DistributionKind::beta, 0.7, 0.5, 0.0, 1.0},   // U-shaped, infinite density at both ends
+        std::tuple{DistributionKind::beta, 30.0, 2.0, 2.0, 4.0}}) {
+    Distribution d;
+    d.kind = kind;
+    d.a = a;
+    d.b = b;
+    d.low = low;
+    d.high = high;
+    d.tabulate();
+    double worst = 0.0;
+    for (int i = 1; i < 200000; ++i) {
+      const double u = i / 200000.0;
+      worst = std::max(worst, std::abs(d.quantile(u) - d.exact_quantile(u)) / (high - low));
+    }
+    INFO(talentcast::models::distribution_name(kind) << " " << a << " " << b);
+    CHECK(worst < 1e-9);
+  }
+}
+
+TEST_CASE("lognormals may be truncated, in log space", "[parameter]") {
+  // Truncated to [median, inf), the median is median exp(sigma Phi^-1(0.75)).
+  const auto half = make(DistributionKind::lognormal, 6.0, 0.25, 6.0, kInf);
+  CHECK(half.median() == Approx(6.0 * std::exp(0.25 * 0.6744897501960817)).epsilon(1e-12));
+  const auto both = make(DistributionKind::lognormal, 6.0, 0.25, 3.0, 12.0);
+  for (double u : {1e-9, 0.5, 1 - 1e-9}) {
+    CHECK(both.at(u) >= 3.0);
+    CHECK(both.at(u) <= 12.0);
+  }
+  CHECK(both.distribution()->support_min() == 3.0);
+  CHECK(both.distribution()->support_max() == 12.0);
 }

@@ -113,3 +113,30 @@ TEST_CASE("memory depends on the range of values, not on their number", "[sketch
   CHECK(sketch.memory_bytes() <= 2 * 7 * 256 * 8);
   CHECK(after_ten_thousand <= sketch.memory_bytes());
 }
+
+TEST_CASE("a range wider than 28 octaves collapses its smallest magnitudes, whatever the order", "[sketch]") {
+  // Values from 1e-30 to 1e6: 120 octaves. The window keeps the top 28 octaves of each sign;
+  // below 2^-28 of the largest magnitude, values share the lowest bucket.
+  std::mt19937_64 engine(17);
+  std::uniform_real_distribution<double> exponent(-30.0, 6.0);
+  std::vector<double> values(20000);
+  for (double& v : values) v = std::pow(10.0, exponent(engine)) * (engine() % 5 == 0 ? -1.0 : 1.0);
+  QuantileSketch forward, reversed, split[2];
+  for (double v : values) forward.add(v);
+  for (auto it = values.rbegin(); it != values.rend(); ++it) reversed.add(*it);
+  for (std::size_t i = 0; i < values.size(); ++i) split[i % 2].add(values[i]);
+  split[1].merge(split[0]);
+  CHECK(forward.memory_bytes() <= 2 * QuantileSketch::kMaxBuckets * sizeof(std::uint32_t));
+  std::vector<double> sorted = values;
+  std::sort(sorted.begin(), sorted.end());
+  for (double p : {0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95}) {
+    CHECK(reversed.quantile(p) == forward.quantile(p));
+    CHECK(split[1].quantile(p) == forward.quantile(p));
+  }
+  // Percentiles whose magnitude is within 2^-28 of the largest (1e6) keep the 0.39% bound.
+  const double threshold = 1e6 * std::ldexp(1.0, -28);
+  for (double p : {0.9, 0.95, 0.99}) {
+    const double exact = exact_quantile(sorted, p);
+    if (std::abs(exact) > threshold) CHECK(std::abs(forward.quantile(p) - exact) <= 0x1p-8 * std::abs(exact));
+  }
+}

@@ -60,7 +60,11 @@ void QuantileSketch::Side::add(std::int64_t key, std::uint32_t n) {
     if (key < first) {
       const std::int64_t new_first =
           std::max(lowest, key - static_cast<std::int64_t>(counts.size() / 2));
-      counts.insert(counts.begin(), static_cast<std::size_t>(first - new_first), 0);
+      std::vector<std::uint32_t> grown;
+      grown.reserve(counts.size() + static_cast<std::size_t>(first - new_first));  // <= kMaxBuckets
+      grown.assign(static_cast<std::size_t>(first - new_first), 0);
+      grown.insert(grown.end(), counts.begin(), counts.end());
+      counts.swap(grown);
       first = new_first;
     }
   }

@@ -75,7 +75,7 @@ std::string_view distribution_name(DistributionKind kind) {
 
 QuantileTable::QuantileTable(const std::function<double(double)>& quantile,
                              const std::function<double(double)>& pdf)
-    : u_(kIntervals + 1), q_(kIntervals + 1), slope_(kIntervals + 1) {
+    : u_(kIntervals + 1), q_(kIntervals + 1), slope_(kIntervals + 1), exact_(kIntervals, 1) {
   for (int i = 0; i <= kIntervals; ++i) {
     const double s = static_cast<double>(i) / kIntervals;
     const auto k = static_cast<std::size_t>(i);
@@ -86,17 +86,34 @@ QuantileTable::QuantileTable(const std::function<double(double)>& quantile,
     slope_[k] = 0.5 * std::numbers::pi * std::sin(std::numbers::pi * s) / pdf(q_[k]);
     valid_ = valid_ && std::isfinite(q_[k]) && std::isfinite(slope_[k]);
   }
+  if (!valid_) return;
+  // Trust an interval only where the interpolant matches the exact quantile inside it.
+  const double range = quantile(u_[kIntervals - 2]) - quantile(u_[2]);
+  for (std::size_t i = 2; i + 2 < static_cast<std::size_t>(kIntervals); ++i) {
+    bool close = true;
+    for (double t : {0.25, 0.5, 0.75}) {
+      const double s = (static_cast<double>(i) + t) / kIntervals;
+      const double u = 0.5 * (1.0 - std::cos(std::numbers::pi * s));
+      close = close && std::abs(interpolate(i, t) - quantile(u)) <= kTolerance * range;
+    }
+    exact_[i] = close ? 0 : 1;
+  }
 }
 
-double QuantileTable::operator()(double u) const {
-  if (!(u >= u_[2] && u <= u_[kIntervals - 2])) return std::numeric_limits<double>::quiet_NaN();
-  const double s = std::acos(1.0 - 2.0 * u) / std::numbers::pi * kIntervals;
-  const auto i = std::clamp(static_cast<std::size_t>(s), std::size_t{2}, std::size_t{kIntervals - 3});
-  const double t = s - static_cast<double>(i);
+double QuantileTable::interpolate(std::size_t i, double t) const {
   const double h00 = (1 + 2 * t) * (1 - t) * (1 - t), h10 = t * (1 - t) * (1 - t);
   const double h01 = t * t * (3 - 2 * t), h11 = t * t * (t - 1);
   const double step = 1.0 / kIntervals;
   return h00 * q_[i] + h10 * step * slope_[i] + h01 * q_[i + 1] + h11 * step * slope_[i + 1];
+}
+
+double QuantileTable::operator()(double u) const {
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  if (!(u >= u_[2] && u < u_[kIntervals - 2])) return kNaN;
+  const double s = std::acos(1.0 - 2.0 * u) / std::numbers::pi * kIntervals;
+  const auto i = std::clamp(static_cast<std::size_t>(s), std::size_t{2}, std::size_t{kIntervals - 3});
+  if (exact_[i]) return kNaN;
+  return interpolate(i, s - static_cast<double>(i));
 }
 
 void Distribution::tabulate() {

@@ -22,11 +22,14 @@ std::string_view distribution_name(DistributionKind kind);
 
 /// A quantile function tabulated on a grid dense at both ends, for distributions whose exact
 /// inverse CDF is an iterative solve (beta, pert). Between grid points it is the cubic Hermite
-/// interpolant with the exact slopes dQ/du = 1 / pdf(Q); in the two outermost intervals at each
-/// end it defers to the exact quantile. Accuracy is tested in tests/test_parameter.cpp.
+/// interpolant with the exact slopes dQ/du = 1 / pdf(Q). An interval where that interpolant
+/// misses the exact quantile at three interior points by more than kTolerance of the
+/// distribution's range (near an end where the density is infinite or vanishes, and always the
+/// two outermost) defers to the exact quantile. Accuracy is tested in tests/test_parameter.cpp.
 class QuantileTable {
  public:
   static constexpr int kIntervals = 1024;
+  static constexpr double kTolerance = 1e-11;
   QuantileTable(const std::function<double(double)>& quantile, const std::function<double(double)>& pdf);
   /// The interpolated quantile at u, or NaN where the exact one must be used.
   double operator()(double u) const;
@@ -35,7 +38,9 @@ class QuantileTable {
   bool valid() const { return valid_; }
 
  private:
+  double interpolate(std::size_t interval, double s) const;
   std::vector<double> u_, q_, slope_;  // at s_i = i / kIntervals, u_i = (1 - cos(pi s_i)) / 2
+  std::vector<char> exact_;            // per interval: defer to the exact quantile
   bool valid_ = true;
 };
 
