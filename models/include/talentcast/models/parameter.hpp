@@ -23,12 +23,12 @@ std::string_view distribution_name(DistributionKind kind);
 /// A quantile function tabulated on a grid dense at both ends, for distributions whose exact
 /// inverse CDF is an iterative solve (beta, pert). Between grid points it is the cubic Hermite
 /// interpolant with the exact slopes dQ/du = 1 / pdf(Q). An interval where that interpolant
-/// misses the exact quantile at three interior points by more than kTolerance of the
+/// misses the exact quantile at its midpoint by more than kTolerance of the
 /// distribution's range (near an end where the density is infinite or vanishes, and always the
 /// two outermost) defers to the exact quantile. Accuracy is tested in tests/test_parameter.cpp.
 class QuantileTable {
  public:
-  static constexpr int kIntervals = 1024;
+  static constexpr int kIntervals = 512;
   static constexpr double kTolerance = 1e-11;
   QuantileTable(const std::function<double(double)>& quantile, const std::function<double(double)>& pdf);
   /// The interpolated quantile at u, or NaN where the exact one must be used.
