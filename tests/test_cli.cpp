@@ -183,3 +183,18 @@ TEST_CASE("Ctrl-C stops a run cleanly and writes nothing", "[cli]") {
   CHECK(WEXITSTATUS(status) == 130);
   CHECK_FALSE(fs::exists(out));
 }
+
+TEST_CASE("the flagship's first-period median ratios are within 15% of the published ones", "[cli][scenarios]") {
+  TempDir dir;
+  const auto flagship = talentcast::test::source_dir() / "scenarios" / "china-ai-2024.toml";
+  const auto result = run_talentcast(fmt::format("run {} --paths 2000 --quiet --out {}/f", flagship.string(), dir.path().string()));
+  REQUIRE(result.exit_code == 0);
+  const auto json = nlohmann::json::parse(read_file(dir.path() / "f/forecast.json"));
+  // Maimai via SCMP (2024-12-21) and dsb.cn (2024-07-23), in ../shared/FACTS.md.
+  for (const auto& [role, published] : {std::pair{"llm_algorithm", 0.17}, std::pair{"cloud_computing", 0.27},
+                                        std::pair{"search_algorithm", 0.39}}) {
+    const double median = json["forecast"][role]["2024-Q1"]["ratio"]["p50"];
+    INFO(role << ": median " << median << ", published " << published);
+    CHECK(std::abs(median / published - 1.0) < 0.15);
+  }
+}
