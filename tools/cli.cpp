@@ -60,7 +60,9 @@ int main(int argc, char** argv) {
       "Print the full trajectory of one path as CSV (role,period,metric,value): the same values "
       "that path has inside a run with the same seed");
   replay_cmd->add_option("scenario", replay.scenario, "Scenario file (TOML)")->required();
-  replay_cmd->add_option("--path,-p", replay.path, "Index of the path to replay (0-based)")->required();
+  replay_cmd->add_option("--path,-p", replay.path, "Index of the path to replay (0-based)")
+      ->required()
+      ->check(CLI::Range(std::uint64_t{0}, core::kMaxPaths - 1));
   replay_cmd->add_option("--seed,-s", replay.seed, "Random seed (default: the scenario's `seed`)");
   replay_cmd->add_flag("--central", replay.central, "Replay the central projection instead");
 

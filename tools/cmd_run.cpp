@@ -51,7 +51,8 @@ int run_command(const RunArgs& args) {
   const std::filesystem::path out =
       args.out.empty() ? std::filesystem::path("out") / std::filesystem::path(args.scenario).stem()
                        : std::filesystem::path(args.out);
-  if (std::filesystem::exists(out) && !std::filesystem::is_directory(out)) {
+  std::error_code probe;
+  if (std::filesystem::exists(out, probe) && !std::filesystem::is_directory(out, probe)) {
     fmt::print(stderr, "talentcast: --out {}: expected a directory, found a file; nothing was run\n",
                out.string());
     return kExitBadInput;
@@ -76,6 +77,12 @@ int run_command(const RunArgs& args) {
     progress.finish();
     fmt::print(stderr, "talentcast: {}\nNothing was written.\n", error.what());
     return kExitBadInput;
+  } catch (const std::domain_error& error) {
+    // A parameter distribution that Boost.Math cannot evaluate at some draw.
+    progress.finish();
+    fmt::print(stderr, "talentcast: a parameter's distribution could not be evaluated: {}\n"
+                       "Nothing was written.\n", error.what());
+    return kExitBadInput;
   }
   progress.finish();
   if (forecast.interrupted) {
@@ -98,9 +105,9 @@ int run_command(const RunArgs& args) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   try {
     std::filesystem::create_directories(out);
-    core::write_file_atomically(out / "forecast.csv", csv);
-    core::write_file_atomically(out / "forecast.json", json);
-    core::write_file_atomically(out / "manifest.json", manifest_json(manifest));
+    core::write_files_atomically({{out / "forecast.csv", csv},
+                                  {out / "forecast.json", json},
+                                  {out / "manifest.json", manifest_json(manifest)}});
   } catch (const std::exception& error) {
     fmt::print(stderr, "talentcast: {}\n", error.what());
     return kExitBadInput;

@@ -52,7 +52,7 @@ struct FieldLanes {
 };
 
 struct EventLanes {
-  Lanes growth_add, jump;
+  std::vector<Lanes> growth_add, jump;  // per role it applies to (drawn for each role)
   bool has_growth_add = false, has_jump = false;
 };
 
@@ -95,6 +95,7 @@ class Worker final : public core::PathWorker {
   std::vector<EventLanes> events_;
   std::vector<RegimeLanes> regimes_;
   std::vector<int> regime_;
+  std::vector<std::uint64_t> role_addresses_;  // FNV-1a of each role's name
   std::vector<Lanes> eps_demand_, eps_wage_;
   Lanes uniform_radius_, uniform_angle_, scratch_;
 };
@@ -118,6 +119,7 @@ Worker::Worker(const LabourMarketModel& model)
   regimes_.resize(scenario_.regimes.size());
   eps_demand_.resize(R);
   eps_wage_.resize(R);
+  for (const RoleSpec& role : scenario_.roles) role_addresses_.push_back(core::fnv1a64(role.name));
 }
 
 void Worker::draw(const Parameter& p, Lanes& out) const {
@@ -195,8 +197,14 @@ void Worker::draw_parameters() {
     const EventSpec& spec = scenario_.events[e];
     events_[e].has_growth_add = spec.demand_growth_add.has_value();
     events_[e].has_jump = spec.demand_jump.has_value();
-    if (spec.demand_growth_add) draw(*spec.demand_growth_add, events_[e].growth_add);
-    if (spec.demand_jump) draw(*spec.demand_jump, events_[e].jump);
+    events_[e].growth_add.resize(roles_.size());
+    events_[e].jump.resize(roles_.size());
+    for (std::size_t r = 0; r < roles_.size(); ++r) {
+      if (!event_applies(spec, r)) continue;
+      const std::string& role = scenario_.roles[r].name;
+      if (spec.demand_growth_add) draw(spec.demand_growth_add->for_role(role), events_[e].growth_add[r]);
+      if (spec.demand_jump) draw(spec.demand_jump->for_role(role), events_[e].jump[r]);
+    }
   }
   for (std::size_t i = 0; i < regimes_.size(); ++i) {
     const RegimeSpec& spec = scenario_.regimes[i];
@@ -298,9 +306,12 @@ void Worker::step_month(int month) {
     uniform_angle_.resize(lanes_);
     for (std::size_t r = 0; r < R; ++r) {
       for (Eigen::Index i = 0; i < lanes_; ++i) {
+        // Addressed by the role's name, so adding a role leaves the others' shocks unchanged.
+        const std::uint64_t address = role_addresses_[r];
         const auto u = rng_.uniforms(first_path_ + static_cast<std::uint64_t>(i),
                                      static_cast<std::uint32_t>(month),
-                                     static_cast<std::uint32_t>(r), core::Domain::shock);
+                                     static_cast<std::uint32_t>(address), core::Domain::shock,
+                                     static_cast<std::uint32_t>(address >> 40));
         uniform_radius_[i] = u[0];
         uniform_angle_[i] = 2.0 * std::numbers::pi * u[1];
       }
@@ -349,7 +360,7 @@ void Worker::step_month(int month) {
       const EventSpec& spec = scenario_.events[e];
       if (events_[e].has_growth_add && month >= spec.first_month && month <= spec.last_month &&
           event_applies(spec, r)) {
-        log_change += events_[e].growth_add;
+        log_change += events_[e].growth_add[r];
       }
     }
     log_change *= kDt;
@@ -363,7 +374,7 @@ void Worker::step_month(int month) {
     for (std::size_t e = 0; e < events_.size(); ++e) {
       if (events_[e].has_jump && month == scenario_.events[e].first_month &&
           event_applies(scenario_.events[e], r)) {
-        role.demand *= events_[e].jump;
+        role.demand *= events_[e].jump[r];
       }
     }
   }
@@ -482,7 +493,22 @@ void Worker::record_period(int period, std::span<double> out, std::size_t count)
   const auto p = static_cast<std::size_t>(period);
   const auto put = [&](std::size_t role, Metric metric, const Lanes& values) {
     double* target = &out[layout.index(role, p, metric) * core::kBlockPaths];
-    for (std::size_t i = 0; i < count; ++i) target[i] = values[static_cast<Eigen::Index>(i)];
+    bool finite = true;
+    for (std::size_t i = 0; i < count; ++i) {
+      target[i] = values[static_cast<Eigen::Index>(i)];
+      finite = finite && std::isfinite(target[i]);
+    }
+    if (!finite) {
+      const std::size_t i = static_cast<std::size_t>(
+          std::find_if(target, target + count, [](double x) { return !std::isfinite(x); }) - target);
+      throw ModelError(fmt::format(
+          "path {}, period {}, role {}: {} is {}; the scenario's values are jointly unusable. "
+          "Replay it with: talentcast replay {} --path {} --seed {}",
+          first_path_ + i, scenario_.period_label(period),
+          role == roles_.size() ? std::string("total") : scenario_.roles[role].name,
+          metric_name(metric), target[i], scenario_.path.string(), first_path_ + i,
+          model_.options().seed));
+    }
   };
   // The market measures of a period, from its candidates, openings and hires.
   const auto market = [&](std::size_t role, const Lanes& candidates, const Lanes& openings,

@@ -23,7 +23,10 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // Doubles stay doubles: Boost.Math's default promotes them to long double internally, which
 // costs several times the time for no accuracy a forecast can use.
-using Policy = boost::math::policies::policy<boost::math::policies::promote_double<false>>;
+// Overflow returns infinity instead of throwing: validation and the model check finiteness.
+using Policy = boost::math::policies::policy<boost::math::policies::promote_double<false>,
+                                             boost::math::policies::overflow_error<
+                                                 boost::math::policies::ignore_error>>;
 using Normal = boost::math::normal_distribution<double, Policy>;
 using Lognormal = boost::math::lognormal_distribution<double, Policy>;
 using Uniform = boost::math::uniform_distribution<double, Policy>;
@@ -129,9 +132,13 @@ void Distribution::tabulate() {
   auto& cached = cache[{alpha, beta}];
   if (!cached) {
     const Beta standard(alpha, beta);
-    cached = std::make_shared<const QuantileTable>(
-        [&](double u) { return boost::math::quantile(standard, u); },
-        [&](double x) { return boost::math::pdf(standard, x); });
+    try {
+      cached = std::make_shared<const QuantileTable>(
+          [&](double u) { return boost::math::quantile(standard, u); },
+          [&](double x) { return boost::math::pdf(standard, x); });
+    } catch (const std::exception&) {
+      return;  // no table: every draw uses the exact quantile
+    }
   }
   if (cached->valid()) table = cached;
 }
@@ -211,6 +218,20 @@ std::string Distribution::describe() const {
 Parameter::Parameter(Distribution distribution, std::string_view key_path)
     : distribution_(distribution), address_(core::fnv1a64(key_path)) {
   distribution_->tabulate();
+}
+
+Parameter Parameter::for_role(std::string_view role) const {
+  Parameter copy = *this;
+  // FNV-1a continued over "@role": equal to the hash of the key path followed by "@role".
+  std::uint64_t hash = address_;
+  const auto mix = [&](char c) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 0x100000001b3ull;
+  };
+  mix('@');
+  for (char c : role) mix(c);
+  copy.address_ = hash;
+  return copy;
 }
 
 std::string Parameter::describe() const {

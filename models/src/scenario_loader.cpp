@@ -175,8 +175,11 @@ std::optional<Distribution> Validator::distribution(const toml::table& table,
   // The support must lie inside the parameter's range; truncation is never done by clamping.
   const double lo = d.support_min();
   const double hi = d.support_max();
-  const bool lo_ok = range.min_open ? lo >= range.min : lo >= range.min;
-  const bool hi_ok = range.max_open ? hi <= range.max : hi <= range.max;
+  // At an open end the support must stay strictly inside; a lognormal never reaches 0.
+  const bool lognormal_at_zero = d.kind == DistributionKind::lognormal && lo == 0.0;
+  const bool lo_ok = range.min_open ? (lo > range.min || (lognormal_at_zero && range.min == 0.0))
+                                    : lo >= range.min;
+  const bool hi_ok = range.max_open ? hi < range.max : hi <= range.max;
   if (!lo_ok || !hi_ok) {
     error(table, key,
           fmt::format("a distribution whose support lies in {} (add min/max to truncate a normal "
@@ -184,6 +187,22 @@ std::optional<Distribution> Validator::distribution(const toml::table& table,
                       range.describe()),
           fmt::format("{} with support [{}, {}]", d.describe(), lo, hi));
     return std::nullopt;
+  }
+  // Every draw must be computable: a truncation far in a tail, or an extreme beta, can defeat
+  // the quantile functions even when the parameters are in range.
+  for (double u : {1e-12, 0.001, 0.5, 0.999, 1.0 - 1e-12}) {
+    double x = 0.0;
+    try {
+      x = d.exact_quantile(u);
+    } catch (const std::exception&) {
+      x = std::numeric_limits<double>::quiet_NaN();
+    }
+    if (!std::isfinite(x) || x < lo || x > hi) {
+      error(table, key, "a distribution whose quantiles can be computed (a truncation interval "
+                        "with a representable probability)",
+            fmt::format("{}, whose {} quantile is {}", d.describe(), u, x));
+      return std::nullopt;
+    }
   }
   return d;
 }

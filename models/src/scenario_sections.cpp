@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <sstream>
 
 #include "talentcast/core/engine.hpp"
@@ -131,7 +132,10 @@ void Validator::roles(Scenario& s) {
     RoleSpec role;
     role.name = name;
     const toml::table* table = table_at(&node, "roles." + name);
-    if (!table) continue;
+    if (!table) {
+      s.roles.push_back(std::move(role));  // keeps role indices aligned with role_names_
+      continue;
+    }
     check_keys(*table, prefix, role_allowed, "a role parameter");
     if (const auto* title = table->get("title")) {
       role.title = string(*title, prefix + "title", "a string").value_or(name);
@@ -163,14 +167,20 @@ void Validator::roles(Scenario& s) {
               "nothing");
       }
     }
-    const bool has_candidates = role.params[static_cast<std::size_t>(candidates)].has_value() ||
-                                table->get("candidates") || (defaults && defaults->get("candidates"));
-    const bool has_ratio = role.params[static_cast<std::size_t>(ratio)].has_value() ||
-                           table->get("ratio") || (defaults && defaults->get("ratio"));
+    // The role's own start candidates (or ratio) win over [defaults]'; inside one table the two
+    // exclude each other.
+    const toml::table* start_table = (table->get("candidates") || table->get("ratio")) ? table : defaults;
+    const bool has_candidates = start_table && start_table->get("candidates");
+    const bool has_ratio = start_table && start_table->get("ratio");
     if (has_candidates == has_ratio) {
-      error(*table, prefix + "candidates",
+      error(has_candidates ? *start_table->get("ratio") : static_cast<const toml::node&>(*table),
+            prefix + (has_candidates ? "ratio" : "candidates"),
             "exactly one of 'candidates' or 'ratio' (candidates per opening)",
             has_candidates ? "both" : "neither");
+    }
+    if (start_table != defaults) {
+      if (!table->get("candidates")) role.params[static_cast<std::size_t>(candidates)].reset();
+      if (!table->get("ratio")) role.params[static_cast<std::size_t>(ratio)].reset();
     }
     if (!role[wage_response_down] && role[wage_response]) {
       // The same Parameter, so the same draw: betaD is the role's own beta.
@@ -271,7 +281,7 @@ void Validator::fields(Scenario& s) {
     if (const auto* lag = table->get("lag")) {
       if (field.form != FieldSpec::Form::enrolment) {
         error(*lag, prefix + "lag", "'lag' only with 'enrolment'", describe_node(*lag));
-      } else if (auto v = integer(*lag, prefix + "lag", 0, 20)) {
+      } else if (auto v = integer(*lag, prefix + "lag", 0, 200)) {
         field.lag = static_cast<int>(*v);
       }
     }
@@ -313,6 +323,7 @@ void Validator::events(Scenario& s) {
   }
   const std::vector<std::string> allowed{"name", "from", "to", "roles", "demand_growth_add",
                                          "demand_jump"};
+  std::set<std::string> event_names;
   for (std::size_t i = 0; i < list->size(); ++i) {
     const toml::node& item = *list->get(i);
     const std::string prefix = fmt::format("events[{}].", i);
@@ -321,8 +332,17 @@ void Validator::events(Scenario& s) {
     check_keys(*table, prefix, allowed, "an event key");
     EventSpec event;
     event.name = fmt::format("event {}", i);
+    // A named event's draws are addressed by its name, so adding an event elsewhere (in a base
+    // file, say) leaves them unchanged; an unnamed one by its position.
+    std::string address = prefix;
     if (const auto* name = table->get("name")) {
-      event.name = string(*name, prefix + "name", "a string").value_or(event.name);
+      if (auto text = string(*name, prefix + "name", "a string")) {
+        event.name = *text;
+        address = "events." + *text + ".";
+        if (!event_names.insert(*text).second) {
+          error(*name, prefix + "name", "a name no other event has", fmt::format("'{}' again", *text));
+        }
+      }
     }
     const auto read_date = [&](const char* key) -> std::optional<Date> {
       const toml::node* d = table->get(key);
@@ -346,6 +366,10 @@ void Validator::events(Scenario& s) {
     }
     if (const auto* roles_node = table->get("roles")) {
       if (const auto* roles = roles_node->as_array()) {
+        if (roles->empty()) {
+          error(*roles_node, prefix + "roles",
+                "a non-empty list of role names (leave 'roles' out for every role)", "[]");
+        }
         for (const auto& r : *roles) {
           if (!r.is_string()) {
             error(r, prefix + "roles", "role names", describe_node(r));
@@ -359,10 +383,10 @@ void Validator::events(Scenario& s) {
     }
     if (const auto* add = table->get("demand_growth_add")) {
       event.demand_growth_add = parameter(*add, prefix + "demand_growth_add", {-1, 1},
-                                          prefix + "demand_growth_add");
+                                          address + "demand_growth_add");
     }
     if (const auto* jump = table->get("demand_jump")) {
-      event.demand_jump = parameter(*jump, prefix + "demand_jump", {0, 100, true}, prefix + "demand_jump");
+      event.demand_jump = parameter(*jump, prefix + "demand_jump", {0, 100, true}, address + "demand_jump");
       if (from && (event.first_month < 0 || event.first_month >= s.months())) {
         error(*table->get("from"), prefix + "from",
               "a demand_jump month within the horizon", describe_node(*table->get("from")));
@@ -404,7 +428,8 @@ void Validator::regimes(Scenario& s) {
           if (r && p) regime.growth_add[*r] = *p;
         }
       } else if (auto p = parameter(*add, prefix + "growth_add", {-1, 1}, prefix + "growth_add")) {
-        std::fill(regime.growth_add.begin(), regime.growth_add.end(), *p);
+        // One value for all roles, drawn for each role on its own.
+        for (std::size_t r = 0; r < s.roles.size(); ++r) regime.growth_add[r] = p->for_role(role_names_[r]);
       }
     }
     if (const auto* rates_node = table->get("rates")) {

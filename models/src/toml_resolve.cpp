@@ -11,6 +11,17 @@ namespace {
 // Moves the variant's nodes into base: toml++ keeps a node's source position when it is moved,
 // not when it is copied, and diagnostics need the position in whichever file a value came from.
 void merge_into(toml::table& base, toml::table&& variant) {
+  // Keys that exclude each other: a variant giving one replaces the base's other.
+  static const std::vector<std::vector<std::string_view>> kExclusive{
+      {"candidates", "ratio"}, {"series", "base", "enrolment"}};
+  for (const auto& group : kExclusive) {
+    for (std::string_view key : group) {
+      if (!variant.contains(key)) continue;
+      for (std::string_view other : group) {
+        if (other != key) base.erase(other);
+      }
+    }
+  }
   for (auto&& [key, node] : variant) {
     auto* existing = base.get(key);
     auto* variant_table = node.as_table();

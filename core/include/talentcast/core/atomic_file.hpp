@@ -3,12 +3,20 @@
 // name in its directory and is renamed over the target only when complete.
 
 #include <filesystem>
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace talentcast::core {
 
 /// Writes contents to path atomically (temporary file, flush, rename). Throws std::runtime_error
 /// naming the path on failure, after removing the temporary file.
 void write_file_atomically(const std::filesystem::path& path, std::string_view contents);
+
+/// Writes a set of files: all to temporary names first, then renames them into place, so a
+/// failure while writing leaves none of them changed. Throws std::runtime_error.
+void write_files_atomically(
+    const std::vector<std::pair<std::filesystem::path, std::string>>& files);
 
 }  // namespace talentcast::core

@@ -79,6 +79,9 @@ class Parameter {
   const std::optional<Distribution>& distribution() const { return distribution_; }
   /// The stream address of this parameter's draws (hash of its key path).
   std::uint64_t address() const { return address_; }
+  /// The same parameter drawn separately for a role: its address is the hash of
+  /// "<key path>@<role>", for values given once for several roles (events, regimes).
+  Parameter for_role(std::string_view role) const;
 
   /// The value at quantile u: the constant itself, or the distribution's inverse CDF.
   double at(double u) const { return distribution_ ? distribution_->quantile(u) : constant_; }
