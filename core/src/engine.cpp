@@ -80,7 +80,7 @@ RunResult run(const PathModel& model, const RunOptions& options) {
                     std::span<const double> values(&state.block_outputs[v * kBlockPaths],
                                                    token.count);
                     (*token.moments)[v] = Moments::of(values);
-                    for (double x : values) state.sketches[v].add(x);
+                    state.sketches[v].add(values);
                   }
                   return token;
                 }) &

@@ -105,6 +105,44 @@ void QuantileSketch::add(double value) {
   if (count_ > kExactLimit) flush_exact();
 }
 
+void QuantileSketch::add(std::span<const double> values) {
+  if (values.empty()) return;
+  if (!bucketed_ || values.size() < 16) {
+    for (double v : values) add(v);
+    return;
+  }
+  const auto [lowest, highest] = std::minmax_element(values.begin(), values.end());
+  min_ = std::min(min_, *lowest);
+  max_ = std::max(max_, *highest);
+  count_ += values.size();
+  // Histogram increments are memory-latency bound (thousands of outputs, each with its own
+  // counters): touch every counter's cache line first so that the misses overlap.
+  constexpr std::size_t kChunk = 64;
+  std::array<std::int64_t, kChunk> keys{};
+  for (std::size_t start = 0; start < values.size(); start += kChunk) {
+    const std::size_t n = std::min(kChunk, values.size() - start);
+    for (std::size_t i = 0; i < n; ++i) {
+      const double v = values[start + i];
+      keys[i] = key_of(std::abs(v));
+      const Side& side = v > 0.0 ? positive_ : negative_;
+      const std::int64_t index = keys[i] - side.first;
+      if (index >= 0 && index < static_cast<std::int64_t>(side.counts.size())) {
+        __builtin_prefetch(&side.counts[static_cast<std::size_t>(index)], 1);
+      }
+    }
+    for (std::size_t i = 0; i < n; ++i) {  // as add_to_buckets, value by value
+      const double v = values[start + i];
+      if (v > 0.0) {
+        positive_.add(keys[i], 1);
+      } else if (v < 0.0) {
+        negative_.add(keys[i], 1);
+      } else {
+        ++zeros_;
+      }
+    }
+  }
+}
+
 void QuantileSketch::merge(const QuantileSketch& other) {
   if (other.count_ == 0) return;
   if (count_ == 0) {

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "talentcast/core/box_muller.hpp"
 #include "talentcast/core/random.hpp"
 
 namespace talentcast::models {
@@ -301,7 +302,7 @@ void Worker::step_month(int month) {
   // the lower Cholesky factor of each correlation matrix.
   const std::size_t R = roles_.size();
   if (stochastic) {
-    // Box-Muller, with its logarithm and square root vectorised over the paths.
+    // Box-Muller, vectorised over the paths.
     uniform_radius_.resize(lanes_);
     uniform_angle_.resize(lanes_);
     for (std::size_t r = 0; r < R; ++r) {
@@ -313,17 +314,9 @@ void Worker::step_month(int month) {
                                      static_cast<std::uint32_t>(address), core::Domain::shock,
                                      static_cast<std::uint32_t>(address >> 40));
         uniform_radius_[i] = u[0];
-        uniform_angle_[i] = 2.0 * std::numbers::pi * u[1];
+        uniform_angle_[i] = u[1];
       }
-      scratch_ = (-2.0 * uniform_radius_.log()).sqrt();
-      eps_demand_[r].resize(lanes_);
-      eps_wage_[r].resize(lanes_);
-      for (Eigen::Index i = 0; i < lanes_; ++i) {
-        double sin_angle = 0.0, cos_angle = 0.0;
-        ::sincos(uniform_angle_[i], &sin_angle, &cos_angle);  // glibc: one call for both
-        eps_demand_[r][i] = scratch_[i] * cos_angle;
-        eps_wage_[r][i] = scratch_[i] * sin_angle;
-      }
+      core::box_muller(uniform_radius_, uniform_angle_, eps_demand_[r], eps_wage_[r]);
     }
     for (std::size_t r = 0; r < R; ++r) {
       RoleLanes& role = roles_[r];

@@ -33,6 +33,9 @@ class QuantileSketch {
   static constexpr std::int64_t kMaxBuckets = std::int64_t{28} << kMantissaBits;
 
   void add(double value);
+  /// Adds many values; the same result as adding them one by one, faster: the bucket counters'
+  /// cache lines are prefetched before they are incremented.
+  void add(std::span<const double> values);
   void merge(const QuantileSketch& other);
 
   std::uint64_t count() const noexcept { return count_; }

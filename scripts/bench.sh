@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The benchmark matrix of docs/performance.md: the flagship scenario, scenario loading included,
+# one configuration per process (so peak memory is that configuration's own). Run it on an
+# otherwise idle machine after building in Release:
+#   bash scripts/bench.sh [build-dir]
+set -euo pipefail
+build=${1:-build}
+scenario=scenarios/china-ai-2024.toml
+bench="$build/bin/talentcast_bench"
+"$bench" "$scenario" --paths 100000 --threads 1 --repeat 3
+"$bench" "$scenario" --paths 100000 --threads 2 --repeat 3
+"$bench" "$scenario" --paths 1000000 --threads 2 --repeat 1
