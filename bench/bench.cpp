@@ -5,10 +5,10 @@
 //   ./build/bin/talentcast_bench scenarios/china-ai-2024.toml --paths 100000 --threads 2
 //
 // Run one configuration per process: peak memory is the process's high-water mark.
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
 #include <sys/resource.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 
@@ -38,7 +38,8 @@ int main(int argc, char** argv) {
     settings.paths = paths;
     settings.threads = threads;
     const Forecast forecast = run_forecast(scenario, settings);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     best = std::min(best, seconds);
     roles = scenario.roles.size();
     months = scenario.months();
@@ -47,9 +48,10 @@ int main(int argc, char** argv) {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   const double path_role_steps = static_cast<double>(paths) * static_cast<double>(roles) * months;
-  fmt::print("scenario={} paths={} threads={} roles={} months={} best_of={} wall_s={:.3f} "
-             "path_role_steps_per_s={:.3e} ns_per_path_role_step={:.1f} peak_rss_mb={:.1f}\n",
-             path, paths, threads, roles, months, repeat, best, path_role_steps / best,
-             1e9 * best / path_role_steps, static_cast<double>(usage.ru_maxrss) / 1024.0);
+  fmt::print(
+      "scenario={} paths={} threads={} roles={} months={} best_of={} wall_s={:.3f} "
+      "path_role_steps_per_s={:.3e} ns_per_path_role_step={:.1f} peak_rss_mb={:.1f}\n",
+      path, paths, threads, roles, months, repeat, best, path_role_steps / best,
+      1e9 * best / path_role_steps, static_cast<double>(usage.ru_maxrss) / 1024.0);
   return 0;
 }

@@ -53,7 +53,9 @@ CommandResult run_talentcast(const std::string& args, const std::filesystem::pat
   return result;
 }
 
-std::filesystem::path source_dir() { return TALENTCAST_SOURCE_DIR; }
+std::filesystem::path source_dir() {
+  return TALENTCAST_SOURCE_DIR;
+}
 
 std::string two_role_scenario() {
   return R"(title = "Two roles"

@@ -1,7 +1,6 @@
 // Moments merged block by block equal the moments of all values; summaries follow the
 // documented definitions.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <random>
 #include <vector>
@@ -35,7 +34,7 @@ TEST_CASE("summaries: sd with P - 1, 0 for one path, mcse = sd / sqrt(P)", "[acc
   CHECK(s.mean == 2.5);
   CHECK(s.sd == Approx(std::sqrt(5.0 / 3.0)).epsilon(1e-15));
   CHECK(s.mcse == Approx(std::sqrt(5.0 / 3.0) / 2.0).epsilon(1e-15));
-  CHECK(s.percentiles[3] == 2.5);   // p50 interpolates between 2 and 3
+  CHECK(s.percentiles[3] == 2.5);           // p50 interpolates between 2 and 3
   CHECK(s.percentiles[0] == Approx(1.15));  // p05: 1 + 0.15 (2 - 1)
 
   const std::vector<double> one{42.0};

@@ -2,11 +2,10 @@
 // scalar transcription of MODEL.md's steps 1-9 written independently of the engine's
 // vectorised code, exercising every term (mobility, layoffs, graduates, inflows with
 // elasticities, demand elasticity, events, drift, distributions at their medians).
+#include <algorithm>
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/triangular.hpp>
 #include <catch2/catch.hpp>
-
-#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -99,10 +98,16 @@ TEST_CASE("the central projection equals a hand computation to 1e-9", "[model][c
   // Role a's demand_growth is triangular(0, 0.3, 0.3), with CDF x^2 / 0.09 on [0, 0.3]: its
   // median is sqrt(0.5 * 0.09).
   const double g_a = std::sqrt(0.5 * 0.3 * 0.3);
-  Role a{1000, 400, 150, 50000, std::log(50000.0), 1400, 1, 1,
-         0.12, 2.0, g_a, 4.0, 0.4, 1.2, 0.2, 0.05, 0.3, 0.5, 0.8, 0.03, 120, 1.5, 60, 0.5, 0.05};
-  Role b{3000, 100, 150, 30000, std::log(30000.0), 3100, 1, 1,
-         0.2, 2.0, -0.1, 4.0, 0.4, 1.2, 0.2, 0.05, 0.3, 0.0, 0.0, 0.03, 0, 0, 0, 0, 0.02};
+  Role a{1000, 400, 150, 50000, std::log(50000.0),
+         1400, 1,   1,   0.12,  2.0,
+         g_a,  4.0, 0.4, 1.2,   0.2,
+         0.05, 0.3, 0.5, 0.8,   0.03,
+         120,  1.5, 60,  0.5,   0.05};
+  Role b{3000, 100, 150, 30000, std::log(30000.0),
+         3100, 1,   1,   0.2,   2.0,
+         -0.1, 4.0, 0.4, 1.2,   0.2,
+         0.05, 0.3, 0.0, 0.0,   0.03,
+         0,    0,   0,   0,     0.02};
   Role* roles[2] = {&a, &b};
   const double dt = 1.0 / 12.0;
   const char* labels[3] = {"2024-06", "2024-07", "2024-08"};
@@ -146,14 +151,16 @@ TEST_CASE("the central projection equals a hand computation to 1e-9", "[model][c
     }
     for (int r = 0; r < 2; ++r) {
       Role& x = *roles[r];
-      V[r] = std::max(x.D - x.E, 0.0);                                   // step 5
+      V[r] = std::max(x.D - x.E, 0.0);                                          // step 5
       rho[r] = (x.U < 1 && V[r] < 1) ? x.rho_star : x.U / std::max(V[r], 1.0);  // step 6
       U_at_6[r] = x.U;
-      const double n = std::min(x.U, V[r]);                              // step 7
-      H[r] = n > 0 ? n * (1 - std::exp(-x.mu * std::pow(x.U, x.alpha) * std::pow(V[r], 1 - x.alpha) * dt / n)) : 0;
+      const double n = std::min(x.U, V[r]);  // step 7
+      H[r] = n > 0 ? n * (1 - std::exp(-x.mu * std::pow(x.U, x.alpha) *
+                                       std::pow(V[r], 1 - x.alpha) * dt / n))
+                   : 0;
       x.E += H[r];
       x.U -= H[r];
-      const double response = rho[r] < x.rho_star ? x.beta : x.beta_d;   // step 8
+      const double response = rho[r] < x.rho_star ? x.beta : x.beta_d;  // step 8
       x.lnW += (x.pi + response * std::log(x.rho_star / std::clamp(rho[r], 1e-3, 1e3))) * dt;
       const double w_next = std::exp(x.lnW) / (x.W0 * std::exp(x.pi * (k + 1) / 12.0));
       x.ws_prev = x.ws;
@@ -186,16 +193,18 @@ TEST_CASE("the central projection equals a hand computation to 1e-9", "[model][c
         CHECK(s.mean == Approx(value).epsilon(1e-9).margin(1e-9));
         CHECK(s.percentiles[3] == s.mean);  // one path: every percentile is the value
       }
-      const double flows[8] = {x.D, x.E, U_at_6[r], V[r], V[r] - H[r], H[r],
-                               x.D - D_before[r] + X[r] + moves[r], N[r]};
+      const double flows[8] = {
+          x.D, x.E, U_at_6[r], V[r], V[r] - H[r], H[r], x.D - D_before[r] + X[r] + moves[r], N[r]};
       for (int i = 0; i < 8; ++i) total[i] += flows[i];
     }
-    const char* total_metrics[8] = {"demand", "employed", "candidates", "openings",
-                                    "unfilled", "hires", "new_openings", "new_candidates"};
+    const char* total_metrics[8] = {"demand",   "employed", "candidates",   "openings",
+                                    "unfilled", "hires",    "new_openings", "new_candidates"};
     for (int i = 0; i < 8; ++i) {
       INFO("total " << labels[k] << " " << total_metrics[i]);
-      CHECK(forecast.at("total", labels[k], total_metrics[i]).mean == Approx(total[i]).epsilon(1e-9));
+      CHECK(forecast.at("total", labels[k], total_metrics[i]).mean ==
+            Approx(total[i]).epsilon(1e-9));
     }
-    CHECK(forecast.at("total", labels[k], "ratio").mean == Approx(total[2] / total[3]).epsilon(1e-9));
+    CHECK(forecast.at("total", labels[k], "ratio").mean ==
+          Approx(total[2] / total[3]).epsilon(1e-9));
   }
 }

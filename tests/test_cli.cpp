@@ -1,8 +1,8 @@
 // End-to-end runs of the `talentcast` command, as a user would type them.
-#include <catch2/catch.hpp>
 #include <fmt/core.h>
 #include <sys/wait.h>
 
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
@@ -59,8 +59,10 @@ void check_forecast_csv(const std::string& csv, const talentcast::models::Scenar
 TEST_CASE("run writes the three files, byte-identical for 1 and 2 threads", "[cli]") {
   TempDir dir;
   const auto scenario_path = dir.write("two.toml", talentcast::test::two_role_scenario());
-  const auto one = run_talentcast(fmt::format("run {} --paths 700 --threads 1 --out {}/t1", scenario_path.string(), dir.path().string()));
-  const auto two = run_talentcast(fmt::format("run {} --paths 700 --threads 2 --out {}/t2", scenario_path.string(), dir.path().string()));
+  const auto one = run_talentcast(fmt::format("run {} --paths 700 --threads 1 --out {}/t1",
+                                              scenario_path.string(), dir.path().string()));
+  const auto two = run_talentcast(fmt::format("run {} --paths 700 --threads 2 --out {}/t2",
+                                              scenario_path.string(), dir.path().string()));
   REQUIRE(one.exit_code == 0);
   REQUIRE(two.exit_code == 0);
   CHECK(one.err.empty());  // no progress bar when stderr is not a terminal
@@ -79,7 +81,8 @@ TEST_CASE("run writes the three files, byte-identical for 1 and 2 threads", "[cl
   CHECK(manifest["steps"] == 8);
   CHECK(manifest["threads"] == 1);
   CHECK(manifest["scenario"]["roles"]["llm"]["salary"] == 65000);
-  for (const char* key : {"talentcast_version", "git_commit", "scenario_path", "wall_time_seconds", "command"}) {
+  for (const char* key :
+       {"talentcast_version", "git_commit", "scenario_path", "wall_time_seconds", "command"}) {
     CHECK(manifest.contains(key));
   }
   const auto json = nlohmann::json::parse(read_file(dir.path() / "t1/forecast.json"));
@@ -99,10 +102,12 @@ TEST_CASE("the flagship and its what-ifs run end to end", "[cli][scenarios]") {
     ++scenarios;
     SECTION(entry.path().filename().string()) {
       const auto out = dir.path() / entry.path().stem();
-      const auto result = run_talentcast(fmt::format("run {} --paths 300 --out {} --quiet", entry.path().string(), out.string()));
+      const auto result = run_talentcast(
+          fmt::format("run {} --paths 300 --out {} --quiet", entry.path().string(), out.string()));
       INFO(result.err);
       REQUIRE(result.exit_code == 0);
-      check_forecast_csv(read_file(out / "forecast.csv"), talentcast::models::load_scenario(entry.path()));
+      check_forecast_csv(read_file(out / "forecast.csv"),
+                         talentcast::models::load_scenario(entry.path()));
       CHECK(fs::exists(out / "manifest.json"));
     }
   }
@@ -129,7 +134,8 @@ TEST_CASE("replay prints the path's values, identical to the library's", "[cli][
 TEST_CASE("the central projection (run --central) is one deterministic path", "[cli]") {
   TempDir dir;
   const auto scenario_path = dir.write("two.toml", talentcast::test::two_role_scenario());
-  const auto result = run_talentcast(fmt::format("run {} --central --quiet --out {}/c", scenario_path.string(), dir.path().string()));
+  const auto result = run_talentcast(fmt::format("run {} --central --quiet --out {}/c",
+                                                 scenario_path.string(), dir.path().string()));
   REQUIRE(result.exit_code == 0);
   const auto manifest = nlohmann::json::parse(read_file(dir.path() / "c/manifest.json"));
   CHECK(manifest["paths"] == 1);
@@ -162,13 +168,15 @@ TEST_CASE("help teaches every flag, and bad flags and outputs are user errors", 
   TempDir dir;
   const auto scenario_path = dir.write("two.toml", talentcast::test::two_role_scenario());
   dir.write("file", "not a directory");
-  const auto clash = run_talentcast(fmt::format("run {} --out {}/file", scenario_path.string(), dir.path().string()));
+  const auto clash = run_talentcast(
+      fmt::format("run {} --out {}/file", scenario_path.string(), dir.path().string()));
   CHECK(clash.exit_code == 2);
   CHECK(clash.err.find("expected a directory") != std::string::npos);
   const auto missing = run_talentcast("run /no/such/scenario.toml");
   CHECK(missing.exit_code == 2);
-  CHECK(missing.err == "/no/such/scenario.toml: (file): expected an existing scenario file, found no such file\n"
-                       "/no/such/scenario.toml: 1 error; nothing was run or written\n");
+  CHECK(missing.err ==
+        "/no/such/scenario.toml: (file): expected an existing scenario file, found no such file\n"
+        "/no/such/scenario.toml: 1 error; nothing was run or written\n");
 }
 
 TEST_CASE("Ctrl-C stops a run cleanly and writes nothing", "[cli]") {
@@ -184,15 +192,18 @@ TEST_CASE("Ctrl-C stops a run cleanly and writes nothing", "[cli]") {
   CHECK_FALSE(fs::exists(out));
 }
 
-TEST_CASE("the flagship's first-period median ratios are within 15% of the published ones", "[cli][scenarios]") {
+TEST_CASE("the flagship's first-period median ratios are within 15% of the published ones",
+          "[cli][scenarios]") {
   TempDir dir;
   const auto flagship = talentcast::test::source_dir() / "scenarios" / "china-ai-2024.toml";
-  const auto result = run_talentcast(fmt::format("run {} --paths 2000 --quiet --out {}/f", flagship.string(), dir.path().string()));
+  const auto result = run_talentcast(fmt::format("run {} --paths 2000 --quiet --out {}/f",
+                                                 flagship.string(), dir.path().string()));
   REQUIRE(result.exit_code == 0);
   const auto json = nlohmann::json::parse(read_file(dir.path() / "f/forecast.json"));
   // Maimai via SCMP (2024-12-21) and dsb.cn (2024-07-23), in ../shared/FACTS.md.
-  for (const auto& [role, published] : {std::pair{"llm_algorithm", 0.17}, std::pair{"cloud_computing", 0.27},
-                                        std::pair{"search_algorithm", 0.39}}) {
+  for (const auto& [role, published] :
+       {std::pair{"llm_algorithm", 0.17}, std::pair{"cloud_computing", 0.27},
+        std::pair{"search_algorithm", 0.39}}) {
     const double median = json["forecast"][role]["2024-Q1"]["ratio"]["p50"];
     INFO(role << ": median " << median << ", published " << published);
     CHECK(std::abs(median / published - 1.0) < 0.15);

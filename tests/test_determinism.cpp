@@ -18,7 +18,8 @@ std::vector<double> path_in_block(const models::LabourMarketModel& model, std::u
   std::vector<double> block(model.outputs_per_path() * core::kBlockPaths);
   worker->simulate(first, count, block);
   std::vector<double> values(model.outputs_per_path());
-  for (std::size_t v = 0; v < values.size(); ++v) values[v] = block[v * core::kBlockPaths + (path - first)];
+  for (std::size_t v = 0; v < values.size(); ++v)
+    values[v] = block[v * core::kBlockPaths + (path - first)];
   return values;
 }
 }  // namespace
@@ -91,7 +92,8 @@ salary = 30000
     for (std::size_t period = 0; period < model_a.layout().periods(); ++period) {
       for (std::size_t metric = 0; metric < models::kMetricCount; ++metric) {
         const auto m = static_cast<models::Metric>(metric);
-        CHECK(values_a[model_a.layout().index(ra, period, m)] == values_b[model_b.layout().index(rb, period, m)]);
+        CHECK(values_a[model_a.layout().index(ra, period, m)] ==
+              values_b[model_b.layout().index(rb, period, m)]);
       }
     }
   }
@@ -129,5 +131,6 @@ demand_growth_add = { dist = "uniform", low = 0.0, high = 0.5 }
   const models::LabourMarketModel model(scenario, {3, false});
   const auto values = model.replay(0);
   const auto& layout = model.layout();
-  CHECK(values[layout.index(0, 0, models::Metric::demand)] != values[layout.index(1, 0, models::Metric::demand)]);
+  CHECK(values[layout.index(0, 0, models::Metric::demand)] !=
+        values[layout.index(1, 0, models::Metric::demand)]);
 }

@@ -1,14 +1,13 @@
 // Parameter distributions: draws through the counter-based streams reproduce the Boost.Math
 // distributions (empirical quantiles within their standard errors), closed forms hold, and
 // truncation is stable in the tails.
+#include <algorithm>
 #include <boost/math/distributions/beta.hpp>
 #include <boost/math/distributions/lognormal.hpp>
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/triangular.hpp>
 #include <boost/math/distributions/uniform.hpp>
 #include <catch2/catch.hpp>
-
-#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <tuple>
@@ -30,9 +29,9 @@ std::vector<double> draw_sorted(const Parameter& p) {
   std::vector<double> values(kDraws);
   for (int i = 0; i < kDraws; ++i) {
     const auto a = p.address();
-    const double u = rng.uniforms(static_cast<std::uint64_t>(i), static_cast<std::uint32_t>(a),
-                                  static_cast<std::uint32_t>(a >> 32),
-                                  talentcast::core::Domain::parameter)[0];
+    const double u =
+        rng.uniforms(static_cast<std::uint64_t>(i), static_cast<std::uint32_t>(a),
+                     static_cast<std::uint32_t>(a >> 32), talentcast::core::Domain::parameter)[0];
     values[static_cast<std::size_t>(i)] = p.at(u);
   }
   std::sort(values.begin(), values.end());
@@ -46,8 +45,9 @@ void check_against(const Parameter& p, const Dist& reference) {
   const auto values = draw_sorted(p);
   for (double q : {0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95}) {
     const double x = boost::math::quantile(reference, q);
-    const double below = static_cast<double>(std::lower_bound(values.begin(), values.end(), x) -
-                                             values.begin()) / kDraws;
+    const double below =
+        static_cast<double>(std::lower_bound(values.begin(), values.end(), x) - values.begin()) /
+        kDraws;
     INFO("q = " << q << ", quantile " << x << ", fraction below " << below);
     CHECK(std::abs(below - q) < 5.0 * std::sqrt(q * (1 - q) / kDraws));
   }
@@ -68,14 +68,17 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 }  // namespace
 
 TEST_CASE("each distribution's draws follow its Boost.Math distribution", "[parameter]") {
-  check_against(make(DistributionKind::normal, 0.1, 0.05, -kInf, kInf), boost::math::normal(0.1, 0.05));
+  check_against(make(DistributionKind::normal, 0.1, 0.05, -kInf, kInf),
+                boost::math::normal(0.1, 0.05));
   check_against(make(DistributionKind::lognormal, 60000, 0.3, 0, kInf),
                 boost::math::lognormal(std::log(60000.0), 0.3));
-  check_against(make(DistributionKind::uniform, 0, 0, 0.02, 0.08), boost::math::uniform(0.02, 0.08));
+  check_against(make(DistributionKind::uniform, 0, 0, 0.02, 0.08),
+                boost::math::uniform(0.02, 0.08));
   check_against(make(DistributionKind::triangular, 0.1, 0, 0.0, 0.3),
                 boost::math::triangular(0.0, 0.1, 0.3));
   check_against(make(DistributionKind::beta, 2, 5, 0, 1), boost::math::beta_distribution(2.0, 5.0));
-  // PERT(low, mode, high) = low + (high - low) Beta(1 + 4 (mode - low) / range, 1 + 4 (high - mode) / range).
+  // PERT(low, mode, high) = low + (high - low) Beta(1 + 4 (mode - low) / range, 1 + 4 (high - mode)
+  // / range).
   const auto pert = make(DistributionKind::pert, 4, 0, 2, 10);
   const auto values = draw_sorted(pert);
   double mean = 0;
@@ -92,7 +95,8 @@ TEST_CASE("closed-form quantiles", "[parameter]") {
   CHECK(tri.median() == Approx(1.0).epsilon(1e-12));
   CHECK(tri.at(0.125) == Approx(0.5).epsilon(1e-12));
   // Lognormal median is its median parameter; uniform is linear.
-  CHECK(make(DistributionKind::lognormal, 123.0, 0.7, 0, kInf).median() == Approx(123.0).epsilon(1e-12));
+  CHECK(make(DistributionKind::lognormal, 123.0, 0.7, 0, kInf).median() ==
+        Approx(123.0).epsilon(1e-12));
   CHECK(make(DistributionKind::uniform, 0, 0, 2, 4).at(0.25) == Approx(2.5).epsilon(1e-12));
   CHECK(Parameter(0.3).median() == 0.3);
   CHECK(Parameter(0.3).at(0.99) == 0.3);
@@ -118,12 +122,14 @@ TEST_CASE("truncated normals rescale the inverse CDF and stay stable in far tail
   CHECK(low_tail.median() == Approx(-far.median()).epsilon(1e-9));
 }
 
-TEST_CASE("tabulated beta and PERT quantiles agree with Boost.Math's to 1e-9 of the range", "[parameter]") {
+TEST_CASE("tabulated beta and PERT quantiles agree with Boost.Math's to 1e-9 of the range",
+          "[parameter]") {
   for (const auto& [kind, a, b, low, high] :
-       {std::tuple{DistributionKind::pert, 0.1, 0.0, 0.0, 0.3},   // alpha = 2.33, beta = 3.67
-        std::tuple{DistributionKind::pert, 0.0, 0.0, 0.0, 1.0},   // mode at low: alpha = 1
-        std::tuple{DistributionKind::pert, 5.0, 0.0, 1.0, 5.0},   // mode at high: beta = 1
-        std::tuple{DistributionKind::beta, 0.7, 0.5, 0.0, 1.0},   // U-shaped, infinite density at both ends
+       {std::tuple{DistributionKind::pert, 0.1, 0.0, 0.0, 0.3},  // alpha = 2.33, beta = 3.67
+        std::tuple{DistributionKind::pert, 0.0, 0.0, 0.0, 1.0},  // mode at low: alpha = 1
+        std::tuple{DistributionKind::pert, 5.0, 0.0, 1.0, 5.0},  // mode at high: beta = 1
+        std::tuple{DistributionKind::beta, 0.7, 0.5, 0.0,
+                   1.0},  // U-shaped, infinite density at both ends
         std::tuple{DistributionKind::beta, 30.0, 2.0, 2.0, 4.0}}) {
     Distribution d;
     d.kind = kind;

@@ -1,7 +1,6 @@
 // The quantile sketch against exact order statistics (NumPy's default "linear" method).
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <random>
 #include <vector>
@@ -114,7 +113,8 @@ TEST_CASE("memory depends on the range of values, not on their number", "[sketch
   CHECK(after_ten_thousand <= sketch.memory_bytes());
 }
 
-TEST_CASE("a range wider than 28 octaves collapses its smallest magnitudes, whatever the order", "[sketch]") {
+TEST_CASE("a range wider than 28 octaves collapses its smallest magnitudes, whatever the order",
+          "[sketch]") {
   // Values from 1e-30 to 1e6: 120 octaves. The window keeps the top 28 octaves of each sign;
   // below 2^-28 of the largest magnitude, values share the lowest bucket.
   std::mt19937_64 engine(17);
@@ -137,6 +137,7 @@ TEST_CASE("a range wider than 28 octaves collapses its smallest magnitudes, what
   const double threshold = 1e6 * std::ldexp(1.0, -28);
   for (double p : {0.9, 0.95, 0.99}) {
     const double exact = exact_quantile(sorted, p);
-    if (std::abs(exact) > threshold) CHECK(std::abs(forward.quantile(p) - exact) <= 0x1p-8 * std::abs(exact));
+    if (std::abs(exact) > threshold)
+      CHECK(std::abs(forward.quantile(p) - exact) <= 0x1p-8 * std::abs(exact));
   }
 }

@@ -2,7 +2,6 @@
 // uniform, Box-Muller normals have the right moments.
 #include <boost/math/distributions/chi_squared.hpp>
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <set>
 #include <vector>
@@ -48,8 +47,8 @@ TEST_CASE("uniforms pass a chi-squared test of uniformity", "[random]") {
   const double expected = static_cast<double>(kDraws) / kBins;
   for (int c : counts) chi2 += (c - expected) * (c - expected) / expected;
   // Fails with probability 1e-6 for a truly uniform generator.
-  const double critical = boost::math::quantile(
-      boost::math::complement(boost::math::chi_squared(kBins - 1), 1e-6));
+  const double critical =
+      boost::math::quantile(boost::math::complement(boost::math::chi_squared(kBins - 1), 1e-6));
   CHECK(chi2 < critical);
 }
 
@@ -87,7 +86,9 @@ TEST_CASE("vectorised Box-Muller equals the scalar formula to 2e-16", "[random]"
   for (Eigen::Index i = 0; i < n; ++i) {
     const auto u = rng.uniforms(static_cast<std::uint64_t>(i), 0, 0, Domain::shock);
     u1[i] = u[0];
-    u2[i] = i < 8 ? std::array<double, 8>{1e-17, 0.125, 0.25, 0.375, 0.5, 0.75, 1 - 1e-16, 0.6}[static_cast<std::size_t>(i)] : u[1];
+    u2[i] = i < 8 ? std::array<double, 8>{1e-17, 0.125, 0.25, 0.375, 0.5, 0.75, 1 - 1e-16, 0.6}
+                        [static_cast<std::size_t>(i)]
+                  : u[1];
   }
   talentcast::core::box_muller(u1, u2, z1, z2);
   double worst = 0.0;

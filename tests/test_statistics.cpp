@@ -1,9 +1,9 @@
 // Statistical checks against closed forms, with tolerances from Monte Carlo standard errors.
+#include <fmt/core.h>
+
 #include <boost/math/distributions/lognormal.hpp>
 #include <boost/math/distributions/normal.hpp>
 #include <catch2/catch.hpp>
-#include <fmt/core.h>
-
 #include <cmath>
 
 #include "support.hpp"
@@ -41,16 +41,19 @@ openings = 2000
 ratio = 0.5
 salary = 40000
 {}
-)", top, extra_defaults, extra);
+)",
+                     top, extra_defaults, extra);
 }
 
 // Every path's outputs, computed block by block through the model's own workers.
-std::vector<std::vector<double>> per_path(const models::LabourMarketModel& model, std::uint64_t paths) {
+std::vector<std::vector<double>> per_path(const models::LabourMarketModel& model,
+                                          std::uint64_t paths) {
   auto worker = model.make_worker();
   std::vector<double> block(model.outputs_per_path() * core::kBlockPaths);
   std::vector<std::vector<double>> values(paths);
   for (std::uint64_t first = 0; first < paths; first += core::kBlockPaths) {
-    const auto count = static_cast<std::size_t>(std::min<std::uint64_t>(core::kBlockPaths, paths - first));
+    const auto count =
+        static_cast<std::size_t>(std::min<std::uint64_t>(core::kBlockPaths, paths - first));
     worker->simulate(first, count, block);
     for (std::size_t i = 0; i < count; ++i) {
       auto& path = values[first + i];
@@ -71,8 +74,10 @@ void check_lognormal(const core::Summary& s, double mu, double sigma, std::uint6
   for (std::size_t i = 0; i < core::kPercentiles.size(); ++i) {
     const double p = core::kPercentiles[i] / 100.0;
     const double x = boost::math::quantile(reference, p);
-    const double se = std::sqrt(p * (1 - p) / static_cast<double>(paths)) / boost::math::pdf(reference, x);
-    INFO("p = " << p << ": closed form " << x << ", forecast " << s.percentiles[i] << ", se " << se);
+    const double se =
+        std::sqrt(p * (1 - p) / static_cast<double>(paths)) / boost::math::pdf(reference, x);
+    INFO("p = " << p << ": closed form " << x << ", forecast " << s.percentiles[i] << ", se "
+                << se);
     CHECK(std::abs(s.percentiles[i] - x) < 5 * se + 0x1p-8 * x);
   }
 }
@@ -98,19 +103,21 @@ TEST_CASE("pure demand noise gives lognormal demand with known quantiles", "[mod
 
 TEST_CASE("wage noise without a wage response gives lognormal salaries", "[model][statistics]") {
   test::TempDir dir;
-  const auto scenario = models::load_scenario(
-      dir.write("wage.toml", one_role("wage_vol = 0.15\nwage_drift = 0.04", "wage_response = 0.0")));
+  const auto scenario = models::load_scenario(dir.write(
+      "wage.toml", one_role("wage_vol = 0.15\nwage_drift = 0.04", "wage_response = 0.0")));
   models::ForecastSettings settings;
   settings.paths = 20000;
   const auto forecast = models::run_forecast(scenario, settings);
   // ln W_T = ln W0 + pi T + sW B_T exactly when beta = betaD = 0.
-  check_lognormal(forecast.at("r", "2025", "salary_median"),
-                  std::log(40000.0) + 0.04 * 2.0, 0.15 * std::sqrt(2.0), settings.paths);
+  check_lognormal(forecast.at("r", "2025", "salary_median"), std::log(40000.0) + 0.04 * 2.0,
+                  0.15 * std::sqrt(2.0), settings.paths);
 }
 
-TEST_CASE("salary bands are exact lognormal percentiles of each path's median", "[model][statistics]") {
+TEST_CASE("salary bands are exact lognormal percentiles of each path's median",
+          "[model][statistics]") {
   test::TempDir dir;
-  const auto scenario = models::load_scenario(dir.write("band.toml", one_role("wage_vol = 0.2\ndemand_vol = 0.2")));
+  const auto scenario =
+      models::load_scenario(dir.write("band.toml", one_role("wage_vol = 0.2\ndemand_vol = 0.2")));
   const models::LabourMarketModel model(scenario, {3, false});
   const auto& layout = model.layout();
   for (std::uint64_t path : {0u, 1u, 77u, 1000u}) {
@@ -119,7 +126,8 @@ TEST_CASE("salary bands are exact lognormal percentiles of each path's median", 
       const double median = values[layout.index(0, period, models::Metric::salary_median)];
       for (const auto& [p, metric] : models::kBandPercentiles) {
         const double z = boost::math::quantile(boost::math::normal(), p);
-        CHECK(values[layout.index(0, period, metric)] == Approx(median * std::exp(0.36 * z)).epsilon(1e-14));
+        CHECK(values[layout.index(0, period, metric)] ==
+              Approx(median * std::exp(0.36 * z)).epsilon(1e-14));
       }
     }
   }
@@ -147,7 +155,11 @@ demand = 0.6
   for (const auto& path : values) {
     const double x = std::log(path[layout.index(0, 0, models::Metric::demand)]);
     const double y = std::log(path[layout.index(1, 0, models::Metric::demand)]);
-    sx += x; sy += y; sxx += x * x; syy += y * y; sxy += x * y;
+    sx += x;
+    sy += y;
+    sxx += x * x;
+    syy += y * y;
+    sxy += x * y;
   }
   const double n = static_cast<double>(paths);
   const double cov = sxy / n - sx / n * sy / n;
@@ -155,7 +167,8 @@ demand = 0.6
   CHECK(std::abs(corr - 0.6) < 5 * (1 - 0.36) / std::sqrt(n));
 }
 
-TEST_CASE("regimes switch at their annual rates, and the initial regime holds in month 0", "[model][statistics]") {
+TEST_CASE("regimes switch at their annual rates, and the initial regime holds in month 0",
+          "[model][statistics]") {
   test::TempDir dir;
   // No demand noise: demand after month k is D0 exp(g (k + 1) dt + G dt * months in boom), and
   // it keeps its all-boom value only if the chain never left "boom" in months 1..11, which
@@ -165,7 +178,8 @@ TEST_CASE("regimes switch at their annual rates, and the initial regime holds in
 growth_add = 0.5
 rates = { normal = 1.2 }
 [regimes.normal]
-)", R"(initial_regime = "boom")");
+)",
+                                    R"(initial_regime = "boom")");
   const auto scenario = models::load_scenario(dir.write("regime.toml", text));
   const models::LabourMarketModel model(scenario, {21, false});
   const std::uint64_t paths = 20000;

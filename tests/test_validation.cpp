@@ -2,7 +2,6 @@
 // lines `talentcast run` must print to stderr ("# expect: ..."). The run must exit with code 2
 // and leave no output directory behind.
 #include <catch2/catch.hpp>
-
 #include <sstream>
 
 #include "support.hpp"
@@ -24,7 +23,8 @@ std::string expected_stderr(const std::string& text) {
 }
 }  // namespace
 
-TEST_CASE("every invalid scenario gets its exact messages, exit code 2 and no output", "[validation][cli]") {
+TEST_CASE("every invalid scenario gets its exact messages, exit code 2 and no output",
+          "[validation][cli]") {
   const fs::path data = talentcast::test::source_dir() / "tests" / "data" / "invalid";
   talentcast::test::TempDir dir;
   fs::copy(data, dir.path(), fs::copy_options::recursive);
@@ -34,8 +34,8 @@ TEST_CASE("every invalid scenario gets its exact messages, exit code 2 and no ou
     const std::string expected = expected_stderr(read_file(entry.path()));
     if (expected.empty()) continue;  // a base file that only others extend
     SECTION(name) {
-      const auto result = run_talentcast(
-          "run " + name + " --out out-" + name + " --paths 10 --quiet", dir.path());
+      const auto result =
+          run_talentcast("run " + name + " --out out-" + name + " --paths 10 --quiet", dir.path());
       CHECK(result.exit_code == 2);
       CHECK(result.err == expected);
       CHECK(result.out.empty());
@@ -68,9 +68,11 @@ TEST_CASE("all problems are reported at once, in reading order", "[validation]")
   }
 }
 
-TEST_CASE("a valid scenario loads, with defaults inherited and wage_response_down defaulted", "[validation]") {
+TEST_CASE("a valid scenario loads, with defaults inherited and wage_response_down defaulted",
+          "[validation]") {
   talentcast::test::TempDir dir;
-  const auto scenario = talentcast::models::load_scenario(dir.write("ok.toml", talentcast::test::two_role_scenario()));
+  const auto scenario = talentcast::models::load_scenario(
+      dir.write("ok.toml", talentcast::test::two_role_scenario()));
   using talentcast::models::RoleParam;
   REQUIRE(scenario.roles.size() == 2);
   CHECK(scenario.roles[0].name == "cloud");  // roles are in name order

@@ -1,7 +1,8 @@
 #include "cli.hpp"
 
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
+
+#include <CLI/CLI.hpp>
 
 #include "talentcast/core/engine.hpp"
 #include "talentcast/version.hpp"
@@ -29,11 +30,13 @@ int main(int argc, char** argv) {
 
   RunArgs run;
   auto* run_cmd = app.add_subcommand(
-      "run", "Simulate a scenario and write DIR/forecast.csv, DIR/forecast.json and DIR/manifest.json");
+      "run",
+      "Simulate a scenario and write DIR/forecast.csv, DIR/forecast.json and DIR/manifest.json");
   run_cmd->add_option("scenario", run.scenario, "Scenario file (TOML)")->required();
-  run_cmd->add_option("--paths,-n", run.paths,
-                      "Monte Carlo paths (default: the scenario's `paths`). The standard error of "
-                      "a mean falls as 1/sqrt(paths)")
+  run_cmd
+      ->add_option("--paths,-n", run.paths,
+                   "Monte Carlo paths (default: the scenario's `paths`). The standard error of "
+                   "a mean falls as 1/sqrt(paths)")
       ->check(CLI::Range(std::uint64_t{1}, core::kMaxPaths));
   run_cmd->add_option("--seed,-s", run.seed,
                       "Random seed (default: the scenario's `seed`); the same seed and paths give "
@@ -51,7 +54,8 @@ int main(int argc, char** argv) {
 
   std::string validate_scenario;
   auto* validate_cmd = app.add_subcommand(
-      "validate", "Check a scenario file and list every problem with file:line:column; exit 2 if any");
+      "validate",
+      "Check a scenario file and list every problem with file:line:column; exit 2 if any");
   validate_cmd->add_option("scenario", validate_scenario, "Scenario file (TOML)")->required();
 
   ReplayArgs replay;

@@ -56,7 +56,8 @@ std::string manifest_json(const ManifestInfo& info);
 
 /// The summary printed after a run: per role, the median ratio and median salary with their
 /// 80% interval (p10-p90) in the first and the last period.
-std::string summary_table(const models::Scenario& scenario, const std::vector<core::ForecastRow>& rows);
+std::string summary_table(const models::Scenario& scenario,
+                          const std::vector<core::ForecastRow>& rows);
 
 int run_command(const RunArgs& args);
 int validate_command(const std::string& scenario);

@@ -8,7 +8,8 @@ namespace talentcast::cli {
 int replay_command(const ReplayArgs& args) {
   const auto scenario = load_scenario_or_report(args.scenario);
   if (!scenario) return kExitBadInput;
-  const models::LabourMarketModel model(*scenario, {args.seed.value_or(scenario->seed), args.central});
+  const models::LabourMarketModel model(*scenario,
+                                        {args.seed.value_or(scenario->seed), args.central});
   std::vector<double> values;
   try {
     values = model.replay(args.central ? 0 : args.path);

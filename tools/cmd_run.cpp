@@ -18,7 +18,9 @@ namespace {
 
 std::atomic<bool> g_interrupted{false};
 
-extern "C" void on_interrupt(int) { g_interrupted.store(true); }
+extern "C" void on_interrupt(int) {
+  g_interrupted.store(true);
+}
 
 // Ctrl-C (SIGINT) and SIGTERM stop the run between blocks; the previous handlers come back
 // when the run ends.
@@ -53,7 +55,8 @@ int run_command(const RunArgs& args) {
                        : std::filesystem::path(args.out);
   std::error_code probe;
   if (std::filesystem::exists(out, probe) && !std::filesystem::is_directory(out, probe)) {
-    fmt::print(stderr, "talentcast: --out {}: expected a directory, found a file; nothing was run\n",
+    fmt::print(stderr,
+               "talentcast: --out {}: expected a directory, found a file; nothing was run\n",
                out.string());
     return kExitBadInput;
   }
@@ -80,8 +83,10 @@ int run_command(const RunArgs& args) {
   } catch (const std::domain_error& error) {
     // A parameter distribution that Boost.Math cannot evaluate at some draw.
     progress.finish();
-    fmt::print(stderr, "talentcast: a parameter's distribution could not be evaluated: {}\n"
-                       "Nothing was written.\n", error.what());
+    fmt::print(stderr,
+               "talentcast: a parameter's distribution could not be evaluated: {}\n"
+               "Nothing was written.\n",
+               error.what());
     return kExitBadInput;
   }
   progress.finish();

@@ -34,8 +34,8 @@ std::string manifest_json(const ManifestInfo& info) {
   manifest["block_paths"] = core::kBlockPaths;
   manifest["forecast_csv_sha256"] = info.forecast_csv_sha256;
   manifest["wall_time_seconds"] = info.wall_seconds;
-  manifest["threads"] = info.threads > 0 ? info.threads
-                                         : static_cast<int>(std::thread::hardware_concurrency());
+  manifest["threads"] =
+      info.threads > 0 ? info.threads : static_cast<int>(std::thread::hardware_concurrency());
   manifest["scenario"] = nlohmann::ordered_json::parse(resolved_json.str());
   manifest["scenario_toml"] = scenario.resolved_toml;
   return manifest.dump(1) + "\n";

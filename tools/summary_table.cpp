@@ -19,13 +19,15 @@ const core::Summary* find(const std::vector<core::ForecastRow>& rows, const std:
 std::string band(const core::Summary* s, bool salary) {
   if (s == nullptr) return "-";
   const auto p = [&](std::size_t i) {
-    return salary ? fmt::format("{:.0f}", s->percentiles[i]) : fmt::format("{:.2f}", s->percentiles[i]);
+    return salary ? fmt::format("{:.0f}", s->percentiles[i])
+                  : fmt::format("{:.2f}", s->percentiles[i]);
   };
   return fmt::format("{} [{}, {}]", p(3), p(1), p(5));
 }
 }  // namespace
 
-std::string summary_table(const models::Scenario& scenario, const std::vector<core::ForecastRow>& rows) {
+std::string summary_table(const models::Scenario& scenario,
+                          const std::vector<core::ForecastRow>& rows) {
   const std::string first = scenario.period_label(0);
   const std::string last = scenario.period_label(scenario.periods() - 1);
   std::vector<std::string> roles;
@@ -41,7 +43,8 @@ std::string summary_table(const models::Scenario& scenario, const std::vector<co
   fmt::format_to(std::back_inserter(out),
                  "{}\nmedian [80% interval] over paths; ratio = candidates per opening; salary in "
                  "{} per {}\n\n",
-                 scenario.title.empty() ? scenario.path.string() : scenario.title, scenario.currency,
+                 scenario.title.empty() ? scenario.path.string() : scenario.title,
+                 scenario.currency,
                  scenario.salary_unit == models::SalaryUnit::month ? "month" : "year");
   line("role", width, "ratio " + first, "ratio " + last, "salary " + first, "salary " + last);
   for (const auto& role : roles) {

@@ -16,7 +16,8 @@ std::filesystem::path temporary_for(const std::filesystem::path& path) {
 }
 
 // Writes contents to a temporary file next to path, flushed to disk; returns its name.
-std::filesystem::path write_temporary(const std::filesystem::path& path, std::string_view contents) {
+std::filesystem::path write_temporary(const std::filesystem::path& path,
+                                      std::string_view contents) {
   const auto temporary = temporary_for(path);
   std::FILE* file = std::fopen(temporary.c_str(), "wb");
   if (file == nullptr) {
@@ -44,7 +45,8 @@ void write_files_atomically(
     const std::vector<std::pair<std::filesystem::path, std::string>>& files) {
   std::vector<std::filesystem::path> temporaries;
   try {
-    for (const auto& [path, contents] : files) temporaries.push_back(write_temporary(path, contents));
+    for (const auto& [path, contents] : files)
+      temporaries.push_back(write_temporary(path, contents));
   } catch (...) {
     std::error_code ignored;
     for (const auto& temporary : temporaries) std::filesystem::remove(temporary, ignored);
@@ -55,7 +57,8 @@ void write_files_atomically(
     std::filesystem::rename(temporaries[i], files[i].first, error);
     if (error) {
       std::error_code ignored;
-      for (std::size_t j = i; j < files.size(); ++j) std::filesystem::remove(temporaries[j], ignored);
+      for (std::size_t j = i; j < files.size(); ++j)
+        std::filesystem::remove(temporaries[j], ignored);
       throw std::runtime_error(
           fmt::format("cannot rename into {}: {}", files[i].first.string(), error.message()));
     }

@@ -14,7 +14,9 @@ ProgressBar::ProgressBar(std::uint64_t total, std::string unit, bool enabled)
       start_(Clock::now()),
       last_draw_(start_) {}
 
-ProgressBar::~ProgressBar() { finish(); }
+ProgressBar::~ProgressBar() {
+  finish();
+}
 
 void ProgressBar::update(std::uint64_t done) {
   if (!active_) return;

@@ -164,7 +164,8 @@ void QuantileSketch::merge(const QuantileSketch& other) {
     Side& mine = side == &other.positive_ ? positive_ : negative_;
     // Largest magnitudes first, so the window settles before the small ones arrive.
     for (std::size_t i = side->counts.size(); i-- > 0;) {
-      if (side->counts[i] != 0) mine.add(side->first + static_cast<std::int64_t>(i), side->counts[i]);
+      if (side->counts[i] != 0)
+        mine.add(side->first + static_cast<std::int64_t>(i), side->counts[i]);
     }
   }
 }
@@ -175,7 +176,8 @@ void QuantileSketch::order_statistics(std::span<const std::uint64_t> ranks,
   // Within its bucket, rank k sits at (k - below + 1/2) / n of the bucket's span.
   const auto emit = [&](std::uint64_t below, std::uint64_t n, auto&& value_at) {
     while (next < ranks.size() && ranks[next] < below + n) {
-      const double position = (static_cast<double>(ranks[next] - below) + 0.5) / static_cast<double>(n);
+      const double position =
+          (static_cast<double>(ranks[next] - below) + 0.5) / static_cast<double>(n);
       out[next] = std::clamp(value_at(position), min_, max_);
       ++next;
     }
@@ -222,7 +224,8 @@ void QuantileSketch::quantiles(std::span<const double> ps, std::span<double> out
     std::array<double, 32> sorted_values{};
     order_statistics(std::span(sorted.data(), n), std::span(sorted_values.data(), n));
     for (std::size_t i = 0; i < n; ++i) {
-      const auto at = std::lower_bound(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(n), ranks[i]);
+      const auto at = std::lower_bound(sorted.begin(),
+                                       sorted.begin() + static_cast<std::ptrdiff_t>(n), ranks[i]);
       values[i] = sorted_values[static_cast<std::size_t>(at - sorted.begin())];
     }
   } else {

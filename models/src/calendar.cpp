@@ -15,9 +15,12 @@ std::optional<Step> parse_step(std::string_view text) {
 
 std::string_view step_name(Step step) {
   switch (step) {
-    case Step::month: return "month";
-    case Step::quarter: return "quarter";
-    case Step::year: return "year";
+    case Step::month:
+      return "month";
+    case Step::quarter:
+      return "quarter";
+    case Step::year:
+      return "year";
   }
   return "?";
 }
@@ -53,9 +56,12 @@ std::string period_label(int first_month_ordinal, Step step) {
   const int year = first_month_ordinal / 12;
   const int month = first_month_ordinal % 12 + 1;
   switch (step) {
-    case Step::year: return fmt::format("{}", year);
-    case Step::quarter: return fmt::format("{}-Q{}", year, (month - 1) / 3 + 1);
-    case Step::month: return fmt::format("{}-{:02}", year, month);
+    case Step::year:
+      return fmt::format("{}", year);
+    case Step::quarter:
+      return fmt::format("{}-Q{}", year, (month - 1) / 3 + 1);
+    case Step::month:
+      return fmt::format("{}-{:02}", year, month);
   }
   return {};
 }

@@ -14,8 +14,8 @@ const core::Summary& Forecast::at(std::string_view role, std::string_view period
   for (const auto& row : rows) {
     if (row.role == role && row.period == period && row.metric == metric) return row.summary;
   }
-  throw std::out_of_range(fmt::format("no forecast for role '{}', period '{}', metric '{}'", role,
-                                      period, metric));
+  throw std::out_of_range(
+      fmt::format("no forecast for role '{}', period '{}', metric '{}'", role, period, metric));
 }
 
 ForecastSettings default_settings(const Scenario& scenario) {
@@ -44,8 +44,9 @@ Forecast run_forecast(const Scenario& scenario, const ForecastSettings& settings
     for (std::size_t period = 0; period < layout.periods(); ++period) {
       const std::string label = scenario.period_label(static_cast<int>(period));
       for (std::size_t metric = 0; metric < layout.metrics(role); ++metric) {
-        forecast.rows.push_back({name, label, std::string(metric_name(metric)),
-                                 result.outputs[layout.index(role, period, static_cast<Metric>(metric))]});
+        forecast.rows.push_back(
+            {name, label, std::string(metric_name(metric)),
+             result.outputs[layout.index(role, period, static_cast<Metric>(metric))]});
       }
     }
   }

@@ -1,12 +1,11 @@
 #include "talentcast/models/labour_market.hpp"
 
-#include <Eigen/Cholesky>
-#include <boost/math/distributions/normal.hpp>
 #include <fmt/core.h>
-
-#include <algorithm>
 #include <math.h>
 
+#include <Eigen/Cholesky>
+#include <algorithm>
+#include <boost/math/distributions/normal.hpp>
 #include <cmath>
 #include <numbers>
 
@@ -28,7 +27,8 @@ struct RoleLanes {
   std::array<Lanes, kRoleParamCount> param;
   std::vector<std::pair<std::size_t, Lanes>> move_fraction;  // f M[r][s] / h
   Lanes leave_fraction, layoff_fraction, seeker_keep, ln_w0, ln_neutral;
-  Lanes demand_vol_correction, demand_vol_sqrt_dt, wage_vol_sqrt_dt;  // -sD^2 dt / 2, sD sqrt(dt), sW sqrt(dt)
+  Lanes demand_vol_correction, demand_vol_sqrt_dt,
+      wage_vol_sqrt_dt;  // -sD^2 dt / 2, sD sqrt(dt), sW sqrt(dt)
   bool demand_reacts_to_wages = false;
   bool has_overseas = false, has_switchers = false;
   // State.
@@ -64,7 +64,8 @@ struct RegimeLanes {
 };
 
 bool event_applies(const EventSpec& event, std::size_t role) {
-  return event.roles.empty() || std::find(event.roles.begin(), event.roles.end(), role) != event.roles.end();
+  return event.roles.empty() ||
+         std::find(event.roles.begin(), event.roles.end(), role) != event.roles.end();
 }
 
 class Worker final : public core::PathWorker {
@@ -131,10 +132,9 @@ void Worker::draw(const Parameter& p, Lanes& out) const {
   }
   const auto address = p.address();
   for (Eigen::Index i = 0; i < lanes_; ++i) {
-    const double u = rng_.uniforms(first_path_ + static_cast<std::uint64_t>(i),
-                                   static_cast<std::uint32_t>(address),
-                                   static_cast<std::uint32_t>(address >> 32),
-                                   core::Domain::parameter)[0];
+    const double u = rng_.uniforms(
+        first_path_ + static_cast<std::uint64_t>(i), static_cast<std::uint32_t>(address),
+        static_cast<std::uint32_t>(address >> 32), core::Domain::parameter)[0];
     out[i] = p.at(u);
   }
 }
@@ -144,8 +144,10 @@ void Worker::draw_parameters() {
     const RoleSpec& spec = scenario_.roles[r];
     RoleLanes& role = roles_[r];
     for (std::size_t p = 0; p < kRoleParamCount; ++p) {
-      if (spec.params[p]) draw(*spec.params[p], role.param[p]);
-      else role.param[p] = Lanes::Zero(lanes_);
+      if (spec.params[p])
+        draw(*spec.params[p], role.param[p]);
+      else
+        role.param[p] = Lanes::Zero(lanes_);
     }
     // Step 3's competing risks: with h = a + sum_s M[r][s] and f = 1 - exp(-h dt), a fraction
     // f a / h leaves the market and f M[r][s] / h moves to s.
@@ -172,10 +174,11 @@ void Worker::draw_parameters() {
     role.demand_reacts_to_wages = (role[RoleParam::demand_elasticity] != 0.0).any();
     role.has_overseas = (role[RoleParam::overseas_inflow] != 0.0).any();
     role.has_switchers = (role[RoleParam::switcher_inflow] != 0.0).any();
-    for (Lanes* scratch : {&role.log_change, &role.ln_candidates, &role.ln_openings, &role.matchable,
-                           &role.meetings, &role.demand_before, &role.left, &role.moved_out,
-                           &role.moved_in, &role.layoffs, &role.new_candidates, &role.openings,
-                           &role.ratio, &role.hires, &role.shock_demand, &role.shock_wage}) {
+    for (Lanes* scratch :
+         {&role.log_change, &role.ln_candidates, &role.ln_openings, &role.matchable, &role.meetings,
+          &role.demand_before, &role.left, &role.moved_out, &role.moved_in, &role.layoffs,
+          &role.new_candidates, &role.openings, &role.ratio, &role.hires, &role.shock_demand,
+          &role.shock_wage}) {
       scratch->resize(lanes_);
     }
   }
@@ -203,7 +206,8 @@ void Worker::draw_parameters() {
     for (std::size_t r = 0; r < roles_.size(); ++r) {
       if (!event_applies(spec, r)) continue;
       const std::string& role = scenario_.roles[r].name;
-      if (spec.demand_growth_add) draw(spec.demand_growth_add->for_role(role), events_[e].growth_add[r]);
+      if (spec.demand_growth_add)
+        draw(spec.demand_growth_add->for_role(role), events_[e].growth_add[r]);
       if (spec.demand_jump) draw(spec.demand_jump->for_role(role), events_[e].jump[r]);
     }
   }
@@ -227,19 +231,21 @@ void Worker::initialise_state() {
     role.employed = role[RoleParam::employed];
     const Lanes& openings = role[RoleParam::openings];
     role.demand = role.employed + openings;
-    const bool by_ratio = scenario_.roles[static_cast<std::size_t>(&role - roles_.data())][RoleParam::ratio].has_value();
-    role.candidates = by_ratio ? Lanes(role[RoleParam::ratio] * openings) : role[RoleParam::candidates];
+    const bool by_ratio =
+        scenario_.roles[static_cast<std::size_t>(&role - roles_.data())][RoleParam::ratio]
+            .has_value();
+    role.candidates =
+        by_ratio ? Lanes(role[RoleParam::ratio] * openings) : role[RoleParam::candidates];
     role.ln_salary = role.ln_w0;
     role.smoothed_wage = Lanes::Ones(lanes_);
     role.smoothed_wage_prev = Lanes::Ones(lanes_);
-    for (Lanes* sum : {&role.sum_candidates, &role.sum_openings, &role.sum_unfilled, &role.sum_hires,
-                       &role.sum_new_openings, &role.sum_new_candidates}) {
+    for (Lanes* sum : {&role.sum_candidates, &role.sum_openings, &role.sum_unfilled,
+                       &role.sum_hires, &role.sum_new_openings, &role.sum_new_candidates}) {
       *sum = Lanes::Zero(lanes_);
     }
   }
   regime_.assign(static_cast<std::size_t>(lanes_), static_cast<int>(scenario_.initial_regime));
 }
-
 
 // G(y) for calendar year y (MODEL.md, "Graduation").
 void Worker::update_graduates(FieldLanes& field, int year) {
@@ -279,7 +285,8 @@ void Worker::step_month(int month) {
   // initial regime holds in month 0.
   if (!regimes_.empty() && stochastic && month > 0) {
     for (Eigen::Index i = 0; i < lanes_; ++i) {
-      const RegimeLanes& current = regimes_[static_cast<std::size_t>(regime_[static_cast<std::size_t>(i)])];
+      const RegimeLanes& current =
+          regimes_[static_cast<std::size_t>(regime_[static_cast<std::size_t>(i)])];
       const double total = current.total_rate[i];
       if (total <= 0.0) continue;
       const auto u = rng_.uniforms(first_path_ + static_cast<std::uint64_t>(i),
@@ -309,10 +316,10 @@ void Worker::step_month(int month) {
       for (Eigen::Index i = 0; i < lanes_; ++i) {
         // Addressed by the role's name, so adding a role leaves the others' shocks unchanged.
         const std::uint64_t address = role_addresses_[r];
-        const auto u = rng_.uniforms(first_path_ + static_cast<std::uint64_t>(i),
-                                     static_cast<std::uint32_t>(month),
-                                     static_cast<std::uint32_t>(address), core::Domain::shock,
-                                     static_cast<std::uint32_t>(address >> 40));
+        const auto u =
+            rng_.uniforms(first_path_ + static_cast<std::uint64_t>(i),
+                          static_cast<std::uint32_t>(month), static_cast<std::uint32_t>(address),
+                          core::Domain::shock, static_cast<std::uint32_t>(address >> 40));
         uniform_radius_[i] = u[0];
         uniform_angle_[i] = u[1];
       }
@@ -323,7 +330,9 @@ void Worker::step_month(int month) {
       if (demand_correlated_) {
         role.shock_demand.setZero();
         for (std::size_t s = 0; s <= r; ++s) {
-          role.shock_demand += chol_demand_(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(s)) * eps_demand_[s];
+          role.shock_demand +=
+              chol_demand_(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(s)) *
+              eps_demand_[s];
         }
       } else {
         role.shock_demand = eps_demand_[r];
@@ -331,7 +340,8 @@ void Worker::step_month(int month) {
       if (wage_correlated_) {
         role.shock_wage.setZero();
         for (std::size_t s = 0; s <= r; ++s) {
-          role.shock_wage += chol_wage_(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(s)) * eps_wage_[s];
+          role.shock_wage +=
+              chol_wage_(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(s)) * eps_wage_[s];
         }
       } else {
         role.shock_wage = eps_wage_[r];
@@ -346,7 +356,8 @@ void Worker::step_month(int month) {
     log_change = role[RoleParam::demand_growth];
     if (!regimes_.empty()) {
       for (Eigen::Index i = 0; i < lanes_; ++i) {
-        log_change[i] += regimes_[static_cast<std::size_t>(regime_[static_cast<std::size_t>(i)])].growth_add[r][i];
+        log_change[i] += regimes_[static_cast<std::size_t>(regime_[static_cast<std::size_t>(i)])]
+                             .growth_add[r][i];
       }
     }
     for (std::size_t e = 0; e < events_.size(); ++e) {
@@ -357,10 +368,12 @@ void Worker::step_month(int month) {
       }
     }
     log_change *= kDt;
-    if (stochastic) log_change += role.demand_vol_correction + role.demand_vol_sqrt_dt * role.shock_demand;
+    if (stochastic)
+      log_change += role.demand_vol_correction + role.demand_vol_sqrt_dt * role.shock_demand;
     if (role.demand_reacts_to_wages) {
       // (ws / ws_prev)^(-eD): 1 in month 0, where ws = ws_prev = 1.
-      log_change -= role[RoleParam::demand_elasticity] * (role.smoothed_wage / role.smoothed_wage_prev).log();
+      log_change -=
+          role[RoleParam::demand_elasticity] * (role.smoothed_wage / role.smoothed_wage_prev).log();
     }
     role.demand_before = role.demand;
     role.demand *= log_change.exp();
@@ -431,8 +444,9 @@ void Worker::step_month(int month) {
     role.matchable = role.candidates.min(role.openings);
     role.meetings = role[RoleParam::matching_efficiency] *
                     (alpha * role.ln_candidates + (1.0 - alpha) * role.ln_openings).exp();
-    role.hires = (role.matchable > 0.0)
-                     .select(role.matchable * (1.0 - (-role.meetings * kDt / role.matchable).exp()), 0.0);
+    role.hires =
+        (role.matchable > 0.0)
+            .select(role.matchable * (1.0 - (-role.meetings * kDt / role.matchable).exp()), 0.0);
     role.employed += role.hires;
     role.candidates -= role.hires;
     role.sum_unfilled += role.openings - role.hires;
@@ -443,14 +457,19 @@ void Worker::step_month(int month) {
     // ln rho = ln U - ln max(V, 1) from step 7's logarithms (and ln rho* - ln rho = 0 when
     // there is no market).
     const double ln_min = std::log(1e-3), ln_max = std::log(1e3);
-    scratch_ = no_market.select(0.0, role.ln_neutral - (role.ln_candidates - role.ln_openings.max(0.0))
-                                                           .max(ln_min).min(ln_max));
-    role.ln_salary += (role[RoleParam::wage_drift] +
-                       (role.ratio < neutral).select(role[RoleParam::wage_response],
-                                                     role[RoleParam::wage_response_down]) * scratch_) * kDt;
+    scratch_ = no_market.select(
+        0.0,
+        role.ln_neutral - (role.ln_candidates - role.ln_openings.max(0.0)).max(ln_min).min(ln_max));
+    role.ln_salary +=
+        (role[RoleParam::wage_drift] +
+         (role.ratio < neutral)
+                 .select(role[RoleParam::wage_response], role[RoleParam::wage_response_down]) *
+             scratch_) *
+        kDt;
     if (stochastic) role.ln_salary += role.wage_vol_sqrt_dt * role.shock_wage;
     // The smoothed real salary, with the real salary after this month (t = (k + 1) / 12).
-    scratch_ = (role.ln_salary - role.ln_w0 - role[RoleParam::wage_drift] * ((month + 1) / 12.0)).exp();
+    scratch_ =
+        (role.ln_salary - role.ln_w0 - role[RoleParam::wage_drift] * ((month + 1) / 12.0)).exp();
     role.smoothed_wage_prev = role.smoothed_wage;
     role.smoothed_wage += (scratch_ - role.smoothed_wage) * (-std::expm1(-kDt));
   }
@@ -473,10 +492,10 @@ void Worker::check_finite(int month, std::size_t r, std::size_t count) const {
         "path {}, month {} ({}), role {}: the state became non-finite (demand = {}, employed = {}, "
         "candidates = {}, ln salary = {}); the scenario's values are jointly unusable. This "
         "path's parameters: {}. Replay it with: talentcast replay {} --path {} --seed {}",
-        first_path_ + i, month,
-        period_label(scenario_.start.ordinal() + month, Step::month), scenario_.roles[r].name,
-        role.demand[k], role.employed[k], role.candidates[k], role.ln_salary[k], values,
-        scenario_.path.string(), first_path_ + i, model_.options().seed));
+        first_path_ + i, month, period_label(scenario_.start.ordinal() + month, Step::month),
+        scenario_.roles[r].name, role.demand[k], role.employed[k], role.candidates[k],
+        role.ln_salary[k], values, scenario_.path.string(), first_path_ + i,
+        model_.options().seed));
   }
 }
 
@@ -493,7 +512,8 @@ void Worker::record_period(int period, std::span<double> out, std::size_t count)
     }
     if (!finite) {
       const std::size_t i = static_cast<std::size_t>(
-          std::find_if(target, target + count, [](double x) { return !std::isfinite(x); }) - target);
+          std::find_if(target, target + count, [](double x) { return !std::isfinite(x); }) -
+          target);
       throw ModelError(fmt::format(
           "path {}, period {}, role {}: {} is {}; the scenario's values are jointly unusable. "
           "Replay it with: talentcast replay {} --path {} --seed {}",
@@ -522,9 +542,12 @@ void Worker::record_period(int period, std::span<double> out, std::size_t count)
     const Lanes openings = role.sum_openings / months;
     const Lanes unfilled = role.sum_unfilled / months;
     const std::pair<Metric, const Lanes*> flows[] = {
-        {Metric::demand, &role.demand},           {Metric::employed, &role.employed},
-        {Metric::candidates, &candidates},        {Metric::openings, &openings},
-        {Metric::unfilled, &unfilled},            {Metric::hires, &role.sum_hires},
+        {Metric::demand, &role.demand},
+        {Metric::employed, &role.employed},
+        {Metric::candidates, &candidates},
+        {Metric::openings, &openings},
+        {Metric::unfilled, &unfilled},
+        {Metric::hires, &role.sum_hires},
         {Metric::new_openings, &role.sum_new_openings},
         {Metric::new_candidates, &role.sum_new_candidates}};
     for (const auto& [metric, values] : flows) {
@@ -532,19 +555,21 @@ void Worker::record_period(int period, std::span<double> out, std::size_t count)
       total[static_cast<std::size_t>(metric)] += *values;
     }
     total_sum_openings += role.sum_openings;
-    market(r, candidates, openings, role.sum_openings, role.sum_hires, role[RoleParam::neutral_ratio]);
+    market(r, candidates, openings, role.sum_openings, role.sum_hires,
+           role[RoleParam::neutral_ratio]);
     const Lanes salary = role.ln_salary.exp();
     put(r, Metric::salary_median, salary);
     for (std::size_t b = 0; b < kBandPercentiles.size(); ++b) {
       put(r, kBandPercentiles[b].second, salary * (band_z_[b] * role[RoleParam::band_sigma]).exp());
     }
-    for (Lanes* sum : {&role.sum_candidates, &role.sum_openings, &role.sum_unfilled, &role.sum_hires,
-                       &role.sum_new_openings, &role.sum_new_candidates}) {
+    for (Lanes* sum : {&role.sum_candidates, &role.sum_openings, &role.sum_unfilled,
+                       &role.sum_hires, &role.sum_new_openings, &role.sum_new_candidates}) {
       sum->setZero();
     }
   }
-  for (Metric metric : {Metric::demand, Metric::employed, Metric::candidates, Metric::openings,
-                        Metric::unfilled, Metric::hires, Metric::new_openings, Metric::new_candidates}) {
+  for (Metric metric :
+       {Metric::demand, Metric::employed, Metric::candidates, Metric::openings, Metric::unfilled,
+        Metric::hires, Metric::new_openings, Metric::new_candidates}) {
     put(R, metric, total[static_cast<std::size_t>(metric)]);
   }
   market(R, total[static_cast<std::size_t>(Metric::candidates)],
@@ -588,9 +613,9 @@ std::vector<double> LabourMarketModel::replay(std::uint64_t path) const {
 
 std::string_view metric_name(Metric metric) {
   static constexpr std::array<std::string_view, kMetricCount> names{
-      "demand",       "employed",       "candidates",    "openings",   "unfilled",   "ratio",
-      "shortage",     "hires",          "fill_rate",     "new_openings", "new_candidates",
-      "salary_median", "salary_p10",    "salary_p25",    "salary_p75", "salary_p90"};
+      "demand",     "employed",   "candidates", "openings",     "unfilled",       "ratio",
+      "shortage",   "hires",      "fill_rate",  "new_openings", "new_candidates", "salary_median",
+      "salary_p10", "salary_p25", "salary_p75", "salary_p90"};
   return names[static_cast<std::size_t>(metric)];
 }
 

@@ -1,13 +1,13 @@
 #include "talentcast/models/parameter.hpp"
 
+#include <fmt/core.h>
+
+#include <algorithm>
 #include <boost/math/distributions/beta.hpp>
 #include <boost/math/distributions/lognormal.hpp>
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/triangular.hpp>
 #include <boost/math/distributions/uniform.hpp>
-#include <fmt/core.h>
-
-#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -24,9 +24,9 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // Doubles stay doubles: Boost.Math's default promotes them to long double internally, which
 // costs several times the time for no accuracy a forecast can use.
 // Overflow returns infinity instead of throwing: validation and the model check finiteness.
-using Policy = boost::math::policies::policy<boost::math::policies::promote_double<false>,
-                                             boost::math::policies::overflow_error<
-                                                 boost::math::policies::ignore_error>>;
+using Policy = boost::math::policies::policy<
+    boost::math::policies::promote_double<false>,
+    boost::math::policies::overflow_error<boost::math::policies::ignore_error>>;
 using Normal = boost::math::normal_distribution<double, Policy>;
 using Lognormal = boost::math::lognormal_distribution<double, Policy>;
 using Uniform = boost::math::uniform_distribution<double, Policy>;
@@ -40,7 +40,8 @@ double truncated_standard_normal(double lo, double hi, double u) {
   if (lo >= 0.0) {
     // Upper tail: work with survival probabilities Q(x) = 1 - Phi(x).
     const double q_lo = boost::math::cdf(boost::math::complement(standard, lo));
-    const double q_hi = std::isinf(hi) ? 0.0 : boost::math::cdf(boost::math::complement(standard, hi));
+    const double q_hi =
+        std::isinf(hi) ? 0.0 : boost::math::cdf(boost::math::complement(standard, hi));
     const double q = q_lo - u * (q_lo - q_hi);
     return boost::math::quantile(boost::math::complement(standard, q));
   }
@@ -68,12 +69,18 @@ std::optional<DistributionKind> parse_distribution_kind(std::string_view name) {
 
 std::string_view distribution_name(DistributionKind kind) {
   switch (kind) {
-    case DistributionKind::normal: return "normal";
-    case DistributionKind::lognormal: return "lognormal";
-    case DistributionKind::uniform: return "uniform";
-    case DistributionKind::triangular: return "triangular";
-    case DistributionKind::pert: return "pert";
-    case DistributionKind::beta: return "beta";
+    case DistributionKind::normal:
+      return "normal";
+    case DistributionKind::lognormal:
+      return "lognormal";
+    case DistributionKind::uniform:
+      return "uniform";
+    case DistributionKind::triangular:
+      return "triangular";
+    case DistributionKind::pert:
+      return "pert";
+    case DistributionKind::beta:
+      return "beta";
   }
   return "?";
 }
@@ -113,7 +120,8 @@ double QuantileTable::operator()(double u) const {
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
   if (!(u >= u_[2] && u < u_[kIntervals - 2])) return kNaN;
   const double s = std::acos(1.0 - 2.0 * u) / std::numbers::pi * kIntervals;
-  const auto i = std::clamp(static_cast<std::size_t>(s), std::size_t{2}, std::size_t{kIntervals - 3});
+  const auto i =
+      std::clamp(static_cast<std::size_t>(s), std::size_t{2}, std::size_t{kIntervals - 3});
   if (exact_[i]) return kNaN;
   return interpolate(i, s - static_cast<double>(i));
 }
@@ -184,16 +192,21 @@ double Distribution::exact_quantile(double u) const {
 
 double Distribution::support_min() const {
   switch (kind) {
-    case DistributionKind::normal: return low;
-    case DistributionKind::lognormal: return std::max(low, 0.0);
-    default: return low;
+    case DistributionKind::normal:
+      return low;
+    case DistributionKind::lognormal:
+      return std::max(low, 0.0);
+    default:
+      return low;
   }
 }
 
 double Distribution::support_max() const {
   switch (kind) {
-    case DistributionKind::normal: return high;
-    default: return high;
+    case DistributionKind::normal:
+      return high;
+    default:
+      return high;
   }
 }
 
@@ -203,12 +216,16 @@ std::string Distribution::describe() const {
                        std::isinf(high) ? "" : fmt::format(", max = {}", high));
   };
   switch (kind) {
-    case DistributionKind::normal: return fmt::format("normal(mean = {}, sd = {}{})", a, b, bounds());
+    case DistributionKind::normal:
+      return fmt::format("normal(mean = {}, sd = {}{})", a, b, bounds());
     case DistributionKind::lognormal:
       return fmt::format("lognormal(median = {}, sigma = {}{})", a, b, bounds());
-    case DistributionKind::uniform: return fmt::format("uniform({}, {})", low, high);
-    case DistributionKind::triangular: return fmt::format("triangular({}, {}, {})", low, a, high);
-    case DistributionKind::pert: return fmt::format("pert({}, {}, {})", low, a, high);
+    case DistributionKind::uniform:
+      return fmt::format("uniform({}, {})", low, high);
+    case DistributionKind::triangular:
+      return fmt::format("triangular({}, {}, {})", low, a, high);
+    case DistributionKind::pert:
+      return fmt::format("pert({}, {}, {})", low, a, high);
     case DistributionKind::beta:
       return fmt::format("beta(alpha = {}, beta = {}, low = {}, high = {})", a, b, low, high);
   }

@@ -1,9 +1,9 @@
 #include "talentcast/models/scenario_loader.hpp"
 
-#include <Eigen/Cholesky>
 #include <fmt/core.h>
 #include <toml++/toml.h>
 
+#include <Eigen/Cholesky>
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -33,7 +33,6 @@ ScenarioError::ScenarioError(std::vector<Diagnostic> diagnostics)
     : std::runtime_error(join_messages(diagnostics)), diagnostics_(std::move(diagnostics)) {}
 
 namespace detail {
-
 
 namespace {
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -80,8 +79,9 @@ std::string describe_node(const toml::node& node) {
 
 std::optional<Distribution> Validator::distribution(const toml::table& table,
                                                     const std::string& key, const Range& range) {
-  const auto name = string(*table.get("dist"), key + ".dist",
-                           "a distribution name: normal, lognormal, uniform, triangular, pert or beta");
+  const auto name =
+      string(*table.get("dist"), key + ".dist",
+             "a distribution name: normal, lognormal, uniform, triangular, pert or beta");
   if (!name) return std::nullopt;
   const auto kind = parse_distribution_kind(*name);
   if (!kind) {
@@ -93,12 +93,25 @@ std::optional<Distribution> Validator::distribution(const toml::table& table,
   std::vector<std::string> allowed{"dist", "source"};
   std::vector<std::string> required;
   switch (*kind) {
-    case DistributionKind::normal: required = {"mean", "sd"}; allowed.insert(allowed.end(), {"min", "max"}); break;
-    case DistributionKind::lognormal: required = {"median", "sigma"}; allowed.insert(allowed.end(), {"min", "max"}); break;
-    case DistributionKind::uniform: required = {"low", "high"}; break;
+    case DistributionKind::normal:
+      required = {"mean", "sd"};
+      allowed.insert(allowed.end(), {"min", "max"});
+      break;
+    case DistributionKind::lognormal:
+      required = {"median", "sigma"};
+      allowed.insert(allowed.end(), {"min", "max"});
+      break;
+    case DistributionKind::uniform:
+      required = {"low", "high"};
+      break;
     case DistributionKind::triangular:
-    case DistributionKind::pert: required = {"low", "mode", "high"}; break;
-    case DistributionKind::beta: required = {"alpha", "beta"}; allowed.insert(allowed.end(), {"low", "high"}); break;
+    case DistributionKind::pert:
+      required = {"low", "mode", "high"};
+      break;
+    case DistributionKind::beta:
+      required = {"alpha", "beta"};
+      allowed.insert(allowed.end(), {"low", "high"});
+      break;
   }
   allowed.insert(allowed.end(), required.begin(), required.end());
   const std::size_t before = diagnostics_.size();
@@ -198,8 +211,9 @@ std::optional<Distribution> Validator::distribution(const toml::table& table,
       x = std::numeric_limits<double>::quiet_NaN();
     }
     if (!std::isfinite(x) || x < lo || x > hi) {
-      error(table, key, "a distribution whose quantiles can be computed (a truncation interval "
-                        "with a representable probability)",
+      error(table, key,
+            "a distribution whose quantiles can be computed (a truncation interval "
+            "with a representable probability)",
             fmt::format("{}, whose {} quantile is {}", d.describe(), u, x));
       return std::nullopt;
     }

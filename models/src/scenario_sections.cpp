@@ -1,10 +1,10 @@
 // The scenario's tables, validated in full: every problem becomes a Diagnostic and validation
 // goes on, so that the user sees all of them at once.
 
-#include <Eigen/Cholesky>
-#include <Eigen/Eigenvalues>
 #include <fmt/core.h>
 
+#include <Eigen/Cholesky>
+#include <Eigen/Eigenvalues>
 #include <algorithm>
 #include <cmath>
 #include <set>
@@ -18,11 +18,10 @@ namespace talentcast::models {
 namespace detail {
 
 namespace {
-const std::vector<std::string> kTopKeys{"title",         "description", "currency", "salary_unit",
-                                        "start",         "step",        "horizon_years", "seed",
-                                        "paths",         "defaults",    "roles",    "fields",
-                                        "events",        "regimes",     "initial_regime",
-                                        "correlation"};
+const std::vector<std::string> kTopKeys{"title",  "description", "currency",       "salary_unit",
+                                        "start",  "step",        "horizon_years",  "seed",
+                                        "paths",  "defaults",    "roles",          "fields",
+                                        "events", "regimes",     "initial_regime", "correlation"};
 
 std::vector<std::string> role_keys(bool defaults) {
   std::vector<std::string> keys;
@@ -48,9 +47,12 @@ void Validator::header(Scenario& s) {
   }
   if (const auto* n = required("salary_unit")) {
     if (auto unit = string(*n, "salary_unit", "\"month\" or \"year\"")) {
-      if (*unit == "month") s.salary_unit = SalaryUnit::month;
-      else if (*unit == "year") s.salary_unit = SalaryUnit::year;
-      else error(*n, "salary_unit", "\"month\" or \"year\"", describe_node(*n));
+      if (*unit == "month")
+        s.salary_unit = SalaryUnit::month;
+      else if (*unit == "year")
+        s.salary_unit = SalaryUnit::year;
+      else
+        error(*n, "salary_unit", "\"month\" or \"year\"", describe_node(*n));
     }
   }
   bool calendar_ok = true;
@@ -58,7 +60,10 @@ void Validator::header(Scenario& s) {
     auto text = string(*n, "step", "\"month\", \"quarter\" or \"year\"");
     auto step = text ? parse_step(*text) : std::nullopt;
     if (text && !step) error(*n, "step", "\"month\", \"quarter\" or \"year\"", describe_node(*n));
-    if (step) s.step = *step; else calendar_ok = false;
+    if (step)
+      s.step = *step;
+    else
+      calendar_ok = false;
   } else {
     calendar_ok = false;
   }
@@ -115,7 +120,8 @@ void Validator::roles(Scenario& s) {
   }
   const auto* roles_table = table_at(roles_node, "roles");
   if (!roles_table) return;
-  if (roles_table->empty()) error(*roles_node, "roles", "at least one [roles.<name>] table", "none");
+  if (roles_table->empty())
+    error(*roles_node, "roles", "at least one [roles.<name>] table", "none");
   // Role names first: every other table refers to them.
   for (const auto& [name, node] : *roles_table) role_names_.emplace_back(name.str());
   if (std::find(role_names_.begin(), role_names_.end(), "total") != role_names_.end()) {
@@ -160,7 +166,8 @@ void Validator::roles(Scenario& s) {
     }
     using enum RoleParam;
     for (RoleParam start_value : {employed, openings, salary}) {
-      if (!table->get(info(start_value).key) && !(defaults && defaults->get(info(start_value).key))) {
+      if (!table->get(info(start_value).key) &&
+          !(defaults && defaults->get(info(start_value).key))) {
         error(*table, prefix + std::string(info(start_value).key),
               fmt::format("the start value '{}' ({})", info(start_value).key,
                           info(start_value).meaning),
@@ -169,7 +176,8 @@ void Validator::roles(Scenario& s) {
     }
     // The role's own start candidates (or ratio) win over [defaults]'; inside one table the two
     // exclude each other.
-    const toml::table* start_table = (table->get("candidates") || table->get("ratio")) ? table : defaults;
+    const toml::table* start_table =
+        (table->get("candidates") || table->get("ratio")) ? table : defaults;
     const bool has_candidates = start_table && start_table->get("candidates");
     const bool has_ratio = start_table && start_table->get("ratio");
     if (has_candidates == has_ratio) {
@@ -213,8 +221,9 @@ void Validator::roles(Scenario& s) {
   }
 }
 
-void Validator::check_sum_at_most_one(const toml::node& at, const std::string& key,
-                                      const std::vector<std::pair<std::size_t, Parameter>>& entries) {
+void Validator::check_sum_at_most_one(
+    const toml::node& at, const std::string& key,
+    const std::vector<std::pair<std::size_t, Parameter>>& entries) {
   double sum = 0.0;
   for (const auto& [index, p] : entries) {
     sum += p.is_constant() ? p.median() : p.distribution()->support_max();
@@ -255,8 +264,8 @@ void Validator::fields(Scenario& s) {
     for (const char* form : {"series", "enrolment"}) {
       const toml::node* series_node = table->get(form);
       if (!series_node) continue;
-      field.form = std::string_view(form) == "series" ? FieldSpec::Form::series
-                                                      : FieldSpec::Form::enrolment;
+      field.form =
+          std::string_view(form) == "series" ? FieldSpec::Form::series : FieldSpec::Form::enrolment;
       const toml::table* series = table_at(series_node, prefix + form);
       if (!series) continue;
       if (series->empty()) error(*series_node, prefix + form, "at least one year", "none");
@@ -276,7 +285,8 @@ void Validator::fields(Scenario& s) {
       if (auto p = parameter(*base, prefix + "base", headcount, prefix + "base")) field.base = *p;
     }
     if (const auto* growth = table->get("growth")) {
-      if (auto p = parameter(*growth, prefix + "growth", {-1, 1}, prefix + "growth")) field.growth = *p;
+      if (auto p = parameter(*growth, prefix + "growth", {-1, 1}, prefix + "growth"))
+        field.growth = *p;
     }
     if (const auto* lag = table->get("lag")) {
       if (field.form != FieldSpec::Form::enrolment) {
@@ -289,7 +299,8 @@ void Validator::fields(Scenario& s) {
       if (field.form != FieldSpec::Form::enrolment) {
         error(*completion, prefix + "completion", "'completion' only with 'enrolment'",
               describe_node(*completion));
-      } else if (auto p = parameter(*completion, prefix + "completion", {0, 1}, prefix + "completion")) {
+      } else if (auto p =
+                     parameter(*completion, prefix + "completion", {0, 1}, prefix + "completion")) {
         field.completion = *p;
       }
     }
@@ -321,7 +332,7 @@ void Validator::events(Scenario& s) {
     error(*node, "events", "an array of tables ([[events]])", describe_node(*node));
     return;
   }
-  const std::vector<std::string> allowed{"name", "from", "to", "roles", "demand_growth_add",
+  const std::vector<std::string> allowed{"name",       "from", "to", "roles", "demand_growth_add",
                                          "demand_jump"};
   std::set<std::string> event_names;
   for (std::size_t i = 0; i < list->size(); ++i) {
@@ -340,7 +351,8 @@ void Validator::events(Scenario& s) {
         event.name = *text;
         address = "events." + *text + ".";
         if (!event_names.insert(*text).second) {
-          error(*name, prefix + "name", "a name no other event has", fmt::format("'{}' again", *text));
+          error(*name, prefix + "name", "a name no other event has",
+                fmt::format("'{}' again", *text));
         }
       }
     }
@@ -350,18 +362,21 @@ void Validator::events(Scenario& s) {
       auto text = string(*d, prefix + key, "a date such as \"2026\", \"2026-Q3\" or \"2026-07\"");
       auto date = text ? parse_date(*text) : std::nullopt;
       if (text && !date) {
-        error(*d, prefix + key, "a date such as \"2026\", \"2026-Q3\" or \"2026-07\"", describe_node(*d));
+        error(*d, prefix + key, "a date such as \"2026\", \"2026-Q3\" or \"2026-07\"",
+              describe_node(*d));
       }
       return date;
     };
     const auto from = read_date("from");
-    if (!table->get("from")) error(*table, prefix + "from", "the event's start date 'from'", "nothing");
+    if (!table->get("from"))
+      error(*table, prefix + "from", "the event's start date 'from'", "nothing");
     const auto to = table->get("to") ? read_date("to") : from;
     if (from && to) {
       event.first_month = from->ordinal() - s.start.ordinal();
       event.last_month = to->last_ordinal() - s.start.ordinal();
       if (event.last_month < event.first_month) {
-        error(*table->get("to"), prefix + "to", "a date not before 'from'", describe_node(*table->get("to")));
+        error(*table->get("to"), prefix + "to", "a date not before 'from'",
+              describe_node(*table->get("to")));
       }
     }
     if (const auto* roles_node = table->get("roles")) {
@@ -382,18 +397,20 @@ void Validator::events(Scenario& s) {
       }
     }
     if (const auto* add = table->get("demand_growth_add")) {
-      event.demand_growth_add = parameter(*add, prefix + "demand_growth_add", {-1, 1},
-                                          address + "demand_growth_add");
+      event.demand_growth_add =
+          parameter(*add, prefix + "demand_growth_add", {-1, 1}, address + "demand_growth_add");
     }
     if (const auto* jump = table->get("demand_jump")) {
-      event.demand_jump = parameter(*jump, prefix + "demand_jump", {0, 100, true}, address + "demand_jump");
+      event.demand_jump =
+          parameter(*jump, prefix + "demand_jump", {0, 100, true}, address + "demand_jump");
       if (from && (event.first_month < 0 || event.first_month >= s.months())) {
-        error(*table->get("from"), prefix + "from",
-              "a demand_jump month within the horizon", describe_node(*table->get("from")));
+        error(*table->get("from"), prefix + "from", "a demand_jump month within the horizon",
+              describe_node(*table->get("from")));
       }
     }
     if (!table->get("demand_growth_add") && !table->get("demand_jump")) {
-      error(*table, fmt::format("events[{}]", i), "'demand_growth_add' or 'demand_jump'", "neither");
+      error(*table, fmt::format("events[{}]", i), "'demand_growth_add' or 'demand_jump'",
+            "neither");
     }
     s.events.push_back(std::move(event));
   }
@@ -403,12 +420,15 @@ void Validator::regimes(Scenario& s) {
   const toml::table* regimes_table = table_at(root_.get("regimes"), "regimes");
   const toml::node* initial = root_.get("initial_regime");
   if (!regimes_table) {
-    if (initial) error(*initial, "initial_regime", "no 'initial_regime' without [regimes]", describe_node(*initial));
+    if (initial)
+      error(*initial, "initial_regime", "no 'initial_regime' without [regimes]",
+            describe_node(*initial));
     return;
   }
   std::vector<std::string> names;
   for (const auto& [name, node] : *regimes_table) names.emplace_back(name.str());
-  if (names.empty()) error(*regimes_table, "regimes", "at least one [regimes.<name>] table", "none");
+  if (names.empty())
+    error(*regimes_table, "regimes", "at least one [regimes.<name>] table", "none");
   for (const auto& [name_key, node] : *regimes_table) {
     const std::string name(name_key.str());
     const std::string prefix = "regimes." + name + ".";
@@ -429,7 +449,8 @@ void Validator::regimes(Scenario& s) {
         }
       } else if (auto p = parameter(*add, prefix + "growth_add", {-1, 1}, prefix + "growth_add")) {
         // One value for all roles, drawn for each role on its own.
-        for (std::size_t r = 0; r < s.roles.size(); ++r) regime.growth_add[r] = p->for_role(role_names_[r]);
+        for (std::size_t r = 0; r < s.roles.size(); ++r)
+          regime.growth_add[r] = p->for_role(role_names_[r]);
       }
     }
     if (const auto* rates_node = table->get("rates")) {
@@ -460,7 +481,8 @@ void Validator::regimes(Scenario& s) {
   } else if (auto text = string(*initial, "initial_regime", "a regime name")) {
     auto j = std::find(names.begin(), names.end(), *text);
     if (j == names.end()) {
-      error(*initial, "initial_regime", fmt::format("a regime of [regimes]{}", did_you_mean(*text, names)),
+      error(*initial, "initial_regime",
+            fmt::format("a regime of [regimes]{}", did_you_mean(*text, names)),
             fmt::format("'{}'", *text));
     } else {
       s.initial_regime = static_cast<std::size_t>(j - names.begin());
@@ -468,9 +490,12 @@ void Validator::regimes(Scenario& s) {
   }
 }
 
-Eigen::MatrixXd Validator::correlation(const toml::node& node, const std::string& key, std::size_t n) {
-  Eigen::MatrixXd matrix = Eigen::MatrixXd::Identity(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(n));
-  const auto expected = fmt::format("one common correlation in (-1, 1) or a {} x {} matrix in role order", n, n);
+Eigen::MatrixXd Validator::correlation(const toml::node& node, const std::string& key,
+                                       std::size_t n) {
+  Eigen::MatrixXd matrix =
+      Eigen::MatrixXd::Identity(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(n));
+  const auto expected =
+      fmt::format("one common correlation in (-1, 1) or a {} x {} matrix in role order", n, n);
   if (node.is_number()) {
     auto rho = number(node, key, {-1, 1, true, true});
     if (!rho) return matrix;
@@ -494,14 +519,16 @@ Eigen::MatrixXd Validator::correlation(const toml::node& node, const std::string
     for (std::size_t i = 0; i < n; ++i) {
       const auto ii = static_cast<Eigen::Index>(i);
       if (matrix(ii, ii) != 1.0) {
-        error(node, fmt::format("{}[{}][{}]", key, i, i), "1 on the diagonal", fmt::format("{}", matrix(ii, ii)));
+        error(node, fmt::format("{}[{}][{}]", key, i, i), "1 on the diagonal",
+              fmt::format("{}", matrix(ii, ii)));
         return matrix;
       }
       for (std::size_t j = 0; j < i; ++j) {
         const auto jj = static_cast<Eigen::Index>(j);
         if (matrix(ii, jj) != matrix(jj, ii)) {
           error(node, key, "a symmetric matrix",
-                fmt::format("[{}][{}] = {} but [{}][{}] = {}", i, j, matrix(ii, jj), j, i, matrix(jj, ii)));
+                fmt::format("[{}][{}] = {} but [{}][{}] = {}", i, j, matrix(ii, jj), j, i,
+                            matrix(jj, ii)));
           return matrix;
         }
       }
@@ -511,8 +538,10 @@ Eigen::MatrixXd Validator::correlation(const toml::node& node, const std::string
     return matrix;
   }
   Eigen::LLT<Eigen::MatrixXd> cholesky(matrix);
-  if (cholesky.info() != Eigen::Success || cholesky.matrixL().toDenseMatrix().diagonal().minCoeff() <= 0.0) {
-    const double smallest = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(matrix).eigenvalues().minCoeff();
+  if (cholesky.info() != Eigen::Success ||
+      cholesky.matrixL().toDenseMatrix().diagonal().minCoeff() <= 0.0) {
+    const double smallest =
+        Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(matrix).eigenvalues().minCoeff();
     error(node, key, "a positive definite correlation matrix",
           fmt::format("a matrix whose smallest eigenvalue is {:.6g}", smallest));
   }
@@ -521,13 +550,16 @@ Eigen::MatrixXd Validator::correlation(const toml::node& node, const std::string
 
 void Validator::correlations(Scenario& s) {
   const std::size_t n = s.roles.size();
-  s.demand_correlation = Eigen::MatrixXd::Identity(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(n));
+  s.demand_correlation =
+      Eigen::MatrixXd::Identity(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(n));
   s.wage_correlation = s.demand_correlation;
   const toml::table* table = table_at(root_.get("correlation"), "correlation");
   if (!table) return;
   check_keys(*table, "correlation.", {"demand", "wage"}, "a correlation key");
-  if (const auto* demand = table->get("demand")) s.demand_correlation = correlation(*demand, "correlation.demand", n);
-  if (const auto* wage = table->get("wage")) s.wage_correlation = correlation(*wage, "correlation.wage", n);
+  if (const auto* demand = table->get("demand"))
+    s.demand_correlation = correlation(*demand, "correlation.demand", n);
+  if (const auto* wage = table->get("wage"))
+    s.wage_correlation = correlation(*wage, "correlation.wage", n);
 }
 
 Scenario Validator::build() {

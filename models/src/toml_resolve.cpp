@@ -44,8 +44,8 @@ toml::table resolve(const std::filesystem::path& path, std::vector<std::filesyst
     table = toml::parse_file(path.string());
   } catch (const toml::parse_error& error) {
     diagnostics.push_back({path.string(), static_cast<int>(error.source().begin.line),
-                           static_cast<int>(error.source().begin.column), "(syntax)",
-                           "valid TOML", std::string(error.description())});
+                           static_cast<int>(error.source().begin.column), "(syntax)", "valid TOML",
+                           std::string(error.description())});
     return {};
   }
   const auto* extends = table.get("extends");
@@ -100,8 +100,8 @@ Diagnostic located(const toml::node& node, const std::filesystem::path& fallback
 toml::table resolve_scenario_file(const std::filesystem::path& path,
                                   std::vector<Diagnostic>& diagnostics) {
   if (!std::filesystem::is_regular_file(path)) {
-    diagnostics.push_back({path.string(), 0, 0, "(file)", "an existing scenario file",
-                           "no such file"});
+    diagnostics.push_back(
+        {path.string(), 0, 0, "(file)", "an existing scenario file", "no such file"});
     return {};
   }
   std::vector<std::filesystem::path> chain{std::filesystem::weakly_canonical(path)};

@@ -6,13 +6,12 @@
 #include <toml++/toml.h>
 
 #include <Eigen/Core>
-
 #include <algorithm>
 #include <filesystem>
 #include <limits>
 #include <optional>
-#include <tuple>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "talentcast/models/scenario_loader.hpp"
@@ -28,7 +27,8 @@ std::string describe_node(const toml::node& node);
 // Collects diagnostics while turning the resolved table into a Scenario.
 class Validator {
  public:
-  Validator(const toml::table& root, std::filesystem::path path) : root_(root), path_(std::move(path)) {}
+  Validator(const toml::table& root, std::filesystem::path path)
+      : root_(root), path_(std::move(path)) {}
 
   Scenario build();
 
@@ -134,8 +134,9 @@ class Validator {
   std::vector<Diagnostic> take_diagnostics() {
     std::vector<Diagnostic> unique;
     for (auto& d : diagnostics_) {
-      const bool seen = std::any_of(unique.begin(), unique.end(),
-                                    [&](const Diagnostic& u) { return u.message() == d.message(); });
+      const bool seen = std::any_of(unique.begin(), unique.end(), [&](const Diagnostic& u) {
+        return u.message() == d.message();
+      });
       if (!seen) unique.push_back(std::move(d));
     }
     // In reading order: by file, then position.

@@ -11,7 +11,6 @@
 // and sine swapped, both exact in floating point.
 
 #include <Eigen/Core>
-
 #include <numbers>
 
 namespace talentcast::core {
@@ -51,10 +50,22 @@ inline void cos_sin_turn(double u, double& cos_out, double& sin_out) {
   const double c0 = swapped ? sine : cosine;
   const double s0 = swapped ? cosine : sine;
   switch (quadrant) {
-    case 0: cos_out = c0; sin_out = s0; break;
-    case 1: cos_out = -s0; sin_out = c0; break;
-    case 2: cos_out = -c0; sin_out = -s0; break;
-    default: cos_out = s0; sin_out = -c0; break;
+    case 0:
+      cos_out = c0;
+      sin_out = s0;
+      break;
+    case 1:
+      cos_out = -s0;
+      sin_out = c0;
+      break;
+    case 2:
+      cos_out = -c0;
+      sin_out = -s0;
+      break;
+    default:
+      cos_out = s0;
+      sin_out = -c0;
+      break;
   }
 }
 

@@ -46,7 +46,7 @@ inline constexpr std::uint64_t kMaxPaths = 0xffffffffull;
 
 struct RunOptions {
   std::uint64_t paths = 1;  ///< 1..kMaxPaths
-  int threads = 0;  ///< 0: all cores
+  int threads = 0;          ///< 0: all cores
   /// Called from one thread at a time with the number of paths done so far.
   std::function<void(std::uint64_t)> on_progress;
   /// When it becomes true, no new block starts and run() returns with interrupted set.

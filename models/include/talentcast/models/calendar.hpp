@@ -18,7 +18,7 @@ std::string_view step_name(Step step);
 /// names a year, "2024-Q3" a quarter and "2024-07" a month.
 struct Date {
   int year = 0;
-  int month = 1;                ///< 1..12, the first month of what it names
+  int month = 1;                 ///< 1..12, the first month of what it names
   Step precision = Step::month;  ///< how much the written date covers
 
   /// Months since year 0, for arithmetic.

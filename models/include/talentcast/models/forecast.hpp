@@ -15,7 +15,7 @@ namespace talentcast::models {
 struct ForecastSettings {
   std::uint64_t paths = 1000;
   std::uint64_t seed = 1;
-  int threads = 0;  ///< 0: all cores
+  int threads = 0;       ///< 0: all cores
   bool central = false;  ///< the central projection (one deterministic path)
   std::function<void(std::uint64_t)> on_progress;
   const std::atomic<bool>* stop = nullptr;

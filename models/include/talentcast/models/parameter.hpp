@@ -9,9 +9,9 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <vector>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace talentcast::models {
 
@@ -30,7 +30,8 @@ class QuantileTable {
  public:
   static constexpr int kIntervals = 512;
   static constexpr double kTolerance = 1e-11;
-  QuantileTable(const std::function<double(double)>& quantile, const std::function<double(double)>& pdf);
+  QuantileTable(const std::function<double(double)>& quantile,
+                const std::function<double(double)>& pdf);
   /// The interpolated quantile at u, or NaN where the exact one must be used.
   double operator()(double u) const;
   /// False when a grid value or slope is not finite (a density vanishing inside the support):

@@ -3,7 +3,6 @@
 // with every name turned into an index. Built by load_scenario() (scenario_loader.hpp).
 
 #include <Eigen/Core>
-
 #include <array>
 #include <cstdint>
 #include <filesystem>
@@ -73,7 +72,9 @@ struct RoleParamInfo {
 
 /// One entry per RoleParam, in order: key, valid range, unit and meaning (docs/model.md).
 const std::array<RoleParamInfo, kRoleParamCount>& role_param_table();
-inline const RoleParamInfo& info(RoleParam p) { return role_param_table()[static_cast<std::size_t>(p)]; }
+inline const RoleParamInfo& info(RoleParam p) {
+  return role_param_table()[static_cast<std::size_t>(p)];
+}
 
 struct RoleSpec {
   std::string name;
