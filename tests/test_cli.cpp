@@ -209,3 +209,21 @@ TEST_CASE("the flagship's first-period median ratios are within 15% of the publi
     CHECK(std::abs(median / published - 1.0) < 0.15);
   }
 }
+
+TEST_CASE("a progress bar is drawn when stderr is a terminal, and not with --quiet", "[cli]") {
+  TempDir dir;
+  const auto scenario_path = dir.write("two.toml", talentcast::test::two_role_scenario());
+  // script(1) (util-linux, on every Debian) runs the command on a pseudo-terminal.
+  const auto typescript = [&](const std::string& flags) {
+    const auto log = dir.path() / "typescript";
+    const std::string command =
+        fmt::format("script -qfec '{} run {} --paths 200000 --out {}/p {}' {} >/dev/null 2>&1",
+                    TALENTCAST_EXE, scenario_path.string(), dir.path().string(), flags, log.string());
+    REQUIRE(std::system(command.c_str()) == 0);
+    return read_file(log);
+  };
+  const std::string shown = typescript("");
+  CHECK(shown.find("paths/s") != std::string::npos);
+  CHECK(shown.find("s left") != std::string::npos);
+  CHECK(typescript("--quiet").find("paths/s") == std::string::npos);
+}
