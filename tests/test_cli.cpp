@@ -216,9 +216,9 @@ TEST_CASE("a progress bar is drawn when stderr is a terminal, and not with --qui
   // script(1) (util-linux, on every Debian) runs the command on a pseudo-terminal.
   const auto typescript = [&](const std::string& flags) {
     const auto log = dir.path() / "typescript";
-    const std::string command =
-        fmt::format("script -qfec '{} run {} --paths 200000 --out {}/p {}' {} >/dev/null 2>&1",
-                    TALENTCAST_EXE, scenario_path.string(), dir.path().string(), flags, log.string());
+    const std::string command = fmt::format(
+        "script -qfec '{} run {} --paths 200000 --out {}/p {}' {} >/dev/null 2>&1", TALENTCAST_EXE,
+        scenario_path.string(), dir.path().string(), flags, log.string());
     REQUIRE(std::system(command.c_str()) == 0);
     return read_file(log);
   };

@@ -53,14 +53,18 @@ void check_against(const Parameter& p, const Dist& reference) {
   }
 }
 
-Parameter make(DistributionKind kind, double a, double b, double low, double high) {
+Distribution distribution(DistributionKind kind, double a, double b, double low, double high) {
   Distribution d;
   d.kind = kind;
   d.a = a;
   d.b = b;
   d.low = low;
   d.high = high;
-  return Parameter(d, "roles.test.parameter");
+  return d;
+}
+
+Parameter make(DistributionKind kind, double a, double b, double low, double high) {
+  return Parameter(distribution(kind, a, b, low, high), "roles.test.parameter");
 }
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
@@ -131,12 +135,7 @@ TEST_CASE("tabulated beta and PERT quantiles agree with Boost.Math's to 1e-9 of 
         std::tuple{DistributionKind::beta, 0.7, 0.5, 0.0,
                    1.0},  // U-shaped, infinite density at both ends
         std::tuple{DistributionKind::beta, 30.0, 2.0, 2.0, 4.0}}) {
-    Distribution d;
-    d.kind = kind;
-    d.a = a;
-    d.b = b;
-    d.low = low;
-    d.high = high;
+    Distribution d = distribution(kind, a, b, low, high);
     d.tabulate();
     double worst = 0.0;
     for (int i = 1; i < 200000; ++i) {
