@@ -1,278 +1,19 @@
+// The labour-market model's monthly steps 1-9 (MODEL.md, "One month, for every path, in this
+// order") and its reported metrics, over the lanes of a block; the set-up of a block is in
+// labour_market_setup.cpp.
 #include "talentcast/models/labour_market.hpp"
 
 #include <fmt/core.h>
-#include <math.h>
 
-#include <Eigen/Cholesky>
 #include <algorithm>
-#include <boost/math/distributions/normal.hpp>
 #include <cmath>
-#include <numbers>
 
+#include "labour_market_worker.hpp"
 #include "talentcast/core/box_muller.hpp"
-#include "talentcast/core/random.hpp"
 
 namespace talentcast::models {
 
-namespace {
-
-using Lanes = Eigen::ArrayXd;
-constexpr double kDt = 1.0 / 12.0;
-/// Blocks are simulated in a multiple of this many lanes, so every path goes through the same
-/// vectorised code (no scalar remainder loop), whichever block it is in.
-constexpr std::size_t kLaneMultiple = 8;
-
-// A role's per-path parameters and state, one lane per path of the block.
-struct RoleLanes {
-  std::array<Lanes, kRoleParamCount> param;
-  std::vector<std::pair<std::size_t, Lanes>> move_fraction;  // f M[r][s] / h
-  Lanes leave_fraction, layoff_fraction, seeker_keep, ln_w0, ln_neutral;
-  Lanes demand_vol_correction, demand_vol_sqrt_dt,
-      wage_vol_sqrt_dt;  // -sD^2 dt / 2, sD sqrt(dt), sW sqrt(dt)
-  bool demand_reacts_to_wages = false;
-  bool has_overseas = false, has_switchers = false;
-  // State.
-  Lanes demand, employed, candidates, ln_salary, smoothed_wage, smoothed_wage_prev;
-  // This month.
-  Lanes demand_before, left, moved_out, moved_in, layoffs, new_candidates, openings, ratio, hires;
-  Lanes shock_demand, shock_wage;
-  // Scratch, allocated once per block.
-  Lanes log_change, ln_candidates, ln_openings, matchable, meetings;
-  // Sums over the current reporting period.
-  Lanes sum_candidates, sum_openings, sum_unfilled, sum_hires, sum_new_openings, sum_new_candidates;
-
-  const Lanes& operator[](RoleParam p) const { return param[static_cast<std::size_t>(p)]; }
-};
-
-struct FieldLanes {
-  std::map<int, Lanes> series;
-  Lanes base, growth, completion;
-  std::vector<std::pair<std::size_t, Lanes>> shares;
-  Lanes graduates_this_year;  // G(y) for the cached year
-  int cached_year = -1;
-};
-
-struct EventLanes {
-  std::vector<Lanes> growth_add, jump;  // per role it applies to (drawn for each role)
-  bool has_growth_add = false, has_jump = false;
-};
-
-struct RegimeLanes {
-  std::vector<std::pair<std::size_t, Lanes>> rates;
-  Lanes total_rate;
-  std::vector<Lanes> growth_add;  // per role
-};
-
-bool event_applies(const EventSpec& event, std::size_t role) {
-  return event.roles.empty() ||
-         std::find(event.roles.begin(), event.roles.end(), role) != event.roles.end();
-}
-
-class Worker final : public core::PathWorker {
- public:
-  explicit Worker(const LabourMarketModel& model);
-  void simulate(std::uint64_t first_path, std::size_t count, std::span<double> out) override;
-
- private:
-  void draw(const Parameter& p, Lanes& out) const;
-  void draw_parameters();
-  void initialise_state();
-  void step_month(int month);
-  void update_graduates(FieldLanes& field, int year);
-  void record_period(int period, std::span<double> out, std::size_t count);
-  void check_finite(int month, std::size_t r, std::size_t count) const;
-
-  const LabourMarketModel& model_;
-  const Scenario& scenario_;
-  core::CounterRng rng_;
-  bool central_;
-  Eigen::MatrixXd chol_demand_, chol_wage_;
-  bool demand_correlated_, wage_correlated_;
-  std::array<double, kBandPercentiles.size()> band_z_{};
-
-  std::uint64_t first_path_ = 0;
-  Eigen::Index lanes_ = 0;
-  std::vector<RoleLanes> roles_;
-  std::vector<FieldLanes> fields_;
-  std::vector<EventLanes> events_;
-  std::vector<RegimeLanes> regimes_;
-  std::vector<int> regime_;
-  std::vector<std::uint64_t> role_addresses_;  // FNV-1a of each role's name
-  std::vector<Lanes> eps_demand_, eps_wage_;
-  Lanes uniform_radius_, uniform_angle_, scratch_;
-};
-
-Worker::Worker(const LabourMarketModel& model)
-    : model_(model),
-      scenario_(model.scenario()),
-      rng_(model.options().seed),
-      central_(model.options().central) {
-  const auto R = scenario_.roles.size();
-  chol_demand_ = scenario_.demand_correlation.llt().matrixL();
-  chol_wage_ = scenario_.wage_correlation.llt().matrixL();
-  demand_correlated_ = !scenario_.demand_correlation.isIdentity();
-  wage_correlated_ = !scenario_.wage_correlation.isIdentity();
-  for (std::size_t i = 0; i < kBandPercentiles.size(); ++i) {
-    band_z_[i] = boost::math::quantile(boost::math::normal(), kBandPercentiles[i].first);
-  }
-  roles_.resize(R);
-  fields_.resize(scenario_.fields.size());
-  events_.resize(scenario_.events.size());
-  regimes_.resize(scenario_.regimes.size());
-  eps_demand_.resize(R);
-  eps_wage_.resize(R);
-  for (const RoleSpec& role : scenario_.roles) role_addresses_.push_back(core::fnv1a64(role.name));
-}
-
-void Worker::draw(const Parameter& p, Lanes& out) const {
-  out.resize(lanes_);
-  if (p.is_constant() || central_) {
-    out.setConstant(p.median());
-    return;
-  }
-  const auto address = p.address();
-  for (Eigen::Index i = 0; i < lanes_; ++i) {
-    const double u = rng_.uniforms(
-        first_path_ + static_cast<std::uint64_t>(i), static_cast<std::uint32_t>(address),
-        static_cast<std::uint32_t>(address >> 32), core::Domain::parameter)[0];
-    out[i] = p.at(u);
-  }
-}
-
-void Worker::draw_parameters() {
-  for (std::size_t r = 0; r < roles_.size(); ++r) {
-    const RoleSpec& spec = scenario_.roles[r];
-    RoleLanes& role = roles_[r];
-    for (std::size_t p = 0; p < kRoleParamCount; ++p) {
-      if (spec.params[p])
-        draw(*spec.params[p], role.param[p]);
-      else
-        role.param[p] = Lanes::Zero(lanes_);
-    }
-    // Step 3's competing risks: with h = a + sum_s M[r][s] and f = 1 - exp(-h dt), a fraction
-    // f a / h leaves the market and f M[r][s] / h moves to s.
-    Lanes hazard = role[RoleParam::attrition];
-    role.move_fraction.resize(spec.mobility.size());
-    for (std::size_t m = 0; m < spec.mobility.size(); ++m) {
-      role.move_fraction[m].first = spec.mobility[m].first;
-      draw(spec.mobility[m].second, role.move_fraction[m].second);
-      hazard += role.move_fraction[m].second;
-    }
-    const Lanes f = -(-hazard * kDt).unaryExpr([](double x) { return std::expm1(x); });
-    const Lanes per_hazard = (hazard > 0.0).select(f / hazard, 0.0);
-    role.leave_fraction = per_hazard * role[RoleParam::attrition];
-    for (auto& [target, fraction] : role.move_fraction) fraction *= per_hazard;
-    role.layoff_fraction =
-        (-role[RoleParam::layoff_rate] * kDt).unaryExpr([](double x) { return -std::expm1(x); });
-    role.seeker_keep = (-role[RoleParam::seeker_exit] * kDt).exp();
-    role.ln_w0 = role[RoleParam::salary].log();
-    role.ln_neutral = role[RoleParam::neutral_ratio].log();
-    const double sqrt_dt = std::sqrt(kDt);
-    role.demand_vol_correction = -0.5 * role[RoleParam::demand_vol].square() * kDt;
-    role.demand_vol_sqrt_dt = role[RoleParam::demand_vol] * sqrt_dt;
-    role.wage_vol_sqrt_dt = role[RoleParam::wage_vol] * sqrt_dt;
-    role.demand_reacts_to_wages = (role[RoleParam::demand_elasticity] != 0.0).any();
-    role.has_overseas = (role[RoleParam::overseas_inflow] != 0.0).any();
-    role.has_switchers = (role[RoleParam::switcher_inflow] != 0.0).any();
-    for (Lanes* scratch :
-         {&role.log_change, &role.ln_candidates, &role.ln_openings, &role.matchable, &role.meetings,
-          &role.demand_before, &role.left, &role.moved_out, &role.moved_in, &role.layoffs,
-          &role.new_candidates, &role.openings, &role.ratio, &role.hires, &role.shock_demand,
-          &role.shock_wage}) {
-      scratch->resize(lanes_);
-    }
-  }
-  for (std::size_t f = 0; f < fields_.size(); ++f) {
-    const FieldSpec& spec = scenario_.fields[f];
-    FieldLanes& field = fields_[f];
-    field.series.clear();
-    for (const auto& [year, value] : spec.series) draw(value, field.series[year]);
-    draw(spec.base, field.base);
-    draw(spec.growth, field.growth);
-    draw(spec.completion, field.completion);
-    field.shares.resize(spec.shares.size());
-    for (std::size_t s = 0; s < spec.shares.size(); ++s) {
-      field.shares[s].first = spec.shares[s].first;
-      draw(spec.shares[s].second, field.shares[s].second);
-    }
-    field.cached_year = -1;
-  }
-  for (std::size_t e = 0; e < events_.size(); ++e) {
-    const EventSpec& spec = scenario_.events[e];
-    events_[e].has_growth_add = spec.demand_growth_add.has_value();
-    events_[e].has_jump = spec.demand_jump.has_value();
-    events_[e].growth_add.resize(roles_.size());
-    events_[e].jump.resize(roles_.size());
-    for (std::size_t r = 0; r < roles_.size(); ++r) {
-      if (!event_applies(spec, r)) continue;
-      const std::string& role = scenario_.roles[r].name;
-      if (spec.demand_growth_add)
-        draw(spec.demand_growth_add->for_role(role), events_[e].growth_add[r]);
-      if (spec.demand_jump) draw(spec.demand_jump->for_role(role), events_[e].jump[r]);
-    }
-  }
-  for (std::size_t i = 0; i < regimes_.size(); ++i) {
-    const RegimeSpec& spec = scenario_.regimes[i];
-    RegimeLanes& regime = regimes_[i];
-    regime.rates.resize(spec.rates.size());
-    regime.total_rate = Lanes::Zero(lanes_);
-    for (std::size_t j = 0; j < spec.rates.size(); ++j) {
-      regime.rates[j].first = spec.rates[j].first;
-      draw(spec.rates[j].second, regime.rates[j].second);
-      regime.total_rate += regime.rates[j].second;
-    }
-    regime.growth_add.resize(roles_.size());
-    for (std::size_t r = 0; r < roles_.size(); ++r) draw(spec.growth_add[r], regime.growth_add[r]);
-  }
-}
-
-void Worker::initialise_state() {
-  for (RoleLanes& role : roles_) {
-    role.employed = role[RoleParam::employed];
-    const Lanes& openings = role[RoleParam::openings];
-    role.demand = role.employed + openings;
-    const bool by_ratio =
-        scenario_.roles[static_cast<std::size_t>(&role - roles_.data())][RoleParam::ratio]
-            .has_value();
-    role.candidates =
-        by_ratio ? Lanes(role[RoleParam::ratio] * openings) : role[RoleParam::candidates];
-    role.ln_salary = role.ln_w0;
-    role.smoothed_wage = Lanes::Ones(lanes_);
-    role.smoothed_wage_prev = Lanes::Ones(lanes_);
-    for (Lanes* sum : {&role.sum_candidates, &role.sum_openings, &role.sum_unfilled,
-                       &role.sum_hires, &role.sum_new_openings, &role.sum_new_candidates}) {
-      *sum = Lanes::Zero(lanes_);
-    }
-  }
-  regime_.assign(static_cast<std::size_t>(lanes_), static_cast<int>(scenario_.initial_regime));
-}
-
-// G(y) for calendar year y (MODEL.md, "Graduation").
-void Worker::update_graduates(FieldLanes& field, int year) {
-  if (field.cached_year == year) return;
-  field.cached_year = year;
-  const FieldSpec& spec = scenario_.fields[static_cast<std::size_t>(&field - fields_.data())];
-  // The series rule: S[yl] exp(growth (y - yl)) with yl the last given year <= y; before the
-  // first given year, its value.
-  const auto by_series = [&](int y) -> Lanes {
-    auto next = field.series.upper_bound(y);
-    if (next == field.series.begin()) return next->second;
-    const auto& [last_year, value] = *std::prev(next);
-    return value * (field.growth * static_cast<double>(y - last_year)).exp();
-  };
-  switch (spec.form) {
-    case FieldSpec::Form::series:
-      field.graduates_this_year = by_series(year);
-      break;
-    case FieldSpec::Form::base:
-      field.graduates_this_year =
-          field.base * (field.growth * static_cast<double>(year - scenario_.start.year)).exp();
-      break;
-    case FieldSpec::Form::enrolment:
-      field.graduates_this_year = field.completion * by_series(year - spec.lag);
-      break;
-  }
-}
+namespace detail {
 
 void Worker::step_month(int month) {
   const int calendar = scenario_.start.ordinal() + month;
@@ -590,7 +331,7 @@ void Worker::simulate(std::uint64_t first_path, std::size_t count, std::span<dou
   }
 }
 
-}  // namespace
+}  // namespace detail
 
 LabourMarketModel::LabourMarketModel(const Scenario& scenario, ModelOptions options)
     : scenario_(scenario),
@@ -600,12 +341,12 @@ LabourMarketModel::LabourMarketModel(const Scenario& scenario, ModelOptions opti
 LabourMarketModel::~LabourMarketModel() = default;
 
 std::unique_ptr<core::PathWorker> LabourMarketModel::make_worker() const {
-  return std::make_unique<Worker>(*this);
+  return std::make_unique<detail::Worker>(*this);
 }
 
 std::vector<double> LabourMarketModel::replay(std::uint64_t path) const {
   std::vector<double> block(layout_.size() * core::kBlockPaths);
-  Worker(*this).simulate(path, 1, block);
+  detail::Worker(*this).simulate(path, 1, block);
   std::vector<double> values(layout_.size());
   for (std::size_t v = 0; v < values.size(); ++v) values[v] = block[v * core::kBlockPaths];
   return values;
