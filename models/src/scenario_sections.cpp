@@ -31,6 +31,7 @@ std::vector<std::string> role_keys(bool defaults) {
 
 void Validator::header(Scenario& s) {
   check_keys(root_, "", kTopKeys, "a top-level scenario key");
+  table_at(root_.get("defaults"), "defaults");  // reported even when [roles] is unusable
   const auto required = [&](const char* key) -> const toml::node* {
     const auto* node = root_.get(key);
     if (!node) error(root_, key, fmt::format("the top-level key '{}'", key), "nothing");
