@@ -75,10 +75,27 @@ TEST_CASE("a valid scenario loads, with defaults inherited and wage_response_dow
       dir.write("ok.toml", talentcast::test::two_role_scenario()));
   using talentcast::models::RoleParam;
   REQUIRE(scenario.roles.size() == 2);
-  CHECK(scenario.roles[0].name == "cloud");  // roles are in name order
+  CHECK(scenario.roles[0].name == "llm");  // roles in the order they are written
+  CHECK(scenario.roles[1].name == "cloud");
   CHECK(scenario.roles[1][RoleParam::attrition]->median() == 0.15);
   CHECK(scenario.roles[1][RoleParam::wage_response_down]->median() == 0.1);
   CHECK(scenario.roles[1][RoleParam::layoff_rate]->median() == 0.0);
   CHECK(scenario.periods() == 8);
   CHECK(scenario.period_label(7) == "2025-Q4");
+}
+
+TEST_CASE("roles keep the order they are written in, a base file's first", "[validation]") {
+  talentcast::test::TempDir dir;
+  std::string base = talentcast::test::two_role_scenario();  // llm, then cloud
+  base += "\n[roles.alpha]\nemployed = 100\nopenings = 10\nratio = 1\nsalary = 1000\n";
+  dir.write("base.toml", base);
+  const auto variant = dir.write("variant.toml",
+                                 "extends = \"base.toml\"\n[roles.beta]\nemployed = 100\nopenings "
+                                 "= 10\nratio = 1\nsalary = 1000\n"
+                                 "[roles.cloud]\nsalary = 41000\n");
+  const auto scenario = talentcast::models::load_scenario(variant);
+  std::vector<std::string> names;
+  for (const auto& role : scenario.roles) names.push_back(role.name);
+  CHECK(names == std::vector<std::string>{"llm", "cloud", "alpha", "beta"});
+  CHECK(scenario.roles[1][talentcast::models::RoleParam::salary]->median() == 41000);
 }

@@ -121,8 +121,22 @@ void Validator::roles(Scenario& s) {
   if (!roles_table) return;
   if (roles_table->empty())
     error(*roles_node, "roles", "at least one [roles.<name>] table", "none");
+  // Roles in the order they were written (a base file's first): outputs and correlation
+  // matrices follow it. toml++ keeps tables sorted by key, so order by source position.
+  std::vector<std::pair<std::string, const toml::node*>> ordered;
+  for (const auto& [name, node] : *roles_table)
+    ordered.emplace_back(std::string(name.str()), &node);
+  const auto position = [&](const toml::node* node) {
+    const auto& source = node->source();
+    const auto file =
+        source.path ? std::find(files_.begin(), files_.end(), *source.path) : files_.end();
+    return std::tuple(file - files_.begin(), source.begin.line, source.begin.column);
+  };
+  std::stable_sort(ordered.begin(), ordered.end(), [&](const auto& a, const auto& b) {
+    return position(a.second) < position(b.second);
+  });
   // Role names first: every other table refers to them.
-  for (const auto& [name, node] : *roles_table) role_names_.emplace_back(name.str());
+  for (const auto& [name, node] : ordered) role_names_.push_back(name);
   if (std::find(role_names_.begin(), role_names_.end(), "total") != role_names_.end()) {
     error(*roles_table->get("total"), "roles.total",
           "a role name other than 'total' (the sum over roles)", "'total'");
@@ -131,8 +145,8 @@ void Validator::roles(Scenario& s) {
   if (defaults) check_keys(*defaults, "defaults.", role_keys(true), "a role parameter");
   const auto role_allowed = role_keys(false);
 
-  for (const auto& [name_key, node] : *roles_table) {
-    const std::string name(name_key.str());
+  for (const auto& [name, node_pointer] : ordered) {
+    const toml::node& node = *node_pointer;
     const std::string prefix = "roles." + name + ".";
     RoleSpec role;
     role.name = name;

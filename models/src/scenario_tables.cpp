@@ -355,19 +355,29 @@ Scenario Validator::build() {
 
 }  // namespace detail
 
-Scenario scenario_from_table(const toml::table& resolved, const std::filesystem::path& path) {
-  detail::Validator validator(resolved, path);
+namespace detail {
+
+Scenario validate(const toml::table& resolved, const std::filesystem::path& path,
+                  std::vector<std::string> files) {
+  Validator validator(resolved, path, std::move(files));
   Scenario scenario = validator.build();
   auto diagnostics = validator.take_diagnostics();
   if (!diagnostics.empty()) throw ScenarioError(std::move(diagnostics));
   return scenario;
 }
 
+}  // namespace detail
+
+Scenario scenario_from_table(const toml::table& resolved, const std::filesystem::path& path) {
+  return detail::validate(resolved, path, {path.string()});
+}
+
 Scenario load_scenario(const std::filesystem::path& path) {
   std::vector<Diagnostic> diagnostics;
-  toml::table resolved = detail::resolve_scenario_file(path, diagnostics);
+  std::vector<std::string> files;
+  toml::table resolved = detail::resolve_scenario_file(path, diagnostics, files);
   if (!diagnostics.empty()) throw ScenarioError(std::move(diagnostics));
-  return scenario_from_table(resolved, path);
+  return detail::validate(resolved, path, std::move(files));
 }
 
 }  // namespace talentcast::models

@@ -38,7 +38,7 @@ void merge_into(toml::table& base, toml::table&& variant) {
 }
 
 toml::table resolve(const std::filesystem::path& path, std::vector<std::filesystem::path>& chain,
-                    std::vector<Diagnostic>& diagnostics) {
+                    std::vector<Diagnostic>& diagnostics, std::vector<std::string>& files) {
   toml::table table;
   try {
     table = toml::parse_file(path.string());
@@ -49,7 +49,10 @@ toml::table resolve(const std::filesystem::path& path, std::vector<std::filesyst
     return {};
   }
   const auto* extends = table.get("extends");
-  if (!extends) return table;
+  if (!extends) {
+    files.push_back(path.string());
+    return table;
+  }
   if (!extends->is_string()) {
     Diagnostic d = located(*extends, path);
     d.key = "extends";
@@ -79,8 +82,9 @@ toml::table resolve(const std::filesystem::path& path, std::vector<std::filesyst
     return {};
   }
   chain.push_back(canonical);
-  toml::table merged = resolve(base_path, chain, diagnostics);
+  toml::table merged = resolve(base_path, chain, diagnostics, files);
   chain.pop_back();
+  files.push_back(path.string());
   table.erase("extends");
   merge_into(merged, std::move(table));
   return merged;
@@ -98,7 +102,8 @@ Diagnostic located(const toml::node& node, const std::filesystem::path& fallback
 }
 
 toml::table resolve_scenario_file(const std::filesystem::path& path,
-                                  std::vector<Diagnostic>& diagnostics) {
+                                  std::vector<Diagnostic>& diagnostics,
+                                  std::vector<std::string>& files) {
   if (!std::filesystem::is_regular_file(path)) {
     diagnostics.push_back(
         {path.string(), 0, 0, "(file)", "an existing scenario file", "no such file"});
@@ -106,7 +111,7 @@ toml::table resolve_scenario_file(const std::filesystem::path& path,
   }
   std::vector<std::filesystem::path> chain{std::filesystem::weakly_canonical(path)};
   const std::size_t before = diagnostics.size();
-  toml::table table = resolve(path, chain, diagnostics);
+  toml::table table = resolve(path, chain, diagnostics, files);
   if (diagnostics.size() != before) return {};
   return table;
 }

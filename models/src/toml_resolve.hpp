@@ -13,9 +13,11 @@ namespace talentcast::models::detail {
 /// Parses path and the files it extends, merged base first: tables merge key by key, the
 /// `events` arrays are concatenated, any other value (and any distribution table, one with a
 /// `dist` key) is replaced whole. Problems are appended to diagnostics; the result is empty
-/// when any was found.
+/// when any was found. files receives the chain's file names, base first, as the nodes' source
+/// positions name them.
 toml::table resolve_scenario_file(const std::filesystem::path& path,
-                                  std::vector<Diagnostic>& diagnostics);
+                                  std::vector<Diagnostic>& diagnostics,
+                                  std::vector<std::string>& files);
 
 /// file:line:column of a node, for diagnostics.
 Diagnostic located(const toml::node& node, const std::filesystem::path& fallback_file);

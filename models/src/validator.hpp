@@ -27,8 +27,9 @@ std::string describe_node(const toml::node& node);
 // Collects diagnostics while turning the resolved table into a Scenario.
 class Validator {
  public:
-  Validator(const toml::table& root, std::filesystem::path path)
-      : root_(root), path_(std::move(path)) {}
+  /// files: the extends chain, base first, for ordering roles as they were written.
+  Validator(const toml::table& root, std::filesystem::path path, std::vector<std::string> files)
+      : root_(root), path_(std::move(path)), files_(std::move(files)) {}
 
   Scenario build();
 
@@ -127,6 +128,7 @@ class Validator {
   const toml::table& root_;
   std::filesystem::path path_;
   std::vector<Diagnostic> diagnostics_;
+  std::vector<std::string> files_;
   std::vector<std::string> role_names_;
 
  public:
@@ -146,5 +148,9 @@ class Validator {
     return unique;
   }
 };
+
+/// Validates a resolved table; files is the extends chain, base first. Throws ScenarioError.
+Scenario validate(const toml::table& resolved, const std::filesystem::path& path,
+                  std::vector<std::string> files);
 
 }  // namespace talentcast::models::detail
