@@ -1,13 +1,11 @@
 #include "talentcast/core/engine.hpp"
 
 #include <tbb/enumerable_thread_specific.h>
-#include <tbb/global_control.h>
 #include <tbb/info.h>
 #include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
 
 #include <algorithm>
-#include <cassert>
 
 namespace talentcast::core {
 
@@ -51,46 +49,43 @@ RunResult run(const PathModel& model, const RunOptions& options) {
 
   RunResult result;
   std::uint64_t next_block = 0;
+  // Stage 1 (serial, in order): hands out blocks until done or asked to stop.
+  const auto next = [&](tbb::flow_control& control) -> BlockToken {
+    if (next_block == blocks || (options.stop && options.stop->load(std::memory_order_relaxed))) {
+      control.stop();
+      return {};
+    }
+    const std::uint64_t block = next_block++;
+    BlockToken token;
+    token.first_path = block * kBlockPaths;
+    token.count = static_cast<std::size_t>(
+        std::min<std::uint64_t>(kBlockPaths, options.paths - token.first_path));
+    token.moments = &slot_moments[block % slots];
+    return token;
+  };
+  // Stage 2 (parallel): simulates a block and reduces it to moments and sketch counts.
+  const auto simulate = [&](BlockToken token) {
+    ThreadState& state = states.local();
+    state.worker->simulate(token.first_path, token.count, state.block_outputs);
+    for (std::size_t v = 0; v < outputs; ++v) {
+      const std::span<const double> values(&state.block_outputs[v * kBlockPaths], token.count);
+      (*token.moments)[v] = Moments::of(values);
+      state.sketches[v].add(values);
+    }
+    return token;
+  };
+  // Stage 3 (serial, in block order): merges the block's moments, which fixes the order of sums.
+  const auto merge = [&](BlockToken token) {
+    for (std::size_t v = 0; v < outputs; ++v) totals[v].merge((*token.moments)[v]);
+    result.paths_done += token.count;
+    if (options.on_progress) options.on_progress(result.paths_done);
+  };
   tbb::task_arena arena(threads);
   arena.execute([&] {
     tbb::parallel_pipeline(
-        slots, tbb::make_filter<void, BlockToken>(
-                   tbb::filter_mode::serial_in_order,
-                   [&](tbb::flow_control& control) -> BlockToken {
-                     if (next_block == blocks ||
-                         (options.stop && options.stop->load(std::memory_order_relaxed))) {
-                       control.stop();
-                       return {};
-                     }
-                     const std::uint64_t block = next_block++;
-                     BlockToken token;
-                     token.first_path = block * kBlockPaths;
-                     token.count = static_cast<std::size_t>(
-                         std::min<std::uint64_t>(kBlockPaths, options.paths - token.first_path));
-                     token.moments = &slot_moments[block % slots];
-                     return token;
-                   }) &
-                   tbb::make_filter<BlockToken, BlockToken>(
-                       tbb::filter_mode::parallel,
-                       [&](BlockToken token) {
-                         ThreadState& state = states.local();
-                         state.worker->simulate(token.first_path, token.count, state.block_outputs);
-                         for (std::size_t v = 0; v < outputs; ++v) {
-                           std::span<const double> values(&state.block_outputs[v * kBlockPaths],
-                                                          token.count);
-                           (*token.moments)[v] = Moments::of(values);
-                           state.sketches[v].add(values);
-                         }
-                         return token;
-                       }) &
-                   tbb::make_filter<BlockToken, void>(tbb::filter_mode::serial_in_order,
-                                                      [&](BlockToken token) {
-                                                        for (std::size_t v = 0; v < outputs; ++v)
-                                                          totals[v].merge((*token.moments)[v]);
-                                                        result.paths_done += token.count;
-                                                        if (options.on_progress)
-                                                          options.on_progress(result.paths_done);
-                                                      }));
+        slots, tbb::make_filter<void, BlockToken>(tbb::filter_mode::serial_in_order, next) &
+                   tbb::make_filter<BlockToken, BlockToken>(tbb::filter_mode::parallel, simulate) &
+                   tbb::make_filter<BlockToken, void>(tbb::filter_mode::serial_in_order, merge));
   });
 
   result.interrupted = result.paths_done < options.paths;
