@@ -37,10 +37,6 @@ std::filesystem::path write_temporary(const std::filesystem::path& path,
 
 }  // namespace
 
-void write_file_atomically(const std::filesystem::path& path, std::string_view contents) {
-  write_files_atomically({{path, std::string(contents)}});
-}
-
 void write_files_atomically(
     const std::vector<std::pair<std::filesystem::path, std::string>>& files) {
   std::vector<std::filesystem::path> temporaries;

@@ -10,10 +10,6 @@
 
 namespace talentcast::core {
 
-/// Writes contents to path atomically (temporary file, flush, rename). Throws std::runtime_error
-/// naming the path on failure, after removing the temporary file.
-void write_file_atomically(const std::filesystem::path& path, std::string_view contents);
-
 /// Writes a set of files: all to temporary names first, then renames them into place, so a
 /// failure while writing leaves none of them changed. Throws std::runtime_error.
 void write_files_atomically(

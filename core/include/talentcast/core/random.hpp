@@ -13,9 +13,7 @@
 #include <Random123/philox.h>
 
 #include <array>
-#include <cmath>
 #include <cstdint>
-#include <numbers>
 #include <string_view>
 
 namespace talentcast::core {
@@ -72,12 +70,5 @@ class CounterRng {
  private:
   r123::Philox4x32::key_type key_;
 };
-
-/// Two independent standard normals from two open-interval uniforms (Box-Muller).
-inline std::array<double, 2> box_muller(double u1, double u2) noexcept {
-  const double radius = std::sqrt(-2.0 * std::log(u1));
-  const double angle = 2.0 * std::numbers::pi * u2;
-  return {radius * std::cos(angle), radius * std::sin(angle)};
-}
 
 }  // namespace talentcast::core
