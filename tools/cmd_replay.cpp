@@ -19,13 +19,14 @@ int replay_command(const ReplayArgs& args) {
   }
   const models::OutputLayout& layout = model.layout();
   fmt::print("role,period,metric,value\n");
-  for (std::size_t role = 0; role <= layout.roles(); ++role) {
-    const std::string name = role == layout.roles() ? "total" : scenario->roles[role].name;
+  for (const models::OutputSeries& series : layout.series()) {
     for (std::size_t period = 0; period < layout.periods(); ++period) {
       const std::string label = scenario->period_label(static_cast<int>(period));
-      for (std::size_t metric = 0; metric < layout.metrics(role); ++metric) {
-        fmt::print("{},{},{},{}\n", name, label, models::metric_name(metric),
-                   values[layout.index(role, period, static_cast<models::Metric>(metric))]);
+      for (std::size_t m = series.first_metric; m < series.first_metric + series.metric_count;
+           ++m) {
+        const auto metric = static_cast<models::Metric>(m);
+        fmt::print("{},{},{},{}\n", series.name, label, models::metric_name(metric),
+                   values[layout.index(series, period, metric)]);
       }
     }
   }

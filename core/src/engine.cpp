@@ -30,13 +30,15 @@ struct BlockToken {
 
 RunResult run(const PathModel& model, const RunOptions& options) {
   const std::size_t outputs = model.outputs_per_path();
+  const std::size_t retained = model.retained_per_path();
+  const std::uint64_t retain_paths = std::min(options.retain_paths, options.paths);
   const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
   const std::uint64_t blocks = (options.paths + kBlockPaths - 1) / kBlockPaths;
 
   tbb::enumerable_thread_specific<ThreadState> states([&] {
     ThreadState state;
     state.worker = model.make_worker();
-    state.block_outputs.assign(outputs * kBlockPaths, 0.0);
+    state.block_outputs.assign((outputs + retained) * kBlockPaths, 0.0);
     state.sketches.resize(outputs);
     return state;
   });
@@ -48,6 +50,7 @@ RunResult run(const PathModel& model, const RunOptions& options) {
   std::vector<Moments> totals(outputs);
 
   RunResult result;
+  result.retained.assign(static_cast<std::size_t>(retain_paths) * retained, 0.0);
   std::uint64_t next_block = 0;
   // Stage 1 (serial, in order): hands out blocks until done or asked to stop.
   const auto next = [&](tbb::flow_control& control) -> BlockToken {
@@ -71,6 +74,15 @@ RunResult run(const PathModel& model, const RunOptions& options) {
       const std::span<const double> values(&state.block_outputs[v * kBlockPaths], token.count);
       (*token.moments)[v] = Moments::of(values);
       state.sketches[v].add(values);
+    }
+    // Retained values go straight to their own places: blocks never share a path.
+    for (std::uint64_t path = token.first_path;
+         path < std::min(retain_paths, token.first_path + token.count); ++path) {
+      const auto lane = static_cast<std::size_t>(path - token.first_path);
+      double* target = &result.retained[static_cast<std::size_t>(path) * retained];
+      for (std::size_t j = 0; j < retained; ++j) {
+        target[j] = state.block_outputs[(outputs + j) * kBlockPaths + lane];
+      }
     }
     return token;
   };

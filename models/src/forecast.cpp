@@ -39,14 +39,14 @@ Forecast run_forecast(const Scenario& scenario, const ForecastSettings& settings
   forecast.interrupted = result.interrupted;
   const OutputLayout& layout = model.layout();
   forecast.rows.reserve(layout.size());
-  for (std::size_t role = 0; role <= layout.roles(); ++role) {
-    const std::string name = role == layout.roles() ? "total" : scenario.roles[role].name;
+  for (const OutputSeries& series : layout.series()) {
     for (std::size_t period = 0; period < layout.periods(); ++period) {
       const std::string label = scenario.period_label(static_cast<int>(period));
-      for (std::size_t metric = 0; metric < layout.metrics(role); ++metric) {
-        forecast.rows.push_back(
-            {name, label, std::string(metric_name(metric)),
-             result.outputs[layout.index(role, period, static_cast<Metric>(metric))]});
+      for (std::size_t m = series.first_metric; m < series.first_metric + series.metric_count;
+           ++m) {
+        const auto metric = static_cast<Metric>(m);
+        forecast.rows.push_back({series.name, label, std::string(metric_name(metric)),
+                                 result.outputs[layout.index(series, period, metric)]});
       }
     }
   }

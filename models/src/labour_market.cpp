@@ -244,8 +244,8 @@ void Worker::record_period(int period, std::span<double> out, std::size_t count)
   const OutputLayout& layout = model_.layout();
   const double months = scenario_.months_per_period();
   const auto p = static_cast<std::size_t>(period);
-  const auto put = [&](std::size_t role, Metric metric, const Lanes& values) {
-    double* target = &out[layout.index(role, p, metric) * core::kBlockPaths];
+  const auto put = [&](const OutputSeries& series, Metric metric, const Lanes& values) {
+    double* target = &out[layout.index(series, p, metric) * core::kBlockPaths];
     bool finite = true;
     for (std::size_t i = 0; i < count; ++i) {
       target[i] = values[static_cast<Eigen::Index>(i)];
@@ -258,14 +258,29 @@ void Worker::record_period(int period, std::span<double> out, std::size_t count)
       throw ModelError(fmt::format(
           "path {}, period {}, role {}: {} is {}; the scenario's values are jointly unusable. "
           "Replay it with: talentcast replay {} --path {} --seed {}",
-          first_path_ + i, scenario_.period_label(period),
-          role == roles_.size() ? std::string("total") : scenario_.roles[role].name,
-          metric_name(metric), target[i], scenario_.path.string(), first_path_ + i,
-          model_.options().seed));
+          first_path_ + i, scenario_.period_label(period), series.name, metric_name(metric),
+          target[i], scenario_.path.string(), first_path_ + i, model_.options().seed));
+    }
+  };
+  // A salary band: its median and percentiles, and (for the band store) the first paths' log
+  // median and log-sd, retained after the outputs.
+  const bool retain = model_.options().band_store;
+  const auto band = [&](const OutputSeries& series, const Lanes& ln_median, const Lanes& sigma) {
+    const Lanes median = ln_median.exp();
+    put(series, Metric::salary_median, median);
+    for (std::size_t b = 0; b < kBandPercentiles.size(); ++b) {
+      put(series, kBandPercentiles[b].second, median * (band_z_[b] * sigma).exp());
+    }
+    if (!retain) return;
+    const auto group = static_cast<std::size_t>(&series - layout.series().data());
+    for (std::size_t q = 0; q < 2; ++q) {
+      const Lanes& values = q == 0 ? ln_median : sigma;
+      double* target = &out[(layout.size() + layout.band_value(group, p, q)) * core::kBlockPaths];
+      for (std::size_t i = 0; i < count; ++i) target[i] = values[static_cast<Eigen::Index>(i)];
     }
   };
   // The market measures of a period, from its candidates, openings and hires.
-  const auto market = [&](std::size_t role, const Lanes& candidates, const Lanes& openings,
+  const auto market = [&](const OutputSeries& role, const Lanes& candidates, const Lanes& openings,
                           const Lanes& sum_openings, const Lanes& hires, const Lanes& neutral) {
     const auto no_market = (candidates < 1.0) && (openings < 1.0);
     const Lanes ratio = no_market.select(neutral, candidates / openings.max(1.0));
@@ -291,17 +306,18 @@ void Worker::record_period(int period, std::span<double> out, std::size_t count)
         {Metric::hires, &role.sum_hires},
         {Metric::new_openings, &role.sum_new_openings},
         {Metric::new_candidates, &role.sum_new_candidates}};
+    const OutputSeries& series = layout.role_series(r);
     for (const auto& [metric, values] : flows) {
-      put(r, metric, *values);
+      put(series, metric, *values);
       total[static_cast<std::size_t>(metric)] += *values;
     }
     total_sum_openings += role.sum_openings;
-    market(r, candidates, openings, role.sum_openings, role.sum_hires,
+    market(series, candidates, openings, role.sum_openings, role.sum_hires,
            role[RoleParam::neutral_ratio]);
-    const Lanes salary = role.ln_salary.exp();
-    put(r, Metric::salary_median, salary);
-    for (std::size_t b = 0; b < kBandPercentiles.size(); ++b) {
-      put(r, kBandPercentiles[b].second, salary * (band_z_[b] * role[RoleParam::band_sigma]).exp());
+    band(series, role.ln_salary, role[RoleParam::band_sigma]);
+    for (std::size_t l = 0; l < role.levels.size(); ++l) {
+      band(layout.level_series(r, l), role.ln_salary + role.levels[l].ln_multiplier,
+           role.levels[l].sigma);
     }
     for (Lanes* sum : {&role.sum_candidates, &role.sum_openings, &role.sum_unfilled,
                        &role.sum_hires, &role.sum_new_openings, &role.sum_new_candidates}) {
@@ -311,9 +327,9 @@ void Worker::record_period(int period, std::span<double> out, std::size_t count)
   for (Metric metric :
        {Metric::demand, Metric::employed, Metric::candidates, Metric::openings, Metric::unfilled,
         Metric::hires, Metric::new_openings, Metric::new_candidates}) {
-    put(R, metric, total[static_cast<std::size_t>(metric)]);
+    put(layout.role_series(R), metric, total[static_cast<std::size_t>(metric)]);
   }
-  market(R, total[static_cast<std::size_t>(Metric::candidates)],
+  market(layout.role_series(R), total[static_cast<std::size_t>(Metric::candidates)],
          total[static_cast<std::size_t>(Metric::openings)], total_sum_openings,
          total[static_cast<std::size_t>(Metric::hires)], Lanes::Ones(lanes_));
 }
@@ -336,7 +352,7 @@ void Worker::simulate(std::uint64_t first_path, std::size_t count, std::span<dou
 LabourMarketModel::LabourMarketModel(const Scenario& scenario, ModelOptions options)
     : scenario_(scenario),
       options_(options),
-      layout_(scenario.roles.size(), static_cast<std::size_t>(scenario.periods())) {}
+      layout_(scenario) {}
 
 LabourMarketModel::~LabourMarketModel() = default;
 
@@ -345,7 +361,7 @@ std::unique_ptr<core::PathWorker> LabourMarketModel::make_worker() const {
 }
 
 std::vector<double> LabourMarketModel::replay(std::uint64_t path) const {
-  std::vector<double> block(layout_.size() * core::kBlockPaths);
+  std::vector<double> block((layout_.size() + retained_per_path()) * core::kBlockPaths);
   detail::Worker(*this).simulate(path, 1, block);
   std::vector<double> values(layout_.size());
   for (std::size_t v = 0; v < values.size(); ++v) values[v] = block[v * core::kBlockPaths];

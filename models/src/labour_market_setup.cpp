@@ -56,6 +56,12 @@ void Worker::draw_parameters() {
       else
         role.param[p] = Lanes::Zero(lanes_);
     }
+    if (spec.band) {
+      // A band fitted to salary_data: each path draws its own log-sd and start median.
+      Lanes& salary = role.param[static_cast<std::size_t>(RoleParam::salary)];
+      draw_band(*spec.band, role.param[static_cast<std::size_t>(RoleParam::band_sigma)], salary);
+      salary = salary.exp();
+    }
     // Step 3's competing risks: with h = a + sum_s M[r][s] and f = 1 - exp(-h dt), a fraction
     // f a / h leaves the market and f M[r][s] / h moves to s.
     Lanes hazard = role[RoleParam::attrition];
@@ -73,6 +79,7 @@ void Worker::draw_parameters() {
         (-role[RoleParam::layoff_rate] * kDt).unaryExpr([](double x) { return -std::expm1(x); });
     role.seeker_keep = (-role[RoleParam::seeker_exit] * kDt).exp();
     role.ln_w0 = role[RoleParam::salary].log();
+    draw_levels(spec, role);
     role.ln_neutral = role[RoleParam::neutral_ratio].log();
     const double sqrt_dt = std::sqrt(kDt);
     role.demand_vol_correction = -0.5 * role[RoleParam::demand_vol].square() * kDt;
@@ -130,6 +137,33 @@ void Worker::draw_parameters() {
     }
     regime.growth_add.resize(roles_.size());
     for (std::size_t r = 0; r < roles_.size(); ++r) draw(spec.growth_add[r], regime.growth_add[r]);
+  }
+}
+
+void Worker::draw_band(const FittedBand& band, Lanes& sigma, Lanes& log_median) {
+  draw(band.draws.sigma, sigma);
+  draw(band.draws.z, log_median);
+  log_median = band.draws.log_mean + sigma * log_median / band.draws.sqrt_n;
+}
+
+void Worker::draw_levels(const RoleSpec& spec, RoleLanes& role) {
+  role.levels.resize(spec.levels.size());
+  for (std::size_t l = 0; l < spec.levels.size(); ++l) {
+    const LevelSpec& level = spec.levels[l];
+    LevelLanes& lanes = role.levels[l];
+    Lanes fitted_sigma, fitted_log_median;
+    if (level.fitted) draw_band(*level.fitted, fitted_sigma, fitted_log_median);
+    if (level.band_sigma)
+      draw(*level.band_sigma, lanes.sigma);
+    else
+      lanes.sigma = fitted_sigma;
+    if (level.multiplier) {
+      draw(*level.multiplier, lanes.ln_multiplier);
+      lanes.ln_multiplier = lanes.ln_multiplier.log();
+    } else {
+      // A fitted level median over this path's fitted role median.
+      lanes.ln_multiplier = fitted_log_median - role.ln_w0;
+    }
   }
 }
 

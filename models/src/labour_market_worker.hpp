@@ -21,6 +21,11 @@ constexpr double kDt = 1.0 / 12.0;
 /// vectorised code (no scalar remainder loop), whichever block it is in.
 constexpr std::size_t kLaneMultiple = 8;
 
+// A level's band, per path: the log of its multiplier of the role median, and its log-sd.
+struct LevelLanes {
+  Lanes ln_multiplier, sigma;
+};
+
 // A role's per-path parameters and state, one lane per path of the block.
 struct RoleLanes {
   std::array<Lanes, kRoleParamCount> param;
@@ -39,6 +44,7 @@ struct RoleLanes {
   Lanes log_change, ln_candidates, ln_openings, matchable, meetings;
   // Sums over the current reporting period.
   Lanes sum_candidates, sum_openings, sum_unfilled, sum_hires, sum_new_openings, sum_new_candidates;
+  std::vector<LevelLanes> levels;
 
   const Lanes& operator[](RoleParam p) const { return param[static_cast<std::size_t>(p)]; }
 };
@@ -75,6 +81,9 @@ class Worker final : public core::PathWorker {
  private:
   void draw(const Parameter& p, Lanes& out) const;
   void draw_parameters();
+  /// A fitted band's per-path log-sd and log median (band_fit.hpp).
+  void draw_band(const FittedBand& band, Lanes& sigma, Lanes& log_median);
+  void draw_levels(const RoleSpec& spec, RoleLanes& role);
   void initialise_state();
   void step_month(int month);
   void update_graduates(FieldLanes& field, int year);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <boost/math/distributions/beta.hpp>
+#include <boost/math/distributions/chi_squared.hpp>
 #include <boost/math/distributions/lognormal.hpp>
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/triangular.hpp>
@@ -32,6 +33,7 @@ using Lognormal = boost::math::lognormal_distribution<double, Policy>;
 using Uniform = boost::math::uniform_distribution<double, Policy>;
 using Triangular = boost::math::triangular_distribution<double, Policy>;
 using Beta = boost::math::beta_distribution<double, Policy>;
+using ChiSquared = boost::math::chi_squared_distribution<double, Policy>;
 
 // Truncated standard normal inverse CDF on [lo, hi] at u, computed on the side of the mean the
 // interval mostly lies in, so that a far tail keeps its precision instead of rounding to 0 or 1.
@@ -81,6 +83,8 @@ std::string_view distribution_name(DistributionKind kind) {
       return "pert";
     case DistributionKind::beta:
       return "beta";
+    case DistributionKind::scaled_inv_chi:
+      return "scaled_inv_chi";
   }
   return "?";
 }
@@ -127,23 +131,41 @@ double QuantileTable::operator()(double u) const {
 }
 
 void Distribution::tabulate() {
-  if (kind != DistributionKind::beta && kind != DistributionKind::pert) return;
+  if (kind != DistributionKind::beta && kind != DistributionKind::pert &&
+      kind != DistributionKind::scaled_inv_chi) {
+    return;
+  }
+  // Tables are of the standardised distribution, shared between equal ones (a [defaults] value
+  // is one per role): Beta(alpha, beta) on [0, 1], or sqrt(nu / X) for scaled_inv_chi (key
+  // (nu, -1), which no beta has).
   double alpha = a, beta = b;
   if (kind == DistributionKind::pert) {
     alpha = 1.0 + 4.0 * (a - low) / (high - low);
     beta = 1.0 + 4.0 * (high - a) / (high - low);
   }
-  // Tables are shared between equal distributions (a [defaults] value is one per role).
+  if (kind == DistributionKind::scaled_inv_chi) beta = -1.0;
   static std::mutex mutex;
   static std::map<std::pair<double, double>, std::shared_ptr<const QuantileTable>> cache;
   const std::lock_guard lock(mutex);
   auto& cached = cache[{alpha, beta}];
   if (!cached) {
-    const Beta standard(alpha, beta);
     try {
-      cached = std::make_shared<const QuantileTable>(
-          [&](double u) { return boost::math::quantile(standard, u); },
-          [&](double x) { return boost::math::pdf(standard, x); });
+      if (kind == DistributionKind::scaled_inv_chi) {
+        const double nu = a;
+        const ChiSquared chi(nu);
+        // Y = sqrt(nu / X): its u-quantile is at X's (1 - u)-quantile, and its density is
+        // f_X(nu / y^2) 2 nu / y^3.
+        cached = std::make_shared<const QuantileTable>(
+            [&](double u) {
+              return std::sqrt(nu / boost::math::quantile(boost::math::complement(chi, u)));
+            },
+            [&](double y) { return boost::math::pdf(chi, nu / (y * y)) * 2.0 * nu / (y * y * y); });
+      } else {
+        const Beta standard(alpha, beta);
+        cached = std::make_shared<const QuantileTable>(
+            [&](double u) { return boost::math::quantile(standard, u); },
+            [&](double x) { return boost::math::pdf(standard, x); });
+      }
     } catch (const std::exception&) {
       return;  // no table: every draw uses the exact quantile
     }
@@ -154,7 +176,7 @@ void Distribution::tabulate() {
 double Distribution::quantile(double u) const {
   if (table) {
     const double x = (*table)(u);
-    if (!std::isnan(x)) return low + (high - low) * x;
+    if (!std::isnan(x)) return kind == DistributionKind::scaled_inv_chi ? b * x : low + (high - low) * x;
   }
   return exact_quantile(u);
 }
@@ -186,6 +208,8 @@ double Distribution::exact_quantile(double u) const {
     }
     case DistributionKind::beta:
       return low + (high - low) * boost::math::quantile(Beta(a, b), u);
+    case DistributionKind::scaled_inv_chi:
+      return b * std::sqrt(a / boost::math::quantile(boost::math::complement(ChiSquared(a), u)));
   }
   return std::numeric_limits<double>::quiet_NaN();
 }
@@ -228,6 +252,8 @@ std::string Distribution::describe() const {
       return fmt::format("pert({}, {}, {})", low, a, high);
     case DistributionKind::beta:
       return fmt::format("beta(alpha = {}, beta = {}, low = {}, high = {})", a, b, low, high);
+    case DistributionKind::scaled_inv_chi:
+      return fmt::format("scaled_inv_chi(nu = {}, s = {})", a, b);
   }
   return "?";
 }

@@ -1,5 +1,7 @@
 #include "talentcast/models/scenario.hpp"
 
+#include "talentcast/models/metrics.hpp"
+
 #include <fmt/core.h>
 
 #include <cmath>
@@ -119,6 +121,25 @@ std::optional<std::size_t> Scenario::role_index(std::string_view name) const {
     if (roles[r].name == name) return r;
   }
   return std::nullopt;
+}
+
+OutputLayout::OutputLayout(const Scenario& scenario)
+    : periods_(static_cast<std::size_t>(scenario.periods())) {
+  const auto add = [&](std::string name, std::size_t role, std::optional<std::size_t> level,
+                       std::size_t first, std::size_t count) {
+    series_.push_back({std::move(name), role, level, first, count, size_});
+    size_ += periods_ * count;
+  };
+  const auto salary = static_cast<std::size_t>(Metric::salary_median);
+  for (std::size_t r = 0; r < scenario.roles.size(); ++r) {
+    const RoleSpec& role = scenario.roles[r];
+    role_series_.push_back(series_.size());
+    add(role.name, r, std::nullopt, 0, kMetricCount);
+    for (std::size_t l = 0; l < role.levels.size(); ++l) {
+      add(role.name + "/" + role.levels[l].name, r, l, salary, kLevelMetricCount);
+    }
+  }
+  add("total", scenario.roles.size(), std::nullopt, 0, kTotalMetricCount);
 }
 
 }  // namespace talentcast::models

@@ -112,6 +112,8 @@ std::optional<Distribution> Validator::distribution(const toml::table& table,
       required = {"alpha", "beta"};
       allowed.insert(allowed.end(), {"low", "high"});
       break;
+    case DistributionKind::scaled_inv_chi:
+      return std::nullopt;  // not a kind scenarios write: parse_distribution_kind never gives it
   }
   allowed.insert(allowed.end(), required.begin(), required.end());
   const std::size_t before = diagnostics_.size();
@@ -183,6 +185,8 @@ std::optional<Distribution> Validator::distribution(const toml::table& table,
         ok = false;
       }
       break;
+    case DistributionKind::scaled_inv_chi:
+      return std::nullopt;
   }
   if (!ok) return std::nullopt;
   // The support must lie inside the parameter's range; truncation is never done by clamping.

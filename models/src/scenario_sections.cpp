@@ -24,7 +24,8 @@ const std::vector<std::string> kTopKeys{"title",  "description", "currency",    
 std::vector<std::string> role_keys(bool defaults) {
   std::vector<std::string> keys;
   for (const auto& p : role_param_table()) keys.emplace_back(p.key);
-  if (!defaults) keys.insert(keys.end(), {"title", "mobility"});
+  keys.emplace_back("salary_data");
+  if (!defaults) keys.insert(keys.end(), {"title", "mobility", "levels"});
   return keys;
 }
 }  // namespace
@@ -152,6 +153,7 @@ void Validator::roles(Scenario& s) {
     role.name = name;
     const toml::table* table = table_at(&node, "roles." + name);
     if (!table) {
+      level_nodes_.emplace_back();
       s.roles.push_back(std::move(role));  // keeps role indices aligned with role_names_
       continue;
     }
@@ -161,7 +163,34 @@ void Validator::roles(Scenario& s) {
     } else {
       role.title = name;
     }
+    // The band: the role's own salary_data, else salary and band_sigma (its own or [defaults]'),
+    // else [defaults]' salary_data. In one table, salary_data excludes the other two.
+    const auto gives_band = [](const toml::table* t) {
+      return t && (t->get("salary") || t->get("band_sigma"));
+    };
+    const toml::node* own_data = table->get("salary_data");
+    const toml::node* defaults_data = defaults ? defaults->get("salary_data") : nullptr;
+    for (const auto& [t, data, key] :
+         {std::tuple(table, own_data, prefix + "salary_data"),
+          std::tuple(defaults, defaults_data, std::string("defaults.salary_data"))}) {
+      if (data && gives_band(t)) {
+        error(*data, key, "either salary_data or salary and band_sigma (a band fitted or given)",
+              "both");
+      }
+    }
+    const toml::node* data = own_data ? own_data : (gives_band(table) ? nullptr : defaults_data);
+    if (data) {
+      const std::string key = own_data ? prefix + "salary_data" : "defaults.salary_data";
+      if (auto file = string(*data, key, "the path of a CSV file of salaries, as a string")) {
+        const auto& source = data->source().path;
+        const std::filesystem::path dir =
+            source ? std::filesystem::path(*source).parent_path() : path_.parent_path();
+        data_sources_.push_back({s.roles.size(), dir / *file, data, key});
+        role.salary_data = dir / *file;
+      }
+    }
     for (const auto& p : role_param_table()) {
+      if (data && (p.param == RoleParam::salary || p.param == RoleParam::band_sigma)) continue;
       const toml::node* own = table->get(p.key);
       const toml::node* given = own ? own : (defaults ? defaults->get(p.key) : nullptr);
       const std::string key = own ? prefix + std::string(p.key) : "defaults." + std::string(p.key);
@@ -179,6 +208,7 @@ void Validator::roles(Scenario& s) {
     }
     using enum RoleParam;
     for (RoleParam start_value : {employed, openings, salary}) {
+      if (start_value == salary && data) continue;
       if (!table->get(info(start_value).key) &&
           !(defaults && defaults->get(info(start_value).key))) {
         error(*table, prefix + std::string(info(start_value).key),
@@ -207,6 +237,8 @@ void Validator::roles(Scenario& s) {
       // The same Parameter, so the same draw: betaD is the role's own beta.
       role.params[static_cast<std::size_t>(wage_response_down)] = role[wage_response];
     }
+    level_nodes_.emplace_back();
+    if (const auto* levels_node = table->get("levels")) levels(*levels_node, prefix + "levels", role);
     s.roles.push_back(std::move(role));
   }
 
@@ -231,6 +263,65 @@ void Validator::roles(Scenario& s) {
       }
     }
     check_sum_at_most_one(*table->get("mobility"), key, s.roles[r].mobility);
+  }
+  salary_data(s);
+}
+
+void Validator::levels(const toml::node& node, const std::string& key, RoleSpec& role) {
+  // Each level with the node it was written at, in the order written.
+  std::vector<std::pair<std::string, const toml::node*>> written;
+  if (const auto* names = node.as_array()) {
+    for (const auto& name : *names) {
+      if (!name.is_string()) {
+        error(name, key, "level names as strings", describe_node(name));
+        continue;
+      }
+      written.emplace_back(name.as_string()->get(), &name);
+    }
+  } else if (const auto* table = node.as_table()) {
+    for (const auto& [name, level] : *table) written.emplace_back(std::string(name.str()), &level);
+    std::stable_sort(written.begin(), written.end(), [](const auto& a, const auto& b) {
+      const auto& x = a.second->source().begin;
+      const auto& y = b.second->source().begin;
+      return std::tie(x.line, x.column) < std::tie(y.line, y.column);
+    });
+  } else {
+    error(node, key, "an array of level names, or a table of [levels.<name>] tables",
+          describe_node(node));
+    return;
+  }
+  if (written.empty()) error(node, key, "at least one level", "none");
+  for (const auto& [name, level_node] : written) {
+    const std::string level_key = key + "." + name;
+    if (name.empty() || name.find('/') != std::string::npos || name == "total") {
+      error(*level_node, level_key, "a level name, not empty and without '/'",
+            fmt::format("'{}'", name));
+      continue;
+    }
+    const bool duplicate = std::any_of(role.levels.begin(), role.levels.end(),
+                                       [&](const LevelSpec& l) { return l.name == name; });
+    if (duplicate) {
+      error(*level_node, level_key, "each level once", fmt::format("'{}' again", name));
+      continue;
+    }
+    LevelSpec level;
+    level.name = name;
+    if (const auto* table = level_node->as_table()) {
+      check_keys(*table, level_key + ".", {"multiplier", "band_sigma"}, "a level key");
+      if (const auto* m = table->get("multiplier")) {
+        level.multiplier = parameter(*m, level_key + ".multiplier", {0, 100, true},
+                                     level_key + ".multiplier");
+      }
+      if (const auto* b = table->get("band_sigma")) {
+        level.band_sigma = parameter(*b, level_key + ".band_sigma",
+                                     info(RoleParam::band_sigma).range, level_key + ".band_sigma");
+      }
+    } else if (!level_node->is_string()) {
+      error(*level_node, level_key, "a table with multiplier and band_sigma (each optional)",
+            describe_node(*level_node));
+    }
+    role.levels.push_back(std::move(level));
+    level_nodes_.back().push_back(level_node);
   }
 }
 

@@ -116,6 +116,10 @@ class Validator {
 
   void header(Scenario& s);
   void roles(Scenario& s);
+  /// A role's `levels`: an array of names, or a table of level tables.
+  void levels(const toml::node& node, const std::string& key, RoleSpec& role);
+  /// Reads the salary_data files the roles name and fits their bands (scenario_salary.cpp).
+  void salary_data(Scenario& s);
   void fields(Scenario& s);
   void events(Scenario& s);
   void regimes(Scenario& s);
@@ -130,6 +134,15 @@ class Validator {
   std::vector<Diagnostic> diagnostics_;
   std::vector<std::string> files_;
   std::vector<std::string> role_names_;
+  // A role's salary_data: the file (relative to the scenario file that names it) and the key.
+  struct DataSource {
+    std::size_t role;
+    std::filesystem::path file;
+    const toml::node* node;
+    std::string key;
+  };
+  std::vector<DataSource> data_sources_;
+  std::vector<std::vector<const toml::node*>> level_nodes_;  // per role, per level
 
  public:
   /// The diagnostics, each once (a bad [defaults] value is found again by every role).

@@ -27,8 +27,9 @@ class PathWorker {
  public:
   virtual ~PathWorker() = default;
   /// Simulates paths [first_path, first_path + count), count <= kBlockPaths, and writes output v
-  /// of path first_path + i to out[v * kBlockPaths + i]. Must be a pure function of the paths'
-  /// indices: the same path gives the same outputs in any block and on any thread.
+  /// of path first_path + i to out[v * kBlockPaths + i], for v below the outputs then the
+  /// retained values (PathModel). Must be a pure function of the paths' indices: the same path
+  /// gives the same outputs in any block and on any thread.
   virtual void simulate(std::uint64_t first_path, std::size_t count, std::span<double> out) = 0;
 };
 
@@ -36,8 +37,11 @@ class PathWorker {
 class PathModel {
  public:
   virtual ~PathModel() = default;
-  /// The number of outputs each path reports.
+  /// The number of outputs each path reports: each is summarised over all paths.
   virtual std::size_t outputs_per_path() const = 0;
+  /// Values each path reports after its outputs that are not summarised but kept as they are
+  /// for the first RunOptions::retain_paths paths: a fixed-size sample of paths.
+  virtual std::size_t retained_per_path() const { return 0; }
   virtual std::unique_ptr<PathWorker> make_worker() const = 0;
 };
 
@@ -51,10 +55,14 @@ struct RunOptions {
   std::function<void(std::uint64_t)> on_progress;
   /// When it becomes true, no new block starts and run() returns with interrupted set.
   const std::atomic<bool>* stop = nullptr;
+  /// Keep the retained values of paths 0 .. retain_paths - 1 (at most `paths`).
+  std::uint64_t retain_paths = 0;
 };
 
 struct RunResult {
   std::vector<Summary> outputs;  ///< one per output, in the model's order
+  /// The retained values: value j of path p at retained[p * retained_per_path + j].
+  std::vector<double> retained;
   std::uint64_t paths_done = 0;
   bool interrupted = false;
 };

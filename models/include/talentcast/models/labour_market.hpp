@@ -18,6 +18,9 @@ struct ModelOptions {
   std::uint64_t seed = 1;
   /// The central projection: every distribution at its median, no shocks, no regime switches.
   bool central = false;
+  /// Report each band's log median and log-sd as retained values (the band store, for the
+  /// first RunOptions::retain_paths paths): OutputLayout::band_value gives their order.
+  bool band_store = false;
 };
 
 /// A state became non-finite: the scenario's values are jointly unusable.
@@ -32,6 +35,9 @@ class LabourMarketModel final : public core::PathModel {
   ~LabourMarketModel() override;
 
   std::size_t outputs_per_path() const override { return layout_.size(); }
+  std::size_t retained_per_path() const override {
+    return options_.band_store ? layout_.band_values() : 0;
+  }
   std::unique_ptr<core::PathWorker> make_worker() const override;
 
   const OutputLayout& layout() const { return layout_; }

@@ -15,13 +15,15 @@
 
 namespace talentcast::models {
 
-enum class DistributionKind { normal, lognormal, uniform, triangular, pert, beta };
+/// The six kinds a scenario may write, and scaled_inv_chi: the sampling distribution of a log-sd
+/// fitted to data (band_fit.hpp), which scenarios cannot write.
+enum class DistributionKind { normal, lognormal, uniform, triangular, pert, beta, scaled_inv_chi };
 
 std::optional<DistributionKind> parse_distribution_kind(std::string_view name);
 std::string_view distribution_name(DistributionKind kind);
 
 /// A quantile function tabulated on a grid dense at both ends, for distributions whose exact
-/// inverse CDF is an iterative solve (beta, pert). Between grid points it is the cubic Hermite
+/// inverse CDF is an iterative solve (beta, pert, scaled_inv_chi). Between grid points it is the cubic Hermite
 /// interpolant with the exact slopes dQ/du = 1 / pdf(Q). An interval where that interpolant
 /// misses the exact quantile at its midpoint by more than kTolerance of the
 /// distribution's range (near an end where the density is infinite or vanishes, and always the
@@ -51,6 +53,7 @@ struct Distribution {
   // lognormal: a = median, b = sigma, [low, high] = truncation ([0, inf) when absent)
   // uniform: [low, high]; triangular and pert: [low, high] with a = mode
   // beta: a = alpha, b = beta, scaled to [low, high] (default [0, 1])
+  // scaled_inv_chi: a = nu, b = s: s sqrt(nu / X) with X ~ chi-squared(nu); [low, high] = [0, inf)
   double a = 0.0;
   double b = 0.0;
   double low = 0.0;
@@ -60,7 +63,8 @@ struct Distribution {
   double quantile(double u) const;
   /// The exact inverse CDF (Boost.Math), bypassing any table.
   double exact_quantile(double u) const;
-  /// Builds the quantile table of a beta or pert distribution; call once the fields are set.
+  /// Builds the quantile table of a beta, pert or scaled_inv_chi distribution; call once the
+  /// fields are set.
   void tabulate();
 
   std::shared_ptr<const QuantileTable> table;

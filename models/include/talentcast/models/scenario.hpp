@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "talentcast/models/band_fit.hpp"
 #include "talentcast/models/calendar.hpp"
 #include "talentcast/models/parameter.hpp"
 
@@ -76,12 +77,32 @@ inline const RoleParamInfo& info(RoleParam p) {
   return role_param_table()[static_cast<std::size_t>(p)];
 }
 
+/// A band fitted to a role's (or a level's) rows of salary_data, and its per-path draws.
+struct FittedBand {
+  BandFit fit;
+  BandDraws draws;
+};
+
+/// A level of a role (e.g. junior, senior): its median is the role's times `multiplier`, its
+/// band has its own log-sd. Each is given, or fitted to the level's rows of salary_data.
+struct LevelSpec {
+  std::string name;
+  std::optional<Parameter> multiplier;
+  std::optional<Parameter> band_sigma;
+  std::optional<FittedBand> fitted;  ///< present when the multiplier or band_sigma is fitted
+};
+
 struct RoleSpec {
   std::string name;
   std::string title;
+  /// With salary_data, `salary` and `band_sigma` hold the fit's point estimates and every path
+  /// draws its own from `band` instead.
   std::array<std::optional<Parameter>, kRoleParamCount> params;
   /// Annual rates M[r][s] at which people employed here become candidates for role s.
   std::vector<std::pair<std::size_t, Parameter>> mobility;
+  std::filesystem::path salary_data;  ///< empty: salary and band_sigma are given
+  std::optional<FittedBand> band;
+  std::vector<LevelSpec> levels;
 
   const std::optional<Parameter>& operator[](RoleParam p) const {
     return params[static_cast<std::size_t>(p)];
@@ -145,12 +166,20 @@ struct Scenario {
 
   /// The resolved scenario (after `extends`) as TOML text: what the manifest records and hashes.
   std::string resolved_toml;
+  /// Data files read (salary_data), with the SHA-256 of their contents, for the manifest.
+  std::vector<std::pair<std::filesystem::path, std::string>> data_files;
+  /// Problems that do not stop a run (a poor lognormal fit), printed by the command line.
+  std::vector<std::string> warnings;
 
   int months() const { return horizon_months; }
   int months_per_period() const { return static_cast<int>(step); }
   int periods() const { return months() / months_per_period(); }
   std::string period_label(int period) const;
   std::optional<std::size_t> role_index(std::string_view name) const;
+  /// The unit salaries are given in, "month" or "year".
+  std::string_view salary_unit_name() const {
+    return salary_unit == SalaryUnit::month ? "month" : "year";
+  }
 };
 
 }  // namespace talentcast::models

@@ -1,0 +1,56 @@
+#pragma once
+// Reading comma-separated files (RFC 4180) record by record, with the line and column of every
+// field, so that a bad value is reported where it is. Fields may be quoted ("a, b", with ""
+// for a quote inside) and a quoted field may span lines. CRLF and LF line ends, a UTF-8 byte
+// order mark and blank lines are accepted. The file is read whole; records are visited one at a
+// time, so a million-row file costs its own size in memory and nothing per row.
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace talentcast::core {
+
+struct CsvField {
+  std::string_view text;  ///< unquoted and unescaped
+  int column = 1;         ///< 1-based column (in bytes) where the field starts
+};
+
+struct CsvRecord {
+  int line = 0;  ///< 1-based line where the record starts
+  std::vector<CsvField> fields;
+};
+
+/// Malformed CSV: an unterminated quote, or text after a closing quote.
+class CsvError : public std::runtime_error {
+ public:
+  CsvError(int line, int column, const std::string& what)
+      : std::runtime_error(what), line_(line), column_(column) {}
+  int line() const { return line_; }
+  int column() const { return column_; }
+
+ private:
+  int line_;
+  int column_;
+};
+
+class CsvReader {
+ public:
+  explicit CsvReader(std::string text);
+  /// Reads a file whole; throws std::runtime_error naming the file when it cannot be read.
+  static CsvReader from_file(const std::filesystem::path& path);
+
+  /// Reads the next non-blank record into `record` (its fields stay valid until the next call);
+  /// returns false at the end of the text. Throws CsvError.
+  bool next(CsvRecord& record);
+
+ private:
+  std::string text_;
+  std::size_t pos_ = 0;
+  int line_ = 1;
+  std::size_t line_start_ = 0;
+};
+
+}  // namespace talentcast::core

@@ -1,0 +1,60 @@
+#pragma once
+// Internal: reading a CSV data file whose header names its columns (salary_data, payrolls),
+// turning every problem into a Diagnostic at the file's line and column.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "talentcast/core/csv.hpp"
+#include "talentcast/models/scenario_loader.hpp"
+
+namespace talentcast::models::detail {
+
+class DataFile {
+ public:
+  /// At most this many problems are listed per file; the rest are counted.
+  static constexpr std::size_t kMaxListed = 20;
+
+  /// Reads `file` and its header. Columns outside required and optional are errors; so are
+  /// missing required columns. ok() is false when the rows cannot be read at all.
+  DataFile(std::filesystem::path file, std::vector<std::string> required,
+           std::vector<std::string> optional, std::vector<Diagnostic>& diagnostics);
+  ~DataFile();
+  DataFile(const DataFile&) = delete;
+  DataFile& operator=(const DataFile&) = delete;
+
+  bool ok() const { return reader_.has_value() && header_ok_; }
+  const std::string& sha256() const { return sha256_; }
+  const std::filesystem::path& file() const { return file_; }
+
+  /// The field index of a column, or -1 when the file has no such column.
+  int column(std::string_view name) const;
+  /// Advances to the next row with as many fields as the header (others are reported).
+  bool next();
+  int line() const { return record_.line; }
+  /// The field of a column in the current row, without surrounding spaces ("" when absent).
+  std::string_view field(int column) const;
+
+  /// Reports a problem with a field of the current row (key: the column's name).
+  void error(int column, std::string expected, std::string found);
+  /// A finite number > 0, or an error naming what was found.
+  std::optional<double> positive_number(int column, std::string_view what);
+  bool had_errors() const { return errors_ > 0; }
+
+ private:
+  void report(int line, int column, std::string key, std::string expected, std::string found);
+
+  std::filesystem::path file_;
+  std::vector<Diagnostic>& diagnostics_;
+  std::optional<core::CsvReader> reader_;
+  core::CsvRecord record_;
+  std::vector<std::string> header_;
+  std::string sha256_;
+  bool header_ok_ = false;
+  std::size_t errors_ = 0;
+};
+
+}  // namespace talentcast::models::detail
