@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
       "  talentcast run scenarios/china-ai-2024.toml --paths 20000 --out out/flagship\n"
       "  talentcast run scenarios/china-ai-hiring-freeze.toml --central\n"
       "  talentcast replay scenarios/china-ai-2024.toml --path 17\n"
+      "  talentcast benchmark out/china-ai-2024 --role llm_algorithm --salary 60000\n"
       "Exit codes: 0 success, 2 bad input (every problem is listed, nothing is written),\n"
       "130 interrupted (nothing is written), 1 internal error.");
 
@@ -51,6 +52,13 @@ int main(int argc, char** argv) {
                     "Run the central projection instead: one path with every distribution at its "
                     "median, no shocks and no regime switches");
   run_cmd->add_flag("--quiet,-q", run.quiet, "No progress bar and no summary table");
+  run_cmd
+      ->add_option("--band-samples", run.band_samples,
+                   "Paths whose salary bands are kept in DIR/bands.json and bands.bin for "
+                   "`talentcast benchmark` (the first N paths; 0: none). Its size does not grow "
+                   "with --paths")
+      ->default_val(1000)
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1000000}));
 
   std::string validate_scenario;
   auto* validate_cmd = app.add_subcommand(
@@ -69,6 +77,49 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(std::uint64_t{0}, core::kMaxPaths - 1));
   replay_cmd->add_option("--seed,-s", replay.seed, "Random seed (default: the scenario's `seed`)");
   replay_cmd->add_flag("--central", replay.central, "Replay the central projection instead");
+
+  BenchmarkArgs bench;
+  auto* bench_cmd = app.add_subcommand(
+      "benchmark",
+      "Benchmark a salary (--salary) or a whole payroll (--payroll) against the forecast market "
+      "bands of a run: percentiles now and later, with 80% intervals across paths");
+  bench_cmd->add_option("run_dir", bench.run_dir, "Output directory of `talentcast run`")
+      ->required();
+  bench_cmd->add_option("--role,-r", bench.role, "Role of the salary, as named in the scenario");
+  bench_cmd->add_option("--level,-l", bench.level,
+                        "Level of the role (when the scenario declares levels); default: the "
+                        "role's whole band");
+  bench_cmd->add_option("--salary,-x", bench.salary,
+                        "The salary to benchmark, in the scenario's currency per salary_unit");
+  bench_cmd->add_option("--period,-p", bench.periods,
+                        "A period of the run: its label (2026-Q3), or a year or month, meaning "
+                        "the period holding its last month (2026 is 2026-Q4 on a quarterly run); "
+                        "`all` for every period. Repeatable. Default: the first period");
+  bench_cmd->add_option("--payroll", bench.payroll,
+                        "Benchmark a payroll: a CSV with columns employee_id,role,salary and "
+                        "optionally level. Writes DIR/employees.csv, DIR/summary.csv and "
+                        "DIR/manifest.json; the payroll file is only read");
+  bench_cmd->add_option("--now", bench.now, "Payroll: the period of \"now\" (default: the first)");
+  bench_cmd->add_option("--horizon", bench.horizon,
+                        "Payroll: the later period, pay staying as it is (default: 12 months "
+                        "after --now, or the last period)");
+  bench_cmd->add_option("--out,-o", bench.out,
+                        "Payroll: output directory (default: out/benchmark-<payroll name>)");
+  bench_cmd->add_option("--format,-f", bench.format, "Output on stdout: table, csv or json")
+      ->default_val("table")
+      ->check(CLI::IsMember({"table", "csv", "json"}));
+  bench_cmd->add_option("--threads,-j", bench.threads, "Worker threads; 0 uses every core")
+      ->default_val(0)
+      ->check(CLI::Range(0, 1024));
+  bench_cmd->footer(
+      "Examples:\n"
+      "  talentcast benchmark out/china-ai-2024 --role llm_algorithm --salary 60000\n"
+      "  talentcast benchmark out/china-ai-2024 --role llm_algorithm --level senior \\\n"
+      "      --salary 60000 --period 2024-Q1 --period 2026\n"
+      "  talentcast benchmark out/china-ai-2024 --role cloud --salary 40000 --period all -f csv\n"
+      "  talentcast benchmark out/china-ai-2024 --payroll examples/payroll.csv --horizon 2026\n"
+      "A salary's percentile is the mean over the run's sampled paths of the market band's\n"
+      "lognormal CDF; [a, b] is its 80% interval across paths (docs/benchmarking.md).");
 
   try {
     app.parse(argc, argv);
@@ -90,6 +141,10 @@ int main(int argc, char** argv) {
     }
     if (*validate_cmd) return validate_command(validate_scenario);
     if (*replay_cmd) return replay_command(replay);
+    if (*bench_cmd) {
+      for (int i = 0; i < argc; ++i) bench.command_line += (i ? " " : "") + std::string(argv[i]);
+      return benchmark_command(bench);
+    }
   } catch (const std::exception& e) {
     fmt::print(stderr, "talentcast: internal error: {}\n", e.what());
     return kExitInternal;

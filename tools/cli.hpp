@@ -26,7 +26,23 @@ struct RunArgs {
   std::string out;
   bool central = false;
   bool quiet = false;
-  std::string command_line;  ///< recorded in the manifest
+  std::uint64_t band_samples = 1000;  ///< paths kept in the band store (bands.json, bands.bin)
+  std::string command_line;           ///< recorded in the manifest
+};
+
+struct BenchmarkArgs {
+  std::string run_dir;
+  std::string role;
+  std::string level;
+  std::optional<double> salary;
+  std::vector<std::string> periods;  ///< empty: the first; "all": every period
+  std::string payroll;
+  std::string now;      ///< empty: the run's first period
+  std::string horizon;  ///< empty: 12 months after now, or the last period
+  std::string out;
+  std::string format = "table";
+  int threads = 0;
+  std::string command_line;
 };
 
 struct ReplayArgs {
@@ -50,6 +66,8 @@ struct ManifestInfo {
   int threads = 0;
   double wall_seconds = 0.0;
   std::string forecast_csv_sha256;
+  std::string bands_bin_sha256;  ///< empty: no band store
+  std::uint64_t band_samples = 0;
   std::string command_line;
 };
 std::string manifest_json(const ManifestInfo& info);
@@ -62,5 +80,6 @@ std::string summary_table(const models::Scenario& scenario,
 int run_command(const RunArgs& args);
 int validate_command(const std::string& scenario);
 int replay_command(const ReplayArgs& args);
+int benchmark_command(const BenchmarkArgs& args);
 
 }  // namespace talentcast::cli

@@ -66,6 +66,7 @@ int run_command(const RunArgs& args) {
   if (args.seed) settings.seed = *args.seed;
   settings.threads = args.threads;
   settings.central = args.central;
+  settings.band_samples = args.band_samples;
   const std::uint64_t paths = args.central ? 1 : settings.paths;
 
   InterruptGuard guard;
@@ -105,22 +106,31 @@ int run_command(const RunArgs& args) {
   manifest.central = args.central;
   manifest.threads = args.threads;
   manifest.forecast_csv_sha256 = core::sha256_hex(csv);
+  std::vector<std::pair<std::filesystem::path, std::string>> files{{out / "forecast.csv", csv},
+                                                                   {out / "forecast.json", json}};
+  if (forecast.bands) {
+    std::string bin = forecast.bands->binary();
+    manifest.bands_bin_sha256 = core::sha256_hex(bin);
+    manifest.band_samples = forecast.bands->samples;
+    files.emplace_back(out / "bands.json", forecast.bands->json(manifest.bands_bin_sha256));
+    files.emplace_back(out / "bands.bin", std::move(bin));
+  }
   manifest.command_line = args.command_line;
   manifest.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   try {
     std::filesystem::create_directories(out);
-    core::write_files_atomically({{out / "forecast.csv", csv},
-                                  {out / "forecast.json", json},
-                                  {out / "manifest.json", manifest_json(manifest)}});
+    files.emplace_back(out / "manifest.json", manifest_json(manifest));
+    core::write_files_atomically(files);
   } catch (const std::exception& error) {
     fmt::print(stderr, "talentcast: {}\n", error.what());
     return kExitBadInput;
   }
   if (!args.quiet) {
     fmt::print("{}", summary_table(*scenario, forecast.rows));
-    fmt::print("\n{} paths in {:.2f} s; wrote {}/forecast.csv, forecast.json, manifest.json\n",
-               paths, manifest.wall_seconds, out.string());
+    fmt::print("\n{} paths in {:.2f} s; wrote {}/forecast.csv, forecast.json, {}manifest.json\n",
+               paths, manifest.wall_seconds, out.string(),
+               forecast.bands ? "bands.json, bands.bin, " : "");
   }
   return kExitOk;
 }

@@ -33,6 +33,38 @@ std::string manifest_json(const ManifestInfo& info) {
   manifest["months"] = scenario.months();
   manifest["block_paths"] = core::kBlockPaths;
   manifest["forecast_csv_sha256"] = info.forecast_csv_sha256;
+  if (!info.bands_bin_sha256.empty()) {
+    manifest["band_store"] = {{"samples", info.band_samples},
+                              {"bands_bin_sha256", info.bands_bin_sha256}};
+  }
+  // The data the scenario read, and the bands fitted to it.
+  auto& files = manifest["data_files"] = nlohmann::ordered_json::array();
+  for (const auto& [path, sha256] : scenario.data_files) {
+    files.push_back({{"path", path.string()}, {"sha256", sha256}});
+  }
+  auto& fits = manifest["band_fits"] = nlohmann::ordered_json::array();
+  const auto fit_json = [&](const std::string& name, const models::BandFit& fit) {
+    nlohmann::ordered_json f;
+    f["series"] = name;
+    f["rows"] = fit.rows;
+    f["effective_n"] = fit.effective_n;
+    f["median"] = fit.median();
+    f["log_median"] = fit.log_mean;
+    f["log_median_se"] = fit.log_mean_se();
+    f["log_sd"] = fit.log_sd;
+    f["log_sd_degrees_of_freedom"] = fit.effective_n - 1.0;
+    f["ks_statistic"] = fit.ks_statistic;
+    f["ks_p_value"] = fit.ks_p_value;
+    f["poor_fit"] = fit.poor();
+    fits.push_back(std::move(f));
+  };
+  for (const auto& role : scenario.roles) {
+    if (role.band) fit_json(role.name, role.band->fit);
+    for (const auto& level : role.levels) {
+      if (level.fitted) fit_json(role.name + "/" + level.name, level.fitted->fit);
+    }
+  }
+  manifest["warnings"] = scenario.warnings;
   manifest["wall_time_seconds"] = info.wall_seconds;
   manifest["threads"] =
       info.threads > 0 ? info.threads : static_cast<int>(std::thread::hardware_concurrency());

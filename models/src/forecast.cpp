@@ -26,9 +26,11 @@ ForecastSettings default_settings(const Scenario& scenario) {
 }
 
 Forecast run_forecast(const Scenario& scenario, const ForecastSettings& settings) {
-  const LabourMarketModel model(scenario, {settings.seed, settings.central});
+  const LabourMarketModel model(scenario,
+                                {settings.seed, settings.central, settings.band_samples > 0});
   core::RunOptions options;
   options.paths = settings.central ? 1 : settings.paths;
+  options.retain_paths = settings.band_samples;
   options.threads = settings.threads;
   options.on_progress = settings.on_progress;
   options.stop = settings.stop;
@@ -49,6 +51,11 @@ Forecast run_forecast(const Scenario& scenario, const ForecastSettings& settings
                                  result.outputs[layout.index(series, period, metric)]});
       }
     }
+  }
+  if (settings.band_samples > 0 && !result.interrupted) {
+    const std::uint64_t samples = std::min(settings.band_samples, options.paths);
+    forecast.bands = BandStore::from_run(scenario, layout, result.retained, samples,
+                                         settings.seed, options.paths);
   }
   return forecast;
 }

@@ -4,10 +4,12 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string_view>
 #include <vector>
 
 #include "talentcast/core/forecast_table.hpp"
+#include "talentcast/models/band_store.hpp"
 #include "talentcast/models/scenario.hpp"
 
 namespace talentcast::models {
@@ -17,6 +19,8 @@ struct ForecastSettings {
   std::uint64_t seed = 1;
   int threads = 0;       ///< 0: all cores
   bool central = false;  ///< the central projection (one deterministic path)
+  /// Keep the bands of this many paths (the first ones) as the run's band store; 0: none.
+  std::uint64_t band_samples = 0;
   std::function<void(std::uint64_t)> on_progress;
   const std::atomic<bool>* stop = nullptr;
 };
@@ -25,6 +29,7 @@ struct Forecast {
   std::vector<core::ForecastRow> rows;  ///< role by role (`total` last), period, metric
   std::uint64_t paths_done = 0;
   bool interrupted = false;
+  std::optional<BandStore> bands;  ///< with band_samples > 0
 
   /// The row of (role, period label, metric); throws std::out_of_range when there is none.
   const core::Summary& at(std::string_view role, std::string_view period,

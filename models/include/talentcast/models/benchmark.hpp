@@ -1,0 +1,110 @@
+#pragma once
+// Salary benchmarking against a run's band store (band_store.hpp): where a salary stands in the
+// market band of a role (or level) in a period, the market's percentile salaries, and a whole
+// payroll (docs/benchmarking.md). Every interval is across the store's sampled paths.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "talentcast/models/band_store.hpp"
+
+namespace talentcast::models {
+
+/// Where a salary stands: its percentile in the market, 100 x the mean over paths of the band's
+/// lognormal CDF, Phi((ln x - ln median_k) / log_sd_k), with the 10th and 90th percentiles of
+/// that CDF across paths (an 80% interval) and the Monte Carlo standard error of the mean.
+struct Standing {
+  double percentile = 0.0;
+  double p10 = 0.0;
+  double p90 = 0.0;
+  double mcse = 0.0;
+};
+Standing standing(const BandStore& store, std::size_t series, std::size_t period, double salary);
+
+/// The market's q-th percentile salary, median_k exp(log_sd_k Phi^-1(q)) on path k: its median
+/// across paths and its 80% interval.
+struct MarketSalary {
+  double q = 0.5;
+  double median = 0.0;
+  double p10 = 0.0;
+  double p90 = 0.0;
+};
+MarketSalary market_salary(const BandStore& store, std::size_t series, std::size_t period,
+                           double q);
+
+/// The percentiles a benchmark reports market salaries at.
+inline constexpr double kMarketPercentiles[] = {0.25, 0.50, 0.75, 0.90};
+
+/// The period of the run a text names: a label of the run ("2026-Q3"), or any date the scenario
+/// format accepts, meaning the reporting period that holds its last month ("2026" on a
+/// quarterly run is 2026-Q4). nullopt when it is not a date or lies outside the run.
+std::optional<std::size_t> find_period(const BandStore& store, std::string_view text);
+
+/// The quantile (linear interpolation between order statistics, as NumPy and R by default) of
+/// values at p in [0, 1]; reorders values.
+double sample_quantile(std::vector<double>& values, double p);
+
+struct Employee {
+  std::string id;
+  std::string role;
+  std::string level;
+  double salary = 0.0;
+  std::size_t series = 0;  ///< the band it is benchmarked against
+};
+
+struct Payroll {
+  std::filesystem::path file;
+  std::string sha256;
+  std::vector<Employee> employees;
+};
+
+/// Reads a payroll (columns employee_id,role,salary[,level]). Throws ScenarioError listing every
+/// problem with its file, line and column: an unknown role or level, a salary that is not a
+/// number greater than 0, a duplicate employee id, a missing column, an empty file.
+Payroll read_payroll(const std::filesystem::path& file, const BandStore& store);
+
+struct EmployeeResult {
+  Standing now, horizon;
+  double compa_ratio_now = 0.0;  ///< salary / the market median (its median across paths)
+  double compa_ratio_horizon = 0.0;
+};
+
+/// A cost across paths: its mean and 80% interval.
+struct Cost {
+  double mean = 0.0;
+  double p10 = 0.0;
+  double p90 = 0.0;
+};
+
+struct PayrollSummary {
+  std::string role, level;  ///< role "all" (and no level) for the whole payroll
+  std::size_t headcount = 0;
+  std::size_t below_p25_now = 0, below_p25_horizon = 0;
+  /// Annual cost of raising everyone below the market's 25th (50th) percentile to it, on each
+  /// path: sum of max(0, P_k - salary), times 12 for monthly salaries.
+  Cost to_p25_now, to_p50_now, to_p25_horizon, to_p50_horizon;
+};
+
+struct PayrollResult {
+  std::size_t now = 0, horizon = 0;  ///< period indices
+  std::vector<EmployeeResult> employees;
+  std::vector<PayrollSummary> summary;  ///< per series in the store's order, then "all"
+};
+
+/// Benchmarks every employee at periods now and horizon. Percentiles come from each band's
+/// standing curve tabulated on a grid of salaries (accurate to 0.01 percentile points,
+/// docs/benchmarking.md). Uses up to `threads` threads (0: all); the result does not depend on
+/// it.
+PayrollResult benchmark_payroll(const BandStore& store, const Payroll& payroll, std::size_t now,
+                                std::size_t horizon, int threads);
+
+/// The payroll's outputs: one row per employee, and the summary.
+std::string employees_csv(const BandStore& store, const Payroll& payroll,
+                          const PayrollResult& result);
+std::string summary_csv(const PayrollResult& result);
+
+}  // namespace talentcast::models

@@ -1,0 +1,380 @@
+#include "talentcast/models/benchmark.hpp"
+
+#include <fmt/core.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <boost/math/distributions/normal.hpp>
+#include <cmath>
+#include <numbers>
+#include <numeric>
+#include <unordered_set>
+
+#include "data_file.hpp"
+#include "talentcast/models/scenario_loader.hpp"
+#include "validator.hpp"
+
+namespace talentcast::models {
+
+namespace {
+
+double phi_cdf(double z) {
+  return 0.5 * std::erfc(-z / std::numbers::sqrt2);
+}
+
+double z_of(double q) {
+  return boost::math::quantile(boost::math::normal(), q);
+}
+
+// A band's standing curve: the percentile of a salary (mean and 80% interval across paths) as a
+// function of its log, tabulated on a uniform grid and interpolated linearly. Beyond the grid
+// every path's CDF is below Phi(-8) or above Phi(8): percentiles 0 and 100.
+class StandingCurve {
+ public:
+  static constexpr int kIntervals = 1024;
+
+  StandingCurve(const BandStore& store, std::size_t g, std::size_t t) {
+    const auto mu = store.ln_medians(g, t);
+    const auto sigma = store.log_sds(g, t);
+    lo_ = std::numeric_limits<double>::infinity();
+    double hi = -lo_;
+    for (std::size_t k = 0; k < mu.size(); ++k) {
+      lo_ = std::min(lo_, mu[k] - 8.0 * sigma[k]);
+      hi = std::max(hi, mu[k] + 8.0 * sigma[k]);
+    }
+    step_ = (hi - lo_) / kIntervals;
+    std::vector<double> cdf(mu.size());
+    for (int i = 0; i <= kIntervals; ++i) {
+      const double x = lo_ + step_ * i;
+      double sum = 0.0;
+      for (std::size_t k = 0; k < mu.size(); ++k) {
+        cdf[k] = phi_cdf((x - mu[k]) / sigma[k]);
+        sum += cdf[k];
+      }
+      mean_.push_back(100.0 * sum / static_cast<double>(mu.size()));
+      p10_.push_back(100.0 * sample_quantile(cdf, 0.1));
+      p90_.push_back(100.0 * sample_quantile(cdf, 0.9));
+    }
+  }
+
+  Standing at(double salary) const {
+    const double s = (std::log(salary) - lo_) / step_;
+    if (s <= 0.0) return {0.0, 0.0, 0.0, 0.0};
+    if (s >= kIntervals) return {100.0, 100.0, 100.0, 0.0};
+    const auto i = static_cast<std::size_t>(s);
+    const double f = s - static_cast<double>(i);
+    const auto lerp = [&](const std::vector<double>& v) { return v[i] + f * (v[i + 1] - v[i]); };
+    return {lerp(mean_), lerp(p10_), lerp(p90_), 0.0};
+  }
+
+ private:
+  double lo_ = 0.0, step_ = 1.0;
+  std::vector<double> mean_, p10_, p90_;
+};
+
+// A group's salaries sorted, with prefix sums, for the cost of raising those below a level.
+struct SortedPay {
+  std::vector<double> salaries, prefix;
+  explicit SortedPay(std::vector<double> s) : salaries(std::move(s)) {
+    std::sort(salaries.begin(), salaries.end());
+    prefix.assign(salaries.size() + 1, 0.0);
+    for (std::size_t i = 0; i < salaries.size(); ++i) prefix[i + 1] = prefix[i] + salaries[i];
+  }
+  // sum over salaries below `level` of (level - salary)
+  double gap(double level) const {
+    const auto below = static_cast<std::size_t>(
+        std::lower_bound(salaries.begin(), salaries.end(), level) - salaries.begin());
+    return static_cast<double>(below) * level - prefix[below];
+  }
+};
+
+Cost cost_of(std::vector<double> per_path) {
+  Cost c;
+  c.mean = std::accumulate(per_path.begin(), per_path.end(), 0.0) /
+           static_cast<double>(per_path.size());
+  c.p10 = sample_quantile(per_path, 0.1);
+  c.p90 = sample_quantile(per_path, 0.9);
+  return c;
+}
+
+}  // namespace
+
+double sample_quantile(std::vector<double>& values, double p) {
+  const double h = p * static_cast<double>(values.size() - 1);
+  const auto i = static_cast<std::size_t>(h);
+  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(i), values.end());
+  const double lower = values[i];
+  if (i + 1 >= values.size()) return lower;
+  const double upper =
+      *std::min_element(values.begin() + static_cast<std::ptrdiff_t>(i) + 1, values.end());
+  return lower + (h - static_cast<double>(i)) * (upper - lower);
+}
+
+Standing standing(const BandStore& store, std::size_t g, std::size_t t, double salary) {
+  const auto mu = store.ln_medians(g, t);
+  const auto sigma = store.log_sds(g, t);
+  const double x = std::log(salary);
+  std::vector<double> cdf(mu.size());
+  double sum = 0.0;
+  for (std::size_t k = 0; k < mu.size(); ++k) {
+    cdf[k] = phi_cdf((x - mu[k]) / sigma[k]);
+    sum += cdf[k];
+  }
+  const double n = static_cast<double>(mu.size());
+  const double mean = sum / n;
+  double squares = 0.0;
+  for (double c : cdf) squares += (c - mean) * (c - mean);
+  Standing s;
+  s.percentile = 100.0 * mean;
+  s.mcse = n > 1 ? 100.0 * std::sqrt(squares / (n - 1) / n) : 0.0;
+  s.p10 = 100.0 * sample_quantile(cdf, 0.1);
+  s.p90 = 100.0 * sample_quantile(cdf, 0.9);
+  return s;
+}
+
+MarketSalary market_salary(const BandStore& store, std::size_t g, std::size_t t, double q) {
+  const auto mu = store.ln_medians(g, t);
+  const auto sigma = store.log_sds(g, t);
+  const double z = z_of(q);
+  std::vector<double> values(mu.size());
+  for (std::size_t k = 0; k < mu.size(); ++k) values[k] = std::exp(mu[k] + sigma[k] * z);
+  MarketSalary m;
+  m.q = q;
+  m.median = sample_quantile(values, 0.5);
+  m.p10 = sample_quantile(values, 0.1);
+  m.p90 = sample_quantile(values, 0.9);
+  return m;
+}
+
+std::optional<std::size_t> find_period(const BandStore& store, std::string_view text) {
+  for (std::size_t t = 0; t < store.periods.size(); ++t) {
+    if (store.periods[t] == text) return t;
+  }
+  const auto date = parse_date(text);
+  if (!date) return std::nullopt;
+  const int months = date->last_ordinal() - store.start.ordinal();
+  if (months < 0) return std::nullopt;
+  const auto t = static_cast<std::size_t>(months / static_cast<int>(store.step));
+  if (t >= store.periods.size()) return std::nullopt;
+  return t;
+}
+
+Payroll read_payroll(const std::filesystem::path& file, const BandStore& store) {
+  std::vector<Diagnostic> diagnostics;
+  Payroll payroll;
+  payroll.file = file;
+  {
+    detail::DataFile data(file, {"employee_id", "role", "salary"}, {"level"}, diagnostics);
+    payroll.sha256 = data.sha256();
+    const int id_column = data.column("employee_id"), role_column = data.column("role");
+    const int salary_column = data.column("salary"), level_column = data.column("level");
+    std::vector<std::string> roles;
+    for (const auto& s : store.series) {
+      if (s.level.empty()) roles.push_back(s.role);
+    }
+    std::unordered_set<std::string> ids;
+    bool any = false;
+    while (data.next()) {
+      any = true;
+      Employee e;
+      e.id = std::string(data.field(id_column));
+      if (e.id.empty()) {
+        data.error(id_column, "an employee id", "an empty field");
+      } else if (!ids.insert(e.id).second) {
+        data.error(id_column, "each employee id once", fmt::format("'{}' again", e.id));
+      }
+      e.role = std::string(data.field(role_column));
+      e.level = std::string(data.field(level_column));
+      const auto salary = data.positive_number(salary_column, "a salary");
+      const int g = store.find(e.role, e.level);
+      if (store.find(e.role, "") < 0) {
+        data.error(role_column, fmt::format("a role of the run{}", detail::did_you_mean(e.role, roles)),
+                   e.role.empty() ? "an empty field" : fmt::format("'{}'", e.role));
+      } else if (g < 0) {
+        std::vector<std::string> levels;
+        for (const auto& s : store.series) {
+          if (s.role == e.role && !s.level.empty()) levels.push_back(s.level);
+        }
+        data.error(level_column,
+                   levels.empty()
+                       ? fmt::format("no level: role '{}' has no levels in this run", e.role)
+                       : fmt::format("a level of role '{}' ({}) or none{}", e.role,
+                                     fmt::join(levels, ", "), detail::did_you_mean(e.level, levels)),
+                   fmt::format("'{}'", e.level));
+      }
+      if (!salary || g < 0) continue;
+      e.salary = *salary;
+      e.series = static_cast<std::size_t>(g);
+      payroll.employees.push_back(std::move(e));
+    }
+    if (data.ok() && !any && diagnostics.empty()) {
+      Diagnostic d;
+      d.file = file.string();
+      d.line = 2;
+      d.column = 1;
+      d.key = "rows";
+      d.expected = "at least one employee";
+      d.found = "none";
+      diagnostics.push_back(std::move(d));
+    }
+  }
+  if (!diagnostics.empty()) throw ScenarioError(std::move(diagnostics));
+  return payroll;
+}
+
+PayrollResult benchmark_payroll(const BandStore& store, const Payroll& payroll, std::size_t now,
+                                std::size_t horizon, int threads) {
+  PayrollResult result;
+  result.now = now;
+  result.horizon = horizon;
+  const std::size_t G = store.series.size();
+  std::vector<std::vector<double>> pay(G);
+  for (const auto& e : payroll.employees) pay[e.series].push_back(e.salary);
+  std::vector<std::size_t> used;
+  for (std::size_t g = 0; g < G; ++g) {
+    if (!pay[g].empty()) used.push_back(g);
+  }
+  const double annual = store.salary_unit == "month" ? 12.0 : 1.0;
+
+  tbb::task_arena arena(threads > 0 ? threads : tbb::task_arena::automatic);
+  arena.execute([&] {
+    // Standing curves and market medians of the bands in use, now and at the horizon.
+    std::vector<std::optional<StandingCurve>> curves(2 * G);
+    std::vector<double> medians(2 * G, 0.0);
+    tbb::parallel_for(std::size_t{0}, 2 * used.size(), [&](std::size_t j) {
+      const std::size_t g = used[j / 2], t = j % 2 == 0 ? now : horizon;
+      curves[2 * g + j % 2].emplace(store, g, t);
+      medians[2 * g + j % 2] = market_salary(store, g, t, 0.5).median;
+    });
+    result.employees.resize(payroll.employees.size());
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, payroll.employees.size(), 4096),
+                      [&](const tbb::blocked_range<std::size_t>& range) {
+                        for (std::size_t i = range.begin(); i != range.end(); ++i) {
+                          const Employee& e = payroll.employees[i];
+                          EmployeeResult& r = result.employees[i];
+                          r.now = curves[2 * e.series]->at(e.salary);
+                          r.horizon = curves[2 * e.series + 1]->at(e.salary);
+                          r.compa_ratio_now = e.salary / medians[2 * e.series];
+                          r.compa_ratio_horizon = e.salary / medians[2 * e.series + 1];
+                        }
+                      });
+  });
+
+  // The summary: per band in use, then the whole payroll; costs per sampled path.
+  const std::size_t K = store.samples;
+  const double z25 = z_of(0.25);
+  std::vector<double> all[4];
+  for (auto& a : all) a.assign(K, 0.0);
+  PayrollSummary total;
+  total.role = "all";
+  for (std::size_t g : used) {
+    PayrollSummary s;
+    s.role = store.series[g].role;
+    s.level = store.series[g].level;
+    s.headcount = pay[g].size();
+    const SortedPay sorted(pay[g]);
+    std::vector<double> costs[4];
+    for (int c = 0; c < 4; ++c) {
+      const std::size_t t = c < 2 ? now : horizon;
+      const double z = c % 2 == 0 ? z25 : 0.0;
+      const auto mu = store.ln_medians(g, t);
+      const auto sigma = store.log_sds(g, t);
+      costs[c].resize(K);
+      for (std::size_t k = 0; k < K; ++k) {
+        costs[c][k] = annual * sorted.gap(std::exp(mu[k] + sigma[k] * z));
+        all[c][k] += costs[c][k];
+      }
+    }
+    s.to_p25_now = cost_of(costs[0]);
+    s.to_p50_now = cost_of(costs[1]);
+    s.to_p25_horizon = cost_of(costs[2]);
+    s.to_p50_horizon = cost_of(costs[3]);
+    result.summary.push_back(std::move(s));
+  }
+  std::vector<std::size_t> summary_of(G);
+  for (std::size_t j = 0; j < used.size(); ++j) summary_of[used[j]] = j;
+  for (std::size_t i = 0; i < payroll.employees.size(); ++i) {
+    PayrollSummary& s = result.summary[summary_of[payroll.employees[i].series]];
+    s.below_p25_now += result.employees[i].now.percentile < 25.0;
+    s.below_p25_horizon += result.employees[i].horizon.percentile < 25.0;
+  }
+  for (const auto& s : result.summary) {
+    total.headcount += s.headcount;
+    total.below_p25_now += s.below_p25_now;
+    total.below_p25_horizon += s.below_p25_horizon;
+  }
+  total.to_p25_now = cost_of(all[0]);
+  total.to_p50_now = cost_of(all[1]);
+  total.to_p25_horizon = cost_of(all[2]);
+  total.to_p50_horizon = cost_of(all[3]);
+  result.summary.push_back(std::move(total));
+  return result;
+}
+
+namespace {
+// A CSV field, quoted when it holds a comma, a quote or a line break.
+std::string csv_field(std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+}  // namespace
+
+std::string employees_csv(const BandStore& store, const Payroll& payroll,
+                          const PayrollResult& result) {
+  (void)store;
+  const std::size_t n = payroll.employees.size();
+  constexpr std::size_t kChunk = 16384;
+  std::vector<std::string> chunks((n + kChunk - 1) / kChunk);
+  // Rows are formatted in parallel chunks and joined in order: the bytes do not depend on it.
+  tbb::parallel_for(std::size_t{0}, chunks.size(), [&](std::size_t c) {
+    fmt::memory_buffer out;
+    for (std::size_t i = c * kChunk; i < std::min(n, (c + 1) * kChunk); ++i) {
+      const Employee& e = payroll.employees[i];
+      const EmployeeResult& r = result.employees[i];
+      fmt::format_to(std::back_inserter(out),
+                     "{},{},{},{},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f},{:.4f},{:.4f},{},{}\n",
+                     csv_field(e.id), csv_field(e.role), csv_field(e.level), e.salary,
+                     r.now.percentile, r.now.p10, r.now.p90, r.horizon.percentile, r.horizon.p10,
+                     r.horizon.p90, r.compa_ratio_now, r.compa_ratio_horizon,
+                     r.now.percentile < 25.0 ? 1 : 0, r.horizon.percentile < 25.0 ? 1 : 0);
+    }
+    chunks[c] = fmt::to_string(out);
+  });
+  std::string csv =
+      "employee_id,role,level,salary,percentile_now,percentile_now_p10,percentile_now_p90,"
+      "percentile_horizon,percentile_horizon_p10,percentile_horizon_p90,compa_ratio_now,"
+      "compa_ratio_horizon,below_p25_now,below_p25_horizon\n";
+  std::size_t size = csv.size();
+  for (const auto& c : chunks) size += c.size();
+  csv.reserve(size);
+  for (const auto& c : chunks) csv += c;
+  return csv;
+}
+
+std::string summary_csv(const PayrollResult& result) {
+  std::string csv =
+      "role,level,headcount,below_p25_now,below_p25_horizon,"
+      "cost_to_p25_now,cost_to_p25_now_p10,cost_to_p25_now_p90,"
+      "cost_to_p50_now,cost_to_p50_now_p10,cost_to_p50_now_p90,"
+      "cost_to_p25_horizon,cost_to_p25_horizon_p10,cost_to_p25_horizon_p90,"
+      "cost_to_p50_horizon,cost_to_p50_horizon_p10,cost_to_p50_horizon_p90\n";
+  for (const auto& s : result.summary) {
+    csv += fmt::format("{},{},{},{},{}", csv_field(s.role), csv_field(s.level), s.headcount,
+                       s.below_p25_now, s.below_p25_horizon);
+    for (const Cost* c : {&s.to_p25_now, &s.to_p50_now, &s.to_p25_horizon, &s.to_p50_horizon}) {
+      csv += fmt::format(",{:.0f},{:.0f},{:.0f}", c->mean, c->p10, c->p90);
+    }
+    csv += "\n";
+  }
+  return csv;
+}
+
+}  // namespace talentcast::models

@@ -1,0 +1,358 @@
+// `talentcast benchmark`: a salary or a payroll against the market bands of a run
+// (docs/benchmarking.md).
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "cli.hpp"
+#include "talentcast/core/atomic_file.hpp"
+#include "talentcast/core/sha256.hpp"
+#include "talentcast/models/benchmark.hpp"
+#include "talentcast/models/scenario_loader.hpp"
+#include "talentcast/version.hpp"
+
+namespace talentcast::cli {
+
+namespace {
+
+// 61474.6 -> "61,475"
+std::string grouped(double value) {
+  const std::string digits = fmt::format("{:.0f}", std::abs(value));
+  std::string text = value < 0 ? "-" : "";
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) text += ',';
+    text += digits[i];
+  }
+  return text;
+}
+
+std::string names(const std::vector<std::string>& list) {
+  return fmt::format("{}", fmt::join(list, ", "));
+}
+
+// The role and level names of a store, for messages.
+std::vector<std::string> role_names(const models::BandStore& store) {
+  std::vector<std::string> roles;
+  for (const auto& s : store.series) {
+    if (s.level.empty()) roles.push_back(s.role);
+  }
+  return roles;
+}
+
+std::vector<std::string> level_names(const models::BandStore& store, const std::string& role) {
+  std::vector<std::string> levels;
+  for (const auto& s : store.series) {
+    if (s.role == role && !s.level.empty()) levels.push_back(s.level);
+  }
+  return levels;
+}
+
+std::string run_range(const models::BandStore& store) {
+  return fmt::format("a period of the run, {} to {}", store.periods.front(), store.periods.back());
+}
+
+struct SalaryReport {
+  std::size_t period;
+  models::Standing standing;
+  std::vector<models::MarketSalary> market;
+};
+
+int print_salary(const BenchmarkArgs& args, const models::BandStore& store, std::size_t series,
+                 const std::vector<std::size_t>& periods) {
+  std::vector<SalaryReport> reports;
+  for (std::size_t t : periods) {
+    SalaryReport r{t, models::standing(store, series, t, *args.salary), {}};
+    for (double q : models::kMarketPercentiles) {
+      r.market.push_back(models::market_salary(store, series, t, q));
+    }
+    reports.push_back(std::move(r));
+  }
+  const auto& s = store.series[series];
+  if (args.format == "csv") {
+    fmt::print(
+        "role,level,period,salary,percentile,percentile_p10,percentile_p90,percentile_mcse,"
+        "market_p25,market_p25_p10,market_p25_p90,market_p50,market_p50_p10,market_p50_p90,"
+        "market_p75,market_p75_p10,market_p75_p90,market_p90,market_p90_p10,market_p90_p90\n");
+    for (const auto& r : reports) {
+      fmt::print("{},{},{},{},{:.4f},{:.4f},{:.4f},{:.4f}", s.role, s.level, store.periods[r.period],
+                 *args.salary, r.standing.percentile, r.standing.p10, r.standing.p90,
+                 r.standing.mcse);
+      for (const auto& m : r.market) fmt::print(",{:.2f},{:.2f},{:.2f}", m.median, m.p10, m.p90);
+      fmt::print("\n");
+    }
+    return kExitOk;
+  }
+  if (args.format == "json") {
+    nlohmann::ordered_json j;
+    j["role"] = s.role;
+    j["level"] = s.level.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(s.level);
+    j["salary"] = *args.salary;
+    j["currency"] = store.currency;
+    j["salary_unit"] = store.salary_unit;
+    j["sampled_paths"] = store.samples;
+    auto& list = j["periods"] = nlohmann::ordered_json::array();
+    for (const auto& r : reports) {
+      nlohmann::ordered_json p;
+      p["period"] = store.periods[r.period];
+      p["percentile"] = {{"mean", r.standing.percentile},
+                         {"p10", r.standing.p10},
+                         {"p90", r.standing.p90},
+                         {"mcse", r.standing.mcse}};
+      for (const auto& m : r.market) {
+        p["market"][fmt::format("p{:.0f}", 100 * m.q)] = {
+            {"median", m.median}, {"p10", m.p10}, {"p90", m.p90}};
+      }
+      list.push_back(std::move(p));
+    }
+    fmt::print("{}\n", j.dump(1));
+    return kExitOk;
+  }
+  fmt::print("{} {} per {}: {}{}\n", grouped(*args.salary), store.currency, store.salary_unit,
+             s.title == s.role ? s.role : fmt::format("{} ({})", s.title, s.role),
+             s.level.empty() ? "" : fmt::format(", level {}", s.level));
+  fmt::print(
+      "its percentile in the market, and the market's percentile salaries; median [80% interval] "
+      "across {} sampled paths\n\n",
+      store.samples);
+  fmt::print("{:<9}  {:<20}  {:<24}  {:<24}  {:<24}  {:<24}\n", "period", "percentile",
+             "market p25", "market p50", "market p75", "market p90");
+  for (const auto& r : reports) {
+    std::vector<std::string> cells;
+    for (const auto& m : r.market) {
+      cells.push_back(
+          fmt::format("{} [{}, {}]", grouped(m.median), grouped(m.p10), grouped(m.p90)));
+    }
+    fmt::print("{:<9}  {:<20}  {:<24}  {:<24}  {:<24}  {:<24}\n", store.periods[r.period],
+               fmt::format("{:.1f} [{:.1f}, {:.1f}]", r.standing.percentile, r.standing.p10,
+                           r.standing.p90),
+               cells[0], cells[1], cells[2], cells[3]);
+  }
+  return kExitOk;
+}
+
+int run_payroll(const BenchmarkArgs& args, const models::BandStore& store,
+                const models::Payroll& payroll, std::size_t now, std::size_t horizon,
+                const std::filesystem::path& out) {
+  const auto started = std::chrono::steady_clock::now();
+  const models::PayrollResult result =
+      models::benchmark_payroll(store, payroll, now, horizon, args.threads);
+  const std::string employees = models::employees_csv(store, payroll, result);
+  const std::string summary = models::summary_csv(result);
+
+  nlohmann::ordered_json manifest;
+  manifest["format"] = "talentcast-payroll-benchmark-1";
+  manifest["talentcast_version"] = kVersion;
+  manifest["git_commit"] = kGitCommit;
+  manifest["command"] = args.command_line;
+  manifest["run_dir"] = args.run_dir;
+  manifest["scenario"] = store.scenario;
+  manifest["seed"] = store.seed;
+  manifest["paths"] = store.paths;
+  manifest["sampled_paths"] = store.samples;
+  manifest["payroll"] = payroll.file.string();
+  manifest["payroll_sha256"] = payroll.sha256;
+  manifest["employees"] = payroll.employees.size();
+  manifest["now"] = store.periods[now];
+  manifest["horizon"] = store.periods[horizon];
+  manifest["currency"] = store.currency;
+  manifest["salary_unit"] = store.salary_unit;
+  manifest["employees_csv_sha256"] = core::sha256_hex(employees);
+  manifest["summary_csv_sha256"] = core::sha256_hex(summary);
+  try {
+    std::filesystem::create_directories(out);
+    core::write_files_atomically({{out / "employees.csv", employees},
+                                  {out / "summary.csv", summary},
+                                  {out / "manifest.json", manifest.dump(1) + "\n"}});
+  } catch (const std::exception& error) {
+    fmt::print(stderr, "talentcast: {}\n", error.what());
+    return kExitBadInput;
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (args.format == "csv") {
+    fmt::print("{}", summary);
+    return kExitOk;
+  }
+  if (args.format == "json") {
+    nlohmann::ordered_json j;
+    j["now"] = store.periods[now];
+    j["horizon"] = store.periods[horizon];
+    j["currency"] = store.currency;
+    j["cost_unit"] = "per year";
+    auto& rows = j["summary"] = nlohmann::ordered_json::array();
+    for (const auto& s : result.summary) {
+      nlohmann::ordered_json row;
+      row["role"] = s.role;
+      row["level"] = s.level.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(s.level);
+      row["headcount"] = s.headcount;
+      row["below_p25_now"] = s.below_p25_now;
+      row["below_p25_horizon"] = s.below_p25_horizon;
+      const auto cost = [](const models::Cost& c) {
+        return nlohmann::ordered_json{{"mean", c.mean}, {"p10", c.p10}, {"p90", c.p90}};
+      };
+      row["cost_to_p25_now"] = cost(s.to_p25_now);
+      row["cost_to_p50_now"] = cost(s.to_p50_now);
+      row["cost_to_p25_horizon"] = cost(s.to_p25_horizon);
+      row["cost_to_p50_horizon"] = cost(s.to_p50_horizon);
+      rows.push_back(std::move(row));
+    }
+    fmt::print("{}\n", j.dump(1));
+    return kExitOk;
+  }
+  fmt::print(
+      "Payroll {}: {} employees against the market bands of {} (now {}, horizon {}, pay as it "
+      "is)\nannual cost in {} of raising everyone below the market's 25th / 50th percentile to "
+      "it: mean [80% interval] across {} sampled paths\n\n",
+      payroll.file.string(), payroll.employees.size(), store.scenario, store.periods[now],
+      store.periods[horizon], store.currency, store.samples);
+  std::size_t width = 10;
+  for (const auto& s : result.summary) {
+    width = std::max(width, s.role.size() + (s.level.empty() ? 0 : s.level.size() + 1));
+  }
+  fmt::print("{:<{}}  {:>9}  {:>9}  {:>9}  {:<34}  {:<34}\n", "role/level", width, "headcount",
+             "<p25 now", "<p25 " + store.periods[horizon], "to p25 " + store.periods[horizon],
+             "to p50 " + store.periods[horizon]);
+  for (const auto& s : result.summary) {
+    const auto cost = [](const models::Cost& c) {
+      return fmt::format("{} [{}, {}]", grouped(c.mean), grouped(c.p10), grouped(c.p90));
+    };
+    fmt::print("{:<{}}  {:>9}  {:>9}  {:>9}  {:<34}  {:<34}\n",
+               s.level.empty() ? s.role : s.role + "/" + s.level, width, s.headcount,
+               s.below_p25_now, s.below_p25_horizon, cost(s.to_p25_horizon),
+               cost(s.to_p50_horizon));
+  }
+  fmt::print("\n{} employees in {:.2f} s; wrote {}/employees.csv, summary.csv, manifest.json\n",
+             payroll.employees.size(), seconds, out.string());
+  return kExitOk;
+}
+
+}  // namespace
+
+int benchmark_command(const BenchmarkArgs& args) {
+  std::vector<std::string> errors;
+  const auto error = [&](std::string flag, std::string expected, std::string found) {
+    errors.push_back(fmt::format("{}: expected {}, found {}", flag, expected, found));
+  };
+  const bool payroll_mode = !args.payroll.empty();
+  if (payroll_mode && args.salary) {
+    error("--salary", "either --salary or --payroll", "both");
+  } else if (!payroll_mode && !args.salary) {
+    error("--salary", "a salary to benchmark (with --role), or --payroll FILE", "neither");
+  }
+  models::BandStore store;
+  try {
+    store = models::BandStore::read(args.run_dir);
+  } catch (const models::BandStoreError& e) {
+    fmt::print(stderr, "talentcast: {}\n", e.what());
+    for (const auto& e2 : errors) fmt::print(stderr, "talentcast: {}\n", e2);
+    return kExitBadInput;
+  }
+  if (store.samples == 0 || store.series.empty()) {
+    fmt::print(stderr, "talentcast: {}: the run kept no bands (--band-samples 0)\n", args.run_dir);
+    return kExitBadInput;
+  }
+  const auto period = [&](const std::string& flag, const std::string& text)
+      -> std::optional<std::size_t> {
+    auto t = models::find_period(store, text);
+    if (!t) error(flag, run_range(store), fmt::format("'{}'", text));
+    return t;
+  };
+
+  if (!payroll_mode) {
+    std::optional<std::size_t> series;
+    const auto roles = role_names(store);
+    if (args.role.empty()) {
+      error("--role", fmt::format("a role of the run ({})", names(roles)), "nothing");
+    } else if (store.find(args.role, "") < 0) {
+      error("--role", fmt::format("a role of the run ({})", names(roles)),
+            fmt::format("'{}'", args.role));
+    } else if (const int g = store.find(args.role, args.level); g < 0) {
+      const auto levels = level_names(store, args.role);
+      error("--level",
+            levels.empty() ? fmt::format("no level: role '{}' has no levels", args.role)
+                           : fmt::format("a level of role '{}' ({})", args.role, names(levels)),
+            fmt::format("'{}'", args.level));
+    } else {
+      series = static_cast<std::size_t>(g);
+    }
+    if (args.salary && !(*args.salary > 0.0 && std::isfinite(*args.salary))) {
+      error("--salary", "a salary greater than 0", fmt::format("{}", *args.salary));
+    }
+    std::vector<std::size_t> periods;
+    for (const auto& text : args.periods) {
+      if (text == "all") {
+        for (std::size_t t = 0; t < store.periods.size(); ++t) periods.push_back(t);
+      } else if (auto t = period("--period", text)) {
+        periods.push_back(*t);
+      }
+    }
+    if (args.periods.empty()) periods.push_back(0);
+    for (const char* flag : {"--now", "--horizon", "--out"}) {
+      const std::string& value = std::string(flag) == "--now"       ? args.now
+                                 : std::string(flag) == "--horizon" ? args.horizon
+                                                                    : args.out;
+      if (!value.empty()) error(flag, "it only with --payroll", fmt::format("'{}'", value));
+    }
+    if (!errors.empty() || !series) {
+      for (const auto& e : errors) fmt::print(stderr, "talentcast: {}\n", e);
+      return kExitBadInput;
+    }
+    return print_salary(args, store, *series, periods);
+  }
+
+  // A payroll.
+  for (const auto& [flag, given] : {std::pair<const char*, bool>{"--role", !args.role.empty()},
+                                    {"--level", !args.level.empty()},
+                                    {"--period", !args.periods.empty()}}) {
+    if (given) {
+      error(flag, "no --role, --level or --period with --payroll (each employee has them)",
+            fmt::format("{}", flag));
+    }
+  }
+  const auto now = args.now.empty() ? std::optional<std::size_t>(0) : period("--now", args.now);
+  std::optional<std::size_t> horizon;
+  if (!args.horizon.empty()) {
+    horizon = period("--horizon", args.horizon);
+  } else if (now) {
+    const std::size_t per_year = 12 / static_cast<std::size_t>(store.step);
+    horizon = std::min(*now + per_year, store.periods.size() - 1);
+  }
+  const std::filesystem::path out =
+      args.out.empty()
+          ? std::filesystem::path("out") /
+                ("benchmark-" + std::filesystem::path(args.payroll).stem().string())
+          : std::filesystem::path(args.out);
+  std::error_code ec;
+  for (const char* name : {"employees.csv", "summary.csv", "manifest.json"}) {
+    if (std::filesystem::equivalent(out / name, args.payroll, ec)) {
+      error("--out", "a directory whose outputs would not replace the payroll file",
+            fmt::format("'{}', which holds it", out.string()));
+    }
+  }
+  if (std::filesystem::exists(out, ec) && !std::filesystem::is_directory(out, ec)) {
+    error("--out", "a directory", fmt::format("the file '{}'", out.string()));
+  }
+  std::optional<models::Payroll> payroll;
+  std::vector<models::Diagnostic> diagnostics;
+  try {
+    payroll = models::read_payroll(args.payroll, store);
+  } catch (const models::ScenarioError& e) {
+    diagnostics = e.diagnostics();
+  }
+  if (!errors.empty() || !diagnostics.empty()) {
+    for (const auto& e : errors) fmt::print(stderr, "talentcast: {}\n", e);
+    for (const auto& d : diagnostics) fmt::print(stderr, "{}\n", d.message());
+    fmt::print(stderr, "talentcast: {} error{}; nothing was written\n",
+               errors.size() + diagnostics.size(),
+               errors.size() + diagnostics.size() == 1 ? "" : "s");
+    return kExitBadInput;
+  }
+  return run_payroll(args, store, *payroll, *now, *horizon, out);
+}
+
+}  // namespace talentcast::cli
