@@ -274,7 +274,7 @@ int benchmark_command(const BenchmarkArgs& args) {
     } else if (const int g = store.find(args.role, args.level); g < 0) {
       const auto levels = level_names(store, args.role);
       error("--level",
-            levels.empty() ? fmt::format("no level: role '{}' has no levels", args.role)
+            levels.empty() ? fmt::format("no --level (role '{}' has no levels)", args.role)
                            : fmt::format("a level of role '{}' ({})", args.role, names(levels)),
             fmt::format("'{}'", args.level));
     } else {
@@ -306,12 +306,13 @@ int benchmark_command(const BenchmarkArgs& args) {
   }
 
   // A payroll.
-  for (const auto& [flag, given] : {std::pair<const char*, bool>{"--role", !args.role.empty()},
-                                    {"--level", !args.level.empty()},
-                                    {"--period", !args.periods.empty()}}) {
-    if (given) {
-      error(flag, "no --role, --level or --period with --payroll (each employee has them)",
-            fmt::format("{}", flag));
+  for (const auto& [flag, value] :
+       {std::pair<const char*, std::string>{"--role", args.role},
+        {"--level", args.level},
+        {"--period", fmt::format("{}", fmt::join(args.periods, " "))}}) {
+    if (!value.empty()) {
+      error(flag, "nothing with --payroll (each row names its role and level; --now and --horizon its periods)",
+            fmt::format("'{}'", value));
     }
   }
   const auto now = args.now.empty() ? std::optional<std::size_t>(0) : period("--now", args.now);

@@ -200,7 +200,8 @@ Payroll read_payroll(const std::filesystem::path& file, const BandStore& store) 
         }
         data.error(level_column,
                    levels.empty()
-                       ? fmt::format("no level: role '{}' has no levels in this run", e.role)
+                       ? fmt::format("an empty level (role '{}' has no levels in this run)",
+                                     e.role)
                        : fmt::format("a level of role '{}' ({}) or none{}", e.role,
                                      fmt::join(levels, ", "), detail::did_you_mean(e.level, levels)),
                    fmt::format("'{}'", e.level));

@@ -61,6 +61,15 @@ void Validator::salary_data(Scenario& s) {
   for (const auto& source : data_sources_) by_file[source.file].push_back(&source);
 
   for (const auto& [file, sources] : by_file) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec)) {
+      for (const DataSource* source : sources) {
+        error(*source->node, source->key, "a CSV file of salaries (a path relative to the scenario file)",
+              fmt::format("'{}', which {}", file.string(),
+                          std::filesystem::exists(file, ec) ? "is not a file" : "does not exist"));
+      }
+      continue;
+    }
     const std::size_t before = diagnostics_.size();
     DataFile data(file, {"role", "salary"}, {"level", "weight"}, diagnostics_);
     if (!data.ok()) continue;

@@ -170,12 +170,13 @@ void Validator::roles(Scenario& s) {
     };
     const toml::node* own_data = table->get("salary_data");
     const toml::node* defaults_data = defaults ? defaults->get("salary_data") : nullptr;
-    for (const auto& [t, data, key] :
-         {std::tuple(table, own_data, prefix + "salary_data"),
-          std::tuple(defaults, defaults_data, std::string("defaults.salary_data"))}) {
-      if (data && gives_band(t)) {
-        error(*data, key, "either salary_data or salary and band_sigma (a band fitted or given)",
+    for (auto [t, data, key] :
+         {std::tuple(table, &own_data, prefix + "salary_data"),
+          std::tuple(defaults, &defaults_data, std::string("defaults.salary_data"))}) {
+      if (*data && gives_band(t)) {
+        error(**data, key, "either salary_data or salary and band_sigma (a band fitted or given)",
               "both");
+        *data = nullptr;  // the given band stands, so that nothing else is reported twice
       }
     }
     const toml::node* data = own_data ? own_data : (gives_band(table) ? nullptr : defaults_data);

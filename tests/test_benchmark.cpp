@@ -1,0 +1,425 @@
+// Salary benchmarking: closed forms when the market is certain, intervals that shrink as the
+// salary sample grows, a payroll with known answers through the command line, every bad input,
+// and determinism of the band store.
+#include <boost/math/distributions/normal.hpp>
+#include <catch2/catch.hpp>
+#include <fmt/core.h>
+#include <fmt/format.h>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "support.hpp"
+#include "talentcast/core/csv.hpp"
+#include "talentcast/core/random.hpp"
+#include "talentcast/models/benchmark.hpp"
+#include "talentcast/models/forecast.hpp"
+#include "talentcast/models/scenario_loader.hpp"
+
+namespace fs = std::filesystem;
+namespace tcm = talentcast::models;
+using talentcast::test::read_file;
+using talentcast::test::run_talentcast;
+using talentcast::test::TempDir;
+
+namespace {
+
+const boost::math::normal kStandard;
+
+double phi(double z) {
+  return boost::math::cdf(kStandard, z);
+}
+
+fs::path payroll_data() {
+  return talentcast::test::source_dir() / "tests" / "data" / "payroll";
+}
+
+tcm::Forecast run_with_bands(const tcm::Scenario& scenario, std::uint64_t paths,
+                            std::uint64_t samples) {
+  auto settings = tcm::default_settings(scenario);
+  settings.paths = paths;
+  settings.band_samples = samples;
+  settings.threads = 2;
+  return tcm::run_forecast(scenario, settings);
+}
+
+// A one-role scenario whose band is fitted to `csv` and whose median then stays put (no wage
+// response, drift or shocks), so that the band's only uncertainty is the estimation's.
+std::string fitted_scenario(const std::string& csv) {
+  return R"(title = "Fitted"
+currency = "CNY"
+salary_unit = "month"
+start = "2024-Q1"
+step = "quarter"
+horizon_years = 1
+seed = 3
+
+[defaults]
+attrition = 0.1
+seeker_exit = 2.0
+demand_growth = 0.05
+matching_efficiency = 6.0
+matching_elasticity = 0.5
+neutral_ratio = 1.0
+wage_response = 0.0
+
+[roles.llm]
+employed = 1000
+openings = 300
+ratio = 0.5
+salary_data = ")" + csv + "\"\n";
+}
+
+// n salaries of median 60,000 and log-sd 0.3, at evenly spaced normal quantiles, so that every
+// sample size has (almost exactly) the same fit.
+std::string salary_csv(std::size_t n) {
+  std::string text = "role,salary\n";
+  for (std::size_t i = 0; i < n; ++i) {
+    const double z = boost::math::quantile(kStandard, (static_cast<double>(i) + 0.5) / static_cast<double>(n));
+    text += fmt::format("llm,{:.2f}\n", 60000.0 * std::exp(0.3 * z));
+  }
+  return text;
+}
+
+std::vector<std::vector<std::string>> read_csv(const fs::path& path) {
+  auto reader = talentcast::core::CsvReader::from_file(path);
+  talentcast::core::CsvRecord record;
+  std::vector<std::vector<std::string>> rows;
+  while (reader.next(record)) {
+    rows.emplace_back();
+    for (const auto& f : record.fields) rows.back().emplace_back(f.text);
+  }
+  return rows;
+}
+
+}  // namespace
+
+TEST_CASE("without uncertainty a salary's percentile is the lognormal's closed form",
+          "[benchmark]") {
+  auto scenario = tcm::load_scenario(payroll_data() / "market.toml");
+  // Wages now respond to the tight market, deterministically (no shocks, no distributions).
+  scenario.roles[0].params[static_cast<std::size_t>(tcm::RoleParam::wage_response)] =
+      tcm::Parameter(0.1);
+  const auto forecast = run_with_bands(scenario, 40, 40);
+  REQUIRE(forecast.bands);
+  const tcm::BandStore& store = *forecast.bands;
+  CHECK(store.samples == 40);
+  const int llm = store.find("llm", ""), senior = store.find("llm", "senior");
+  REQUIRE(llm >= 0);
+  REQUIRE(senior >= 0);
+  for (std::size_t t : {std::size_t{0}, std::size_t{3}, std::size_t{7}}) {
+    const double median = forecast.at("llm", store.periods[t], "salary_median").mean;
+    CHECK(forecast.at("llm", store.periods[t], "salary_median").sd == 0.0);
+    for (double x : {30000.0, 50000.0, 61000.0, 90000.0}) {
+      // float32 storage of the log median: within 1e-4 percentile points.
+      const auto s = tcm::standing(store, static_cast<std::size_t>(llm), t, x);
+      CHECK(s.percentile == Approx(100 * phi(std::log(x / median) / 0.4)).margin(1e-4));
+      CHECK(s.p10 == Approx(s.percentile).margin(1e-9));
+      CHECK(s.p90 == Approx(s.percentile).margin(1e-9));
+      const auto level = tcm::standing(store, static_cast<std::size_t>(senior), t, x);
+      CHECK(level.percentile ==
+            Approx(100 * phi(std::log(x / (1.5 * median)) / 0.3)).margin(1e-4));
+    }
+    for (double q : tcm::kMarketPercentiles) {
+      const auto m = tcm::market_salary(store, static_cast<std::size_t>(llm), t, q);
+      CHECK(m.median ==
+            Approx(median * std::exp(0.4 * boost::math::quantile(kStandard, q))).epsilon(1e-6));
+    }
+  }
+  // Periods by label, by a coarser date (its last period), and outside the run.
+  CHECK(tcm::find_period(store, "2025-Q2") == std::size_t{5});
+  CHECK(tcm::find_period(store, "2025") == std::size_t{7});
+  CHECK(tcm::find_period(store, "2024-08") == std::size_t{2});
+  CHECK_FALSE(tcm::find_period(store, "2026"));
+  CHECK_FALSE(tcm::find_period(store, "2023-Q4"));
+  CHECK_FALSE(tcm::find_period(store, "soon"));
+}
+
+TEST_CASE("a band from few salaries is less certain than one from many", "[benchmark][fit]") {
+  TempDir dir;
+  std::vector<double> widths;
+  for (std::size_t n : {30, 300, 3000}) {
+    const std::string name = fmt::format("pay{}.csv", n);
+    dir.write(name, salary_csv(n));
+    const auto scenario = tcm::load_scenario(dir.write("s.toml", fitted_scenario(name)));
+    REQUIRE(scenario.roles[0].band);
+    const auto& fit = scenario.roles[0].band->fit;
+    CHECK(fit.median() == Approx(60000).epsilon(0.002));
+    const auto forecast = run_with_bands(scenario, 4000, 4000);
+    const tcm::BandStore& store = *forecast.bands;
+    // The paths' log medians have the marginal sd of mu: s sqrt(nu / (nu - 2) / n).
+    const auto mu = store.ln_medians(0, 0);
+    double mean = 0, squares = 0;
+    for (float m : mu) mean += m;
+    mean /= static_cast<double>(mu.size());
+    for (float m : mu) squares += (m - mean) * (m - mean);
+    const double sd = std::sqrt(squares / static_cast<double>(mu.size() - 1));
+    const double nu = static_cast<double>(n) - 1.0;
+    const double expected = fit.log_sd * std::sqrt(nu / (nu - 2.0) / static_cast<double>(n));
+    // Relative standard error of a sample sd from 4000 draws: below 2%; 4 of them allowed.
+    CHECK(sd == Approx(expected).epsilon(0.08));
+    CHECK(mean == Approx(fit.log_mean).margin(4 * expected / std::sqrt(4000.0)));
+    const auto s = tcm::standing(store, 0, 0, 60000.0);
+    CHECK(s.percentile == Approx(50).margin(4 * s.mcse + 0.5));
+    widths.push_back(s.p90 - s.p10);
+  }
+  // Widths fall as 1 / sqrt(n): a factor sqrt(10) per step, within sampling error.
+  CHECK(widths[0] > widths[1]);
+  CHECK(widths[1] > widths[2]);
+  CHECK(widths[0] / widths[1] == Approx(std::sqrt(10.0)).epsilon(0.2));
+  CHECK(widths[1] / widths[2] == Approx(std::sqrt(10.0)).epsilon(0.2));
+}
+
+TEST_CASE("a payroll's percentiles agree with the single-salary benchmark", "[benchmark]") {
+  // A market with uncertainty: the payroll's tabulated curves against direct computation.
+  TempDir dir;
+  dir.write("pay.csv", salary_csv(40));
+  auto scenario = tcm::load_scenario(dir.write("s.toml", fitted_scenario("pay.csv")));
+  scenario.roles[0].params[static_cast<std::size_t>(tcm::RoleParam::wage_vol)] =
+      tcm::Parameter(0.1);
+  const auto forecast = run_with_bands(scenario, 1000, 1000);
+  const tcm::BandStore& store = *forecast.bands;
+  tcm::Payroll payroll;
+  for (int i = 0; i < 200; ++i) {
+    payroll.employees.push_back(
+        {fmt::format("E{}", i), "llm", "", 20000.0 * std::pow(1.02, i), 0});
+  }
+  const auto result = tcm::benchmark_payroll(store, payroll, 0, 3, 2);
+  double worst_mean = 0.0, worst_interval = 0.0;
+  for (std::size_t i = 0; i < payroll.employees.size(); ++i) {
+    const double x = payroll.employees[i].salary;
+    for (const auto& [t, got] : {std::pair{std::size_t{0}, result.employees[i].now},
+                                 std::pair{std::size_t{3}, result.employees[i].horizon}}) {
+      const auto exact = tcm::standing(store, 0, t, x);
+      worst_mean = std::max(worst_mean, std::abs(got.percentile - exact.percentile));
+      worst_interval = std::max(
+          {worst_interval, std::abs(got.p10 - exact.p10), std::abs(got.p90 - exact.p90)});
+    }
+  }
+  // The documented accuracy, in percentile points: the interval's ends are quantiles across
+  // paths, with kinks where paths cross, and their own Monte Carlo error is larger still.
+  CHECK(worst_mean < 0.01);
+  CHECK(worst_interval < 0.1);
+  const auto one_thread = tcm::benchmark_payroll(store, payroll, 0, 3, 1);
+  CHECK(tcm::employees_csv(store, payroll, one_thread) ==
+        tcm::employees_csv(store, payroll, result));
+}
+
+TEST_CASE("a payroll with known answers, end to end", "[benchmark][cli]") {
+  TempDir dir;
+  const fs::path payroll = payroll_data() / "fixture.csv";
+  const std::string before = read_file(payroll);
+  auto run = run_talentcast(
+      fmt::format("run {} --out run --quiet", (payroll_data() / "market.toml").string()),
+      dir.path());
+  REQUIRE(run.exit_code == 0);
+  const auto result = run_talentcast(
+      fmt::format("benchmark run --payroll {} --out bench --horizon 2025-Q2", payroll.string()),
+      dir.path());
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  CHECK(read_file(payroll) == before);  // the payroll file is only read
+  CHECK(result.out.find("10 employees") != std::string::npos);
+
+  // Known answers: every path has median 50,000 (log-sd 0.4) or, for seniors, 75,000 (0.3).
+  const auto rows = read_csv(dir.path() / "bench" / "employees.csv");
+  const auto input = read_csv(payroll);
+  REQUIRE(rows.size() == input.size());
+  CHECK(rows[0][0] == "employee_id");
+  CHECK(rows[0][4] == "percentile_now");
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    CHECK(rows[i][0] == input[i][0]);  // ids (one with a comma) round-trip in order
+    const bool senior = input[i][2] == "senior";
+    const double median = input[i][1] == "cloud" ? 40000 : senior ? 75000 : 50000;
+    const double sigma = senior ? 0.3 : 0.4;
+    const double x = std::stod(input[i][3]);
+    CHECK(std::stod(rows[i][3]) == x);
+    const double percentile = 100 * phi(std::log(x / median) / sigma);
+    for (int column : {4, 5, 6, 7, 8, 9}) {
+      CHECK(std::stod(rows[i][static_cast<std::size_t>(column)]) ==
+            Approx(percentile).margin(0.0051));
+    }
+    CHECK(std::stod(rows[i][10]) == Approx(x / median).margin(0.00005));
+    CHECK(rows[i][12] == (percentile < 25 ? "1" : "0"));
+  }
+
+  // The summary: annual cost of raising those below the market's 25th (50th) percentile to it.
+  const auto summary = read_csv(dir.path() / "bench" / "summary.csv");
+  REQUIRE(summary.size() == 5);  // header, llm, llm/senior, cloud, all
+  const auto cost = [&](const std::string& role, const std::string& level, double q) {
+    const bool senior = level == "senior";
+    const double median = role == "cloud" ? 40000 : senior ? 75000 : 50000;
+    const double target = median * std::exp((senior ? 0.3 : 0.4) *
+                                            boost::math::quantile(kStandard, q));
+    double sum = 0;
+    for (std::size_t i = 1; i < input.size(); ++i) {
+      if (input[i][1] == role && input[i][2] == level)
+        sum += std::max(0.0, target - std::stod(input[i][3]));
+    }
+    return 12 * sum;
+  };
+  double all25 = 0, all50 = 0;
+  for (std::size_t r = 1; r + 1 < summary.size(); ++r) {
+    const auto& row = summary[r];
+    const double c25 = cost(row[0], row[1], 0.25), c50 = cost(row[0], row[1], 0.5);
+    all25 += c25;
+    all50 += c50;
+    for (int column : {5, 6, 7, 11, 12, 13}) {
+      CHECK(std::stod(row[static_cast<std::size_t>(column)]) == Approx(c25).margin(2));
+    }
+    for (int column : {8, 9, 10, 14, 15, 16}) {
+      CHECK(std::stod(row[static_cast<std::size_t>(column)]) == Approx(c50).margin(2));
+    }
+  }
+  CHECK(summary[1][0] == "llm");
+  CHECK(summary[1][2] == "4");
+  CHECK(summary[4][0] == "all");
+  CHECK(summary[4][2] == "10");
+  CHECK(std::stod(summary[4][5]) == Approx(all25).margin(4));
+  CHECK(std::stod(summary[4][8]) == Approx(all50).margin(4));
+  const std::string manifest = read_file(dir.path() / "bench" / "manifest.json");
+  CHECK(manifest.find("\"horizon\": \"2025-Q2\"") != std::string::npos);
+  CHECK(manifest.find("\"payroll_sha256\"") != std::string::npos);
+}
+
+TEST_CASE("benchmarking a salary from the command line, in each format", "[benchmark][cli]") {
+  TempDir dir;
+  REQUIRE(run_talentcast(
+              fmt::format("run {} --out run --quiet", (payroll_data() / "market.toml").string()),
+              dir.path())
+              .exit_code == 0);
+  const auto table = run_talentcast(
+      "benchmark run --role llm --level senior --salary 75000 --period 2024-Q1 --period 2025",
+      dir.path());
+  REQUIRE(table.exit_code == 0);
+  CHECK(table.out.find("2024-Q1    50.0 [50.0, 50.0]") != std::string::npos);
+  CHECK(table.out.find("2025-Q4    50.0 [50.0, 50.0]") != std::string::npos);
+  CHECK(table.out.find("75,000 [75,000, 75,000]") != std::string::npos);
+  const auto csv = run_talentcast("benchmark run -r llm -x 50000 -p all -f csv", dir.path());
+  REQUIRE(csv.exit_code == 0);
+  CHECK(std::count(csv.out.begin(), csv.out.end(), '\n') == 9);  // header and 8 quarters
+  CHECK(csv.out.find("llm,,2024-Q1,50000,50.0000,50.0000,50.0000,0.0000,") != std::string::npos);
+  const auto json = run_talentcast("benchmark run -r cloud -x 40000 -f json", dir.path());
+  REQUIRE(json.exit_code == 0);
+  CHECK(json.out.find("\"period\": \"2024-Q1\"") != std::string::npos);
+  CHECK(json.out.find("\"p50\"") != std::string::npos);
+}
+
+TEST_CASE("bad benchmark input gets every error at once, exit code 2 and nothing written",
+          "[benchmark][cli]") {
+  TempDir dir;
+  REQUIRE(run_talentcast(
+              fmt::format("run {} --out run --quiet", (payroll_data() / "market.toml").string()),
+              dir.path())
+              .exit_code == 0);
+  fs::copy(payroll_data(), dir.path() / "payroll");
+  const auto payroll = [&](const std::string& file, const std::string& extra = "") {
+    return run_talentcast("benchmark run --payroll payroll/" + file + " --out bench " + extra,
+                          dir.path());
+  };
+  SECTION("rows") {
+    const auto r = payroll("errors.csv");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err ==
+          "payroll/errors.csv:3:6: role: expected a role of the run (did you mean 'llm'?), found "
+          "'lmm'\n"
+          "payroll/errors.csv:4:10: level: expected a level of role 'llm' (senior) or none, found "
+          "'staff'\n"
+          "payroll/errors.csv:5:11: salary: expected a salary as a number greater than 0, found "
+          "'seventy'\n"
+          "payroll/errors.csv:6:17: salary: expected a salary greater than 0, found '0'\n"
+          "payroll/errors.csv:7:1: employee_id: expected each employee id once, found 'E001' "
+          "again\n"
+          "payroll/errors.csv:8:12: level: expected an empty level (role 'cloud' has no levels in "
+          "this run), found 'senior'\n"
+          "payroll/errors.csv:9:1: row: expected 4 fields, as in the header, found 5 fields\n"
+          "talentcast: 7 errors; nothing was written\n");
+  }
+  SECTION("a missing column") {
+    const auto r = payroll("missing_column.csv");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err ==
+          "payroll/missing_column.csv:1:1: header: expected a column 'salary' (columns "
+          "employee_id,role,salary[,level]), found no column 'salary'\n"
+          "talentcast: 1 error; nothing was written\n");
+  }
+  SECTION("an empty file, and one with no rows") {
+    auto r = payroll("empty.csv");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err ==
+          "payroll/empty.csv:1:1: header: expected a header line naming the columns "
+          "employee_id,role,salary[,level], found an empty file\n"
+          "talentcast: 1 error; nothing was written\n");
+    r = payroll("header_only.csv");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err ==
+          "payroll/header_only.csv:2:1: rows: expected at least one employee, found none\n"
+          "talentcast: 1 error; nothing was written\n");
+  }
+  SECTION("periods outside the run, and flags that do not belong") {
+    const auto r = payroll("fixture.csv", "--now 2040 --horizon 2023 --role llm");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err ==
+          "talentcast: --role: expected nothing with --payroll (each row names its role and "
+          "level; --now and --horizon its periods), found 'llm'\n"
+          "talentcast: --now: expected a period of the run, 2024-Q1 to 2025-Q4, found '2040'\n"
+          "talentcast: --horizon: expected a period of the run, 2024-Q1 to 2025-Q4, found '2023'\n"
+          "talentcast: 3 errors; nothing was written\n");
+  }
+  SECTION("one salary") {
+    auto r = run_talentcast("benchmark run --role lm --salary -5 --period 2031", dir.path());
+    CHECK(r.exit_code == 2);
+    CHECK(r.err ==
+          "talentcast: --role: expected a role of the run (llm, cloud), found 'lm'\n"
+          "talentcast: --salary: expected a salary greater than 0, found -5\n"
+          "talentcast: --period: expected a period of the run, 2024-Q1 to 2025-Q4, found "
+          "'2031'\n");
+    CHECK(r.out.empty());
+    r = run_talentcast("benchmark run --role llm --level staff --salary 5", dir.path());
+    CHECK(r.exit_code == 2);
+    CHECK(r.err ==
+          "talentcast: --level: expected a level of role 'llm' (senior), found 'staff'\n");
+    r = run_talentcast("benchmark nowhere --role llm --salary 5", dir.path());
+    CHECK(r.exit_code == 2);
+    CHECK(r.err ==
+          "talentcast: nowhere/bands.json: cannot be read; is this the output directory of "
+          "`talentcast run`?\n");
+    r = run_talentcast("benchmark run --role llm", dir.path());
+    CHECK(r.exit_code == 2);
+    CHECK(r.err ==
+          "talentcast: --salary: expected a salary to benchmark (with --role), or --payroll "
+          "FILE, found neither\n");
+  }
+  CHECK_FALSE(fs::exists(dir.path() / "bench"));
+}
+
+TEST_CASE("the band store is the same for any thread count, and bounded in paths",
+          "[benchmark][determinism][cli]") {
+  TempDir dir;
+  const std::string scenario = (payroll_data() / "market.toml").string();
+  dir.write("pay.csv", salary_csv(50));
+  const auto fitted = dir.write("fitted.toml", fitted_scenario("pay.csv"));
+  for (const std::string& s : {scenario, fitted.string()}) {
+    REQUIRE(run_talentcast("run " + s + " --paths 700 --band-samples 300 -j 1 -q --out a",
+                           dir.path())
+                .exit_code == 0);
+    REQUIRE(run_talentcast("run " + s + " --paths 700 --band-samples 300 -j 2 -q --out b",
+                           dir.path())
+                .exit_code == 0);
+    CHECK(read_file(dir.path() / "a" / "bands.bin") == read_file(dir.path() / "b" / "bands.bin"));
+    CHECK(read_file(dir.path() / "a" / "bands.json") ==
+          read_file(dir.path() / "b" / "bands.json"));
+  }
+  // More paths, the same store size: it keeps the first --band-samples paths.
+  REQUIRE(run_talentcast("run " + fitted.string() + " --paths 3000 --band-samples 300 -q --out c",
+                         dir.path())
+              .exit_code == 0);
+  CHECK(fs::file_size(dir.path() / "c" / "bands.bin") ==
+        fs::file_size(dir.path() / "b" / "bands.bin"));
+  // The first paths are the same paths whatever the run's size.
+  CHECK(read_file(dir.path() / "c" / "bands.bin") == read_file(dir.path() / "b" / "bands.bin"));
+  const std::string manifest = read_file(dir.path() / "c" / "manifest.json");
+  CHECK(manifest.find("\"band_fits\"") != std::string::npos);
+  CHECK(manifest.find("\"series\": \"llm\"") != std::string::npos);
+  CHECK(manifest.find("\"samples\": 300") != std::string::npos);
+}
