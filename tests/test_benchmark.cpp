@@ -181,8 +181,7 @@ TEST_CASE("a payroll's percentiles agree with the single-salary benchmark", "[be
   const tcm::BandStore& store = *forecast.bands;
   tcm::Payroll payroll;
   for (int i = 0; i < 200; ++i) {
-    payroll.employees.push_back(
-        {fmt::format("E{}", i), "llm", "", 20000.0 * std::pow(1.02, i), 0});
+    payroll.add(fmt::format("E{}", i), 0, 20000.0 * std::pow(1.02, i));
   }
   const auto result = tcm::benchmark_payroll(store, payroll, 0, 3, 2);
   double worst_mean = 0.0, worst_interval = 0.0;

@@ -26,25 +26,24 @@ int validate_command(const std::string& path) {
              scenario->regimes.size(), scenario->periods(), models::step_name(scenario->step),
              scenario->period_label(0), scenario->months());
   // Bands fitted to salary data: what each was estimated from, and how well it fits.
-  const auto fit_line = [&](const std::string& name, const models::BandFit& fit) {
-    fmt::print("  {:<28} {:>7} {:>12.0f} {:>10.4f} {:>8.3f} {:>7.3f} {:>8.2g}{}\n", name,
-               fit.rows, fit.median(), fit.log_mean_se(), fit.log_sd, fit.ks_statistic,
-               fit.ks_p_value, fit.poor() ? "  poor fit" : "");
-  };
-  bool header = false;
+  std::vector<std::pair<std::string, const models::BandFit*>> fits;
   for (const auto& role : scenario->roles) {
-    if (!role.band) continue;
-    if (!header) {
-      fmt::print("bands fitted to salary data ({} per {}):\n  {:<28} {:>7} {:>12} {:>10} {:>8} "
-                 "{:>7} {:>8}\n",
-                 scenario->currency, scenario->salary_unit_name(), "role/level", "rows", "median",
-                 "se(ln med)", "log-sd", "KS D", "p");
-      header = true;
-    }
-    fit_line(role.name, role.band->fit);
+    if (role.band) fits.emplace_back(role.name, &role.band->fit);
     for (const auto& level : role.levels) {
-      if (level.fitted) fit_line(role.name + "/" + level.name, level.fitted->fit);
+      if (level.fitted) fits.emplace_back(role.name + "/" + level.name, &level.fitted->fit);
     }
+  }
+  if (fits.empty()) return kExitOk;
+  std::size_t width = 10;
+  for (const auto& [name, fit] : fits) width = std::max(width, name.size());
+  fmt::print("bands fitted to salary data ({} per {}):\n  {:<{}}  {:>6}  {:>10}  {:>10}  {:>6}  "
+             "{:>6}  {:>7}\n",
+             scenario->currency, scenario->salary_unit_name(), "role/level", width, "rows",
+             "median", "se(ln med)", "log-sd", "KS D", "p");
+  for (const auto& [name, fit] : fits) {
+    fmt::print("  {:<{}}  {:>6}  {:>10.0f}  {:>10.4f}  {:>6.3f}  {:>6.3f}  {:>7.2g}{}\n", name,
+               width, fit->rows, fit->median(), fit->log_mean_se(), fit->log_sd,
+               fit->ks_statistic, fit->ks_p_value, fit->poor() ? "  poor fit" : "");
   }
   return kExitOk;
 }

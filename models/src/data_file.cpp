@@ -39,6 +39,7 @@ DataFile::DataFile(std::filesystem::path file, std::vector<std::string> required
   }
   std::string text = std::move(buffer).str();
   sha256_ = core::sha256_hex(text);
+  size_ = text.size();
   reader_.emplace(std::move(text));
   std::string columns = required.front();
   for (std::size_t i = 1; i < required.size(); ++i) columns += "," + required[i];

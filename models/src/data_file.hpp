@@ -28,6 +28,8 @@ class DataFile {
 
   bool ok() const { return reader_.has_value() && header_ok_; }
   const std::string& sha256() const { return sha256_; }
+  /// The file's size in bytes.
+  std::size_t size() const { return size_; }
   const std::filesystem::path& file() const { return file_; }
 
   /// The field index of a column, or -1 when the file has no such column.
@@ -53,6 +55,7 @@ class DataFile {
   core::CsvRecord record_;
   std::vector<std::string> header_;
   std::string sha256_;
+  std::size_t size_ = 0;
   bool header_ok_ = false;
   std::size_t errors_ = 0;
 };

@@ -24,8 +24,8 @@ const std::vector<std::string> kTopKeys{"title",  "description", "currency",    
 std::vector<std::string> role_keys(bool defaults) {
   std::vector<std::string> keys;
   for (const auto& p : role_param_table()) keys.emplace_back(p.key);
-  keys.emplace_back("salary_data");
-  if (!defaults) keys.insert(keys.end(), {"title", "mobility", "levels"});
+  keys.insert(keys.end(), {"salary_data", "levels"});
+  if (!defaults) keys.insert(keys.end(), {"title", "mobility"});
   return keys;
 }
 }  // namespace
@@ -239,7 +239,12 @@ void Validator::roles(Scenario& s) {
       role.params[static_cast<std::size_t>(wage_response_down)] = role[wage_response];
     }
     level_nodes_.emplace_back();
-    if (const auto* levels_node = table->get("levels")) levels(*levels_node, prefix + "levels", role);
+    if (const auto* own = table->get("levels")) {
+      levels(*own, prefix + "levels", prefix + "levels", role);
+    } else if (const auto* shared = defaults ? defaults->get("levels") : nullptr) {
+      // Drawn separately for each role, as every [defaults] value is.
+      levels(*shared, "defaults.levels", prefix + "levels", role);
+    }
     s.roles.push_back(std::move(role));
   }
 
@@ -268,7 +273,8 @@ void Validator::roles(Scenario& s) {
   salary_data(s);
 }
 
-void Validator::levels(const toml::node& node, const std::string& key, RoleSpec& role) {
+void Validator::levels(const toml::node& node, const std::string& key,
+                       const std::string& address, RoleSpec& role) {
   // Each level with the node it was written at, in the order written.
   std::vector<std::pair<std::string, const toml::node*>> written;
   if (const auto* names = node.as_array()) {
@@ -307,15 +313,16 @@ void Validator::levels(const toml::node& node, const std::string& key, RoleSpec&
     }
     LevelSpec level;
     level.name = name;
+    const std::string level_address = address + "." + name;
     if (const auto* table = level_node->as_table()) {
       check_keys(*table, level_key + ".", {"multiplier", "band_sigma"}, "a level key");
       if (const auto* m = table->get("multiplier")) {
         level.multiplier = parameter(*m, level_key + ".multiplier", {0, 100, true},
-                                     level_key + ".multiplier");
+                                     level_address + ".multiplier");
       }
       if (const auto* b = table->get("band_sigma")) {
         level.band_sigma = parameter(*b, level_key + ".band_sigma",
-                                     info(RoleParam::band_sigma).range, level_key + ".band_sigma");
+                                     info(RoleParam::band_sigma).range, level_address + ".band_sigma");
       }
     } else if (!level_node->is_string()) {
       error(*level_node, level_key, "a table with multiplier and band_sigma (each optional)",

@@ -116,8 +116,10 @@ class Validator {
 
   void header(Scenario& s);
   void roles(Scenario& s);
-  /// A role's `levels`: an array of names, or a table of level tables.
-  void levels(const toml::node& node, const std::string& key, RoleSpec& role);
+  /// A role's `levels`: an array of names, or a table of level tables. key names it in
+  /// messages; address prefixes its parameters' stream addresses (always the role's).
+  void levels(const toml::node& node, const std::string& key, const std::string& address,
+              RoleSpec& role);
   /// Reads the salary_data files the roles name and fits their bands (scenario_salary.cpp).
   void salary_data(Scenario& s);
   void fields(Scenario& s);

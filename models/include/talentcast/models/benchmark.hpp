@@ -48,18 +48,28 @@ std::optional<std::size_t> find_period(const BandStore& store, std::string_view 
 /// values at p in [0, 1]; reorders values.
 double sample_quantile(std::vector<double>& values, double p);
 
+/// An employee of a payroll: the band it is benchmarked against (a role, or role/level, of the
+/// store) and its salary; its id is kept in Payroll::ids.
 struct Employee {
-  std::string id;
-  std::string role;
-  std::string level;
+  std::size_t id_offset = 0;
+  std::size_t id_length = 0;
+  std::size_t series = 0;
   double salary = 0.0;
-  std::size_t series = 0;  ///< the band it is benchmarked against
 };
 
 struct Payroll {
   std::filesystem::path file;
   std::string sha256;
+  std::string ids;  ///< every employee id, one after another
   std::vector<Employee> employees;
+
+  std::string_view id(std::size_t i) const {
+    return std::string_view(ids).substr(employees[i].id_offset, employees[i].id_length);
+  }
+  void add(std::string_view id, std::size_t series, double salary) {
+    employees.push_back({ids.size(), id.size(), series, salary});
+    ids += id;
+  }
 };
 
 /// Reads a payroll (columns employee_id,role,salary[,level]). Throws ScenarioError listing every
