@@ -29,13 +29,16 @@ std::vector<std::string> lines_of(const std::string& text) {
 }
 
 // The CSV schema: the header, 13 fields a row, known metrics, period labels of the step, and
-// one row per (role, period, metric) with `total` lacking the salary metrics.
+// one row per (role, period, metric) with `total` lacking the salary metrics and each level
+// having only them.
 void check_forecast_csv(const std::string& csv, const talentcast::models::Scenario& scenario) {
   const auto lines = lines_of(csv);
   REQUIRE(!lines.empty());
   CHECK(lines[0] == talentcast::core::kForecastCsvHeader);
   const std::size_t periods = static_cast<std::size_t>(scenario.periods());
-  CHECK(lines.size() == 1 + periods * (scenario.roles.size() * 16 + 11));
+  std::size_t levels = 0;
+  for (const auto& role : scenario.roles) levels += role.levels.size();
+  CHECK(lines.size() == 1 + periods * (scenario.roles.size() * 16 + levels * 5 + 11));
   const std::regex label(scenario.step == talentcast::models::Step::quarter ? R"(\d{4}-Q[1-4])"
                          : scenario.step == talentcast::models::Step::month ? R"(\d{4}-\d{2})"
                                                                             : R"(\d{4})");
