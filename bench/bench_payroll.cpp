@@ -54,9 +54,8 @@ int main(int argc, char** argv) {
   const Payroll payroll = read_payroll(file, store);
   const double read_s = seconds_since(start);
   const auto t1 = std::chrono::steady_clock::now();
-  const PayrollResult result =
-      benchmark_payroll(store, payroll, 0, std::min<std::size_t>(4, store.periods.size() - 1),
-                        threads);
+  const PayrollResult result = benchmark_payroll(
+      store, payroll, 0, std::min<std::size_t>(4, store.periods.size() - 1), threads);
   const double bench_s = seconds_since(t1);
   const auto t2 = std::chrono::steady_clock::now();
   std::string employees = employees_csv(store, payroll, result);
@@ -73,8 +72,7 @@ int main(int argc, char** argv) {
       "run={} rows={} threads={} bands_in_use={} sampled_paths={} read_s={:.3f} "
       "benchmark_s={:.3f} format_s={:.3f} write_s={:.3f} total_s={:.3f} peak_rss_mb={:.1f}\n",
       run_dir, rows, threads, result.summary.size() - 1, store.samples, read_s, bench_s, format_s,
-      write_s,
-      total, static_cast<double>(usage.ru_maxrss) / 1024.0);
+      write_s, total, static_cast<double>(usage.ru_maxrss) / 1024.0);
   std::filesystem::remove_all(dir);
   return 0;
 }

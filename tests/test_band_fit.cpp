@@ -40,7 +40,8 @@ std::vector<std::string> texts(const CsvRecord& record) {
 }  // namespace
 
 TEST_CASE("CSV records keep each field's line and column", "[csv]") {
-  CsvReader reader("\xEF\xBB\xBFrole,salary\r\nllm,\"60,000\"\r\n\n\"a \"\"b\"\"\",\"two\nlines\",x\nlast,1");
+  CsvReader reader(
+      "\xEF\xBB\xBFrole,salary\r\nllm,\"60,000\"\r\n\n\"a \"\"b\"\"\",\"two\nlines\",x\nlast,1");
   CsvRecord r;
   REQUIRE(reader.next(r));
   CHECK(texts(r) == std::vector<std::string>{"role", "salary"});

@@ -1,10 +1,11 @@
 // Salary benchmarking: closed forms when the market is certain, intervals that shrink as the
 // salary sample grows, a payroll with known answers through the command line, every bad input,
 // and determinism of the band store.
-#include <boost/math/distributions/normal.hpp>
-#include <catch2/catch.hpp>
 #include <fmt/core.h>
 #include <fmt/format.h>
+
+#include <boost/math/distributions/normal.hpp>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -35,7 +36,7 @@ fs::path payroll_data() {
 }
 
 tcm::Forecast run_with_bands(const tcm::Scenario& scenario, std::uint64_t paths,
-                            std::uint64_t samples) {
+                             std::uint64_t samples) {
   auto settings = tcm::default_settings(scenario);
   settings.paths = paths;
   settings.band_samples = samples;
@@ -67,7 +68,8 @@ wage_response = 0.0
 employed = 1000
 openings = 300
 ratio = 0.5
-salary_data = ")" + csv + "\"\n";
+salary_data = ")" +
+         csv + "\"\n";
 }
 
 // n salaries of median 60,000 and log-sd 0.3, at evenly spaced normal quantiles, so that every
@@ -75,7 +77,8 @@ salary_data = ")" + csv + "\"\n";
 std::string salary_csv(std::size_t n) {
   std::string text = "role,salary\n";
   for (std::size_t i = 0; i < n; ++i) {
-    const double z = boost::math::quantile(kStandard, (static_cast<double>(i) + 0.5) / static_cast<double>(n));
+    const double z =
+        boost::math::quantile(kStandard, (static_cast<double>(i) + 0.5) / static_cast<double>(n));
     text += fmt::format("llm,{:.2f}\n", 60000.0 * std::exp(0.3 * z));
   }
   return text;
@@ -117,8 +120,7 @@ TEST_CASE("without uncertainty a salary's percentile is the lognormal's closed f
       CHECK(s.p10 == Approx(s.percentile).margin(1e-9));
       CHECK(s.p90 == Approx(s.percentile).margin(1e-9));
       const auto level = tcm::standing(store, static_cast<std::size_t>(senior), t, x);
-      CHECK(level.percentile ==
-            Approx(100 * phi(std::log(x / (1.5 * median)) / 0.3)).margin(1e-4));
+      CHECK(level.percentile == Approx(100 * phi(std::log(x / (1.5 * median)) / 0.3)).margin(1e-4));
     }
     for (double q : tcm::kMarketPercentiles) {
       const auto m = tcm::market_salary(store, static_cast<std::size_t>(llm), t, q);
@@ -191,8 +193,8 @@ TEST_CASE("a payroll's percentiles agree with the single-salary benchmark", "[be
                                  std::pair{std::size_t{3}, result.employees[i].horizon}}) {
       const auto exact = tcm::standing(store, 0, t, x);
       worst_mean = std::max(worst_mean, std::abs(got.percentile - exact.percentile));
-      worst_interval = std::max(
-          {worst_interval, std::abs(got.p10 - exact.p10), std::abs(got.p90 - exact.p90)});
+      worst_interval =
+          std::max({worst_interval, std::abs(got.p10 - exact.p10), std::abs(got.p90 - exact.p90)});
     }
   }
   // The documented accuracy, in percentile points: the interval's ends are quantiles across
@@ -248,8 +250,8 @@ TEST_CASE("a payroll with known answers, end to end", "[benchmark][cli]") {
   const auto cost = [&](const std::string& role, const std::string& level, double q) {
     const bool senior = level == "senior";
     const double median = role == "cloud" ? 40000 : senior ? 75000 : 50000;
-    const double target = median * std::exp((senior ? 0.3 : 0.4) *
-                                            boost::math::quantile(kStandard, q));
+    const double target =
+        median * std::exp((senior ? 0.3 : 0.4) * boost::math::quantile(kStandard, q));
     double sum = 0;
     for (std::size_t i = 1; i < input.size(); ++i) {
       if (input[i][1] == role && input[i][2] == level)
@@ -376,8 +378,7 @@ TEST_CASE("bad benchmark input gets every error at once, exit code 2 and nothing
     CHECK(r.out.empty());
     r = run_talentcast("benchmark run --role llm --level staff --salary 5", dir.path());
     CHECK(r.exit_code == 2);
-    CHECK(r.err ==
-          "talentcast: --level: expected a level of role 'llm' (senior), found 'staff'\n");
+    CHECK(r.err == "talentcast: --level: expected a level of role 'llm' (senior), found 'staff'\n");
     r = run_talentcast("benchmark nowhere --role llm --salary 5", dir.path());
     CHECK(r.exit_code == 2);
     CHECK(r.err ==
@@ -399,15 +400,14 @@ TEST_CASE("the band store is the same for any thread count, and bounded in paths
   dir.write("pay.csv", salary_csv(50));
   const auto fitted = dir.write("fitted.toml", fitted_scenario("pay.csv"));
   for (const std::string& s : {scenario, fitted.string()}) {
-    REQUIRE(run_talentcast("run " + s + " --paths 700 --band-samples 300 -j 1 -q --out a",
-                           dir.path())
-                .exit_code == 0);
-    REQUIRE(run_talentcast("run " + s + " --paths 700 --band-samples 300 -j 2 -q --out b",
-                           dir.path())
-                .exit_code == 0);
+    REQUIRE(
+        run_talentcast("run " + s + " --paths 700 --band-samples 300 -j 1 -q --out a", dir.path())
+            .exit_code == 0);
+    REQUIRE(
+        run_talentcast("run " + s + " --paths 700 --band-samples 300 -j 2 -q --out b", dir.path())
+            .exit_code == 0);
     CHECK(read_file(dir.path() / "a" / "bands.bin") == read_file(dir.path() / "b" / "bands.bin"));
-    CHECK(read_file(dir.path() / "a" / "bands.json") ==
-          read_file(dir.path() / "b" / "bands.json"));
+    CHECK(read_file(dir.path() / "a" / "bands.json") == read_file(dir.path() / "b" / "bands.json"));
   }
   // More paths, the same store size: it keeps the first --band-samples paths.
   REQUIRE(run_talentcast("run " + fitted.string() + " --paths 3000 --band-samples 300 -q --out c",

@@ -79,9 +79,9 @@ int print_salary(const BenchmarkArgs& args, const models::BandStore& store, std:
         "market_p25,market_p25_p10,market_p25_p90,market_p50,market_p50_p10,market_p50_p90,"
         "market_p75,market_p75_p10,market_p75_p90,market_p90,market_p90_p10,market_p90_p90\n");
     for (const auto& r : reports) {
-      fmt::print("{},{},{},{},{:.4f},{:.4f},{:.4f},{:.4f}", s.role, s.level, store.periods[r.period],
-                 *args.salary, r.standing.percentile, r.standing.p10, r.standing.p90,
-                 r.standing.mcse);
+      fmt::print("{},{},{},{},{:.4f},{:.4f},{:.4f},{:.4f}", s.role, s.level,
+                 store.periods[r.period], *args.salary, r.standing.percentile, r.standing.p10,
+                 r.standing.p90, r.standing.mcse);
       for (const auto& m : r.market) fmt::print(",{:.2f},{:.2f},{:.2f}", m.median, m.p10, m.p90);
       fmt::print("\n");
     }
@@ -256,8 +256,8 @@ int benchmark_command(const BenchmarkArgs& args) {
     fmt::print(stderr, "talentcast: {}: the run kept no bands (--band-samples 0)\n", args.run_dir);
     return kExitBadInput;
   }
-  const auto period = [&](const std::string& flag, const std::string& text)
-      -> std::optional<std::size_t> {
+  const auto period = [&](const std::string& flag,
+                          const std::string& text) -> std::optional<std::size_t> {
     auto t = models::find_period(store, text);
     if (!t) error(flag, run_range(store), fmt::format("'{}'", text));
     return t;
@@ -311,7 +311,9 @@ int benchmark_command(const BenchmarkArgs& args) {
         {"--level", args.level},
         {"--period", fmt::format("{}", fmt::join(args.periods, " "))}}) {
     if (!value.empty()) {
-      error(flag, "nothing with --payroll (each row names its role and level; --now and --horizon its periods)",
+      error(flag,
+            "nothing with --payroll (each row names its role and level; --now and --horizon its "
+            "periods)",
             fmt::format("'{}'", value));
     }
   }
@@ -324,10 +326,9 @@ int benchmark_command(const BenchmarkArgs& args) {
     horizon = std::min(*now + per_year, store.periods.size() - 1);
   }
   const std::filesystem::path out =
-      args.out.empty()
-          ? std::filesystem::path("out") /
-                ("benchmark-" + std::filesystem::path(args.payroll).stem().string())
-          : std::filesystem::path(args.out);
+      args.out.empty() ? std::filesystem::path("out") /
+                             ("benchmark-" + std::filesystem::path(args.payroll).stem().string())
+                       : std::filesystem::path(args.out);
   std::error_code ec;
   for (const char* name : {"employees.csv", "summary.csv", "manifest.json"}) {
     if (std::filesystem::equivalent(out / name, args.payroll, ec)) {

@@ -8,7 +8,8 @@ namespace talentcast::cli {
 std::optional<models::Scenario> load_scenario_or_report(const std::string& path) {
   try {
     auto scenario = models::load_scenario(path);
-    for (const auto& warning : scenario.warnings) fmt::print(stderr, "talentcast: warning: {}\n", warning);
+    for (const auto& warning : scenario.warnings)
+      fmt::print(stderr, "talentcast: warning: {}\n", warning);
     return scenario;
   } catch (const models::ScenarioError& error) {
     for (const auto& d : error.diagnostics()) fmt::print(stderr, "{}\n", d.message());
@@ -36,14 +37,15 @@ int validate_command(const std::string& path) {
   if (fits.empty()) return kExitOk;
   std::size_t width = 10;
   for (const auto& [name, fit] : fits) width = std::max(width, name.size());
-  fmt::print("bands fitted to salary data ({} per {}):\n  {:<{}}  {:>6}  {:>10}  {:>10}  {:>6}  "
-             "{:>6}  {:>7}\n",
-             scenario->currency, scenario->salary_unit_name(), "role/level", width, "rows",
-             "median", "se(ln med)", "log-sd", "KS D", "p");
+  fmt::print(
+      "bands fitted to salary data ({} per {}):\n  {:<{}}  {:>6}  {:>10}  {:>10}  {:>6}  "
+      "{:>6}  {:>7}\n",
+      scenario->currency, scenario->salary_unit_name(), "role/level", width, "rows", "median",
+      "se(ln med)", "log-sd", "KS D", "p");
   for (const auto& [name, fit] : fits) {
     fmt::print("  {:<{}}  {:>6}  {:>10.0f}  {:>10.4f}  {:>6.3f}  {:>6.3f}  {:>7.2g}{}\n", name,
-               width, fit->rows, fit->median(), fit->log_mean_se(), fit->log_sd,
-               fit->ks_statistic, fit->ks_p_value, fit->poor() ? "  poor fit" : "");
+               width, fit->rows, fit->median(), fit->log_mean_se(), fit->log_sd, fit->ks_statistic,
+               fit->ks_p_value, fit->poor() ? "  poor fit" : "");
   }
   return kExitOk;
 }

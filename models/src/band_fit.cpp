@@ -26,12 +26,15 @@ double lilliefors_p_value(double d, double n) {
   // Stephens (1974): the modified statistic's polynomial approximations.
   const double k = (std::sqrt(n) - 0.01 + 0.85 / std::sqrt(n)) * d;
   if (k <= 0.302) return 1.0;
-  if (k <= 0.5) return 2.76773 - 19.828315 * k + 80.709644 * k * k - 138.55152 * k * k * k +
-                       81.218052 * k * k * k * k;
-  if (k <= 0.9) return -4.901232 + 40.662806 * k - 97.490286 * k * k + 94.029866 * k * k * k -
-                       32.355711 * k * k * k * k;
-  if (k <= 1.31) return 6.198765 - 19.558097 * k + 23.186922 * k * k - 15.800035 * k * k * k +
-                        3.78806 * k * k * k * k;
+  if (k <= 0.5)
+    return 2.76773 - 19.828315 * k + 80.709644 * k * k - 138.55152 * k * k * k +
+           81.218052 * k * k * k * k;
+  if (k <= 0.9)
+    return -4.901232 + 40.662806 * k - 97.490286 * k * k + 94.029866 * k * k * k -
+           32.355711 * k * k * k * k;
+  if (k <= 1.31)
+    return 6.198765 - 19.558097 * k + 23.186922 * k * k - 15.800035 * k * k * k +
+           3.78806 * k * k * k * k;
   return p;
 }
 

@@ -70,7 +70,8 @@ BandStore BandStore::from_run(const Scenario& scenario, const OutputLayout& layo
     for (std::size_t t = 0; t < T; ++t) {
       for (std::size_t k = 0; k < samples; ++k) {
         const std::size_t at = (g * T + t) * samples + k;
-        store.ln_median[at] = static_cast<float>(retained[k * per_path + layout.band_value(g, t, 0)]);
+        store.ln_median[at] =
+            static_cast<float>(retained[k * per_path + layout.band_value(g, t, 0)]);
         store.log_sd[at] = static_cast<float>(retained[k * per_path + layout.band_value(g, t, 1)]);
       }
     }

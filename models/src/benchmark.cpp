@@ -8,11 +8,11 @@
 
 #include <algorithm>
 #include <array>
-#include <span>
 #include <boost/math/distributions/normal.hpp>
 #include <cmath>
 #include <numbers>
 #include <numeric>
+#include <span>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -127,8 +127,8 @@ struct SortedPay {
 
 Cost cost_of(std::vector<double> per_path) {
   Cost c;
-  c.mean = std::accumulate(per_path.begin(), per_path.end(), 0.0) /
-           static_cast<double>(per_path.size());
+  c.mean =
+      std::accumulate(per_path.begin(), per_path.end(), 0.0) / static_cast<double>(per_path.size());
   c.p10 = sample_quantile(per_path, 0.1);
   c.p90 = sample_quantile(per_path, 0.9);
   return c;
@@ -244,13 +244,13 @@ Payroll read_payroll(const std::filesystem::path& file, const BandStore& store) 
           for (const auto& s : store.series) {
             if (s.role == role && !s.level.empty()) levels.push_back(s.level);
           }
-          data.error(level_column,
-                     levels.empty()
-                         ? fmt::format("an empty level (role '{}' has no levels in this run)",
-                                       role)
-                         : fmt::format("a level of role '{}' ({}) or none{}", role,
-                                       fmt::join(levels, ", "), detail::did_you_mean(level, levels)),
-                     fmt::format("'{}'", level));
+          data.error(
+              level_column,
+              levels.empty()
+                  ? fmt::format("an empty level (role '{}' has no levels in this run)", role)
+                  : fmt::format("a level of role '{}' ({}) or none{}", role,
+                                fmt::join(levels, ", "), detail::did_you_mean(level, levels)),
+              fmt::format("'{}'", level));
         }
       }
       if (!salary || band == bands.end()) continue;
@@ -414,8 +414,8 @@ std::string employees_csv(const BandStore& store, const Payroll& payroll,
       append_field(out, band.level);
       out += ',';
       out += fmt::format("{}", e.salary);
-      for (double p : {r.now.percentile, r.now.p10, r.now.p90, r.horizon.percentile,
-                       r.horizon.p10, r.horizon.p90}) {
+      for (double p : {r.now.percentile, r.now.p10, r.now.p90, r.horizon.percentile, r.horizon.p10,
+                       r.horizon.p90}) {
         out += ',';
         append_fixed(out, p, 2);
       }

@@ -350,9 +350,7 @@ void Worker::simulate(std::uint64_t first_path, std::size_t count, std::span<dou
 }  // namespace detail
 
 LabourMarketModel::LabourMarketModel(const Scenario& scenario, ModelOptions options)
-    : scenario_(scenario),
-      options_(options),
-      layout_(scenario) {}
+    : scenario_(scenario), options_(options), layout_(scenario) {}
 
 LabourMarketModel::~LabourMarketModel() = default;
 

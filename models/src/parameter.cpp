@@ -176,7 +176,8 @@ void Distribution::tabulate() {
 double Distribution::quantile(double u) const {
   if (table) {
     const double x = (*table)(u);
-    if (!std::isnan(x)) return kind == DistributionKind::scaled_inv_chi ? b * x : low + (high - low) * x;
+    if (!std::isnan(x))
+      return kind == DistributionKind::scaled_inv_chi ? b * x : low + (high - low) * x;
   }
   return exact_quantile(u);
 }

@@ -1,10 +1,10 @@
 #include "talentcast/models/scenario.hpp"
 
-#include "talentcast/models/metrics.hpp"
-
 #include <fmt/core.h>
 
 #include <cmath>
+
+#include "talentcast/models/metrics.hpp"
 
 namespace talentcast::models {
 

@@ -64,7 +64,8 @@ void Validator::salary_data(Scenario& s) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(file, ec)) {
       for (const DataSource* source : sources) {
-        error(*source->node, source->key, "a CSV file of salaries (a path relative to the scenario file)",
+        error(*source->node, source->key,
+              "a CSV file of salaries (a path relative to the scenario file)",
               fmt::format("'{}', which {}", file.string(),
                           std::filesystem::exists(file, ec) ? "is not a file" : "does not exist"));
       }
@@ -104,10 +105,10 @@ void Validator::salary_data(Scenario& s) {
         if (it == spec.levels.end()) {
           std::vector<std::string> names;
           for (const auto& l : spec.levels) names.push_back(l.name);
-          data.error(level_column,
-                     fmt::format("a level of role '{}'{}", spec.name,
-                                 did_you_mean(level_name, names)),
-                     fmt::format("'{}'", level_name));
+          data.error(
+              level_column,
+              fmt::format("a level of role '{}'{}", spec.name, did_you_mean(level_name, names)),
+              fmt::format("'{}'", level_name));
           continue;
         }
         level = static_cast<std::size_t>(it - spec.levels.begin());
@@ -157,15 +158,14 @@ void Validator::salary_data(Scenario& s) {
         const bool given = table && table->get("multiplier") && table->get("band_sigma");
         if (given) continue;
         const std::string key = "roles." + role.name + ".levels." + level.name;
-        level.fitted = fit_rows(r.level_salaries[l], r.level_weights[l], weighted, key,
-                                [&](auto found) {
-                                  error(*level_nodes_[source->role][l], key,
-                                        fmt::format("at least {} salaries of level '{}' in {} (or "
-                                                    "its multiplier and band_sigma)",
-                                                    BandFit::kMinEffectiveN, level.name,
-                                                    file.string()),
-                                        found);
-                                });
+        level.fitted =
+            fit_rows(r.level_salaries[l], r.level_weights[l], weighted, key, [&](auto found) {
+              error(*level_nodes_[source->role][l], key,
+                    fmt::format("at least {} salaries of level '{}' in {} (or "
+                                "its multiplier and band_sigma)",
+                                BandFit::kMinEffectiveN, level.name, file.string()),
+                    found);
+            });
         if (level.fitted && level.fitted->fit.poor()) {
           s.warnings.push_back(fmt::format(
               "{}: the lognormal band of role '{}', level '{}', fits its salaries poorly ({}); "
@@ -183,7 +183,8 @@ void Validator::salary_data(Scenario& s) {
       const auto* table = level_nodes_[r][l]->as_table();
       for (const char* key : {"multiplier", "band_sigma"}) {
         if (table && table->get(key)) continue;
-        error(*level_nodes_[r][l], "roles." + role.name + ".levels." + role.levels[l].name + "." + key,
+        error(*level_nodes_[r][l],
+              "roles." + role.name + ".levels." + role.levels[l].name + "." + key,
               fmt::format("the level's {} (or salary_data for role '{}' to fit it from)", key,
                           role.name),
               "nothing");

@@ -273,8 +273,8 @@ void Validator::roles(Scenario& s) {
   salary_data(s);
 }
 
-void Validator::levels(const toml::node& node, const std::string& key,
-                       const std::string& address, RoleSpec& role) {
+void Validator::levels(const toml::node& node, const std::string& key, const std::string& address,
+                       RoleSpec& role) {
   // Each level with the node it was written at, in the order written.
   std::vector<std::pair<std::string, const toml::node*>> written;
   if (const auto* names = node.as_array()) {
@@ -317,12 +317,13 @@ void Validator::levels(const toml::node& node, const std::string& key,
     if (const auto* table = level_node->as_table()) {
       check_keys(*table, level_key + ".", {"multiplier", "band_sigma"}, "a level key");
       if (const auto* m = table->get("multiplier")) {
-        level.multiplier = parameter(*m, level_key + ".multiplier", {0, 100, true},
-                                     level_address + ".multiplier");
+        level.multiplier =
+            parameter(*m, level_key + ".multiplier", {0, 100, true}, level_address + ".multiplier");
       }
       if (const auto* b = table->get("band_sigma")) {
-        level.band_sigma = parameter(*b, level_key + ".band_sigma",
-                                     info(RoleParam::band_sigma).range, level_address + ".band_sigma");
+        level.band_sigma =
+            parameter(*b, level_key + ".band_sigma", info(RoleParam::band_sigma).range,
+                      level_address + ".band_sigma");
       }
     } else if (!level_node->is_string()) {
       error(*level_node, level_key, "a table with multiplier and band_sigma (each optional)",

@@ -48,7 +48,8 @@ inline constexpr std::array<std::pair<double, Metric>, 4> kBandPercentiles{
      {0.90, Metric::salary_p90}}};
 
 /// The metrics of a level: the salary band (salary_median and the four percentiles).
-inline constexpr std::size_t kLevelMetricCount = kMetricCount - static_cast<std::size_t>(Metric::salary_median);
+inline constexpr std::size_t kLevelMetricCount =
+    kMetricCount - static_cast<std::size_t>(Metric::salary_median);
 
 /// A run of outputs that share a name in the forecast: a role (every metric), one of its levels
 /// ("role/level", the salary metrics) or `total` (the metrics before salary_median).

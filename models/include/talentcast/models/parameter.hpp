@@ -23,9 +23,9 @@ std::optional<DistributionKind> parse_distribution_kind(std::string_view name);
 std::string_view distribution_name(DistributionKind kind);
 
 /// A quantile function tabulated on a grid dense at both ends, for distributions whose exact
-/// inverse CDF is an iterative solve (beta, pert, scaled_inv_chi). Between grid points it is the cubic Hermite
-/// interpolant with the exact slopes dQ/du = 1 / pdf(Q). An interval where that interpolant
-/// misses the exact quantile at its midpoint by more than kTolerance of the
+/// inverse CDF is an iterative solve (beta, pert, scaled_inv_chi). Between grid points it is the
+/// cubic Hermite interpolant with the exact slopes dQ/du = 1 / pdf(Q). An interval where that
+/// interpolant misses the exact quantile at its midpoint by more than kTolerance of the
 /// distribution's range (near an end where the density is infinite or vanishes, and always the
 /// two outermost) defers to the exact quantile. Accuracy is tested in tests/test_parameter.cpp.
 class QuantileTable {
