@@ -2,6 +2,7 @@
 // lines `talentcast run` must print to stderr ("# expect: ..."). The run must exit with code 2
 // and leave no output directory behind.
 #include <catch2/catch.hpp>
+#include <fmt/core.h>
 #include <sstream>
 
 #include "support.hpp"
@@ -98,4 +99,55 @@ TEST_CASE("roles keep the order they are written in, a base file's first", "[val
   for (const auto& role : scenario.roles) names.push_back(role.name);
   CHECK(names == std::vector<std::string>{"llm", "cloud", "alpha", "beta"});
   CHECK(scenario.roles[1][talentcast::models::RoleParam::salary]->median() == 41000);
+}
+
+TEST_CASE("bands and levels come from [defaults]' salary_data unless a role gives its own",
+          "[validation][fit]") {
+  talentcast::test::TempDir dir;
+  std::string csv = "role,level,salary,weight\n";
+  for (int i = 0; i < 12; ++i) {
+    csv += fmt::format("llm,{},{},{}\n", i % 2 ? "senior" : "junior", 50000 + 1000 * i, 1 + i % 3);
+    csv += fmt::format("nlp,{},{},1\n", i % 2 ? "senior" : "junior", 40000 + 900 * i);
+  }
+  dir.write("pay.csv", csv);
+  std::string text = talentcast::test::two_role_scenario();
+  text.replace(text.find("band_sigma = 0.36\n"), 18,
+               "salary_data = \"pay.csv\"\nlevels = [\"junior\", \"senior\"]\n");
+  text.replace(text.find("salary = 65000\n"), 15, "");
+  text.replace(text.find("mobility = { cloud = 0.02 }\n"), 28,
+               "mobility = { cloud = 0.02 }\n[roles.llm.levels.senior]\nmultiplier = 1.3\n"
+               "[roles.llm.levels.junior]\n");
+  text.replace(text.find("salary = 40000\n"), 15,
+               "salary = 40000\nband_sigma = 0.3\nlevels = []\n");
+  text += "\n[roles.nlp]\nemployed = 100\nopenings = 10\nratio = 1\n";
+  const auto scenario = talentcast::models::load_scenario(dir.write("s.toml", text));
+  REQUIRE(scenario.roles.size() == 3);
+  const auto& llm = scenario.roles[0];
+  const auto& cloud = scenario.roles[1];
+  const auto& nlp = scenario.roles[2];
+  REQUIRE(llm.band);
+  CHECK(llm.band->fit.rows == 12);
+  CHECK(llm.band->fit.effective_n < 12.0);  // weighted
+  // llm's own level tables, in the order written: senior's multiplier is given, its band_sigma
+  // and all of junior fitted.
+  REQUIRE(llm.levels.size() == 2);
+  CHECK(llm.levels[0].name == "senior");
+  CHECK(llm.levels[0].multiplier->median() == 1.3);
+  CHECK_FALSE(llm.levels[0].band_sigma);
+  REQUIRE(llm.levels[0].fitted);
+  CHECK(llm.levels[0].fitted->fit.rows == 6);
+  CHECK(llm.levels[1].name == "junior");
+  REQUIRE(llm.levels[1].fitted);
+  // cloud gives its band and opts out of the levels.
+  CHECK_FALSE(cloud.band);
+  CHECK(cloud.levels.empty());
+  CHECK(cloud[talentcast::models::RoleParam::band_sigma]->median() == 0.3);
+  // nlp takes both from [defaults]; its draws are its own, not llm's.
+  REQUIRE(nlp.band);
+  REQUIRE(nlp.levels.size() == 2);
+  REQUIRE(nlp.levels[0].fitted);
+  CHECK(nlp.levels[0].fitted->draws.z.address() != llm.levels[1].fitted->draws.z.address());
+  CHECK(nlp.band->draws.sigma.address() != llm.band->draws.sigma.address());
+  CHECK(scenario.data_files.size() == 1);
+  CHECK(scenario.data_files[0].second.size() == 64);  // a SHA-256 in hex
 }

@@ -297,7 +297,7 @@ void Validator::levels(const toml::node& node, const std::string& key, const std
           describe_node(node));
     return;
   }
-  if (written.empty()) error(node, key, "at least one level", "none");
+  // An empty array is no levels: how a role opts out of [defaults]' levels.
   for (const auto& [name, level_node] : written) {
     const std::string level_key = key + "." + name;
     if (name.empty() || name.find('/') != std::string::npos || name == "total") {
