@@ -10,3 +10,6 @@ bench="$build/bin/talentcast_bench"
 "$bench" "$scenario" --paths 100000 --threads 1 --repeat 3
 "$bench" "$scenario" --paths 100000 --threads 2 --repeat 3
 "$bench" "$scenario" --paths 1000000 --threads 2 --repeat 1
+# Salary benchmarking: a million-row payroll against the flagship's band store.
+"$build/bin/talentcast" run "$scenario" --out "$build/bench-flagship" --quiet
+"$build/bin/talentcast_bench_payroll" "$build/bench-flagship" --rows 1000000 --threads 2

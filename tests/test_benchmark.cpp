@@ -293,8 +293,8 @@ TEST_CASE("benchmarking a salary from the command line, in each format", "[bench
       "benchmark run --role llm --level senior --salary 75000 --period 2024-Q1 --period 2025",
       dir.path());
   REQUIRE(table.exit_code == 0);
-  CHECK(table.out.find("2024-Q1    50.0 [50.0, 50.0]") != std::string::npos);
-  CHECK(table.out.find("2025-Q4    50.0 [50.0, 50.0]") != std::string::npos);
+  CHECK(table.out.find("2024-Q1  50.0 [50.0, 50.0]") != std::string::npos);
+  CHECK(table.out.find("2025-Q4  50.0 [50.0, 50.0]") != std::string::npos);
   CHECK(table.out.find("75,000 [75,000, 75,000]") != std::string::npos);
   const auto csv = run_talentcast("benchmark run -r llm -x 50000 -p all -f csv", dir.path());
   REQUIRE(csv.exit_code == 0);

@@ -56,6 +56,21 @@ std::string run_range(const models::BandStore& store) {
   return fmt::format("a period of the run, {} to {}", store.periods.front(), store.periods.back());
 }
 
+// Prints rows of cells in columns as wide as their widest cell, two spaces apart.
+void print_columns(const std::vector<std::vector<std::string>>& table) {
+  std::vector<std::size_t> widths(table.front().size(), 0);
+  for (const auto& row : table) {
+    for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], row[c].size());
+  }
+  for (const auto& row : table) {
+    std::string line;
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      line += c + 1 < row.size() ? fmt::format("{:<{}}  ", row[c], widths[c]) : row[c];
+    }
+    fmt::print("{}\n", line);
+  }
+}
+
 struct SalaryReport {
   std::size_t period;
   models::Standing standing;
@@ -119,26 +134,25 @@ int print_salary(const BenchmarkArgs& args, const models::BandStore& store, std:
       "its percentile in the market, and the market's percentile salaries; median [80% interval] "
       "across {} sampled paths\n\n",
       store.samples);
-  fmt::print("{:<9}  {:<20}  {:<24}  {:<24}  {:<24}  {:<24}\n", "period", "percentile",
-             "market p25", "market p50", "market p75", "market p90");
+  // Cells first, then columns as wide as their widest cell.
+  std::vector<std::vector<std::string>> table{
+      {"period", "percentile", "market p25", "market p50", "market p75", "market p90"}};
   for (const auto& r : reports) {
-    std::vector<std::string> cells;
+    table.push_back({store.periods[r.period],
+                     fmt::format("{:.1f} [{:.1f}, {:.1f}]", r.standing.percentile,
+                                 r.standing.p10, r.standing.p90)});
     for (const auto& m : r.market) {
-      cells.push_back(
+      table.back().push_back(
           fmt::format("{} [{}, {}]", grouped(m.median), grouped(m.p10), grouped(m.p90)));
     }
-    fmt::print("{:<9}  {:<20}  {:<24}  {:<24}  {:<24}  {:<24}\n", store.periods[r.period],
-               fmt::format("{:.1f} [{:.1f}, {:.1f}]", r.standing.percentile, r.standing.p10,
-                           r.standing.p90),
-               cells[0], cells[1], cells[2], cells[3]);
   }
+  print_columns(table);
   return kExitOk;
 }
 
 int run_payroll(const BenchmarkArgs& args, const models::BandStore& store,
                 const models::Payroll& payroll, std::size_t now, std::size_t horizon,
-                const std::filesystem::path& out) {
-  const auto started = std::chrono::steady_clock::now();
+                const std::filesystem::path& out, std::chrono::steady_clock::time_point started) {
   const models::PayrollResult result =
       models::benchmark_payroll(store, payroll, now, horizon, args.threads);
   const std::string employees = models::employees_csv(store, payroll, result);
@@ -210,22 +224,20 @@ int run_payroll(const BenchmarkArgs& args, const models::BandStore& store,
       "it: mean [80% interval] across {} sampled paths\n\n",
       payroll.file.string(), payroll.employees.size(), store.scenario, store.periods[now],
       store.periods[horizon], store.currency, store.samples);
-  std::size_t width = 10;
-  for (const auto& s : result.summary) {
-    width = std::max(width, s.role.size() + (s.level.empty() ? 0 : s.level.size() + 1));
-  }
-  fmt::print("{:<{}}  {:>9}  {:>9}  {:>9}  {:<34}  {:<34}\n", "role/level", width, "headcount",
-             "<p25 now", "<p25 " + store.periods[horizon], "to p25 " + store.periods[horizon],
-             "to p50 " + store.periods[horizon]);
+  std::vector<std::vector<std::string>> table{{"role/level", "headcount", "<p25 now",
+                                                "<p25 " + store.periods[horizon],
+                                                "to p25 " + store.periods[horizon],
+                                                "to p50 " + store.periods[horizon]}};
   for (const auto& s : result.summary) {
     const auto cost = [](const models::Cost& c) {
       return fmt::format("{} [{}, {}]", grouped(c.mean), grouped(c.p10), grouped(c.p90));
     };
-    fmt::print("{:<{}}  {:>9}  {:>9}  {:>9}  {:<34}  {:<34}\n",
-               s.level.empty() ? s.role : s.role + "/" + s.level, width, s.headcount,
-               s.below_p25_now, s.below_p25_horizon, cost(s.to_p25_horizon),
-               cost(s.to_p50_horizon));
+    table.push_back({s.level.empty() ? s.role : s.role + "/" + s.level,
+                     fmt::format("{}", s.headcount), fmt::format("{}", s.below_p25_now),
+                     fmt::format("{}", s.below_p25_horizon), cost(s.to_p25_horizon),
+                     cost(s.to_p50_horizon)});
   }
+  print_columns(table);
   fmt::print("\n{} employees in {:.2f} s; wrote {}/employees.csv, summary.csv, manifest.json\n",
              payroll.employees.size(), seconds, out.string());
   return kExitOk;
@@ -234,6 +246,7 @@ int run_payroll(const BenchmarkArgs& args, const models::BandStore& store,
 }  // namespace
 
 int benchmark_command(const BenchmarkArgs& args) {
+  const auto started = std::chrono::steady_clock::now();
   std::vector<std::string> errors;
   const auto error = [&](std::string flag, std::string expected, std::string found) {
     errors.push_back(fmt::format("{}: expected {}, found {}", flag, expected, found));
@@ -354,7 +367,7 @@ int benchmark_command(const BenchmarkArgs& args) {
                errors.size() + diagnostics.size() == 1 ? "" : "s");
     return kExitBadInput;
   }
-  return run_payroll(args, store, *payroll, *now, *horizon, out);
+  return run_payroll(args, store, *payroll, *now, *horizon, out, started);
 }
 
 }  // namespace talentcast::cli
