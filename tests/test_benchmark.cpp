@@ -422,3 +422,28 @@ TEST_CASE("the band store is the same for any thread count, and bounded in paths
   CHECK(manifest.find("\"series\": \"llm\"") != std::string::npos);
   CHECK(manifest.find("\"samples\": 300") != std::string::npos);
 }
+
+TEST_CASE("a poor lognormal fit is warned about, recorded, and does not stop the run",
+          "[benchmark][fit][cli]") {
+  TempDir dir;
+  // Two pay scales, 20,000 and 80,000, half and half: not one lognormal.
+  std::string csv = "role,salary\n";
+  for (int i = 0; i < 200; ++i) {
+    const double z = boost::math::quantile(kStandard, (i + 0.5) / 200.0);
+    csv += fmt::format("llm,{:.0f}\nllm,{:.0f}\n", 20000 * std::exp(0.05 * z),
+                       80000 * std::exp(0.05 * z));
+  }
+  dir.write("bimodal.csv", csv);
+  dir.write("s.toml", fitted_scenario("bimodal.csv"));
+  const auto run = run_talentcast("run s.toml --paths 300 --out out -q", dir.path());
+  CHECK(run.exit_code == 0);
+  CHECK(run.err.rfind("talentcast: warning: bimodal.csv: the lognormal band of role 'llm' fits "
+                      "its salaries poorly (Kolmogorov-Smirnov D = ",
+                      0) == 0);
+  const std::string manifest = read_file(dir.path() / "out" / "manifest.json");
+  CHECK(manifest.find("\"poor_fit\": true") != std::string::npos);
+  CHECK(manifest.find("\"warnings\": [\n  \"bimodal.csv: the lognormal band") != std::string::npos);
+  const auto validate = run_talentcast("validate s.toml", dir.path());
+  CHECK(validate.exit_code == 0);
+  CHECK(validate.out.find("poor fit") != std::string::npos);
+}
