@@ -119,6 +119,22 @@ TEST_CASE("a weighted fit uses Kish's effective sample size and reliability weig
   CHECK(equal.effective_n == Approx(5.0));
 }
 
+TEST_CASE("weights of any finite size give a finite fit", "[fit]") {
+  const std::vector<double> x{30000, 40000, 50000, 65000, 90000, 41000};
+  const BandFit plain = fit_band(x, {});
+  for (double w : {1e-300, 1e-200, 1e200, 1e300}) {
+    const BandFit fit = fit_band(x, std::vector<double>(x.size(), w));
+    CHECK(fit.effective_n == Approx(6.0));
+    CHECK(fit.log_mean == Approx(plain.log_mean).epsilon(1e-14));
+    CHECK(fit.log_sd == Approx(plain.log_sd).epsilon(1e-12));
+    CHECK(fit.ks_p_value == Approx(plain.ks_p_value).epsilon(1e-12));
+  }
+  // One weight dwarfing the rest: an effective sample of one, which a scenario refuses (at
+  // least BandFit::kMinEffectiveN are needed).
+  const std::vector<double> w{1e160, 1, 1, 1, 1, 1};
+  CHECK(talentcast::models::effective_sample_size(w) == Approx(1.0));
+}
+
 TEST_CASE("the Lilliefors p-value matches its published critical values", "[fit]") {
   // Lilliefors (1967): critical values 0.886 / sqrt(n) at 5% and 1.031 / sqrt(n) at 1% for
   // n > 30; n = 100 is where Dallal and Wilkinson's formula needs no rescaling.

@@ -124,7 +124,7 @@ TEST_CASE("without uncertainty a salary's percentile is the lognormal's closed f
     }
     for (double q : tcm::kMarketPercentiles) {
       const auto m = tcm::market_salary(store, static_cast<std::size_t>(llm), t, q);
-      CHECK(m.median ==
+      CHECK(m.salary ==
             Approx(median * std::exp(0.4 * boost::math::quantile(kStandard, q))).epsilon(1e-6));
     }
   }
@@ -220,7 +220,7 @@ TEST_CASE("a payroll with known answers, end to end", "[benchmark][cli]") {
   INFO(result.err);
   REQUIRE(result.exit_code == 0);
   CHECK(read_file(payroll) == before);  // the payroll file is only read
-  CHECK(result.out.find("10 employees") != std::string::npos);
+  CHECK(result.out.find("11 employees") != std::string::npos);
 
   // Known answers: every path has median 50,000 (log-sd 0.4) or, for seniors, 75,000 (0.3).
   const auto rows = read_csv(dir.path() / "bench" / "employees.csv");
@@ -244,7 +244,8 @@ TEST_CASE("a payroll with known answers, end to end", "[benchmark][cli]") {
     CHECK(rows[i][12] == (percentile < 25 ? "1" : "0"));
   }
 
-  // The summary: annual cost of raising those below the market's 25th (50th) percentile to it.
+  // The summary: the annual cost of raising those below the market's 25th percentile to it, and
+  // to the 50th (E011, between the two, is not raised).
   const auto summary = read_csv(dir.path() / "bench" / "summary.csv");
   REQUIRE(summary.size() == 5);  // header, llm, llm/senior, cloud, all
   const auto cost = [&](const std::string& role, const std::string& level, double q) {
@@ -252,10 +253,12 @@ TEST_CASE("a payroll with known answers, end to end", "[benchmark][cli]") {
     const double median = role == "cloud" ? 40000 : senior ? 75000 : 50000;
     const double target =
         median * std::exp((senior ? 0.3 : 0.4) * boost::math::quantile(kStandard, q));
+    const double p25 = median * std::exp((senior ? 0.3 : 0.4) *
+                                         boost::math::quantile(kStandard, 0.25));
     double sum = 0;
     for (std::size_t i = 1; i < input.size(); ++i) {
-      if (input[i][1] == role && input[i][2] == level)
-        sum += std::max(0.0, target - std::stod(input[i][3]));
+      const double x = std::stod(input[i][3]);
+      if (input[i][1] == role && input[i][2] == level && x < p25) sum += target - x;
     }
     return 12 * sum;
   };
@@ -273,9 +276,10 @@ TEST_CASE("a payroll with known answers, end to end", "[benchmark][cli]") {
     }
   }
   CHECK(summary[1][0] == "llm");
-  CHECK(summary[1][2] == "4");
+  CHECK(summary[1][2] == "5");
+  CHECK(summary[1][3] == "2");  // E002 and E003 are below the 25th percentile
   CHECK(summary[4][0] == "all");
-  CHECK(summary[4][2] == "10");
+  CHECK(summary[4][2] == "11");
   CHECK(std::stod(summary[4][5]) == Approx(all25).margin(4));
   CHECK(std::stod(summary[4][8]) == Approx(all50).margin(4));
   const std::string manifest = read_file(dir.path() / "bench" / "manifest.json");
@@ -334,7 +338,9 @@ TEST_CASE("bad benchmark input gets every error at once, exit code 2 and nothing
           "payroll/errors.csv:8:12: level: expected an empty level (role 'cloud' has no levels in "
           "this run), found 'senior'\n"
           "payroll/errors.csv:9:1: row: expected 4 fields, as in the header, found 5 fields\n"
-          "talentcast: 7 errors; nothing was written\n");
+          "payroll/errors.csv:10:13: salary: expected a salary of at most 1000000000, found "
+          "'2e9'\n"
+          "talentcast: 8 errors; nothing was written\n");
   }
   SECTION("a missing column") {
     const auto r = payroll("missing_column.csv");
@@ -356,6 +362,33 @@ TEST_CASE("bad benchmark input gets every error at once, exit code 2 and nothing
     CHECK(r.err ==
           "payroll/header_only.csv:2:1: rows: expected at least one employee, found none\n"
           "talentcast: 1 error; nothing was written\n");
+  }
+  SECTION("an output directory that holds a run, and a horizon before now") {
+    const auto r = run_talentcast(
+        "benchmark run --payroll payroll/fixture.csv --now 2025 --horizon 2024 --out run",
+        dir.path());
+    CHECK(r.exit_code == 2);
+    CHECK(r.err ==
+          "talentcast: --horizon: expected a period at or after --now (2025-Q4), found '2024' "
+          "(2024-Q4)\n"
+          "talentcast: --out: expected a directory other than a run's (its manifest.json would "
+          "be replaced), found 'run', which holds a run\n"
+          "talentcast: 2 errors; nothing was written\n");
+    CHECK(read_file(dir.path() / "run" / "manifest.json").find("talentcast-manifest-1") !=
+          std::string::npos);
+  }
+  SECTION("a run that kept no band store, after one that did, in the same directory") {
+    REQUIRE(run_talentcast(fmt::format("run {} --out run --quiet --band-samples 0",
+                                       (payroll_data() / "market.toml").string()),
+                           dir.path())
+                .exit_code == 0);
+    CHECK_FALSE(fs::exists(dir.path() / "run" / "bands.json"));
+    CHECK_FALSE(fs::exists(dir.path() / "run" / "bands.bin"));
+    const auto r = run_talentcast("benchmark run --role llm --salary 5", dir.path());
+    CHECK(r.exit_code == 2);
+    CHECK(r.err ==
+          "talentcast: run: the run kept no band store (it ran with --band-samples 0); run it "
+          "again without\n");
   }
   SECTION("periods outside the run, and flags that do not belong") {
     const auto r = payroll("fixture.csv", "--now 2040 --horizon 2023 --role llm");
@@ -382,7 +415,7 @@ TEST_CASE("bad benchmark input gets every error at once, exit code 2 and nothing
     r = run_talentcast("benchmark nowhere --role llm --salary 5", dir.path());
     CHECK(r.exit_code == 2);
     CHECK(r.err ==
-          "talentcast: nowhere/bands.json: cannot be read; is this the output directory of "
+          "talentcast: nowhere/manifest.json: cannot be read; is this the output directory of "
           "`talentcast run`?\n");
     r = run_talentcast("benchmark run --role llm", dir.path());
     CHECK(r.exit_code == 2);
@@ -391,6 +424,21 @@ TEST_CASE("bad benchmark input gets every error at once, exit code 2 and nothing
           "FILE, found neither\n");
   }
   CHECK_FALSE(fs::exists(dir.path() / "bench"));
+}
+
+TEST_CASE("the central projection's store says it has no intervals", "[benchmark][cli]") {
+  TempDir dir;
+  REQUIRE(run_talentcast(fmt::format("run {} --central --out run --quiet",
+                                     (payroll_data() / "market.toml").string()),
+                         dir.path())
+              .exit_code == 0);
+  CHECK(read_file(dir.path() / "run" / "bands.json").find("\"central\": true") !=
+        std::string::npos);
+  const auto r = run_talentcast("benchmark run --role llm --salary 50000", dir.path());
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("the central projection (one path, every distribution at its median): no "
+                   "intervals") != std::string::npos);
+  CHECK(r.out.find("2024-Q1  50.0 [50.0, 50.0]") != std::string::npos);
 }
 
 TEST_CASE("the band store is the same for any thread count, and bounded in paths",

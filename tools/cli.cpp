@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
                    "`talentcast benchmark` (the first N paths; 0: none). Its size does not grow "
                    "with --paths")
       ->default_val(1000)
-      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1000000}));
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{100000}));
 
   std::string validate_scenario;
   auto* validate_cmd = app.add_subcommand(

@@ -71,6 +71,17 @@ void print_columns(const std::vector<std::vector<std::string>>& table) {
   }
 }
 
+// What the numbers of a table are, across how many paths.
+std::string about_intervals(const models::BandStore& store) {
+  if (store.central) {
+    return "the central projection (one path, every distribution at its median): no intervals";
+  }
+  return fmt::format(
+      "percentile: the mean over {} sampled paths [80% interval across them]; market "
+      "salaries: the market's percentile, paths pooled [80% interval across paths]",
+      store.samples);
+}
+
 struct SalaryReport {
   std::size_t period;
   models::Standing standing;
@@ -97,7 +108,7 @@ int print_salary(const BenchmarkArgs& args, const models::BandStore& store, std:
       fmt::print("{},{},{},{},{:.4f},{:.4f},{:.4f},{:.4f}", s.role, s.level,
                  store.periods[r.period], *args.salary, r.standing.percentile, r.standing.p10,
                  r.standing.p90, r.standing.mcse);
-      for (const auto& m : r.market) fmt::print(",{:.2f},{:.2f},{:.2f}", m.median, m.p10, m.p90);
+      for (const auto& m : r.market) fmt::print(",{:.2f},{:.2f},{:.2f}", m.salary, m.p10, m.p90);
       fmt::print("\n");
     }
     return kExitOk;
@@ -110,6 +121,7 @@ int print_salary(const BenchmarkArgs& args, const models::BandStore& store, std:
     j["currency"] = store.currency;
     j["salary_unit"] = store.salary_unit;
     j["sampled_paths"] = store.samples;
+    j["central"] = store.central;
     auto& list = j["periods"] = nlohmann::ordered_json::array();
     for (const auto& r : reports) {
       nlohmann::ordered_json p;
@@ -120,7 +132,7 @@ int print_salary(const BenchmarkArgs& args, const models::BandStore& store, std:
                          {"mcse", r.standing.mcse}};
       for (const auto& m : r.market) {
         p["market"][fmt::format("p{:.0f}", 100 * m.q)] = {
-            {"median", m.median}, {"p10", m.p10}, {"p90", m.p90}};
+            {"salary", m.salary}, {"p10", m.p10}, {"p90", m.p90}};
       }
       list.push_back(std::move(p));
     }
@@ -130,10 +142,7 @@ int print_salary(const BenchmarkArgs& args, const models::BandStore& store, std:
   fmt::print("{} {} per {}: {}{}\n", grouped(*args.salary), store.currency, store.salary_unit,
              s.title == s.role ? s.role : fmt::format("{} ({})", s.title, s.role),
              s.level.empty() ? "" : fmt::format(", level {}", s.level));
-  fmt::print(
-      "its percentile in the market, and the market's percentile salaries; median [80% interval] "
-      "across {} sampled paths\n\n",
-      store.samples);
+  fmt::print("{}\n\n", about_intervals(store));
   // Cells first, then columns as wide as their widest cell.
   std::vector<std::vector<std::string>> table{
       {"period", "percentile", "market p25", "market p50", "market p75", "market p90"}};
@@ -143,7 +152,7 @@ int print_salary(const BenchmarkArgs& args, const models::BandStore& store, std:
                                  r.standing.p10, r.standing.p90)});
     for (const auto& m : r.market) {
       table.back().push_back(
-          fmt::format("{} [{}, {}]", grouped(m.median), grouped(m.p10), grouped(m.p90)));
+          fmt::format("{} [{}, {}]", grouped(m.salary), grouped(m.p10), grouped(m.p90)));
     }
   }
   print_columns(table);
@@ -155,7 +164,7 @@ int run_payroll(const BenchmarkArgs& args, const models::BandStore& store,
                 const std::filesystem::path& out, std::chrono::steady_clock::time_point started) {
   const models::PayrollResult result =
       models::benchmark_payroll(store, payroll, now, horizon, args.threads);
-  const std::string employees = models::employees_csv(store, payroll, result);
+  const std::string employees = models::employees_csv(store, payroll, result, args.threads);
   const std::string summary = models::summary_csv(result);
 
   nlohmann::ordered_json manifest;
@@ -220,10 +229,12 @@ int run_payroll(const BenchmarkArgs& args, const models::BandStore& store,
   }
   fmt::print(
       "Payroll {}: {} employees against the market bands of {} (now {}, horizon {}, pay as it "
-      "is)\nannual cost in {} of raising everyone below the market's 25th / 50th percentile to "
-      "it: mean [80% interval] across {} sampled paths\n\n",
+      "is)\n<p25: employees below the market's 25th percentile; to p25, to p50: annual cost in {} "
+      "of raising them to the 25th, 50th percentile, {}\n\n",
       payroll.file.string(), payroll.employees.size(), store.scenario, store.periods[now],
-      store.periods[horizon], store.currency, store.samples);
+      store.periods[horizon], store.currency,
+      store.central ? "on the central projection (no intervals)"
+                    : fmt::format("mean [80% interval] across {} sampled paths", store.samples));
   std::vector<std::vector<std::string>> table{{"role/level", "headcount", "<p25 now",
                                                 "<p25 " + store.periods[horizon],
                                                 "to p25 " + store.periods[horizon],
@@ -263,10 +274,6 @@ int benchmark_command(const BenchmarkArgs& args) {
   } catch (const models::BandStoreError& e) {
     fmt::print(stderr, "talentcast: {}\n", e.what());
     for (const auto& e2 : errors) fmt::print(stderr, "talentcast: {}\n", e2);
-    return kExitBadInput;
-  }
-  if (store.samples == 0 || store.series.empty()) {
-    fmt::print(stderr, "talentcast: {}: the run kept no bands (--band-samples 0)\n", args.run_dir);
     return kExitBadInput;
   }
   const auto period = [&](const std::string& flag,
@@ -334,6 +341,10 @@ int benchmark_command(const BenchmarkArgs& args) {
   std::optional<std::size_t> horizon;
   if (!args.horizon.empty()) {
     horizon = period("--horizon", args.horizon);
+    if (now && horizon && *horizon < *now) {
+      error("--horizon", fmt::format("a period at or after --now ({})", store.periods[*now]),
+            fmt::format("'{}' ({})", args.horizon, store.periods[*horizon]));
+    }
   } else if (now) {
     const std::size_t per_year = 12 / static_cast<std::size_t>(store.step);
     horizon = std::min(*now + per_year, store.periods.size() - 1);
@@ -351,6 +362,10 @@ int benchmark_command(const BenchmarkArgs& args) {
   }
   if (std::filesystem::exists(out, ec) && !std::filesystem::is_directory(out, ec)) {
     error("--out", "a directory", fmt::format("the file '{}'", out.string()));
+  } else if (std::filesystem::exists(out / "forecast.csv", ec) ||
+             std::filesystem::exists(out / "bands.json", ec)) {
+    error("--out", "a directory other than a run's (its manifest.json would be replaced)",
+          fmt::format("'{}', which holds a run", out.string()));
   }
   std::optional<models::Payroll> payroll;
   std::vector<models::Diagnostic> diagnostics;

@@ -122,6 +122,10 @@ int run_command(const RunArgs& args) {
     std::filesystem::create_directories(out);
     files.emplace_back(out / "manifest.json", manifest_json(manifest));
     core::write_files_atomically(files);
+    // A run without a band store leaves none behind from an earlier run in the same directory.
+    if (!forecast.bands) {
+      for (const char* name : {"bands.json", "bands.bin"}) std::filesystem::remove(out / name);
+    }
   } catch (const std::exception& error) {
     fmt::print(stderr, "talentcast: {}\n", error.what());
     return kExitBadInput;

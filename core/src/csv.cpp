@@ -35,6 +35,7 @@ bool CsvReader::next(CsvRecord& record) {
   record.line = line_;
   for (;;) {
     CsvField field;
+    field.line = line_;
     field.column = static_cast<int>(pos_ - line_start_) + 1;
     if (pos_ < n && text_[pos_] == '"') {
       // A quoted field, unescaped in place: the write position never passes the read position.

@@ -40,7 +40,9 @@ double lilliefors_p_value(double d, double n) {
 
 BandFit fit_band(std::span<const double> salaries, std::span<const double> weights) {
   const std::size_t n = salaries.size();
-  const auto weight = [&](std::size_t i) { return weights.empty() ? 1.0 : weights[i]; };
+  // Weights scaled by the largest, so that sums of squares neither overflow nor underflow.
+  const double largest = weights.empty() ? 1.0 : *std::max_element(weights.begin(), weights.end());
+  const auto weight = [&](std::size_t i) { return weights.empty() ? 1.0 : weights[i] / largest; };
   BandFit fit;
   fit.rows = n;
   // Log salaries sorted (for the empirical CDF), with their weights.
@@ -79,6 +81,17 @@ BandFit fit_band(std::span<const double> salaries, std::span<const double> weigh
   fit.ks_statistic = d;
   fit.ks_p_value = lilliefors_p_value(d, fit.effective_n);
   return fit;
+}
+
+double effective_sample_size(std::span<const double> weights) {
+  if (weights.empty()) return 0.0;
+  const double largest = *std::max_element(weights.begin(), weights.end());
+  double sum = 0.0, squares = 0.0;
+  for (double w : weights) {
+    sum += w / largest;
+    squares += (w / largest) * (w / largest);
+  }
+  return sum * sum / squares;
 }
 
 BandDraws band_draws(const BandFit& fit, std::string_view key) {

@@ -45,8 +45,9 @@ int BandStore::find(std::string_view role, std::string_view level) const {
 
 BandStore BandStore::from_run(const Scenario& scenario, const OutputLayout& layout,
                               std::span<const double> retained, std::uint64_t samples,
-                              std::uint64_t seed, std::uint64_t paths) {
+                              std::uint64_t seed, std::uint64_t paths, bool central) {
   BandStore store;
+  store.central = central;
   store.scenario = scenario.path.string();
   store.currency = scenario.currency;
   store.salary_unit = std::string(scenario.salary_unit_name());
@@ -97,6 +98,7 @@ std::string BandStore::json(const std::string& binary_sha256) const {
   j["scenario"] = scenario;
   j["seed"] = seed;
   j["paths"] = paths;
+  j["central"] = central;
   j["currency"] = currency;
   j["salary_unit"] = salary_unit;
   j["start"] = period_label(start.ordinal(), step);
@@ -124,6 +126,21 @@ std::string BandStore::json(const std::string& binary_sha256) const {
 }
 
 BandStore BandStore::read(const std::filesystem::path& dir) {
+  // The run's manifest names the store it wrote: a store left from another run is refused.
+  const auto manifest_path = dir / "manifest.json";
+  std::string kept_sha256;
+  try {
+    const auto manifest = nlohmann::json::parse(read_whole(manifest_path));
+    if (!manifest.contains("band_store")) {
+      throw BandStoreError(fmt::format(
+          "{}: the run kept no band store (it ran with --band-samples 0); run it again without",
+          dir.string()));
+    }
+    kept_sha256 = manifest.at("band_store").at("bands_bin_sha256");
+  } catch (const nlohmann::json::exception& e) {
+    throw BandStoreError(
+        fmt::format("{}: not a talentcast run manifest ({})", manifest_path.string(), e.what()));
+  }
   const auto json_path = dir / "bands.json";
   const std::string text = read_whole(json_path);
   BandStore store;
@@ -136,6 +153,7 @@ BandStore BandStore::read(const std::filesystem::path& dir) {
     store.scenario = j.at("scenario");
     store.seed = j.at("seed");
     store.paths = j.at("paths");
+    store.central = j.at("central");
     store.currency = j.at("currency");
     store.salary_unit = j.at("salary_unit");
     const auto start = parse_date(j.at("start").get<std::string>());
@@ -152,10 +170,11 @@ BandStore BandStore::read(const std::filesystem::path& dir) {
     }
     const std::string bytes = read_whole(dir / "bands.bin");
     const std::size_t n = store.series.size() * store.periods.size() * store.samples;
-    if (bytes.size() != 8 * n || core::sha256_hex(bytes) != j.at("data").at("sha256")) {
+    const std::string sha256 = core::sha256_hex(bytes);
+    if (bytes.size() != 8 * n || sha256 != j.at("data").at("sha256") || sha256 != kept_sha256) {
       throw BandStoreError(fmt::format(
-          "{}: does not match {} (size or SHA-256); rerun `talentcast run` to rewrite both",
-          (dir / "bands.bin").string(), json_path.string()));
+          "{}: does not match {} and {} (size or SHA-256); rerun `talentcast run` to rewrite them",
+          (dir / "bands.bin").string(), json_path.string(), manifest_path.string()));
     }
     for (auto* array : {&store.ln_median, &store.log_sd}) {
       const std::size_t base = array == &store.ln_median ? 0 : 4 * n;

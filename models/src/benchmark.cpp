@@ -44,8 +44,16 @@ class StandingCurve {
 
   StandingCurve(const BandStore& store, std::size_t g, std::size_t t, double low, double high)
       : mu_(store.ln_medians(g, t)), sigma_(store.log_sds(g, t)) {
-    lo_ = std::log(low);
-    const double hi = std::max(std::log(high), lo_ + 1e-9);
+    // Beyond 8.5 log-sds of every path the percentile is 0 or 100 to within 1e-15: the grid
+    // covers the payroll's salaries inside that envelope only, however far outliers lie.
+    envelope_lo_ = std::numeric_limits<double>::infinity();
+    envelope_hi_ = -envelope_lo_;
+    for (std::size_t k = 0; k < mu_.size(); ++k) {
+      envelope_lo_ = std::min(envelope_lo_, mu_[k] - 8.5 * sigma_[k]);
+      envelope_hi_ = std::max(envelope_hi_, mu_[k] + 8.5 * sigma_[k]);
+    }
+    lo_ = std::max(std::log(low), envelope_lo_);
+    const double hi = std::max(std::min(std::log(high), envelope_hi_), lo_ + 1e-9);
     step_ = (hi - lo_) / kIntervals;
     const std::size_t K = mu_.size();
     std::vector<double> z(K), cdf(K), slope(K);
@@ -87,7 +95,10 @@ class StandingCurve {
   }
 
   Standing at(double salary) const {
-    const double s = std::clamp((std::log(salary) - lo_) / step_, 0.0, double(kIntervals));
+    const double x = std::log(salary);
+    if (x < envelope_lo_) return {0.0, 0.0, 0.0, 0.0};
+    if (x > envelope_hi_) return {100.0, 100.0, 100.0, 0.0};
+    const double s = std::clamp((x - lo_) / step_, 0.0, double(kIntervals));
     const auto i = std::min(static_cast<std::size_t>(s), std::size_t{kIntervals - 1});
     const double f = s - static_cast<double>(i);
     const double h00 = (1 + 2 * f) * (1 - f) * (1 - f), h10 = f * (1 - f) * (1 - f);
@@ -105,6 +116,7 @@ class StandingCurve {
     double value, slope;  // percentile, and its derivative in log salary
   };
   std::span<const float> mu_, sigma_;
+  double envelope_lo_ = 0.0, envelope_hi_ = 0.0;
   double lo_ = 0.0, step_ = 1.0;
   std::array<std::vector<Point>, 3> points_;  // mean, p10, p90
 };
@@ -169,6 +181,28 @@ Standing standing(const BandStore& store, std::size_t g, std::size_t t, double s
   return s;
 }
 
+double predictive_quantile(const BandStore& store, std::size_t g, std::size_t t, double q) {
+  const auto mu = store.ln_medians(g, t);
+  const auto sigma = store.log_sds(g, t);
+  const double z = z_of(q);
+  // The mixture's quantile lies between the paths' own: bisect in log salary.
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  for (std::size_t k = 0; k < mu.size(); ++k) {
+    lo = std::min(lo, mu[k] + sigma[k] * z);
+    hi = std::max(hi, mu[k] + sigma[k] * z);
+  }
+  const auto mean_cdf = [&](double x) {
+    double sum = 0.0;
+    for (std::size_t k = 0; k < mu.size(); ++k) sum += phi_cdf((x - mu[k]) / sigma[k]);
+    return sum / static_cast<double>(mu.size());
+  };
+  for (int i = 0; i < 200 && hi - lo > 1e-12 * std::max(1.0, std::abs(hi)); ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (mean_cdf(mid) < q ? lo : hi) = mid;
+  }
+  return std::exp(0.5 * (lo + hi));
+}
+
 MarketSalary market_salary(const BandStore& store, std::size_t g, std::size_t t, double q) {
   const auto mu = store.ln_medians(g, t);
   const auto sigma = store.log_sds(g, t);
@@ -177,7 +211,7 @@ MarketSalary market_salary(const BandStore& store, std::size_t g, std::size_t t,
   for (std::size_t k = 0; k < mu.size(); ++k) values[k] = std::exp(mu[k] + sigma[k] * z);
   MarketSalary m;
   m.q = q;
-  m.median = sample_quantile(values, 0.5);
+  m.salary = predictive_quantile(store, g, t, q);
   m.p10 = sample_quantile(values, 0.1);
   m.p90 = sample_quantile(values, 0.9);
   return m;
@@ -229,7 +263,7 @@ Payroll read_payroll(const std::filesystem::path& file, const BandStore& store) 
       } else if (!ids.insert(std::string_view(payroll.ids).substr(id_offset, id.size())).second) {
         data.error(id_column, "each employee id once", fmt::format("'{}' again", id));
       }
-      const auto salary = data.positive_number(salary_column, "a salary");
+      const auto salary = data.positive_number(salary_column, "a salary", detail::kMaxSalary);
       key.assign(role);
       key += '\x1f';
       key += level;
@@ -294,7 +328,7 @@ PayrollResult benchmark_payroll(const BandStore& store, const Payroll& payroll, 
       const std::size_t g = used[j / 2], t = j % 2 == 0 ? now : horizon;
       const auto [low, high] = std::minmax_element(pay[g].begin(), pay[g].end());
       curves[2 * g + j % 2].emplace(store, g, t, *low, *high);
-      medians[2 * g + j % 2] = market_salary(store, g, t, 0.5).median;
+      medians[2 * g + j % 2] = predictive_quantile(store, g, t, 0.5);
     });
     result.employees.resize(payroll.employees.size());
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, payroll.employees.size(), 4096),
@@ -310,9 +344,17 @@ PayrollResult benchmark_payroll(const BandStore& store, const Payroll& payroll, 
                       });
   });
 
-  // The summary: per band in use, then the whole payroll; costs per sampled path.
+  // The summary: per band in use, then the whole payroll. Those below the 25th percentile (by
+  // their percentile) are counted, and the cost of raising them to the 25th and to the 50th
+  // percentile salary is summed on each sampled path.
   const std::size_t K = store.samples;
   const double z25 = z_of(0.25);
+  std::vector<std::array<std::vector<double>, 2>> below(G);  // [band][now, horizon]: salaries
+  for (std::size_t i = 0; i < payroll.employees.size(); ++i) {
+    const Employee& e = payroll.employees[i];
+    if (result.employees[i].now.percentile < 25.0) below[e.series][0].push_back(e.salary);
+    if (result.employees[i].horizon.percentile < 25.0) below[e.series][1].push_back(e.salary);
+  }
   std::vector<double> all[4];
   for (auto& a : all) a.assign(K, 0.0);
   PayrollSummary total;
@@ -322,8 +364,10 @@ PayrollResult benchmark_payroll(const BandStore& store, const Payroll& payroll, 
     s.role = store.series[g].role;
     s.level = store.series[g].level;
     s.headcount = pay[g].size();
-    const SortedPay sorted(pay[g]);
-    std::vector<double> costs[4];
+    s.below_p25_now = below[g][0].size();
+    s.below_p25_horizon = below[g][1].size();
+    const SortedPay sorted[2] = {SortedPay(below[g][0]), SortedPay(below[g][1])};
+    std::vector<double> costs[4];  // to p25 now, to p50 now, to p25 horizon, to p50 horizon
     for (int c = 0; c < 4; ++c) {
       const std::size_t t = c < 2 ? now : horizon;
       const double z = c % 2 == 0 ? z25 : 0.0;
@@ -331,7 +375,7 @@ PayrollResult benchmark_payroll(const BandStore& store, const Payroll& payroll, 
       const auto sigma = store.log_sds(g, t);
       costs[c].resize(K);
       for (std::size_t k = 0; k < K; ++k) {
-        costs[c][k] = annual * sorted.gap(std::exp(mu[k] + sigma[k] * z));
+        costs[c][k] = annual * sorted[c / 2].gap(std::exp(mu[k] + sigma[k] * z));
         all[c][k] += costs[c][k];
       }
     }
@@ -339,19 +383,10 @@ PayrollResult benchmark_payroll(const BandStore& store, const Payroll& payroll, 
     s.to_p50_now = cost_of(costs[1]);
     s.to_p25_horizon = cost_of(costs[2]);
     s.to_p50_horizon = cost_of(costs[3]);
-    result.summary.push_back(std::move(s));
-  }
-  std::vector<std::size_t> summary_of(G);
-  for (std::size_t j = 0; j < used.size(); ++j) summary_of[used[j]] = j;
-  for (std::size_t i = 0; i < payroll.employees.size(); ++i) {
-    PayrollSummary& s = result.summary[summary_of[payroll.employees[i].series]];
-    s.below_p25_now += result.employees[i].now.percentile < 25.0;
-    s.below_p25_horizon += result.employees[i].horizon.percentile < 25.0;
-  }
-  for (const auto& s : result.summary) {
     total.headcount += s.headcount;
     total.below_p25_now += s.below_p25_now;
     total.below_p25_horizon += s.below_p25_horizon;
+    result.summary.push_back(std::move(s));
   }
   total.to_p25_now = cost_of(all[0]);
   total.to_p50_now = cost_of(all[1]);
@@ -385,6 +420,10 @@ std::string csv_field(std::string_view text) {
 // Appends x >= 0 with `decimals` (2 or 4) decimals, rounded half away from zero: integer
 // formatting, several times faster than a floating-point format for a million rows.
 void append_fixed(std::string& out, double x, int decimals) {
+  if (!(x >= 0.0 && x < 1e14)) {  // beyond what the integer path holds exactly
+    out += fmt::format("{:.{}f}", x, decimals);
+    return;
+  }
   const std::uint64_t scale = decimals == 2 ? 100 : 10000;
   const auto n = static_cast<std::uint64_t>(std::llround(x * static_cast<double>(scale)));
   out += fmt::format_int(n / scale).str();
@@ -395,12 +434,13 @@ void append_fixed(std::string& out, double x, int decimals) {
 }  // namespace
 
 std::string employees_csv(const BandStore& store, const Payroll& payroll,
-                          const PayrollResult& result) {
+                          const PayrollResult& result, int threads) {
   const std::size_t n = payroll.employees.size();
   constexpr std::size_t kChunk = 16384;
   std::vector<std::string> chunks((n + kChunk - 1) / kChunk);
   // Rows are formatted in parallel chunks and joined in order: the bytes do not depend on it.
-  tbb::parallel_for(std::size_t{0}, chunks.size(), [&](std::size_t c) {
+  tbb::task_arena arena(threads > 0 ? threads : tbb::task_arena::automatic);
+  arena.execute([&] { tbb::parallel_for(std::size_t{0}, chunks.size(), [&](std::size_t c) {
     std::string& out = chunks[c];
     out.reserve(kChunk * 120);
     for (std::size_t i = c * kChunk; i < std::min(n, (c + 1) * kChunk); ++i) {
@@ -426,7 +466,7 @@ std::string employees_csv(const BandStore& store, const Payroll& payroll,
       out += r.now.percentile < 25.0 ? ",1" : ",0";
       out += r.horizon.percentile < 25.0 ? ",1\n" : ",0\n";
     }
-  });
+  }); });
   std::string csv =
       "employee_id,role,level,salary,percentile_now,percentile_now_p10,percentile_now_p90,"
       "percentile_horizon,percentile_horizon_p10,percentile_horizon_p90,compa_ratio_now,"

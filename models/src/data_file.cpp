@@ -118,11 +118,11 @@ std::string_view DataFile::field(int column) const {
 
 void DataFile::error(int column, std::string expected, std::string found) {
   const auto& f = record_.fields[static_cast<std::size_t>(column)];
-  report(record_.line, f.column, header_[static_cast<std::size_t>(column)], std::move(expected),
+  report(f.line, f.column, header_[static_cast<std::size_t>(column)], std::move(expected),
          std::move(found));
 }
 
-std::optional<double> DataFile::positive_number(int column, std::string_view what) {
+std::optional<double> DataFile::positive_number(int column, std::string_view what, double max) {
   const std::string_view text = field(column);
   double value = 0.0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -133,6 +133,10 @@ std::optional<double> DataFile::positive_number(int column, std::string_view wha
   }
   if (!(value > 0.0)) {
     error(column, fmt::format("{} greater than 0", what), shown(text));
+    return std::nullopt;
+  }
+  if (value > max) {
+    error(column, fmt::format("{} of at most {}", what, max), shown(text));
     return std::nullopt;
   }
   return value;

@@ -3,6 +3,7 @@
 // turning every problem into a Diagnostic at the file's line and column.
 
 #include <filesystem>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,9 @@
 #include "talentcast/models/scenario_loader.hpp"
 
 namespace talentcast::models::detail {
+
+/// The largest salary a data file may hold: MODEL.md's range for `salary`, (0, 1e9].
+inline constexpr double kMaxSalary = 1e9;
 
 class DataFile {
  public:
@@ -42,8 +46,9 @@ class DataFile {
 
   /// Reports a problem with a field of the current row (key: the column's name).
   void error(int column, std::string expected, std::string found);
-  /// A finite number > 0, or an error naming what was found.
-  std::optional<double> positive_number(int column, std::string_view what);
+  /// A finite number in (0, max], or an error naming what was found.
+  std::optional<double> positive_number(int column, std::string_view what,
+                                        double max = std::numeric_limits<double>::max());
   bool had_errors() const { return errors_ > 0; }
 
  private:

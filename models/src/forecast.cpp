@@ -55,7 +55,7 @@ Forecast run_forecast(const Scenario& scenario, const ForecastSettings& settings
   if (settings.band_samples > 0 && !result.interrupted) {
     const std::uint64_t samples = std::min(settings.band_samples, options.paths);
     forecast.bands = BandStore::from_run(scenario, layout, result.retained, samples, settings.seed,
-                                         options.paths);
+                                         options.paths, settings.central);
   }
   return forecast;
 }

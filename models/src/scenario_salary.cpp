@@ -25,13 +25,8 @@ std::optional<FittedBand> fit_rows(const std::vector<double>& salaries,
                                    const std::function<void(std::string)>& too_few) {
   std::span<const double> w;
   if (weighted) w = weights;
-  double w_sum = 0.0, w2_sum = 0.0;
-  for (std::size_t i = 0; i < salaries.size(); ++i) {
-    const double wi = weighted ? weights[i] : 1.0;
-    w_sum += wi;
-    w2_sum += wi * wi;
-  }
-  const double n_eff = salaries.empty() ? 0.0 : w_sum * w_sum / w2_sum;
+  const double n_eff =
+      weighted ? effective_sample_size(w) : static_cast<double>(salaries.size());
   if (n_eff < BandFit::kMinEffectiveN - 1e-9) {
     too_few(weighted && salaries.size() != 0
                 ? fmt::format("{} rows, an effective sample size of {:.3g}", salaries.size(), n_eff)
@@ -90,7 +85,7 @@ void Validator::salary_data(Scenario& s) {
                    fmt::format("a role of the scenario{}", did_you_mean(role_name, role_names_)),
                    role_name.empty() ? "an empty field" : fmt::format("'{}'", role_name));
       }
-      const auto salary = data.positive_number(salary_column, "a salary");
+      const auto salary = data.positive_number(salary_column, "a salary", kMaxSalary);
       std::optional<double> weight = 1.0;
       if (weight_column >= 0) weight = data.positive_number(weight_column, "a weight");
       if (!role) continue;

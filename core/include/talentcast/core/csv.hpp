@@ -15,6 +15,7 @@ namespace talentcast::core {
 
 struct CsvField {
   std::string_view text;  ///< unquoted and unescaped
+  int line = 1;           ///< 1-based line where the field starts
   int column = 1;         ///< 1-based column (in bytes) where the field starts
 };
 

@@ -44,6 +44,10 @@ struct BandFit {
 /// ensures at least two distinct salaries.
 BandFit fit_band(std::span<const double> salaries, std::span<const double> weights);
 
+/// Kish's effective sample size (sum w)^2 / sum w^2 of weights > 0 (0 when there are none),
+/// computed on the weights scaled by the largest, so any finite weights give a finite answer.
+double effective_sample_size(std::span<const double> weights);
+
 /// The Lilliefors p-value of a KS distance d for a sample of size n (n >= 4), by the
 /// Dallal-Wilkinson (1986) approximation with Stephens' extension for p > 0.1, as in R's
 /// nortest::lillie.test.

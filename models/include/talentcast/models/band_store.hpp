@@ -40,6 +40,7 @@ struct BandStore {
   Step step = Step::quarter;
   std::uint64_t seed = 0;
   std::uint64_t paths = 0;  ///< paths of the run
+  bool central = false;     ///< the central projection: one path, no uncertainty
   std::uint64_t samples = 0;
   std::vector<std::string> periods;
   std::vector<BandSeries> series;
@@ -54,7 +55,7 @@ struct BandStore {
   /// Builds a store from the retained values of a run (labour_market.hpp, band_store option).
   static BandStore from_run(const Scenario& scenario, const OutputLayout& layout,
                             std::span<const double> retained, std::uint64_t samples,
-                            std::uint64_t seed, std::uint64_t paths);
+                            std::uint64_t seed, std::uint64_t paths, bool central);
   std::string binary() const;
   /// bands.json; names the SHA-256 of the binary part.
   std::string json(const std::string& binary_sha256) const;

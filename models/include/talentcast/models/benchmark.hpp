@@ -25,15 +25,19 @@ struct Standing {
 };
 Standing standing(const BandStore& store, std::size_t series, std::size_t period, double salary);
 
-/// The market's q-th percentile salary, median_k exp(log_sd_k Phi^-1(q)) on path k: its median
-/// across paths and its 80% interval.
+/// The market's q-th percentile salary: `salary`, the predictive quantile, at which the mean
+/// over paths of the band's CDF is q (so a salary below it has a percentile below 100 q); and
+/// the 80% interval across paths of the path's own, median_k exp(log_sd_k Phi^-1(q)).
 struct MarketSalary {
   double q = 0.5;
-  double median = 0.0;
+  double salary = 0.0;
   double p10 = 0.0;
   double p90 = 0.0;
 };
 MarketSalary market_salary(const BandStore& store, std::size_t series, std::size_t period,
+                           double q);
+/// The predictive quantile alone (bisection to 1e-12 in log salary).
+double predictive_quantile(const BandStore& store, std::size_t series, std::size_t period,
                            double q);
 
 /// The percentiles a benchmark reports market salaries at.
@@ -79,7 +83,7 @@ Payroll read_payroll(const std::filesystem::path& file, const BandStore& store);
 
 struct EmployeeResult {
   Standing now, horizon;
-  double compa_ratio_now = 0.0;  ///< salary / the market median (its median across paths)
+  double compa_ratio_now = 0.0;  ///< salary / the market median (the predictive median)
   double compa_ratio_horizon = 0.0;
 };
 
@@ -94,8 +98,9 @@ struct PayrollSummary {
   std::string role, level;  ///< role "all" (and no level) for the whole payroll
   std::size_t headcount = 0;
   std::size_t below_p25_now = 0, below_p25_horizon = 0;
-  /// Annual cost of raising everyone below the market's 25th (50th) percentile to it, on each
-  /// path: sum of max(0, P_k - salary), times 12 for monthly salaries.
+  /// Annual cost of raising those below the 25th percentile (the count above) to the market's
+  /// 25th (50th) percentile salary, on each path: the sum over them of max(0, P_k - salary),
+  /// times 12 for monthly salaries.
   Cost to_p25_now, to_p50_now, to_p25_horizon, to_p50_horizon;
 };
 
@@ -114,7 +119,7 @@ PayrollResult benchmark_payroll(const BandStore& store, const Payroll& payroll, 
 
 /// The payroll's outputs: one row per employee, and the summary.
 std::string employees_csv(const BandStore& store, const Payroll& payroll,
-                          const PayrollResult& result);
+                          const PayrollResult& result, int threads = 0);
 std::string summary_csv(const PayrollResult& result);
 
 }  // namespace talentcast::models
