@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
   make g++ cmake git
   libeigen3-dev libboost-math-dev libtbb-dev catch2 libtomlplusplus-dev libcli11-dev
-  libfmt-dev librandom123-dev nlohmann-json3-dev libssl-dev
+  libfmt-dev librandom123-dev nlohmann-json3-dev libssl-dev libsqlite3-dev
 )
 
 missing=()

@@ -121,6 +121,29 @@ int main(int argc, char** argv) {
       "A salary's percentile is the mean over the run's sampled paths of the market band's\n"
       "lognormal CDF; [a, b] is its 80% interval across paths (docs/benchmarking.md).");
 
+  SweepArgs sweep;
+  auto* sweep_cmd = app.add_subcommand(
+      "sweep",
+      "Run every point of a sweep file (a design over a scenario's parameters) into a SQLite "
+      "database, each point in its own transaction: run it again to resume");
+  sweep_cmd->add_option("sweep", sweep.sweep, "Sweep file (TOML, docs/sweeps.md)")->required();
+  sweep_cmd->add_option("--db", sweep.db,
+                        "Results database (SQLite), created if missing; a database of the same "
+                        "sweep is resumed (default: out/<sweep name>.sqlite)");
+  sweep_cmd
+      ->add_option("--threads,-j", sweep.threads, "Worker threads per point; 0 uses every core")
+      ->default_val(0)
+      ->check(CLI::Range(0, 1024));
+  sweep_cmd
+      ->add_option("--metrics", sweep.metrics,
+                   "Store only these metrics (comma-separated), for very large sweeps")
+      ->delimiter(',');
+  sweep_cmd
+      ->add_option("--periods", sweep.periods,
+                   "Store only these periods (comma-separated labels, e.g. 2026-Q4,2030-Q4)")
+      ->delimiter(',');
+  sweep_cmd->add_flag("--quiet,-q", sweep.quiet, "No progress bar and no summary");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -141,6 +164,10 @@ int main(int argc, char** argv) {
     }
     if (*validate_cmd) return validate_command(validate_scenario);
     if (*replay_cmd) return replay_command(replay);
+    if (*sweep_cmd) {
+      for (int i = 0; i < argc; ++i) sweep.command_line += (i ? " " : "") + std::string(argv[i]);
+      return sweep_command(sweep);
+    }
     if (*bench_cmd) {
       for (int i = 0; i < argc; ++i) bench.command_line += (i ? " " : "") + std::string(argv[i]);
       return benchmark_command(bench);

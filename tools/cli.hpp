@@ -82,4 +82,15 @@ int validate_command(const std::string& scenario);
 int replay_command(const ReplayArgs& args);
 int benchmark_command(const BenchmarkArgs& args);
 
+struct SweepArgs {
+  std::string sweep;
+  std::string db;
+  int threads = 0;
+  std::vector<std::string> metrics;
+  std::vector<std::string> periods;
+  bool quiet = false;
+  std::string command_line;
+};
+int sweep_command(const SweepArgs& args);
+
 }  // namespace talentcast::cli

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "cli.hpp"
+#include "interrupt.hpp"
 #include "talentcast/core/atomic_file.hpp"
 #include "talentcast/core/progress.hpp"
 #include "talentcast/core/sha256.hpp"
@@ -13,37 +14,6 @@
 #include "talentcast/models/labour_market.hpp"
 
 namespace talentcast::cli {
-
-namespace {
-
-std::atomic<bool> g_interrupted{false};
-
-extern "C" void on_interrupt(int) {
-  g_interrupted.store(true);
-}
-
-// Ctrl-C (SIGINT) and SIGTERM stop the run between blocks; the previous handlers come back
-// when the run ends.
-class InterruptGuard {
- public:
-  InterruptGuard() {
-    g_interrupted.store(false);
-    previous_int_ = std::signal(SIGINT, on_interrupt);
-    previous_term_ = std::signal(SIGTERM, on_interrupt);
-  }
-  ~InterruptGuard() {
-    std::signal(SIGINT, previous_int_);
-    std::signal(SIGTERM, previous_term_);
-  }
-  InterruptGuard(const InterruptGuard&) = delete;
-  InterruptGuard& operator=(const InterruptGuard&) = delete;
-
- private:
-  void (*previous_int_)(int) = SIG_DFL;
-  void (*previous_term_)(int) = SIG_DFL;
-};
-
-}  // namespace
 
 int run_command(const RunArgs& args) {
   const auto started = std::chrono::steady_clock::now();
@@ -70,7 +40,7 @@ int run_command(const RunArgs& args) {
   const std::uint64_t paths = args.central ? 1 : settings.paths;
 
   InterruptGuard guard;
-  settings.stop = &g_interrupted;
+  settings.stop = &guard.flag();
   core::ProgressBar progress(paths, "paths", !args.quiet);
   settings.on_progress = [&](std::uint64_t done) { progress.update(done); };
 

@@ -1,0 +1,57 @@
+#pragma once
+// Running a sweep into its SQLite results store (docs/sweeps.md, "The results database"): each
+// point is a scenario variant run with its own seed, committed in its own transaction, so a
+// sweep stopped at any moment (even by kill -9) leaves a valid database, and running it again
+// runs only the missing points.
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "talentcast/models/sweep.hpp"
+
+namespace talentcast::models {
+
+struct SweepRunOptions {
+  int threads = 0;                   ///< per point; 0: all cores
+  std::vector<std::string> metrics;  ///< stored metrics (empty: all)
+  std::vector<std::string> periods;  ///< stored period labels (empty: all)
+  std::string version;               ///< talentcast version and git commit, for the records
+  std::string git_commit;
+  std::string command_line;
+  /// Called after each committed point with (points done, points in the design).
+  std::function<void(std::size_t, std::size_t)> on_progress;
+  /// When it becomes true, no new point starts.
+  const std::atomic<bool>* stop = nullptr;
+};
+
+struct SweepRunResult {
+  std::size_t points = 0;        ///< in the design
+  std::size_t already_done = 0;  ///< found in the database
+  std::size_t run = 0;           ///< run now
+  bool interrupted = false;
+};
+
+/// A database that holds another sweep, or options that do not fit the sweep.
+class SweepStoreError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Checks metrics and periods against the sweep's scenario; returns the problems, one line each.
+std::vector<std::string> check_store_filters(const Sweep& sweep, const SweepRunOptions& options);
+
+/// Runs the sweep's missing points into the database (created when absent). Throws
+/// SweepStoreError, ScenarioError (a point's values make an invalid scenario) or ModelError.
+SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& database,
+                         const SweepRunOptions& options);
+
+/// The database's content as text, in a fixed order, without run times: equal for the same
+/// sweep however it was run (tests compare interrupted and uninterrupted sweeps with it).
+std::string dump_sweep_database(const std::filesystem::path& database);
+
+}  // namespace talentcast::models

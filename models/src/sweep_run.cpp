@@ -1,0 +1,287 @@
+#include "talentcast/models/sweep_run.hpp"
+
+#include <fmt/core.h>
+#include <fmt/ranges.h>
+
+#include <chrono>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "talentcast/core/forecast_table.hpp"
+#include "talentcast/core/sha256.hpp"
+#include "talentcast/core/sqlite.hpp"
+#include "talentcast/models/forecast.hpp"
+#include "talentcast/models/metrics.hpp"
+#include "validator.hpp"
+
+namespace talentcast::models {
+
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS sweep (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  identity TEXT NOT NULL,        -- JSON: what makes two runs the same sweep
+  sweep_file TEXT NOT NULL,
+  sweep_toml TEXT NOT NULL,
+  scenario_file TEXT NOT NULL,
+  scenario_sha256 TEXT NOT NULL,
+  design TEXT NOT NULL,
+  points INTEGER NOT NULL,       -- points in the design
+  paths INTEGER NOT NULL,        -- paths per point
+  seed INTEGER NOT NULL,
+  talentcast_version TEXT NOT NULL,
+  git_commit TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS parameter (
+  id INTEGER PRIMARY KEY,        -- the design's dimension, from 0
+  key TEXT NOT NULL UNIQUE,      -- key path in the scenario
+  low REAL, high REAL,           -- a range, or
+  levels TEXT                    -- a JSON array of values
+);
+CREATE TABLE IF NOT EXISTS series (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS period (id INTEGER PRIMARY KEY, label TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS metric (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS point (
+  id INTEGER PRIMARY KEY,        -- the point's index in the design
+  seed INTEGER NOT NULL,
+  manifest TEXT NOT NULL,        -- JSON
+  wall_seconds REAL NOT NULL     -- informational: differs between identical runs
+);
+CREATE TABLE IF NOT EXISTS point_value (
+  point INTEGER NOT NULL REFERENCES point(id),
+  parameter INTEGER NOT NULL REFERENCES parameter(id),
+  value REAL NOT NULL,
+  PRIMARY KEY (point, parameter)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS stat (
+  point INTEGER NOT NULL REFERENCES point(id),
+  series INTEGER NOT NULL REFERENCES series(id),
+  period INTEGER NOT NULL REFERENCES period(id),
+  metric INTEGER NOT NULL REFERENCES metric(id),
+  mean REAL, sd REAL, p05 REAL, p10 REAL, p25 REAL, p50 REAL, p75 REAL, p90 REAL, p95 REAL,
+  mcse REAL,
+  PRIMARY KEY (point, series, period, metric)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS stat_by_output ON stat (series, period, metric, point);
+CREATE VIEW IF NOT EXISTS stats AS
+  SELECT s.point, r.name AS role, p.label AS period, m.name AS metric, s.mean, s.sd, s.p05,
+         s.p10, s.p25, s.p50, s.p75, s.p90, s.p95, s.mcse
+  FROM stat s JOIN series r ON r.id = s.series JOIN period p ON p.id = s.period
+       JOIN metric m ON m.id = s.metric;
+)sql";
+
+std::string identity_of(const Sweep& sweep, const Scenario& base, const SweepRunOptions& options) {
+  nlohmann::ordered_json j;
+  j["sweep_sha256"] = core::sha256_hex(sweep.text);
+  j["scenario_sha256"] = core::sha256_hex(base.resolved_toml);
+  nlohmann::ordered_json data = nlohmann::ordered_json::array();
+  for (const auto& [file, sha256] : base.data_files) data.push_back(sha256);
+  j["data_sha256"] = data;
+  j["metrics"] = options.metrics;
+  j["periods"] = options.periods;
+  return j.dump();
+}
+
+// Ids of names in a lookup table (series, period, metric), inserted when new.
+std::int64_t id_of(core::Database& db, const char* table, const char* column,
+                   const std::string& name) {
+  auto find = db.prepare(fmt::format("SELECT id FROM {} WHERE {} = ?", table, column));
+  find.bind(1, name);
+  if (find.step()) return find.integer(0);
+  auto insert = db.prepare(fmt::format("INSERT INTO {} ({}) VALUES (?)", table, column));
+  insert.bind(1, name).run();
+  return db.last_insert_rowid();
+}
+
+}  // namespace
+
+std::vector<std::string> check_store_filters(const Sweep& sweep, const SweepRunOptions& options) {
+  std::vector<std::string> problems;
+  std::vector<std::string> metrics;
+  for (std::size_t m = 0; m < kMetricCount; ++m) metrics.emplace_back(metric_name(m));
+  for (const auto& name : options.metrics) {
+    if (std::find(metrics.begin(), metrics.end(), name) == metrics.end()) {
+      problems.push_back(fmt::format("--metrics: expected metric names ({}){}, found '{}'",
+                                     fmt::join(metrics, ", "), detail::did_you_mean(name, metrics),
+                                     name));
+    }
+  }
+  if (!options.periods.empty()) {
+    const Scenario base = sweep_scenario(sweep, sweep.values(sweep.design_points(), 0));
+    std::vector<std::string> labels;
+    for (int t = 0; t < base.periods(); ++t) labels.push_back(base.period_label(t));
+    for (const auto& label : options.periods) {
+      if (std::find(labels.begin(), labels.end(), label) == labels.end()) {
+        problems.push_back(
+            fmt::format("--periods: expected period labels of the scenario ({} to "
+                        "{}), found '{}'",
+                        labels.front(), labels.back(), label));
+      }
+    }
+  }
+  return problems;
+}
+
+SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& database,
+                         const SweepRunOptions& options) {
+  const core::Design design = sweep.design_points();
+  SweepRunResult result;
+  result.points = design.points();
+  const Scenario base = sweep_scenario(sweep, sweep.values(design, 0));
+  const std::string identity = identity_of(sweep, base, options);
+
+  core::Database db(database);
+  db.execute(kSchema);
+  {
+    auto existing = db.prepare("SELECT identity FROM sweep WHERE id = 1");
+    if (existing.step()) {
+      if (existing.text(0) != identity) {
+        throw SweepStoreError(fmt::format(
+            "{}: holds another sweep (a different sweep file, scenario, data, --metrics or "
+            "--periods); use another --db to keep both",
+            database.string()));
+      }
+    } else {
+      core::Transaction transaction(db);
+      db.prepare(
+            "INSERT INTO sweep (id, identity, sweep_file, sweep_toml, scenario_file, "
+            "scenario_sha256, design, points, paths, seed, talentcast_version, git_commit) "
+            "VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+          .bind(1, identity)
+          .bind(2, sweep.path.string())
+          .bind(3, sweep.text)
+          .bind(4, sweep.scenario_path.string())
+          .bind(5, core::sha256_hex(base.resolved_toml))
+          .bind(6, design_name(sweep.design))
+          .bind(7, static_cast<std::int64_t>(result.points))
+          .bind(8, static_cast<std::int64_t>(sweep.paths))
+          .bind(9, static_cast<std::int64_t>(sweep.seed))
+          .bind(10, options.version)
+          .bind(11, options.git_commit)
+          .run();
+      auto parameter =
+          db.prepare("INSERT INTO parameter (id, key, low, high, levels) VALUES (?, ?, ?, ?, ?)");
+      for (std::size_t j = 0; j < sweep.parameters.size(); ++j) {
+        const SweepParameter& p = sweep.parameters[j];
+        parameter.bind(1, static_cast<std::int64_t>(j)).bind(2, p.key);
+        if (p.levels.empty()) {
+          parameter.bind(3, p.low).bind(4, p.high).bind_null(5);
+        } else {
+          parameter.bind_null(3).bind_null(4).bind(5, nlohmann::json(p.levels).dump());
+        }
+        parameter.run();
+      }
+      transaction.commit();
+    }
+  }
+  std::set<std::int64_t> done;
+  for (auto points = db.prepare("SELECT id FROM point"); points.step();) {
+    done.insert(points.integer(0));
+  }
+  result.already_done = done.size();
+  if (options.on_progress) options.on_progress(done.size(), result.points);
+
+  const std::set<std::string> metrics(options.metrics.begin(), options.metrics.end());
+  const std::set<std::string> periods(options.periods.begin(), options.periods.end());
+  for (std::size_t i = 0; i < result.points; ++i) {
+    if (done.count(static_cast<std::int64_t>(i))) continue;
+    if (options.stop && options.stop->load()) {
+      result.interrupted = true;
+      break;
+    }
+    const auto started = std::chrono::steady_clock::now();
+    const std::vector<double> values = sweep.values(design, i);
+    const Scenario scenario = sweep_scenario(sweep, values);
+    ForecastSettings settings;
+    settings.paths = sweep.paths;
+    settings.seed = sweep.point_seed(i);
+    settings.threads = options.threads;
+    const Forecast forecast = run_forecast(scenario, settings);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+    nlohmann::ordered_json manifest;
+    manifest["point"] = i;
+    manifest["seed"] = settings.seed;
+    manifest["paths"] = settings.paths;
+    for (std::size_t j = 0; j < sweep.parameters.size(); ++j) {
+      manifest["values"][sweep.parameters[j].key] = values[j];
+    }
+    manifest["scenario_sha256"] = core::sha256_hex(scenario.resolved_toml);
+    manifest["forecast_csv_sha256"] = core::sha256_hex(core::forecast_csv(forecast.rows));
+    manifest["talentcast_version"] = options.version;
+    manifest["git_commit"] = options.git_commit;
+
+    core::Transaction transaction(db);
+    db.prepare("INSERT INTO point (id, seed, manifest, wall_seconds) VALUES (?, ?, ?, ?)")
+        .bind(1, static_cast<std::int64_t>(i))
+        .bind(2, static_cast<std::int64_t>(settings.seed))
+        .bind(3, manifest.dump())
+        .bind(4, seconds)
+        .run();
+    auto value = db.prepare("INSERT INTO point_value (point, parameter, value) VALUES (?, ?, ?)");
+    for (std::size_t j = 0; j < values.size(); ++j) {
+      value.bind(1, static_cast<std::int64_t>(i))
+          .bind(2, static_cast<std::int64_t>(j))
+          .bind(3, values[j])
+          .run();
+    }
+    auto stat = db.prepare(
+        "INSERT INTO stat (point, series, period, metric, mean, sd, p05, p10, p25, p50, p75, "
+        "p90, p95, mcse) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    std::map<std::string, std::int64_t> ids[3];
+    const auto id = [&](int kind, const std::string& name) {
+      static const char* tables[3][2] = {
+          {"series", "name"}, {"period", "label"}, {"metric", "name"}};
+      auto [it, fresh] = ids[kind].try_emplace(name, 0);
+      if (fresh) it->second = id_of(db, tables[kind][0], tables[kind][1], name);
+      return it->second;
+    };
+    for (const auto& row : forecast.rows) {
+      if (!metrics.empty() && !metrics.count(row.metric)) continue;
+      if (!periods.empty() && !periods.count(row.period)) continue;
+      stat.bind(1, static_cast<std::int64_t>(i))
+          .bind(2, id(0, row.role))
+          .bind(3, id(1, row.period))
+          .bind(4, id(2, row.metric))
+          .bind(5, row.summary.mean)
+          .bind(6, row.summary.sd);
+      for (std::size_t q = 0; q < row.summary.percentiles.size(); ++q) {
+        stat.bind(7 + static_cast<int>(q), row.summary.percentiles[q]);
+      }
+      stat.bind(14, row.summary.mcse).run();
+    }
+    transaction.commit();
+    ++result.run;
+    if (options.on_progress) options.on_progress(result.already_done + result.run, result.points);
+  }
+  return result;
+}
+
+std::string dump_sweep_database(const std::filesystem::path& database) {
+  core::Database db(database, true);
+  std::string out;
+  const auto dump = [&](const char* sql, int columns) {
+    out += std::string(sql) + "\n";
+    for (auto q = db.prepare(sql); q.step();) {
+      for (int c = 0; c < columns; ++c) {
+        if (c > 0) out += ',';
+        out += q.text(c);
+      }
+      out += "\n";
+    }
+  };
+  dump("SELECT identity, sweep_toml, design, points, paths, seed FROM sweep", 6);
+  dump("SELECT id, key, low, high, levels FROM parameter ORDER BY id", 5);
+  dump("SELECT id, seed, manifest FROM point ORDER BY id", 3);
+  dump("SELECT point, parameter, value FROM point_value ORDER BY point, parameter", 3);
+  dump(
+      "SELECT point, role, period, metric, mean, sd, p05, p10, p25, p50, p75, p90, p95, mcse "
+      "FROM stats ORDER BY point, role, period, metric",
+      14);
+  return out;
+}
+
+}  // namespace talentcast::models

@@ -1,0 +1,287 @@
+// Sweep files: loading and validation (every rule with its message), the design's mapping to
+// parameter values, and the scenario of one point.
+#include <fmt/core.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdlib>
+#include <set>
+#include <thread>
+
+#include "support.hpp"
+#include "talentcast/core/sqlite.hpp"
+#include "talentcast/models/sweep.hpp"
+#include "talentcast/models/sweep_run.hpp"
+
+namespace tcm = talentcast::models;
+using talentcast::test::TempDir;
+
+namespace {
+std::string messages(const std::filesystem::path& path) {
+  try {
+    tcm::load_sweep(path);
+  } catch (const tcm::ScenarioError& e) {
+    return e.what();
+  }
+  return "";
+}
+}  // namespace
+
+TEST_CASE("the example sweep loads, and a point is the flagship with its values", "[sweep]") {
+  const auto sweep =
+      tcm::load_sweep(talentcast::test::source_dir() / "scenarios" / "sweep-flagship-lhs.toml");
+  REQUIRE(sweep.parameters.size() == 3);
+  CHECK(sweep.design == tcm::DesignKind::latin_hypercube);
+  CHECK(sweep.paths == 2000);
+  const auto design = sweep.design_points();
+  REQUIRE(design.points() == 200);
+  for (std::size_t i = 0; i < design.points(); ++i) {
+    const auto v = sweep.values(design, i);
+    CHECK(v[0] >= 0.03);
+    CHECK(v[0] <= 0.30);
+    CHECK(v[1] >= 0.0);
+    CHECK(v[1] <= 0.20);
+  }
+  const auto v = sweep.values(design, 17);
+  const auto scenario = tcm::sweep_scenario(sweep, v);
+  const auto llm = *scenario.role_index("llm_algorithm");
+  CHECK(scenario.roles[llm][tcm::RoleParam::demand_growth]->median() == v[0]);
+  CHECK(scenario.roles[llm][tcm::RoleParam::demand_growth]->is_constant());
+  CHECK(scenario.roles[0][tcm::RoleParam::wage_response]->median() == v[2]);
+  CHECK(scenario.fields[0].growth.median() == v[1]);
+  // Everything else is the flagship's: roles keep their order, other parameters their values.
+  const auto flagship =
+      tcm::load_scenario(talentcast::test::source_dir() / "scenarios" / "china-ai-2024.toml");
+  REQUIRE(scenario.roles.size() == flagship.roles.size());
+  for (std::size_t r = 0; r < scenario.roles.size(); ++r) {
+    CHECK(scenario.roles[r].name == flagship.roles[r].name);
+    CHECK(scenario.roles[r][tcm::RoleParam::attrition]->describe() ==
+          flagship.roles[r][tcm::RoleParam::attrition]->describe());
+  }
+  // Point seeds: a pure function of (sweep seed, point), all different.
+  CHECK(sweep.point_seed(17) == sweep.point_seed(17));
+  std::set<std::uint64_t> seeds;
+  for (std::size_t i = 0; i < 1000; ++i) seeds.insert(sweep.point_seed(i));
+  CHECK(seeds.size() == 1000);
+}
+
+TEST_CASE("levels, grids, and an event's parameter by index", "[sweep]") {
+  TempDir dir;
+  dir.write("base.toml", talentcast::test::two_role_scenario() +
+                             "\n[[events]]\nname = \"freeze\"\nfrom = \"2025\"\n"
+                             "demand_growth_add = -0.1\n");
+  const auto sweep = tcm::load_sweep(dir.write("grid.toml", R"(scenario = "base.toml"
+design = "grid"
+levels = 3
+
+[[parameters]]
+key = "roles.llm.salary"
+low = 50000
+high = 70000
+
+[[parameters]]
+key = "events[0].demand_growth_add"
+levels = [-0.2, 0.0]
+)"));
+  const auto design = sweep.design_points();
+  REQUIRE(design.points() == 6);
+  std::vector<std::vector<double>> values;
+  for (std::size_t i = 0; i < 6; ++i) values.push_back(sweep.values(design, i));
+  CHECK(values[0] == std::vector<double>{50000, -0.2});
+  CHECK(values[1] == std::vector<double>{50000, 0.0});
+  CHECK(values[2] == std::vector<double>{60000, -0.2});
+  CHECK(values[5] == std::vector<double>{70000, 0.0});
+  const auto scenario = tcm::sweep_scenario(sweep, values[2]);
+  CHECK(scenario.roles[0][tcm::RoleParam::salary]->median() == 60000);
+  CHECK(scenario.events[0].demand_growth_add->median() == -0.2);
+}
+
+TEST_CASE("every sweep rule has its message, all at once", "[sweep][validation]") {
+  TempDir dir;
+  dir.write("base.toml", talentcast::test::two_role_scenario());
+  const auto path = dir.write("bad.toml", R"(scenario = "base.toml"
+design = "latin_hypercub"
+points = 0
+pathz = 10
+
+[[parameters]]
+key = "roles.llm.atrition"
+low = 0.1
+high = 0.2
+
+[[parameters]]
+key = "defaults.attrition"
+low = 0.1
+high = 1.5
+
+[[parameters]]
+key = "roles.cloud.salary"
+levels = [30000, 40000]
+low = 1
+
+[[parameters]]
+key = "title"
+low = 1
+high = 2
+
+[[parameters]]
+key = "fields.ai_major.growth"
+low = 0.3
+high = 0.1
+)");
+  const std::string f = path.string();
+  CHECK(
+      messages(path) ==
+      f +
+          ":2:10: design: expected one of grid, latin_hypercube, sobol, morris, saltelli (did "
+          "you mean 'latin_hypercube'?), found the string \"latin_hypercub\"\n" +
+          f + ":3:10: points: expected an integer in [1, 10000000], found 0\n" + f +
+          ":4:9: pathz: expected a sweep key (did you mean 'paths'?), found unknown key 'pathz'\n" +
+          f +
+          ":7:7: parameters[0].key: expected the key path of a number in the scenario, found "
+          "no 'atrition' in roles.llm (did you mean 'attrition'?)\n" +
+          f + ":14:8: parameters[1].high: expected a number in [0, 1], found 1.5\n" + f +
+          ":18:10: parameters[2].levels: expected either levels or low and high, found both\n" + f +
+          ":22:7: parameters[3].key: expected the key path of a number (or a distribution) in "
+          "the scenario, found 'title', which is the string \"Two roles\"\n" +
+          f + ":26:1: parameters[4]: expected low < high, found low = 0.3, high = 0.1\n");
+}
+
+namespace {
+std::string small_sweep(const std::string& scenario, int points, int paths) {
+  return fmt::format(R"(scenario = "{}"
+design = "latin_hypercube"
+points = {}
+paths = {}
+seed = 3
+
+[[parameters]]
+key = "roles.llm_algorithm.demand_growth"
+low = 0.03
+high = 0.30
+
+[[parameters]]
+key = "roles.cloud_computing.layoff_rate"   # not in the flagship's role table: set anyway
+low = 0.0
+high = 0.8
+)",
+                     scenario, points, paths);
+}
+
+std::int64_t count_points(const std::filesystem::path& db) {
+  try {
+    talentcast::core::Database d(db, true);
+    auto q = d.prepare("SELECT count(*) FROM point");
+    return q.step() ? q.integer(0) : 0;
+  } catch (const talentcast::core::SqliteError&) {
+    return 0;  // not created yet, or its schema not yet committed
+  }
+}
+}  // namespace
+
+TEST_CASE("a sweep killed with kill -9 resumes to the same database", "[sweep][cli]") {
+  TempDir dir;
+  const std::string flagship =
+      (talentcast::test::source_dir() / "scenarios" / "china-ai-2024.toml").string();
+  dir.write("s.toml", small_sweep(flagship, 12, 1000));
+  const auto full = talentcast::test::run_talentcast(
+      "sweep s.toml --db full.sqlite -q --metrics ratio,hires --periods 2024-Q1,2030-Q4",
+      dir.path());
+  REQUIRE(full.exit_code == 0);
+  CHECK(count_points(dir.path() / "full.sqlite") == 12);
+
+  // Started in the background and killed once two points are in.
+  const std::string start = fmt::format(
+      "cd '{}' && (exec '{}' sweep s.toml --db killed.sqlite -q --metrics ratio,hires "
+      "--periods 2024-Q1,2030-Q4 </dev/null >/dev/null 2>&1 & echo $! > pid)",
+      dir.path().string(), TALENTCAST_EXE);
+  REQUIRE(std::system(start.c_str()) == 0);
+  const auto db = dir.path() / "killed.sqlite";
+  for (int i = 0; i < 6000 && count_points(db) < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  REQUIRE(std::system(fmt::format("kill -9 $(cat '{}/pid')", dir.path().string()).c_str()) == 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const auto interrupted_at = count_points(db);
+  CHECK(interrupted_at >= 2);
+  CHECK(interrupted_at < 12);
+  {
+    talentcast::core::Database check(db, true);
+    auto q = check.prepare("PRAGMA integrity_check");
+    REQUIRE(q.step());
+    CHECK(q.text(0) == "ok");
+  }
+  const auto resumed = talentcast::test::run_talentcast(
+      "sweep s.toml --db killed.sqlite --metrics ratio,hires --periods 2024-Q1,2030-Q4",
+      dir.path());
+  REQUIRE(resumed.exit_code == 0);
+  CHECK(resumed.out.find(fmt::format("{} already in", interrupted_at)) != std::string::npos);
+  CHECK(tcm::dump_sweep_database(db) == tcm::dump_sweep_database(dir.path() / "full.sqlite"));
+  // Nothing left to run: a third run changes nothing.
+  const auto again = talentcast::test::run_talentcast(
+      "sweep s.toml --db killed.sqlite -q --metrics ratio,hires --periods 2024-Q1,2030-Q4",
+      dir.path());
+  CHECK(again.exit_code == 0);
+  CHECK(tcm::dump_sweep_database(db) == tcm::dump_sweep_database(dir.path() / "full.sqlite"));
+}
+
+TEST_CASE("a sweep's database is the same for any thread count", "[sweep][cli][determinism]") {
+  TempDir dir;
+  dir.write("base.toml", talentcast::test::two_role_scenario());
+  dir.write("s.toml", R"(scenario = "base.toml"
+design = "sobol"
+points = 8
+paths = 300
+[[parameters]]
+key = "roles.llm.demand_growth"
+low = 0.0
+high = 0.3
+)");
+  REQUIRE(talentcast::test::run_talentcast("sweep s.toml --db a.sqlite -q -j 1", dir.path())
+              .exit_code == 0);
+  REQUIRE(talentcast::test::run_talentcast("sweep s.toml --db b.sqlite -q -j 2", dir.path())
+              .exit_code == 0);
+  const std::string a = tcm::dump_sweep_database(dir.path() / "a.sqlite");
+  CHECK(a == tcm::dump_sweep_database(dir.path() / "b.sqlite"));
+  // Every metric of every series and period is stored by default.
+  talentcast::core::Database d(dir.path() / "a.sqlite", true);
+  auto q = d.prepare("SELECT count(*) FROM stat WHERE point = 0");
+  REQUIRE(q.step());
+  CHECK(q.integer(0) == 8 * (2 * 16 + 11));
+}
+
+TEST_CASE("bad sweep options and a database of another sweep are user errors",
+          "[sweep][cli][validation]") {
+  TempDir dir;
+  dir.write("base.toml", talentcast::test::two_role_scenario());
+  const std::string sweep = R"(scenario = "base.toml"
+design = "latin_hypercube"
+points = 2
+paths = 100
+[[parameters]]
+key = "roles.llm.demand_growth"
+low = 0.0
+high = 0.3
+)";
+  dir.write("s.toml", sweep);
+  auto r = talentcast::test::run_talentcast(
+      "sweep s.toml --db x.sqlite --metrics ratio,hirez --periods 2031-Q1", dir.path());
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("talentcast: --metrics: expected metric names (demand, employed, candidates, "
+                   "openings, unfilled, ratio, shortage, hires, fill_rate, new_openings, "
+                   "new_candidates, salary_median, salary_p10, salary_p25, salary_p75, "
+                   "salary_p90) (did you mean 'hires'?), found 'hirez'\n") == 0);
+  CHECK(r.err.find("talentcast: --periods: expected period labels of the scenario (2024-Q1 to "
+                   "2025-Q4), found '2031-Q1'\n") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "x.sqlite"));
+  REQUIRE(talentcast::test::run_talentcast("sweep s.toml --db x.sqlite -q", dir.path()).exit_code ==
+          0);
+  std::string reseeded = sweep;
+  reseeded.replace(reseeded.find("paths = 100\n"), 12, "paths = 100\nseed = 9\n");
+  dir.write("s.toml", reseeded);
+  r = talentcast::test::run_talentcast("sweep s.toml --db x.sqlite -q", dir.path());
+  CHECK(r.exit_code == 2);
+  CHECK(r.err ==
+        "talentcast: x.sqlite: holds another sweep (a different sweep file, scenario, data, "
+        "--metrics or --periods); use another --db to keep both\n");
+}
