@@ -102,6 +102,8 @@ TEST_CASE("the flagship and its what-ifs run end to end", "[cli][scenarios]") {
   int scenarios = 0;
   for (const auto& entry : fs::directory_iterator(talentcast::test::source_dir() / "scenarios")) {
     if (entry.path().extension() != ".toml") continue;
+    // Sweep files (sweep-*.toml) are tested in test_sweep.cpp.
+    if (entry.path().filename().string().starts_with("sweep-")) continue;
     ++scenarios;
     SECTION(entry.path().filename().string()) {
       const auto out = dir.path() / entry.path().stem();
