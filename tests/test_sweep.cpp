@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "support.hpp"
@@ -284,4 +285,63 @@ high = 0.3
   CHECK(r.err ==
         "talentcast: x.sqlite: holds another sweep (a different sweep file, scenario, data, "
         "--metrics or --periods); use another --db to keep both\n");
+}
+
+TEST_CASE("sensitivity and export read a sweep's database", "[sweep][sensitivity][cli]") {
+  TempDir dir;
+  dir.write("base.toml", talentcast::test::two_role_scenario());
+  dir.write("s.toml", R"(scenario = "base.toml"
+design = "saltelli"
+points = 8
+paths = 200
+[[parameters]]
+key = "roles.llm.demand_growth"
+low = 0.0
+high = 0.3
+[[parameters]]
+key = "defaults.seeker_exit"
+low = 1.0
+high = 3.0
+)");
+  REQUIRE(
+      talentcast::test::run_talentcast("sweep s.toml --db s.sqlite -q --metrics ratio", dir.path())
+          .exit_code == 0);
+  const auto csv = talentcast::test::run_talentcast(
+      "sensitivity --db s.sqlite --output ratio:llm:2025-Q4:p50 -f csv", dir.path());
+  REQUIRE(csv.exit_code == 0);
+  const auto lines = [](const std::string& text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string l; std::getline(in, l);) out.push_back(l);
+    return out;
+  }(csv.out);
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[0] ==
+        "output,parameter,first,first_low,first_high,total,total_low,total_high,mu,mu_star,"
+        "sigma,low_tenth_mean,high_tenth_mean");
+  CHECK(lines[1].rfind("ratio:llm:2025-Q4:p50,roles.llm.demand_growth,", 0) == 0);
+  CHECK(lines[2].rfind("ratio:llm:2025-Q4:p50,defaults.seeker_exit,", 0) == 0);
+  // Every period of an output at once.
+  const auto all = talentcast::test::run_talentcast(
+      "sensitivity --db s.sqlite --output ratio:total:*:mean -f json", dir.path());
+  REQUIRE(all.exit_code == 0);
+  CHECK(std::count(all.out.begin(), all.out.end(), '{') >= 16);  // 8 periods x 2 parameters
+  // An output that is not stored, and a malformed one.
+  auto bad = talentcast::test::run_talentcast(
+      "sensitivity --db s.sqlite --output hires:llm:2025-Q4:p50", dir.path());
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err ==
+        "talentcast: --output: expected an output stored in s.sqlite (metric, role, period as "
+        "in its stats view), found 'hires:llm:2025-Q4:p50'\n");
+  bad =
+      talentcast::test::run_talentcast("sensitivity --db s.sqlite --output ratio:llm", dir.path());
+  CHECK(bad.exit_code == 2);
+  // Export: tidy CSV, one row per stored statistic, with the point's values.
+  const auto exported = talentcast::test::run_talentcast("export --db s.sqlite", dir.path());
+  REQUIRE(exported.exit_code == 0);
+  CHECK(exported.out.rfind("point,roles.llm.demand_growth,defaults.seeker_exit,role,period,"
+                           "metric,mean,sd,p05,p10,p25,p50,p75,p90,p95,mcse\n",
+                           0) == 0);
+  CHECK(std::count(exported.out.begin(), exported.out.end(), '\n') ==
+        1 + 8 * 4 * 3 * 8);  // points (8 rows x 4), series (llm, cloud, total), periods
 }

@@ -144,6 +144,36 @@ int main(int argc, char** argv) {
       ->delimiter(',');
   sweep_cmd->add_flag("--quiet,-q", sweep.quiet, "No progress bar and no summary");
 
+  SensitivityArgs sensitivity;
+  auto* sensitivity_cmd = app.add_subcommand(
+      "sensitivity",
+      "Sensitivity of sweep outputs to the swept parameters: Sobol first-order and total indices "
+      "with bootstrap intervals (saltelli designs), Morris mu* and sigma (morris designs), and "
+      "tornado data (any design)");
+  sensitivity_cmd->add_option("--db", sensitivity.db, "The sweep's results database")->required();
+  sensitivity_cmd
+      ->add_option("--output", sensitivity.outputs,
+                   "metric:role:period:statistic, e.g. ratio:llm_algorithm:2030-Q4:p50 (period * "
+                   "for every period; statistic mean, sd, p05 ... p95 or mcse); repeatable")
+      ->required();
+  sensitivity_cmd->add_option("--format,-f", sensitivity.format, "table, csv or json")
+      ->default_val("table")
+      ->check(CLI::IsMember({"table", "csv", "json"}));
+  sensitivity_cmd->add_option("--resamples", sensitivity.resamples, "Bootstrap resamples")
+      ->default_val(1000)
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
+
+  ExportArgs export_args;
+  auto* export_cmd = app.add_subcommand(
+      "export",
+      "Write a sweep's results as tidy CSV (one row per point, role, period and metric, "
+      "with the point's parameter values) for pandas, R or a spreadsheet");
+  export_cmd->add_option("--db", export_args.db, "The sweep's results database")->required();
+  export_cmd->add_option("--format", export_args.format, "csv")
+      ->default_val("csv")
+      ->check(CLI::IsMember({"csv"}));
+  export_cmd->add_option("--out,-o", export_args.out, "Output file (default: standard output)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -164,6 +194,8 @@ int main(int argc, char** argv) {
     }
     if (*validate_cmd) return validate_command(validate_scenario);
     if (*replay_cmd) return replay_command(replay);
+    if (*sensitivity_cmd) return sensitivity_command(sensitivity);
+    if (*export_cmd) return export_command(export_args);
     if (*sweep_cmd) {
       for (int i = 0; i < argc; ++i) sweep.command_line += (i ? " " : "") + std::string(argv[i]);
       return sweep_command(sweep);

@@ -93,4 +93,19 @@ struct SweepArgs {
 };
 int sweep_command(const SweepArgs& args);
 
+struct SensitivityArgs {
+  std::string db;
+  std::vector<std::string> outputs;
+  std::string format = "table";
+  std::size_t resamples = 1000;
+};
+int sensitivity_command(const SensitivityArgs& args);
+
+struct ExportArgs {
+  std::string db;
+  std::string format = "csv";
+  std::string out;
+};
+int export_command(const ExportArgs& args);
+
 }  // namespace talentcast::cli

@@ -1,0 +1,298 @@
+// `talentcast sensitivity` and `talentcast export`: reading a sweep's results database
+// (docs/sweeps.md).
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <numeric>
+
+#include "cli.hpp"
+#include "talentcast/core/atomic_file.hpp"
+#include "talentcast/core/sensitivity.hpp"
+#include "talentcast/core/sqlite.hpp"
+
+namespace talentcast::cli {
+
+namespace {
+
+const std::vector<std::string> kStatistics{"mean", "sd",  "p05", "p10", "p25",
+                                           "p50",  "p75", "p90", "p95", "mcse"};
+
+struct Parameter {
+  std::string key;
+  std::optional<double> low, high;
+  std::vector<double> levels;
+  // The coordinate in [0, 1] of a value: its place in the range, or among the levels.
+  double unit(double v) const {
+    if (!levels.empty()) {
+      const auto it = std::find(levels.begin(), levels.end(), v);
+      const auto k = static_cast<double>(it - levels.begin());
+      return levels.size() > 1 ? k / static_cast<double>(levels.size() - 1) : 0.5;
+    }
+    return (v - *low) / (*high - *low);
+  }
+};
+
+struct Results {
+  std::string design;
+  std::size_t points = 0;
+  std::uint64_t seed = 0;
+  std::vector<Parameter> parameters;
+  std::vector<std::vector<double>> values;  // [point][parameter]
+  std::vector<std::string> periods;
+};
+
+Results read_results(core::Database& db) {
+  Results r;
+  auto sweep = db.prepare("SELECT design, points, seed FROM sweep WHERE id = 1");
+  if (!sweep.step()) throw core::SqliteError("no sweep in it");
+  r.design = sweep.text(0);
+  r.points = static_cast<std::size_t>(sweep.integer(1));
+  r.seed = static_cast<std::uint64_t>(sweep.integer(2));
+  for (auto q = db.prepare("SELECT key, low, high, levels FROM parameter ORDER BY id"); q.step();) {
+    Parameter p;
+    p.key = q.text(0);
+    if (!q.is_null(1)) p.low = q.real(1);
+    if (!q.is_null(2)) p.high = q.real(2);
+    if (!q.is_null(3)) p.levels = nlohmann::json::parse(q.text(3)).get<std::vector<double>>();
+    r.parameters.push_back(std::move(p));
+  }
+  r.values.assign(r.points, std::vector<double>(r.parameters.size(), NAN));
+  for (auto q = db.prepare("SELECT point, parameter, value FROM point_value"); q.step();) {
+    const auto i = static_cast<std::size_t>(q.integer(0));
+    if (i < r.points) r.values[i][static_cast<std::size_t>(q.integer(1))] = q.real(2);
+  }
+  for (auto q = db.prepare("SELECT label FROM period ORDER BY id"); q.step();) {
+    r.periods.push_back(q.text(0));
+  }
+  return r;
+}
+
+struct Output {
+  std::string metric, role, period, statistic;
+  std::string name() const { return fmt::format("{}:{}:{}:{}", metric, role, period, statistic); }
+};
+
+}  // namespace
+
+int sensitivity_command(const SensitivityArgs& args) {
+  std::vector<std::string> errors;
+  std::vector<Output> outputs;
+  for (const auto& text : args.outputs) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    for (std::size_t colon; (colon = text.find(':', start)) != std::string::npos;
+         start = colon + 1) {
+      parts.push_back(text.substr(start, colon - start));
+    }
+    parts.push_back(text.substr(start));
+    if (parts.size() != 4 ||
+        std::find(kStatistics.begin(), kStatistics.end(), parts[3]) == kStatistics.end()) {
+      errors.push_back(fmt::format(
+          "--output: expected metric:role:period:statistic (statistic one of {}; period * for "
+          "every period), found '{}'",
+          fmt::join(kStatistics, ", "), text));
+      continue;
+    }
+    outputs.push_back({parts[0], parts[1], parts[2], parts[3]});
+  }
+  if (!std::filesystem::is_regular_file(args.db)) {
+    errors.push_back(
+        fmt::format("--db: expected a sweep's results database, found '{}', which "
+                    "does not exist",
+                    args.db));
+  }
+  if (!errors.empty()) {
+    for (const auto& e : errors) fmt::print(stderr, "talentcast: {}\n", e);
+    return kExitBadInput;
+  }
+  try {
+    core::Database db(args.db, true);
+    const Results results = read_results(db);
+    // "*" periods expand to every stored period.
+    std::vector<Output> expanded;
+    for (const auto& o : outputs) {
+      if (o.period != "*") {
+        expanded.push_back(o);
+        continue;
+      }
+      for (const auto& label : results.periods)
+        expanded.push_back({o.metric, o.role, label, o.statistic});
+    }
+    const std::size_t d = results.parameters.size();
+    nlohmann::ordered_json json = nlohmann::ordered_json::array();
+    std::string csv =
+        "output,parameter,first,first_low,first_high,total,total_low,total_high,mu,mu_star,"
+        "sigma,low_tenth_mean,high_tenth_mean\n";
+    std::string table;
+    for (const auto& o : expanded) {
+      std::vector<double> y(results.points, NAN);
+      auto q =
+          db.prepare(fmt::format("SELECT point, {} FROM stats WHERE metric = ? AND role = ? "
+                                 "AND period = ? ORDER BY point",
+                                 o.statistic));
+      q.bind(1, o.metric).bind(2, o.role).bind(3, o.period);
+      std::size_t found = 0;
+      while (q.step()) {
+        const auto i = static_cast<std::size_t>(q.integer(0));
+        if (i < y.size()) {
+          y[i] = q.real(1);
+          ++found;
+        }
+      }
+      if (found == 0) {
+        fmt::print(stderr,
+                   "talentcast: --output: expected an output stored in {} (metric, role, period "
+                   "as in its stats view), found '{}'\n",
+                   args.db, o.name());
+        return kExitBadInput;
+      }
+      if (found < results.points) {
+        fmt::print(stderr,
+                   "talentcast: {}: the sweep is incomplete ({} of {} points); run talentcast "
+                   "sweep again to finish it\n",
+                   args.db, found, results.points);
+        return kExitBadInput;
+      }
+      std::optional<core::SobolIndices> sobol;
+      std::optional<core::MorrisEffects> morris;
+      if (results.design == "saltelli") {
+        const std::size_t n = results.points / (d + 2);
+        sobol = core::sobol_indices(y, n, d, args.resamples, 0.95, results.seed);
+      }
+      if (results.design == "morris") {
+        core::Design unit;
+        unit.dims = d;
+        for (std::size_t i = 0; i < results.points; ++i) {
+          for (std::size_t j = 0; j < d; ++j) {
+            unit.unit.push_back(results.parameters[j].unit(results.values[i][j]));
+          }
+        }
+        morris = core::morris_effects(y, unit, results.points / (d + 1));
+      }
+      table +=
+          fmt::format("{}  ({} design, {} points)\n", o.name(), results.design, results.points);
+      std::size_t width = 9;
+      for (const auto& p : results.parameters) width = std::max(width, p.key.size());
+      table += fmt::format("{:<{}}", "parameter", width);
+      if (sobol) table += fmt::format("  {:<22}  {:<22}", "first [95% CI]", "total [95% CI]");
+      if (morris) table += fmt::format("  {:>10}  {:>10}  {:>10}", "mu", "mu*", "sigma");
+      table += fmt::format("  {:>12}  {:>12}\n", "low tenth", "high tenth");
+      for (std::size_t j = 0; j < d; ++j) {
+        // Tornado data: mean output over the points in the lowest and highest tenth of the
+        // parameter's values.
+        std::vector<std::size_t> order(results.points);
+        std::iota(order.begin(), order.end(), std::size_t{0});
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+          return results.values[a][j] < results.values[b][j];
+        });
+        const std::size_t tenth = std::max<std::size_t>(1, results.points / 10);
+        double low = 0.0, high = 0.0;
+        for (std::size_t k = 0; k < tenth; ++k) {
+          low += y[order[k]];
+          high += y[order[results.points - 1 - k]];
+        }
+        low /= static_cast<double>(tenth);
+        high /= static_cast<double>(tenth);
+        const std::string& key = results.parameters[j].key;
+        table += fmt::format("{:<{}}", key, width);
+        nlohmann::ordered_json row;
+        row["output"] = o.name();
+        row["parameter"] = key;
+        std::string line = fmt::format("{},{}", o.name(), key);
+        if (sobol) {
+          const auto& s = sobol->first[j];
+          const auto& t = sobol->total[j];
+          table += fmt::format("  {:<22}  {:<22}",
+                               fmt::format("{:.3f} [{:.3f}, {:.3f}]", s.value, s.low, s.high),
+                               fmt::format("{:.3f} [{:.3f}, {:.3f}]", t.value, t.low, t.high));
+          row["first"] = {{"value", s.value}, {"low", s.low}, {"high", s.high}};
+          row["total"] = {{"value", t.value}, {"low", t.low}, {"high", t.high}};
+          line += fmt::format(",{},{},{},{},{},{}", s.value, s.low, s.high, t.value, t.low, t.high);
+        } else {
+          line += ",,,,,,";
+        }
+        if (morris) {
+          table += fmt::format("  {:>10.4g}  {:>10.4g}  {:>10.4g}", morris->mu[j],
+                               morris->mu_star[j], morris->sigma[j]);
+          row["mu"] = morris->mu[j];
+          row["mu_star"] = morris->mu_star[j];
+          row["sigma"] = morris->sigma[j];
+          line += fmt::format(",{},{},{}", morris->mu[j], morris->mu_star[j], morris->sigma[j]);
+        } else {
+          line += ",,,";
+        }
+        table += fmt::format("  {:>12.4g}  {:>12.4g}\n", low, high);
+        row["low_tenth_mean"] = low;
+        row["high_tenth_mean"] = high;
+        line += fmt::format(",{},{}\n", low, high);
+        csv += line;
+        json.push_back(std::move(row));
+      }
+      table += "\n";
+    }
+    if (args.format == "csv") {
+      fmt::print("{}", csv);
+    } else if (args.format == "json") {
+      fmt::print("{}\n", json.dump(1));
+    } else {
+      fmt::print("{}", table);
+      fmt::print(
+          "first, total: Sobol indices (Saltelli 2010, Jansen 1999) with bootstrap 95% intervals "
+          "(saltelli designs); mu, mu*, sigma: Morris elementary effects per whole range of a "
+          "parameter (morris designs); low/high tenth: mean output where the parameter is in its "
+          "lowest/highest tenth of values (tornado data)\n");
+    }
+  } catch (const core::SqliteError& e) {
+    fmt::print(stderr, "talentcast: {}: not a readable sweep database ({})\n", args.db, e.what());
+    return kExitBadInput;
+  }
+  return kExitOk;
+}
+
+int export_command(const ExportArgs& args) {
+  if (!std::filesystem::is_regular_file(args.db)) {
+    fmt::print(stderr,
+               "talentcast: --db: expected a sweep's results database, found '{}', which does "
+               "not exist\n",
+               args.db);
+    return kExitBadInput;
+  }
+  try {
+    core::Database db(args.db, true);
+    const Results results = read_results(db);
+    // Tidy: one row per (point, role, period, metric), with the point's parameter values.
+    std::string csv = "point";
+    for (const auto& p : results.parameters) csv += "," + p.key;
+    csv += ",role,period,metric,mean,sd,p05,p10,p25,p50,p75,p90,p95,mcse\n";
+    auto q = db.prepare(
+        "SELECT point, role, period, metric, mean, sd, p05, p10, p25, p50, p75, p90, p95, mcse "
+        "FROM stats ORDER BY point, role, period, metric");
+    while (q.step()) {
+      const auto point = static_cast<std::size_t>(q.integer(0));
+      csv += fmt::format("{}", point);
+      for (std::size_t j = 0; j < results.parameters.size(); ++j) {
+        csv += fmt::format(",{}", results.values[point][j]);
+      }
+      csv += fmt::format(",{},{},{}", q.text(1), q.text(2), q.text(3));
+      for (int c = 4; c < 14; ++c) csv += fmt::format(",{}", q.real(c));
+      csv += '\n';
+    }
+    if (args.out.empty()) {
+      fmt::print("{}", csv);
+    } else {
+      core::write_files_atomically({{args.out, csv}});
+    }
+  } catch (const core::SqliteError& e) {
+    fmt::print(stderr, "talentcast: {}: not a readable sweep database ({})\n", args.db, e.what());
+    return kExitBadInput;
+  } catch (const std::runtime_error& e) {
+    fmt::print(stderr, "talentcast: {}\n", e.what());
+    return kExitBadInput;
+  }
+  return kExitOk;
+}
+
+}  // namespace talentcast::cli
