@@ -66,6 +66,14 @@ TEST_CASE("the example sweep loads, and a point is the flagship with its values"
   CHECK(seeds.size() == 1000);
 }
 
+TEST_CASE("the example Saltelli sweep is valid", "[sweep]") {
+  const auto sweep = tcm::load_sweep(talentcast::test::source_dir() / "scenarios" /
+                                     "sweep-flagship-saltelli.toml");
+  CHECK(sweep.design == tcm::DesignKind::saltelli);
+  REQUIRE(sweep.parameters.size() == 4);
+  CHECK(sweep.design_points().points() == 256 * 6);
+}
+
 TEST_CASE("levels, grids, and an event's parameter by index", "[sweep]") {
   TempDir dir;
   dir.write("base.toml", talentcast::test::two_role_scenario() +
