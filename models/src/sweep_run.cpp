@@ -3,8 +3,13 @@
 #include <fmt/core.h>
 #include <fmt/ranges.h>
 
+#include <tbb/info.h>
+#include <tbb/parallel_pipeline.h>
+#include <tbb/task_arena.h>
+
 #include <chrono>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -133,6 +138,10 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
   const std::string identity = identity_of(sweep, base, options);
 
   core::Database db(database);
+  // Write-ahead logging: a commit is one sequential append, durable against the process being
+  // killed at any moment (the next open recovers the log); 64 MB of page cache keeps the
+  // indexes' hot pages in memory as the database grows.
+  db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536");
   db.execute(kSchema);
   {
     auto existing = db.prepare("SELECT identity FROM sweep WHERE id = 1");
@@ -185,64 +194,87 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
 
   const std::set<std::string> metrics(options.metrics.begin(), options.metrics.end());
   const std::set<std::string> periods(options.periods.begin(), options.periods.end());
+  std::vector<std::size_t> todo;
   for (std::size_t i = 0; i < result.points; ++i) {
-    if (done.count(static_cast<std::int64_t>(i))) continue;
-    if (options.stop && options.stop->load()) {
-      result.interrupted = true;
-      break;
+    if (!done.count(static_cast<std::int64_t>(i))) todo.push_back(i);
+  }
+  // Points run in parallel, one thread each (a point of a few thousand paths does not keep
+  // several threads busy), and are committed in order by one writer: a pipeline whose last
+  // stage is serial and in order.
+  struct PointRun {
+    std::size_t index = 0;
+    std::vector<double> values;
+    std::string manifest;
+    std::vector<core::ForecastRow> rows;
+    double seconds = 0.0;
+  };
+  std::map<std::string, std::int64_t> ids[3];
+  const auto id = [&](int kind, const std::string& name) {
+    static const char* tables[3][2] = {{"series", "name"}, {"period", "label"}, {"metric", "name"}};
+    auto [it, fresh] = ids[kind].try_emplace(name, 0);
+    if (fresh) it->second = id_of(db, tables[kind][0], tables[kind][1], name);
+    return it->second;
+  };
+  std::size_t next = 0;
+  const auto take = [&](tbb::flow_control& control) -> std::shared_ptr<PointRun> {
+    if (next == todo.size() || (options.stop && options.stop->load())) {
+      if (next < todo.size()) result.interrupted = true;
+      control.stop();
+      return nullptr;
     }
+    auto point = std::make_shared<PointRun>();
+    point->index = todo[next++];
+    return point;
+  };
+  const auto simulate = [&](std::shared_ptr<PointRun> point) {
     const auto started = std::chrono::steady_clock::now();
-    const std::vector<double> values = sweep.values(design, i);
-    const Scenario scenario = sweep_scenario(sweep, values);
+    const std::size_t i = point->index;
+    point->values = sweep.values(design, i);
+    const Scenario scenario = sweep_scenario(sweep, point->values);
     ForecastSettings settings;
     settings.paths = sweep.paths;
     settings.seed = sweep.point_seed(i);
-    settings.threads = options.threads;
-    const Forecast forecast = run_forecast(scenario, settings);
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-
+    settings.threads = 1;
+    Forecast forecast = run_forecast(scenario, settings);
     nlohmann::ordered_json manifest;
     manifest["point"] = i;
     manifest["seed"] = settings.seed;
     manifest["paths"] = settings.paths;
     for (std::size_t j = 0; j < sweep.parameters.size(); ++j) {
-      manifest["values"][sweep.parameters[j].key] = values[j];
+      manifest["values"][sweep.parameters[j].key] = point->values[j];
     }
     manifest["scenario_sha256"] = core::sha256_hex(scenario.resolved_toml);
     manifest["forecast_csv_sha256"] = core::sha256_hex(core::forecast_csv(forecast.rows));
     manifest["talentcast_version"] = options.version;
     manifest["git_commit"] = options.git_commit;
-
+    point->manifest = manifest.dump();
+    for (auto& row : forecast.rows) {
+      if (!metrics.empty() && !metrics.count(row.metric)) continue;
+      if (!periods.empty() && !periods.count(row.period)) continue;
+      point->rows.push_back(std::move(row));
+    }
+    point->seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return point;
+  };
+  const auto commit = [&](std::shared_ptr<PointRun> point) {
+    const auto i = static_cast<std::int64_t>(point->index);
     core::Transaction transaction(db);
     db.prepare("INSERT INTO point (id, seed, manifest, wall_seconds) VALUES (?, ?, ?, ?)")
-        .bind(1, static_cast<std::int64_t>(i))
-        .bind(2, static_cast<std::int64_t>(settings.seed))
-        .bind(3, manifest.dump())
-        .bind(4, seconds)
+        .bind(1, i)
+        .bind(2, static_cast<std::int64_t>(sweep.point_seed(point->index)))
+        .bind(3, point->manifest)
+        .bind(4, point->seconds)
         .run();
     auto value = db.prepare("INSERT INTO point_value (point, parameter, value) VALUES (?, ?, ?)");
-    for (std::size_t j = 0; j < values.size(); ++j) {
-      value.bind(1, static_cast<std::int64_t>(i))
-          .bind(2, static_cast<std::int64_t>(j))
-          .bind(3, values[j])
-          .run();
+    for (std::size_t j = 0; j < point->values.size(); ++j) {
+      value.bind(1, i).bind(2, static_cast<std::int64_t>(j)).bind(3, point->values[j]).run();
     }
     auto stat = db.prepare(
         "INSERT INTO stat (point, series, period, metric, mean, sd, p05, p10, p25, p50, p75, "
         "p90, p95, mcse) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    std::map<std::string, std::int64_t> ids[3];
-    const auto id = [&](int kind, const std::string& name) {
-      static const char* tables[3][2] = {
-          {"series", "name"}, {"period", "label"}, {"metric", "name"}};
-      auto [it, fresh] = ids[kind].try_emplace(name, 0);
-      if (fresh) it->second = id_of(db, tables[kind][0], tables[kind][1], name);
-      return it->second;
-    };
-    for (const auto& row : forecast.rows) {
-      if (!metrics.empty() && !metrics.count(row.metric)) continue;
-      if (!periods.empty() && !periods.count(row.period)) continue;
-      stat.bind(1, static_cast<std::int64_t>(i))
+    for (const auto& row : point->rows) {
+      stat.bind(1, i)
           .bind(2, id(0, row.role))
           .bind(3, id(1, row.period))
           .bind(4, id(2, row.metric))
@@ -256,7 +288,19 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
     transaction.commit();
     ++result.run;
     if (options.on_progress) options.on_progress(result.already_done + result.run, result.points);
-  }
+  };
+  const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
+  tbb::task_arena arena(threads);
+  arena.execute([&] {
+    tbb::parallel_pipeline(
+        static_cast<std::size_t>(2 * threads),
+        tbb::make_filter<void, std::shared_ptr<PointRun>>(tbb::filter_mode::serial_in_order,
+                                                          take) &
+            tbb::make_filter<std::shared_ptr<PointRun>, std::shared_ptr<PointRun>>(
+                tbb::filter_mode::parallel, simulate) &
+            tbb::make_filter<std::shared_ptr<PointRun>, void>(tbb::filter_mode::serial_in_order,
+                                                              commit));
+  });
   return result;
 }
 

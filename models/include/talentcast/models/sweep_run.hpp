@@ -17,7 +17,7 @@
 namespace talentcast::models {
 
 struct SweepRunOptions {
-  int threads = 0;                   ///< per point; 0: all cores
+  int threads = 0;                   ///< points run at once, one thread each; 0: all cores
   std::vector<std::string> metrics;  ///< stored metrics (empty: all)
   std::vector<std::string> periods;  ///< stored period labels (empty: all)
   std::string version;               ///< talentcast version and git commit, for the records
