@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -291,8 +292,12 @@ high = 0.3
   r = talentcast::test::run_talentcast("sweep s.toml --db x.sqlite -q", dir.path());
   CHECK(r.exit_code == 2);
   CHECK(r.err ==
-        "talentcast: x.sqlite: holds another sweep (a different sweep file, scenario, data, "
-        "--metrics or --periods); use another --db to keep both\n");
+        "talentcast: x.sqlite: holds another sweep (it differs in: sweep); use another --db to "
+        "keep both\n");
+  // A comment, or --metrics in another order, is the same sweep.
+  dir.write("s.toml", "# a comment\n" + sweep);
+  CHECK(talentcast::test::run_talentcast("sweep s.toml --db x.sqlite -q", dir.path()).exit_code ==
+        0);
 }
 
 TEST_CASE("sensitivity and export read a sweep's database", "[sweep][sensitivity][cli]") {
@@ -352,4 +357,121 @@ high = 3.0
                            0) == 0);
   CHECK(std::count(exported.out.begin(), exported.out.end(), '\n') ==
         1 + 8 * 4 * 3 * 8);  // points (8 rows x 4), series (llm, cloud, total), periods
+}
+
+TEST_CASE("sweep rules found in review: sizes, duplicates, keys a design does not use",
+          "[sweep][validation]") {
+  TempDir dir;
+  dir.write("base.toml", talentcast::test::two_role_scenario());
+  const auto bad = dir.write("bad.toml", R"(scenario = "base.toml"
+design = "latin_hypercube"
+points = 4
+levels = 3
+[[parameters]]
+key = "roles.llm.demand_growth"
+levels = [0.1]
+[[parameters]]
+key = "roles.cloud.attrition"
+low = 0.1
+high = 0.2
+[[parameters]]
+key = "roles.cloud.attrition"
+low = 0.1
+high = 0.3
+)");
+  const std::string f = bad.string();
+  CHECK(messages(bad) ==
+        f +
+            ":4:10: levels: expected 'levels' only with a grid or a morris design (values per "
+            "parameter), found 'levels'\n" +
+            f +
+            ":7:10: parameters[0].levels: expected an array of at least two numbers, found 1 "
+            "value\n" +
+            f +
+            ":13:7: parameters[2].key: expected each key path once, found "
+            "'roles.cloud.attrition' again\n");
+  std::string huge = "scenario = \"base.toml\"\ndesign = \"grid\"\nlevels = 1000\n";
+  for (const char* key :
+       {"roles.llm.demand_growth", "roles.cloud.demand_growth", "defaults.seeker_exit"}) {
+    huge += fmt::format("[[parameters]]\nkey = \"{}\"\nlow = 0.1\nhigh = 0.2\n", key);
+  }
+  const auto big = dir.write("big.toml", huge);
+  CHECK(messages(big) ==
+        big.string() +
+            ":1:1: levels: expected a grid of at most 10,000,000 points, found 1e+09 "
+            "points\n");
+}
+
+TEST_CASE("points whose values clash are all reported before any runs", "[sweep][cli]") {
+  TempDir dir;
+  dir.write("base.toml", talentcast::test::two_role_scenario());
+  // Each share is valid with the other at its base value; at (0.7, 0.7) they sum above 1.
+  dir.write("s.toml", R"(scenario = "base.toml"
+design = "grid"
+levels = 2
+[[parameters]]
+key = "fields.ai_major.shares.llm"
+low = 0.1
+high = 0.7
+[[parameters]]
+key = "fields.ai_major.shares.cloud"
+low = 0.2
+high = 0.7
+)");
+  const auto r = talentcast::test::run_talentcast("sweep s.toml --db x.sqlite -q", dir.path());
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("point 3 (fields.ai_major.shares.llm = 0.7, fields.ai_major.shares.cloud = "
+                   "0.7): expected fields.ai_major.shares: rates (or their distributions' maxima) "
+                   "that sum to at most 1, found a sum of 1.4") != std::string::npos);
+  CHECK(r.err.find("no point was run") != std::string::npos);
+  CHECK(count_points(dir.path() / "x.sqlite") == 0);
+  // Another program's database is not touched.
+  {
+    talentcast::core::Database other(dir.path() / "other.sqlite");
+    other.execute("CREATE TABLE t (x INTEGER)");
+  }
+  dir.write("ok.toml", R"(scenario = "base.toml"
+design = "grid"
+levels = 2
+[[parameters]]
+key = "roles.llm.demand_growth"
+low = 0.0
+high = 0.2
+)");
+  const auto foreign =
+      talentcast::test::run_talentcast("sweep ok.toml --db other.sqlite -q", dir.path());
+  CHECK(foreign.exit_code == 2);
+  CHECK(foreign.err ==
+        "talentcast: other.sqlite: is a database of something else (it has tables but no "
+        "sweep); use another --db\n");
+}
+
+TEST_CASE("tornado data separates a grid's levels, ties included", "[sweep][sensitivity][cli]") {
+  TempDir dir;
+  dir.write("base.toml", talentcast::test::two_role_scenario());
+  dir.write("s.toml", R"(scenario = "base.toml"
+design = "grid"
+levels = 2
+paths = 200
+[[parameters]]
+key = "roles.llm.demand_growth"
+low = 0.0
+high = 0.3
+[[parameters]]
+key = "roles.cloud.salary"
+low = 30000
+high = 50000
+)");
+  REQUIRE(
+      talentcast::test::run_talentcast("sweep s.toml --db g.sqlite -q --metrics demand", dir.path())
+          .exit_code == 0);
+  const auto r = talentcast::test::run_talentcast(
+      "sensitivity --db g.sqlite --output demand:llm:2025-Q4:mean -f json", dir.path());
+  REQUIRE(r.exit_code == 0);
+  const auto json = nlohmann::json::parse(r.out);
+  REQUIRE(json.size() == 2);
+  // llm's demand grows with its own demand_growth; cloud's salary barely matters to it.
+  CHECK(json[0]["high_tenth_mean"].get<double>() > 1.3 * json[0]["low_tenth_mean"].get<double>());
+  CHECK(json[1]["high_tenth_mean"].get<double>() ==
+        Approx(json[1]["low_tenth_mean"].get<double>()).epsilon(0.05));
 }

@@ -5,11 +5,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <numeric>
 
 #include "cli.hpp"
-#include "talentcast/core/atomic_file.hpp"
 #include "talentcast/core/sensitivity.hpp"
 #include "talentcast/core/sqlite.hpp"
 
@@ -181,21 +181,29 @@ int sensitivity_command(const SensitivityArgs& args) {
       if (morris) table += fmt::format("  {:>10}  {:>10}  {:>10}", "mu", "mu*", "sigma");
       table += fmt::format("  {:>12}  {:>12}\n", "low tenth", "high tenth");
       for (std::size_t j = 0; j < d; ++j) {
-        // Tornado data: mean output over the points in the lowest and highest tenth of the
-        // parameter's values.
-        std::vector<std::size_t> order(results.points);
-        std::iota(order.begin(), order.end(), std::size_t{0});
-        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-          return results.values[a][j] < results.values[b][j];
-        });
+        // Tornado data: mean output over the points whose value is at or below the parameter's
+        // 10th percentile value, and at or above its 90th (ties included: a grid's two levels
+        // are two halves).
+        std::vector<double> sorted(results.points);
+        for (std::size_t i = 0; i < results.points; ++i) sorted[i] = results.values[i][j];
+        std::sort(sorted.begin(), sorted.end());
         const std::size_t tenth = std::max<std::size_t>(1, results.points / 10);
+        const double low_value = sorted[tenth - 1];
+        const double high_value = sorted[results.points - tenth];
         double low = 0.0, high = 0.0;
-        for (std::size_t k = 0; k < tenth; ++k) {
-          low += y[order[k]];
-          high += y[order[results.points - 1 - k]];
+        std::size_t n_low = 0, n_high = 0;
+        for (std::size_t i = 0; i < results.points; ++i) {
+          if (results.values[i][j] <= low_value) {
+            low += y[i];
+            ++n_low;
+          }
+          if (results.values[i][j] >= high_value) {
+            high += y[i];
+            ++n_high;
+          }
         }
-        low /= static_cast<double>(tenth);
-        high /= static_cast<double>(tenth);
+        low /= static_cast<double>(n_low);
+        high /= static_cast<double>(n_high);
         const std::string& key = results.parameters[j].key;
         table += fmt::format("{:<{}}", key, width);
         nlohmann::ordered_json row;
@@ -243,7 +251,7 @@ int sensitivity_command(const SensitivityArgs& args) {
           "first, total: Sobol indices (Saltelli 2010, Jansen 1999) with bootstrap 95% intervals "
           "(saltelli designs); mu, mu*, sigma: Morris elementary effects per whole range of a "
           "parameter (morris designs); low/high tenth: mean output where the parameter is in its "
-          "lowest/highest tenth of values (tornado data)\n");
+          "lowest/highest tenth of values, ties included (tornado data)\n");
     }
   } catch (const core::SqliteError& e) {
     fmt::print(stderr, "talentcast: {}: not a readable sweep database ({})\n", args.db, e.what());
@@ -263,27 +271,56 @@ int export_command(const ExportArgs& args) {
   try {
     core::Database db(args.db, true);
     const Results results = read_results(db);
-    // Tidy: one row per (point, role, period, metric), with the point's parameter values.
-    std::string csv = "point";
-    for (const auto& p : results.parameters) csv += "," + p.key;
-    csv += ",role,period,metric,mean,sd,p05,p10,p25,p50,p75,p90,p95,mcse\n";
+    // Tidy: one row per (point, role, period, metric), with the point's parameter values,
+    // streamed to a temporary file renamed into place (or to standard output): memory does not
+    // grow with the database.
+    std::filesystem::path temporary;
+    std::FILE* file = stdout;
+    if (!args.out.empty()) {
+      temporary = args.out + ".tmp";
+      file = std::fopen(temporary.c_str(), "wb");
+      if (!file) {
+        fmt::print(stderr, "talentcast: --out: cannot write {}\n", args.out);
+        return kExitBadInput;
+      }
+    }
+    std::string line = "point";
+    for (const auto& p : results.parameters) line += "," + p.key;
+    line += ",role,period,metric,mean,sd,p05,p10,p25,p50,p75,p90,p95,mcse\n";
+    bool ok = std::fwrite(line.data(), 1, line.size(), file) == line.size();
+    std::size_t points = 0;
+    std::int64_t last = -1;
     auto q = db.prepare(
         "SELECT point, role, period, metric, mean, sd, p05, p10, p25, p50, p75, p90, p95, mcse "
         "FROM stats ORDER BY point, role, period, metric");
-    while (q.step()) {
+    while (ok && q.step()) {
       const auto point = static_cast<std::size_t>(q.integer(0));
-      csv += fmt::format("{}", point);
+      if (q.integer(0) != last) ++points;
+      last = q.integer(0);
+      line = fmt::format("{}", point);
       for (std::size_t j = 0; j < results.parameters.size(); ++j) {
-        csv += fmt::format(",{}", results.values[point][j]);
+        line += fmt::format(",{}", results.values[point][j]);
       }
-      csv += fmt::format(",{},{},{}", q.text(1), q.text(2), q.text(3));
-      for (int c = 4; c < 14; ++c) csv += fmt::format(",{}", q.real(c));
-      csv += '\n';
+      line += fmt::format(",{},{},{}", q.text(1), q.text(2), q.text(3));
+      for (int c = 4; c < 14; ++c) line += fmt::format(",{}", q.real(c));
+      line += '\n';
+      ok = std::fwrite(line.data(), 1, line.size(), file) == line.size();
     }
-    if (args.out.empty()) {
-      fmt::print("{}", csv);
-    } else {
-      core::write_files_atomically({{args.out, csv}});
+    if (file != stdout) {
+      ok = std::fflush(file) == 0 && ok;
+      ok = std::fclose(file) == 0 && ok;
+      std::error_code ec;
+      if (ok) std::filesystem::rename(temporary, args.out, ec);
+      if (!ok || ec) {
+        std::filesystem::remove(temporary, ec);
+        fmt::print(stderr, "talentcast: --out: cannot write {}\n", args.out);
+        return kExitBadInput;
+      }
+    }
+    if (points < results.points) {
+      fmt::print(stderr,
+                 "talentcast: warning: {}: the sweep is incomplete ({} of {} points exported)\n",
+                 args.db, points, results.points);
     }
   } catch (const core::SqliteError& e) {
     fmt::print(stderr, "talentcast: {}: not a readable sweep database ({})\n", args.db, e.what());

@@ -32,7 +32,13 @@ int sweep_command(const SweepArgs& args) {
   options.version = kVersion;
   options.git_commit = kGitCommit;
   options.command_line = args.command_line;
-  const auto problems = models::check_store_filters(sweep, options);
+  std::vector<std::string> problems;
+  try {
+    problems = models::check_store_filters(sweep, options);
+  } catch (const models::ScenarioError& e) {
+    for (const auto& d : e.diagnostics()) fmt::print(stderr, "{}\n", d.message());
+    return kExitBadInput;
+  }
   if (!problems.empty()) {
     for (const auto& p : problems) fmt::print(stderr, "talentcast: {}\n", p);
     return kExitBadInput;
@@ -62,8 +68,8 @@ int sweep_command(const SweepArgs& args) {
     progress.finish();
     for (const auto& d : e.diagnostics()) fmt::print(stderr, "{}\n", d.message());
     fmt::print(stderr,
-               "talentcast: a point of the sweep makes an invalid scenario; the points "
-               "before it are in the database\n");
+               "talentcast: {}: points of the design make invalid scenarios; no point was run\n",
+               args.sweep);
     return kExitBadInput;
   } catch (const models::ModelError& e) {
     progress.finish();
@@ -71,7 +77,7 @@ int sweep_command(const SweepArgs& args) {
     return kExitBadInput;
   } catch (const core::SqliteError& e) {
     progress.finish();
-    fmt::print(stderr, "talentcast: {}: {}\n", db.string(), e.what());
+    fmt::print(stderr, "talentcast: --db {}: {}\n", db.string(), e.what());
     return kExitBadInput;
   }
   progress.finish();

@@ -81,6 +81,15 @@ toml::node* find_path(toml::table& table, const std::vector<Step>& steps, std::s
                                                        walked.find('.', 6) == std::string::npos);
       if (role_table) {
         for (const auto& info : role_param_table()) keys.emplace_back(info.key);
+        const bool parameter =
+            std::find(keys.end() - kRoleParamCount, keys.end(), step.key) != keys.end();
+        if (parameter && &step != &steps.back()) {
+          why = fmt::format(
+              "'{}' is not written in {} (it is inherited from [defaults]); name "
+              "the table that writes it, or set {}.{} as a number",
+              step.key, walked, walked, step.key);
+          return nullptr;
+        }
         if (settable && &step == &steps.back() &&
             std::find(keys.end() - kRoleParamCount, keys.end(), step.key) != keys.end()) {
           *settable = true;
@@ -189,6 +198,10 @@ Scenario resolve_with(const Sweep& sweep, const std::vector<std::pair<std::strin
 }
 }  // namespace
 
+Scenario base_scenario(const Sweep& sweep) {
+  return resolve_with(sweep, {});
+}
+
 Scenario sweep_scenario(const Sweep& sweep, const std::vector<double>& values) {
   std::vector<std::pair<std::string, double>> set;
   for (std::size_t j = 0; j < sweep.parameters.size(); ++j) {
@@ -259,12 +272,23 @@ Sweep load_sweep(const std::filesystem::path& path) {
     error(root, "design", "the key 'design' (grid, latin_hypercube, sobol, morris, saltelli)",
           "nothing");
   }
-  if (auto n = positive_integer("points", 10000000))
+  const bool grid = sweep.design == DesignKind::grid;
+  if (grid && root.get("points")) {
+    error(*root.get("points"), "points",
+          "no 'points' with a grid (its size is the product of the levels)", "'points'");
+  } else if (auto n = positive_integer("points", 10000000)) {
     sweep.points = static_cast<std::size_t>(*n);
-  else if (!root.get("points") && sweep.design != DesignKind::grid) {
+    if (sweep.design == DesignKind::saltelli && *n < 2) {
+      error(*root.get("points"), "points", "at least 2 base rows for a saltelli design",
+            fmt::format("{}", *n));
+    }
+  } else if (!root.get("points") && !grid) {
     error(root, "points", "the key 'points' (the design's size)", "nothing");
   }
-  if (auto n = positive_integer("levels", 1000)) {
+  if (root.get("levels") && !grid && sweep.design != DesignKind::morris) {
+    error(*root.get("levels"), "levels",
+          "'levels' only with a grid or a morris design (values per parameter)", "'levels'");
+  } else if (auto n = positive_integer("levels", 1000)) {
     if (sweep.design == DesignKind::morris) {
       if (*n % 2 != 0 || *n < 2) {
         error(*root.get("levels"), "levels", "an even number of Morris grid levels",
@@ -353,9 +377,10 @@ Sweep load_sweep(const std::filesystem::path& path) {
     std::vector<std::pair<const toml::node*, std::string>> value_nodes;
     if (levels) {
       const auto* array = levels->as_array();
-      if (!array || array->empty()) {
-        error(*levels, prefix + ".levels", "a non-empty array of numbers",
-              detail::describe_node(*levels));
+      if (!array || array->size() < 2) {
+        error(*levels, prefix + ".levels", "an array of at least two numbers",
+              array ? fmt::format("{} value{}", array->size(), array->size() == 1 ? "" : "s")
+                    : detail::describe_node(*levels));
         continue;
       }
       for (std::size_t k = 0; k < array->size(); ++k) {
@@ -414,7 +439,25 @@ Sweep load_sweep(const std::filesystem::path& path) {
         error(*node, where, e.diagnostics().front().expected, fmt::format("{}", v));
       }
     }
+    const bool duplicate =
+        std::any_of(sweep.parameters.begin(), sweep.parameters.end(),
+                    [&](const SweepParameter& other) { return other.key == p.key; });
+    if (duplicate) {
+      error(*key, prefix + ".key", "each key path once", fmt::format("'{}' again", p.key));
+      continue;
+    }
     sweep.parameters.push_back(std::move(p));
+  }
+  // A grid's size is the product of its levels: bounded like `points`.
+  if (grid && diagnostics.empty()) {
+    double size = 1.0;
+    for (const auto& p : sweep.parameters) {
+      size *= static_cast<double>(p.levels.empty() ? sweep.grid_levels : p.levels.size());
+    }
+    if (size > 1e7) {
+      error(root, "levels", "a grid of at most 10,000,000 points",
+            fmt::format("{:.4g} points", size));
+    }
   }
   if (!diagnostics.empty()) {
     std::stable_sort(diagnostics.begin(), diagnostics.end(), [](const auto& a, const auto& b) {

@@ -2,7 +2,6 @@
 
 #include <fmt/core.h>
 #include <fmt/ranges.h>
-
 #include <tbb/info.h>
 #include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
@@ -77,16 +76,34 @@ CREATE VIEW IF NOT EXISTS stats AS
        JOIN metric m ON m.id = s.metric;
 )sql";
 
-std::string identity_of(const Sweep& sweep, const Scenario& base, const SweepRunOptions& options) {
+// What makes two runs the same sweep, part by part: the sweep as parsed (not its comments),
+// the resolved base scenario and its data, what is stored, and the build.
+nlohmann::ordered_json identity_of(const Sweep& sweep, const Scenario& base,
+                                   const SweepRunOptions& options) {
   nlohmann::ordered_json j;
-  j["sweep_sha256"] = core::sha256_hex(sweep.text);
+  nlohmann::ordered_json design;
+  design["design"] = std::string(design_name(sweep.design));
+  design["points"] = sweep.points;
+  design["grid_levels"] = sweep.grid_levels;
+  design["morris_levels"] = sweep.morris_levels;
+  design["paths"] = sweep.paths;
+  design["seed"] = sweep.seed;
+  for (const auto& p : sweep.parameters) {
+    design["parameters"].push_back(
+        {{"key", p.key}, {"low", p.low}, {"high", p.high}, {"levels", p.levels}});
+  }
+  j["sweep"] = design;
   j["scenario_sha256"] = core::sha256_hex(base.resolved_toml);
   nlohmann::ordered_json data = nlohmann::ordered_json::array();
   for (const auto& [file, sha256] : base.data_files) data.push_back(sha256);
-  j["data_sha256"] = data;
-  j["metrics"] = options.metrics;
-  j["periods"] = options.periods;
-  return j.dump();
+  j["salary_data_sha256"] = data;
+  std::vector<std::string> metrics = options.metrics, periods = options.periods;
+  std::sort(metrics.begin(), metrics.end());
+  std::sort(periods.begin(), periods.end());
+  j["metrics"] = metrics;
+  j["periods"] = periods;
+  j["talentcast"] = options.version + " " + options.git_commit;
+  return j;
 }
 
 // Ids of names in a lookup table (series, period, metric), inserted when new.
@@ -134,10 +151,23 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
   const core::Design design = sweep.design_points();
   SweepRunResult result;
   result.points = design.points();
-  const Scenario base = sweep_scenario(sweep, sweep.values(design, 0));
-  const std::string identity = identity_of(sweep, base, options);
+  const Scenario base = base_scenario(sweep);
+  const nlohmann::ordered_json identity_json = identity_of(sweep, base, options);
+  const std::string identity = identity_json.dump();
 
   core::Database db(database);
+  {
+    // Another program's database is left alone.
+    auto tables = db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table'");
+    auto ours = db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'sweep'");
+    tables.step();
+    ours.step();
+    if (tables.integer(0) > 0 && ours.integer(0) == 0) {
+      throw SweepStoreError(fmt::format(
+          "{}: is a database of something else (it has tables but no sweep); use another --db",
+          database.string()));
+    }
+  }
   // Write-ahead logging: a commit is one sequential append, durable against the process being
   // killed at any moment (the next open recovers the log); 64 MB of page cache keeps the
   // indexes' hot pages in memory as the database grows.
@@ -147,10 +177,18 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
     auto existing = db.prepare("SELECT identity FROM sweep WHERE id = 1");
     if (existing.step()) {
       if (existing.text(0) != identity) {
+        std::vector<std::string> differ;
+        nlohmann::ordered_json stored;
+        try {
+          stored = nlohmann::ordered_json::parse(existing.text(0));
+        } catch (const nlohmann::json::exception&) {
+        }
+        for (const auto& [part, value] : identity_json.items()) {
+          if (!stored.contains(part) || stored[part] != value) differ.push_back(part);
+        }
         throw SweepStoreError(fmt::format(
-            "{}: holds another sweep (a different sweep file, scenario, data, --metrics or "
-            "--periods); use another --db to keep both",
-            database.string()));
+            "{}: holds another sweep (it differs in: {}); use another --db to keep both",
+            database.string(), fmt::join(differ, ", ")));
       }
     } else {
       core::Transaction transaction(db);
@@ -197,6 +235,32 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
   std::vector<std::size_t> todo;
   for (std::size_t i = 0; i < result.points; ++i) {
     if (!done.count(static_cast<std::int64_t>(i))) todo.push_back(i);
+  }
+  // Every point's scenario is valid before the first one runs: values valid one by one can
+  // clash together (a PERT's low above its mode, shares summing above 1).
+  {
+    std::vector<Diagnostic> invalid;
+    std::size_t count = 0;
+    for (std::size_t i : todo) {
+      const std::vector<double> values = sweep.values(design, i);
+      try {
+        sweep_scenario(sweep, values);
+      } catch (const ScenarioError& e) {
+        if (++count > 20) continue;
+        std::string point = fmt::format("point {} (", i);
+        for (std::size_t j = 0; j < values.size(); ++j) {
+          point += fmt::format("{}{} = {}", j ? ", " : "", sweep.parameters[j].key, values[j]);
+        }
+        const Diagnostic& first = e.diagnostics().front();
+        invalid.push_back({sweep.path.string(), 0, 0, point + ")",
+                           first.key + ": " + first.expected, first.found});
+      }
+    }
+    if (count > 20) {
+      invalid.push_back({sweep.path.string(), 0, 0, "points", "at most 20 listed",
+                         fmt::format("{} more invalid points", count - 20)});
+    }
+    if (!invalid.empty()) throw ScenarioError(std::move(invalid));
   }
   // Points run in parallel, one thread each (a point of a few thousand paths does not keep
   // several threads busy), and are committed in order by one writer: a pipeline whose last
@@ -294,8 +358,7 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
   arena.execute([&] {
     tbb::parallel_pipeline(
         static_cast<std::size_t>(2 * threads),
-        tbb::make_filter<void, std::shared_ptr<PointRun>>(tbb::filter_mode::serial_in_order,
-                                                          take) &
+        tbb::make_filter<void, std::shared_ptr<PointRun>>(tbb::filter_mode::serial_in_order, take) &
             tbb::make_filter<std::shared_ptr<PointRun>, std::shared_ptr<PointRun>>(
                 tbb::filter_mode::parallel, simulate) &
             tbb::make_filter<std::shared_ptr<PointRun>, void>(tbb::filter_mode::serial_in_order,

@@ -55,6 +55,9 @@ Sweep load_sweep(const std::filesystem::path& path);
 /// The name of a design, as sweep files write it.
 std::string_view design_name(DesignKind design);
 
+/// The base scenario as the sweep file names it, no parameter set.
+Scenario base_scenario(const Sweep& sweep);
+
 /// The base scenario with the parameters set to values (one per parameter). Throws
 /// ScenarioError when a value is outside its parameter's range.
 Scenario sweep_scenario(const Sweep& sweep, const std::vector<double>& values);
