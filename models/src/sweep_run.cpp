@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 #include <fmt/ranges.h>
 #include <tbb/info.h>
+#include <tbb/parallel_for.h>
 #include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
 
@@ -10,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 
 #include "talentcast/core/forecast_table.hpp"
@@ -239,22 +241,31 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
   // Every point's scenario is valid before the first one runs: values valid one by one can
   // clash together (a PERT's low above its mode, shares summing above 1).
   {
+    // In parallel (each is a few tens of milliseconds), reported in point order.
+    std::vector<std::optional<Diagnostic>> problems(todo.size());
+    const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
+    tbb::task_arena(threads).execute([&] {
+      tbb::parallel_for(std::size_t{0}, todo.size(), [&](std::size_t k) {
+        const std::size_t i = todo[k];
+        const std::vector<double> values = sweep.values(design, i);
+        try {
+          sweep_scenario(sweep, values);
+        } catch (const ScenarioError& e) {
+          std::string point = fmt::format("point {} (", i);
+          for (std::size_t j = 0; j < values.size(); ++j) {
+            point += fmt::format("{}{} = {}", j ? ", " : "", sweep.parameters[j].key, values[j]);
+          }
+          const Diagnostic& first = e.diagnostics().front();
+          problems[k] =
+              Diagnostic{sweep.path.string(), 0, 0, point + ")", first.key + ": " + first.expected,
+                         first.found};
+        }
+      });
+    });
     std::vector<Diagnostic> invalid;
     std::size_t count = 0;
-    for (std::size_t i : todo) {
-      const std::vector<double> values = sweep.values(design, i);
-      try {
-        sweep_scenario(sweep, values);
-      } catch (const ScenarioError& e) {
-        if (++count > 20) continue;
-        std::string point = fmt::format("point {} (", i);
-        for (std::size_t j = 0; j < values.size(); ++j) {
-          point += fmt::format("{}{} = {}", j ? ", " : "", sweep.parameters[j].key, values[j]);
-        }
-        const Diagnostic& first = e.diagnostics().front();
-        invalid.push_back({sweep.path.string(), 0, 0, point + ")",
-                           first.key + ": " + first.expected, first.found});
-      }
+    for (auto& p : problems) {
+      if (p && ++count <= 20) invalid.push_back(std::move(*p));
     }
     if (count > 20) {
       invalid.push_back({sweep.path.string(), 0, 0, "points", "at most 20 listed",
