@@ -253,8 +253,8 @@ TEST_CASE("a payroll with known answers, end to end", "[benchmark][cli]") {
     const double median = role == "cloud" ? 40000 : senior ? 75000 : 50000;
     const double target =
         median * std::exp((senior ? 0.3 : 0.4) * boost::math::quantile(kStandard, q));
-    const double p25 = median * std::exp((senior ? 0.3 : 0.4) *
-                                         boost::math::quantile(kStandard, 0.25));
+    const double p25 =
+        median * std::exp((senior ? 0.3 : 0.4) * boost::math::quantile(kStandard, 0.25));
     double sum = 0;
     for (std::size_t i = 1; i < input.size(); ++i) {
       const double x = std::stod(input[i][3]);

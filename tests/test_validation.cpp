@@ -1,8 +1,9 @@
 // Every validation rule, end to end: each file in tests/data/invalid/ ends with the exact
 // lines `talentcast run` must print to stderr ("# expect: ..."). The run must exit with code 2
 // and leave no output directory behind.
-#include <catch2/catch.hpp>
 #include <fmt/core.h>
+
+#include <catch2/catch.hpp>
 #include <sstream>
 
 #include "support.hpp"

@@ -131,7 +131,9 @@ int main(int argc, char** argv) {
                         "Results database (SQLite), created if missing; a database of the same "
                         "sweep is resumed (default: out/<sweep name>.sqlite)");
   sweep_cmd
-      ->add_option("--threads,-j", sweep.threads, "Points run at once, one thread each; 0 uses every core. The database is the same for any number")
+      ->add_option("--threads,-j", sweep.threads,
+                   "Points run at once, one thread each; 0 uses every core. The database is the "
+                   "same for any number")
       ->default_val(0)
       ->check(CLI::Range(0, 1024));
   sweep_cmd

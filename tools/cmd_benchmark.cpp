@@ -147,9 +147,9 @@ int print_salary(const BenchmarkArgs& args, const models::BandStore& store, std:
   std::vector<std::vector<std::string>> table{
       {"period", "percentile", "market p25", "market p50", "market p75", "market p90"}};
   for (const auto& r : reports) {
-    table.push_back({store.periods[r.period],
-                     fmt::format("{:.1f} [{:.1f}, {:.1f}]", r.standing.percentile,
-                                 r.standing.p10, r.standing.p90)});
+    table.push_back(
+        {store.periods[r.period], fmt::format("{:.1f} [{:.1f}, {:.1f}]", r.standing.percentile,
+                                              r.standing.p10, r.standing.p90)});
     for (const auto& m : r.market) {
       table.back().push_back(
           fmt::format("{} [{}, {}]", grouped(m.salary), grouped(m.p10), grouped(m.p90)));
@@ -235,10 +235,9 @@ int run_payroll(const BenchmarkArgs& args, const models::BandStore& store,
       store.periods[horizon], store.currency,
       store.central ? "on the central projection (no intervals)"
                     : fmt::format("mean [80% interval] across {} sampled paths", store.samples));
-  std::vector<std::vector<std::string>> table{{"role/level", "headcount", "<p25 now",
-                                                "<p25 " + store.periods[horizon],
-                                                "to p25 " + store.periods[horizon],
-                                                "to p50 " + store.periods[horizon]}};
+  std::vector<std::vector<std::string>> table{
+      {"role/level", "headcount", "<p25 now", "<p25 " + store.periods[horizon],
+       "to p25 " + store.periods[horizon], "to p50 " + store.periods[horizon]}};
   for (const auto& s : result.summary) {
     const auto cost = [](const models::Cost& c) {
       return fmt::format("{} [{}, {}]", grouped(c.mean), grouped(c.p10), grouped(c.p90));

@@ -440,33 +440,35 @@ std::string employees_csv(const BandStore& store, const Payroll& payroll,
   std::vector<std::string> chunks((n + kChunk - 1) / kChunk);
   // Rows are formatted in parallel chunks and joined in order: the bytes do not depend on it.
   tbb::task_arena arena(threads > 0 ? threads : tbb::task_arena::automatic);
-  arena.execute([&] { tbb::parallel_for(std::size_t{0}, chunks.size(), [&](std::size_t c) {
-    std::string& out = chunks[c];
-    out.reserve(kChunk * 120);
-    for (std::size_t i = c * kChunk; i < std::min(n, (c + 1) * kChunk); ++i) {
-      const Employee& e = payroll.employees[i];
-      const EmployeeResult& r = result.employees[i];
-      const BandSeries& band = store.series[e.series];
-      append_field(out, payroll.id(i));
-      out += ',';
-      append_field(out, band.role);
-      out += ',';
-      append_field(out, band.level);
-      out += ',';
-      out += fmt::format("{}", e.salary);
-      for (double p : {r.now.percentile, r.now.p10, r.now.p90, r.horizon.percentile, r.horizon.p10,
-                       r.horizon.p90}) {
+  arena.execute([&] {
+    tbb::parallel_for(std::size_t{0}, chunks.size(), [&](std::size_t c) {
+      std::string& out = chunks[c];
+      out.reserve(kChunk * 120);
+      for (std::size_t i = c * kChunk; i < std::min(n, (c + 1) * kChunk); ++i) {
+        const Employee& e = payroll.employees[i];
+        const EmployeeResult& r = result.employees[i];
+        const BandSeries& band = store.series[e.series];
+        append_field(out, payroll.id(i));
         out += ',';
-        append_fixed(out, p, 2);
-      }
-      for (double ratio : {r.compa_ratio_now, r.compa_ratio_horizon}) {
+        append_field(out, band.role);
         out += ',';
-        append_fixed(out, ratio, 4);
+        append_field(out, band.level);
+        out += ',';
+        out += fmt::format("{}", e.salary);
+        for (double p : {r.now.percentile, r.now.p10, r.now.p90, r.horizon.percentile,
+                         r.horizon.p10, r.horizon.p90}) {
+          out += ',';
+          append_fixed(out, p, 2);
+        }
+        for (double ratio : {r.compa_ratio_now, r.compa_ratio_horizon}) {
+          out += ',';
+          append_fixed(out, ratio, 4);
+        }
+        out += r.now.percentile < 25.0 ? ",1" : ",0";
+        out += r.horizon.percentile < 25.0 ? ",1\n" : ",0\n";
       }
-      out += r.now.percentile < 25.0 ? ",1" : ",0";
-      out += r.horizon.percentile < 25.0 ? ",1\n" : ",0\n";
-    }
-  }); });
+    });
+  });
   std::string csv =
       "employee_id,role,level,salary,percentile_now,percentile_now_p10,percentile_now_p90,"
       "percentile_horizon,percentile_horizon_p10,percentile_horizon_p90,compa_ratio_now,"

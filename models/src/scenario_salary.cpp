@@ -25,8 +25,7 @@ std::optional<FittedBand> fit_rows(const std::vector<double>& salaries,
                                    const std::function<void(std::string)>& too_few) {
   std::span<const double> w;
   if (weighted) w = weights;
-  const double n_eff =
-      weighted ? effective_sample_size(w) : static_cast<double>(salaries.size());
+  const double n_eff = weighted ? effective_sample_size(w) : static_cast<double>(salaries.size());
   if (n_eff < BandFit::kMinEffectiveN - 1e-9) {
     too_few(weighted && salaries.size() != 0
                 ? fmt::format("{} rows, an effective sample size of {:.3g}", salaries.size(), n_eff)
