@@ -63,4 +63,15 @@ Summary summarize(const Moments& moments, const QuantileSketch& sketch) {
   return s;
 }
 
+double sample_quantile(std::vector<double>& values, double p) {
+  const double h = p * static_cast<double>(values.size() - 1);
+  const auto i = static_cast<std::size_t>(h);
+  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(i), values.end());
+  const double lower = values[i];
+  if (i + 1 >= values.size()) return lower;
+  const double upper =
+      *std::min_element(values.begin() + static_cast<std::ptrdiff_t>(i) + 1, values.end());
+  return lower + (h - static_cast<double>(i)) * (upper - lower);
+}
+
 }  // namespace talentcast::core

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "talentcast/core/accumulator.hpp"
 #include "talentcast/core/random.hpp"
 
 namespace talentcast::core {
@@ -37,14 +38,6 @@ void indices_of(std::span<const double> y, std::size_t dims, const std::vector<s
     first[i] /= static_cast<double>(rows.size()) * variance;
     total[i] /= static_cast<double>(rows.size()) * variance;
   }
-}
-
-double percentile(std::vector<double>& v, double p) {
-  std::sort(v.begin(), v.end());
-  const double h = p * static_cast<double>(v.size() - 1);
-  const auto i = static_cast<std::size_t>(h);
-  if (i + 1 >= v.size()) return v.back();
-  return v[i] + (h - static_cast<double>(i)) * (v[i + 1] - v[i]);
 }
 
 }  // namespace
@@ -81,10 +74,10 @@ SobolIndices sobol_indices(std::span<const double> y, std::size_t n, std::size_t
     Estimate s{first[i], first[i], first[i]};
     Estimate st{total[i], total[i], total[i]};
     if (resamples > 1) {
-      s.low = percentile(boot_first[i], tail);
-      s.high = percentile(boot_first[i], 1.0 - tail);
-      st.low = percentile(boot_total[i], tail);
-      st.high = percentile(boot_total[i], 1.0 - tail);
+      s.low = sample_quantile(boot_first[i], tail);
+      s.high = sample_quantile(boot_first[i], 1.0 - tail);
+      st.low = sample_quantile(boot_total[i], tail);
+      st.high = sample_quantile(boot_total[i], 1.0 - tail);
     }
     result.first.push_back(s);
     result.total.push_back(st);

@@ -17,10 +17,13 @@
 #include <unordered_set>
 
 #include "data_file.hpp"
+#include "talentcast/core/accumulator.hpp"
 #include "talentcast/models/scenario_loader.hpp"
 #include "validator.hpp"
 
 namespace talentcast::models {
+
+using core::sample_quantile;
 
 namespace {
 
@@ -147,17 +150,6 @@ Cost cost_of(std::vector<double> per_path) {
 }
 
 }  // namespace
-
-double sample_quantile(std::vector<double>& values, double p) {
-  const double h = p * static_cast<double>(values.size() - 1);
-  const auto i = static_cast<std::size_t>(h);
-  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(i), values.end());
-  const double lower = values[i];
-  if (i + 1 >= values.size()) return lower;
-  const double upper =
-      *std::min_element(values.begin() + static_cast<std::ptrdiff_t>(i) + 1, values.end());
-  return lower + (h - static_cast<double>(i)) * (upper - lower);
-}
 
 Standing standing(const BandStore& store, std::size_t g, std::size_t t, double salary) {
   const auto mu = store.ln_medians(g, t);

@@ -42,4 +42,8 @@ struct Summary {
 
 Summary summarize(const Moments& moments, const QuantileSketch& sketch);
 
+/// The exact p-quantile (p in [0, 1]) of a non-empty sample by linear interpolation between
+/// order statistics (NumPy's and R's default), in linear time; reorders values.
+double sample_quantile(std::vector<double>& values, double p);
+
 }  // namespace talentcast::core

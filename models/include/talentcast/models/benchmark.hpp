@@ -48,10 +48,6 @@ inline constexpr double kMarketPercentiles[] = {0.25, 0.50, 0.75, 0.90};
 /// quarterly run is 2026-Q4). nullopt when it is not a date or lies outside the run.
 std::optional<std::size_t> find_period(const BandStore& store, std::string_view text);
 
-/// The quantile (linear interpolation between order statistics, as NumPy and R by default) of
-/// values at p in [0, 1]; reorders values.
-double sample_quantile(std::vector<double>& values, double p);
-
 /// An employee of a payroll: the band it is benchmarked against (a role, or role/level, of the
 /// store) and its salary; its id is kept in Payroll::ids.
 struct Employee {
