@@ -100,4 +100,11 @@ shares = { llm = 0.1, cloud = 0.2 }
 )";
 }
 
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
 }  // namespace talentcast::test

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace talentcast::test {
 
@@ -33,6 +34,9 @@ struct CommandResult {
 CommandResult run_talentcast(const std::string& args, const std::filesystem::path& cwd = {});
 
 std::string read_file(const std::filesystem::path& path);
+
+/// The lines of a text, without their line ends.
+std::vector<std::string> lines_of(const std::string& text);
 
 /// The source tree's root, for scenarios/.
 std::filesystem::path source_dir();

@@ -15,18 +15,12 @@
 #include "talentcast/models/scenario_loader.hpp"
 
 namespace fs = std::filesystem;
+using talentcast::test::lines_of;
 using talentcast::test::read_file;
 using talentcast::test::run_talentcast;
 using talentcast::test::TempDir;
 
 namespace {
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
 
 // The CSV schema: the header, 13 fields a row, known metrics, period labels of the step, and
 // one row per (role, period, metric) with `total` lacking the salary metrics and each level

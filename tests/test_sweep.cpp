@@ -322,12 +322,7 @@ high = 3.0
   const auto csv = talentcast::test::run_talentcast(
       "sensitivity --db s.sqlite --output ratio:llm:2025-Q4:p50 -f csv", dir.path());
   REQUIRE(csv.exit_code == 0);
-  const auto lines = [](const std::string& text) {
-    std::vector<std::string> out;
-    std::istringstream in(text);
-    for (std::string l; std::getline(in, l);) out.push_back(l);
-    return out;
-  }(csv.out);
+  const auto lines = talentcast::test::lines_of(csv.out);
   REQUIRE(lines.size() == 3);
   CHECK(lines[0] ==
         "output,parameter,first,first_low,first_high,total,total_low,total_high,mu,mu_star,"
