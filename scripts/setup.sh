@@ -2,13 +2,15 @@
 # Installs what talentcast needs to build on Debian 12, as root, with apt-get; does nothing when
 # everything is already there. Every dependency is a Debian package (nothing is vendored):
 #   Eigen 3.4, Boost.Math, oneTBB, Catch2 v2, toml++, CLI11, fmt, Random123 (counter-based
-#   random streams), nlohmann-json (JSON outputs), OpenSSL (SHA-256 in manifests).
+#   random streams), nlohmann-json (JSON outputs), OpenSSL (SHA-256 in manifests), SQLite (the
+#   sweep results store), Open MPI (runs across machines, docs/mpi.md).
 set -euo pipefail
 
 packages=(
   make g++ cmake git
   libeigen3-dev libboost-math-dev libtbb-dev catch2 libtomlplusplus-dev libcli11-dev
   libfmt-dev librandom123-dev nlohmann-json3-dev libssl-dev libsqlite3-dev
+  openmpi-bin libopenmpi-dev
 )
 
 missing=()

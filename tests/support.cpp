@@ -38,19 +38,23 @@ std::string read_file(const std::filesystem::path& path) {
   return text.str();
 }
 
-CommandResult run_talentcast(const std::string& args, const std::filesystem::path& cwd) {
+CommandResult run_shell(const std::string& command, const std::filesystem::path& cwd) {
   TempDir capture;
   const auto out = capture.path() / "stdout";
   const auto err = capture.path() / "stderr";
-  const std::string command =
-      fmt::format("{}{} {} </dev/null >{} 2>{}", cwd.empty() ? "" : "cd '" + cwd.string() + "' && ",
-                  TALENTCAST_EXE, args, out.string(), err.string());
-  const int status = std::system(command.c_str());
+  const std::string line =
+      fmt::format("{}{} </dev/null >{} 2>{}", cwd.empty() ? "" : "cd '" + cwd.string() + "' && ",
+                  command, out.string(), err.string());
+  const int status = std::system(line.c_str());
   CommandResult result;
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   result.out = read_file(out);
   result.err = read_file(err);
   return result;
+}
+
+CommandResult run_talentcast(const std::string& args, const std::filesystem::path& cwd) {
+  return run_shell(fmt::format("{} {}", TALENTCAST_EXE, args), cwd);
 }
 
 std::filesystem::path source_dir() {

@@ -29,6 +29,9 @@ struct CommandResult {
   std::string err;
 };
 
+/// Runs a shell command (in cwd, if given) with stdin closed; captures stdout and stderr.
+CommandResult run_shell(const std::string& command, const std::filesystem::path& cwd = {});
+
 /// Runs `talentcast ARGS` through the shell (in cwd, if given) with stdin closed; captures
 /// stdout and stderr.
 CommandResult run_talentcast(const std::string& args, const std::filesystem::path& cwd = {});

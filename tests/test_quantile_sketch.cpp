@@ -3,8 +3,10 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <random>
+#include <stdexcept>
 #include <vector>
 
+#include "talentcast/core/bytes.hpp"
 #include "talentcast/core/quantile_sketch.hpp"
 
 using talentcast::core::QuantileSketch;
@@ -140,4 +142,40 @@ TEST_CASE("a range wider than 28 octaves collapses its smallest magnitudes, what
     if (std::abs(exact) > threshold)
       CHECK(std::abs(forward.quantile(p) - exact) <= 0x1p-8 * std::abs(exact));
   }
+}
+
+TEST_CASE("a sketch sent as bytes merges exactly as the sketch itself", "[sketch][mpi]") {
+  // What a distributed run does with each rank's sketches (docs/mpi.md).
+  std::mt19937_64 engine(11);
+  std::normal_distribution<double> dist(0.0, 100.0);
+  for (const int n : {0, 5, 256, 5000}) {  // empty, exact, at the limit, bucketed
+    CAPTURE(n);
+    QuantileSketch all, mine, theirs;
+    for (int i = 0; i < n; ++i) {
+      const double v = i % 7 == 0 ? 0.0 : dist(engine);  // exact zeros and both signs
+      all.add(v);
+      (i % 2 ? mine : theirs).add(v);
+    }
+    // A little more on this side, so that merging crosses the exact limit at n = 256.
+    all.add(1.5);
+    mine.add(1.5);
+    talentcast::core::ByteWriter out;
+    theirs.write(out);
+    talentcast::core::ByteReader in(out.bytes());
+    mine.merge(QuantileSketch::read(in));
+    CHECK(in.done());
+    CHECK(mine.count() == all.count());
+    CHECK(mine.min() == all.min());
+    CHECK(mine.max() == all.max());
+    for (double p : {0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0})
+      CHECK(mine.quantile(p) == all.quantile(p));
+  }
+  // A truncated message is an error, not a read past its end.
+  QuantileSketch some;
+  some.add(3.0);
+  talentcast::core::ByteWriter out;
+  some.write(out);
+  out.bytes().pop_back();
+  talentcast::core::ByteReader in(out.bytes());
+  CHECK_THROWS_AS(QuantileSketch::read(in), std::length_error);
 }

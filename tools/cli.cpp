@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "talentcast/core/engine.hpp"
+#include "talentcast/core/mpi.hpp"
 #include "talentcast/version.hpp"
 
 namespace talentcast::cli {
@@ -189,6 +190,10 @@ int main(int argc, char** argv) {
     return kExitBadInput;
   }
 
+  // Under mpirun, `run` and `sweep` spread their work over the ranks (docs/mpi.md); any other
+  // command runs once, on rank 0.
+  const core::mpi::Session& session = core::mpi::Session::world();
+  if (session.distributed() && !*run_cmd && !*sweep_cmd && !session.root()) return kExitOk;
   try {
     if (*run_cmd) {
       for (int i = 0; i < argc; ++i) run.command_line += (i ? " " : "") + std::string(argv[i]);

@@ -64,6 +64,7 @@ struct ManifestInfo {
   std::uint64_t paths = 0;
   bool central = false;
   int threads = 0;
+  int mpi_ranks = 1;
   double wall_seconds = 0.0;
   std::string forecast_csv_sha256;
   std::string bands_bin_sha256;  ///< empty: no band store

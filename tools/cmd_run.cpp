@@ -8,6 +8,7 @@
 #include "cli.hpp"
 #include "interrupt.hpp"
 #include "talentcast/core/atomic_file.hpp"
+#include "talentcast/core/mpi.hpp"
 #include "talentcast/core/progress.hpp"
 #include "talentcast/core/sha256.hpp"
 #include "talentcast/models/forecast.hpp"
@@ -23,13 +24,18 @@ int run_command(const RunArgs& args) {
   const std::filesystem::path out =
       args.out.empty() ? std::filesystem::path("out") / std::filesystem::path(args.scenario).stem()
                        : std::filesystem::path(args.out);
+  // Under mpirun, rank 0 alone writes, so it alone checks where; the others follow its verdict.
+  const core::mpi::Session& session = core::mpi::Session::world();
+  int verdict = kExitOk;
   std::error_code probe;
-  if (std::filesystem::exists(out, probe) && !std::filesystem::is_directory(out, probe)) {
+  if (session.root() && std::filesystem::exists(out, probe) &&
+      !std::filesystem::is_directory(out, probe)) {
     fmt::print(stderr,
                "talentcast: --out {}: expected a directory, found a file; nothing was run\n",
                out.string());
-    return kExitBadInput;
+    verdict = kExitBadInput;
   }
+  if (session.decide(verdict) != kExitOk) return kExitBadInput;
 
   models::ForecastSettings settings = models::default_settings(*scenario);
   if (args.paths) settings.paths = *args.paths;
@@ -37,11 +43,12 @@ int run_command(const RunArgs& args) {
   settings.threads = args.threads;
   settings.central = args.central;
   settings.band_samples = args.band_samples;
+  settings.distributed = session.distributed();
   const std::uint64_t paths = args.central ? 1 : settings.paths;
 
   InterruptGuard guard;
   settings.stop = &guard.flag();
-  core::ProgressBar progress(paths, "paths", !args.quiet);
+  core::ProgressBar progress(paths, "paths", !args.quiet && session.root());
   settings.on_progress = [&](std::uint64_t done) { progress.update(done); };
 
   models::Forecast forecast;
@@ -61,6 +68,7 @@ int run_command(const RunArgs& args) {
     return kExitBadInput;
   }
   progress.finish();
+  if (!forecast.holds_results) return kExitOk;  // a rank other than 0: its part is done
   if (forecast.interrupted) {
     fmt::print(stderr, "talentcast: interrupted after {} of {} paths; nothing was written\n",
                forecast.paths_done, paths);
@@ -75,6 +83,7 @@ int run_command(const RunArgs& args) {
   manifest.paths = paths;
   manifest.central = args.central;
   manifest.threads = args.threads;
+  manifest.mpi_ranks = session.size();
   manifest.forecast_csv_sha256 = core::sha256_hex(csv);
   std::vector<std::pair<std::filesystem::path, std::string>> files{{out / "forecast.csv", csv},
                                                                    {out / "forecast.json", json}};

@@ -6,6 +6,7 @@
 
 #include "cli.hpp"
 #include "interrupt.hpp"
+#include "talentcast/core/mpi.hpp"
 #include "talentcast/core/progress.hpp"
 #include "talentcast/core/sqlite.hpp"
 #include "talentcast/models/labour_market.hpp"
@@ -43,11 +44,13 @@ int sweep_command(const SweepArgs& args) {
     for (const auto& p : problems) fmt::print(stderr, "talentcast: {}\n", p);
     return kExitBadInput;
   }
+  const core::mpi::Session& session = core::mpi::Session::world();
+  options.distributed = session.distributed();
   const std::filesystem::path db =
       args.db.empty() ? std::filesystem::path("out") /
                             (std::filesystem::path(args.sweep).stem().string() + ".sqlite")
                       : std::filesystem::path(args.db);
-  if (!db.parent_path().empty()) {
+  if (session.root() && !db.parent_path().empty()) {
     std::error_code ec;
     std::filesystem::create_directories(db.parent_path(), ec);
   }
@@ -55,7 +58,7 @@ int sweep_command(const SweepArgs& args) {
   const std::size_t points = sweep.design_points().points();
   InterruptGuard guard;
   options.stop = &guard.flag();
-  core::ProgressBar progress(points, "points", !args.quiet);
+  core::ProgressBar progress(points, "points", !args.quiet && session.root());
   options.on_progress = [&](std::size_t done, std::size_t) { progress.update(done); };
   models::SweepRunResult result;
   try {
@@ -81,6 +84,7 @@ int sweep_command(const SweepArgs& args) {
     return kExitBadInput;
   }
   progress.finish();
+  if (!session.root()) return result.stopped ? kExitBadInput : kExitOk;
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (result.interrupted) {

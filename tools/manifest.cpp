@@ -32,6 +32,7 @@ std::string manifest_json(const ManifestInfo& info) {
   manifest["steps"] = scenario.periods();
   manifest["months"] = scenario.months();
   manifest["block_paths"] = core::kBlockPaths;
+  manifest["chunk_blocks"] = core::kChunkBlocks;
   manifest["forecast_csv_sha256"] = info.forecast_csv_sha256;
   if (!info.bands_bin_sha256.empty()) {
     manifest["band_store"] = {{"samples", info.band_samples},
@@ -68,6 +69,7 @@ std::string manifest_json(const ManifestInfo& info) {
   manifest["wall_time_seconds"] = info.wall_seconds;
   manifest["threads"] =
       info.threads > 0 ? info.threads : static_cast<int>(std::thread::hardware_concurrency());
+  manifest["mpi_ranks"] = info.mpi_ranks;
   manifest["scenario"] = nlohmann::ordered_json::parse(resolved_json.str());
   manifest["scenario_toml"] = scenario.resolved_toml;
   return manifest.dump(1) + "\n";

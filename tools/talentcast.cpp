@@ -1,6 +1,30 @@
 // The `talentcast` command: see `talentcast --help` and docs/cli.md.
+#include <fmt/core.h>
+
+#include <optional>
+#include <stdexcept>
+
 #include "cli.hpp"
+#include "talentcast/core/mpi.hpp"
 
 int main(int argc, char** argv) {
-  return talentcast::cli::main(argc, argv);
+  namespace mpi = talentcast::core::mpi;
+  // Started by mpirun, the process joins the MPI job for its lifetime (docs/mpi.md).
+  std::optional<mpi::Session> session;
+  try {
+    session.emplace();
+  } catch (const std::exception& e) {
+    if (mpi::launched().rank == 0) fmt::print(stderr, "talentcast: {}\n", e.what());
+    return talentcast::cli::kExitBadInput;
+  }
+  session->quiet_followers();
+  const int code = talentcast::cli::main(argc, argv);
+  // Once the ranks have gone on together, one that fails must not leave the others waiting.
+  if (session->distributed() && session->committed() && code != talentcast::cli::kExitOk) {
+    session->abort(code);
+  }
+  // Otherwise every rank ends here together, so that none ends the job (a non-zero exit makes
+  // mpirun stop the others) before rank 0 has printed.
+  session->barrier();
+  return code;
 }

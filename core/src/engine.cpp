@@ -6,10 +6,17 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <optional>
+#include <stdexcept>
+
+#include "talentcast/core/bytes.hpp"
+#include "talentcast/core/mpi.hpp"
 
 namespace talentcast::core {
 
 namespace {
+
+constexpr std::uint64_t kChunkPaths = kChunkBlocks * kBlockPaths;
 
 // What one thread keeps between blocks: the model's worker, the block's raw outputs and its
 // share of the percentile sketches.
@@ -19,16 +26,36 @@ struct ThreadState {
   std::vector<QuantileSketch> sketches;
 };
 
-// A block in flight: its index and the moments of each output over its paths.
+// A block in flight: its chunk, its paths and the moments of each output over them.
 struct BlockToken {
+  std::uint64_t chunk = 0;
   std::uint64_t first_path = 0;
   std::size_t count = 0;
+  bool ends_chunk = false;
   std::vector<Moments>* moments = nullptr;
 };
 
-}  // namespace
+// Where this process's chunks come from and where they go: a local run takes them in order
+// and merges them into its totals; a distributed one asks the farm and sends them to rank 0.
+struct ChunkFlow {
+  /// The next chunk to run, or nothing. From one thread at a time.
+  std::function<std::optional<std::uint64_t>()> next;
+  /// A chunk's moments (its blocks' merged in block order), in the order next() gave them.
+  std::function<void(std::uint64_t chunk, const std::vector<Moments>& moments)> done;
+  /// After each block is merged (local runs: progress).
+  std::function<void(std::size_t paths)> block_done;
+  /// Checked before each block (local runs); a distributed run stops only between chunks.
+  const std::atomic<bool>* stop = nullptr;
+  /// After the last chunk, before the sketches are merged.
+  std::function<void()> finished;
+  /// Each output's sketch, merged over this process's threads, in output order.
+  std::function<void(std::size_t output, QuantileSketch&& sketch)> sketch;
+};
 
-RunResult run(const PathModel& model, const RunOptions& options) {
+// Runs the chunks `flow` hands out on this process's threads. Retained values go to their
+// place in `retained` (path p's at p * retained_per_path).
+void run_chunks(const PathModel& model, const RunOptions& options, ChunkFlow& flow,
+                std::vector<double>& retained_values) {
   const std::size_t outputs = model.outputs_per_path();
   const std::size_t retained = model.retained_per_path();
   const std::uint64_t retain_paths = std::min(options.retain_paths, options.paths);
@@ -43,27 +70,39 @@ RunResult run(const PathModel& model, const RunOptions& options) {
     return state;
   });
 
-  // Tokens in flight are bounded, and their moment buffers are reused round-robin: block b uses
-  // slot b % slots, which the serial last stage has released before block b + slots starts.
+  // Tokens in flight are bounded, and their moment buffers are reused round-robin: token k uses
+  // slot k % slots, which the serial last stage (finishing tokens in order) has released before
+  // token k + slots starts.
   const auto slots = static_cast<std::size_t>(2 * threads + 2);
   std::vector<std::vector<Moments>> slot_moments(slots, std::vector<Moments>(outputs));
-  std::vector<Moments> totals(outputs);
+  std::vector<Moments> chunk_moments(outputs);
+  std::uint64_t chunk_paths = 0;  // merged into chunk_moments so far
 
-  RunResult result;
-  result.retained.assign(static_cast<std::size_t>(retain_paths) * retained, 0.0);
-  std::uint64_t next_block = 0;
-  // Stage 1 (serial, in order): hands out blocks until done or asked to stop.
+  std::optional<std::uint64_t> chunk;
+  std::uint64_t next_block = 0, chunk_end = 0, tokens = 0;
+  // Stage 1 (serial, in order): hands out the blocks of one chunk after another.
   const auto next = [&](tbb::flow_control& control) -> BlockToken {
-    if (next_block == blocks || (options.stop && options.stop->load(std::memory_order_relaxed))) {
+    if (flow.stop && flow.stop->load(std::memory_order_relaxed)) {
       control.stop();
       return {};
     }
+    if (!chunk || next_block == chunk_end) {
+      chunk = flow.next();
+      if (!chunk) {
+        control.stop();
+        return {};
+      }
+      next_block = *chunk * kChunkBlocks;
+      chunk_end = std::min<std::uint64_t>(next_block + kChunkBlocks, blocks);
+    }
     const std::uint64_t block = next_block++;
     BlockToken token;
+    token.chunk = *chunk;
     token.first_path = block * kBlockPaths;
     token.count = static_cast<std::size_t>(
         std::min<std::uint64_t>(kBlockPaths, options.paths - token.first_path));
-    token.moments = &slot_moments[block % slots];
+    token.ends_chunk = next_block == chunk_end;
+    token.moments = &slot_moments[tokens++ % slots];
     return token;
   };
   // Stage 2 (parallel): simulates a block and reduces it to moments and sketch counts.
@@ -79,18 +118,24 @@ RunResult run(const PathModel& model, const RunOptions& options) {
     for (std::uint64_t path = token.first_path;
          path < std::min(retain_paths, token.first_path + token.count); ++path) {
       const auto lane = static_cast<std::size_t>(path - token.first_path);
-      double* target = &result.retained[static_cast<std::size_t>(path) * retained];
+      double* target = &retained_values[static_cast<std::size_t>(path) * retained];
       for (std::size_t j = 0; j < retained; ++j) {
         target[j] = state.block_outputs[(outputs + j) * kBlockPaths + lane];
       }
     }
     return token;
   };
-  // Stage 3 (serial, in block order): merges the block's moments, which fixes the order of sums.
+  // Stage 3 (serial, in order): merges the block's moments into its chunk's, which fixes the
+  // order of sums, and passes on each chunk when its last block is in.
   const auto merge = [&](BlockToken token) {
-    for (std::size_t v = 0; v < outputs; ++v) totals[v].merge((*token.moments)[v]);
-    result.paths_done += token.count;
-    if (options.on_progress) options.on_progress(result.paths_done);
+    for (std::size_t v = 0; v < outputs; ++v) chunk_moments[v].merge((*token.moments)[v]);
+    chunk_paths += token.count;
+    if (flow.block_done) flow.block_done(token.count);
+    if (token.ends_chunk) {
+      flow.done(token.chunk, chunk_moments);
+      std::fill(chunk_moments.begin(), chunk_moments.end(), Moments{});
+      chunk_paths = 0;
+    }
   };
   tbb::task_arena arena(threads);
   arena.execute([&] {
@@ -99,20 +144,142 @@ RunResult run(const PathModel& model, const RunOptions& options) {
                    tbb::make_filter<BlockToken, BlockToken>(tbb::filter_mode::parallel, simulate) &
                    tbb::make_filter<BlockToken, void>(tbb::filter_mode::serial_in_order, merge));
   });
-
-  result.interrupted = result.paths_done < options.paths;
+  // A local run stopped between blocks passes on its part of a chunk.
+  if (chunk_paths > 0) flow.done(*chunk, chunk_moments);
+  if (flow.finished) flow.finished();
   // Each output's thread sketches are merged (an exact, order-independent sum of counts) and
   // released one output at a time, so no second full set of sketches is ever held.
-  result.outputs.reserve(outputs);
   for (std::size_t v = 0; v < outputs; ++v) {
     QuantileSketch merged;
     for (ThreadState& state : states) {
       merged.merge(state.sketches[v]);
       state.sketches[v] = QuantileSketch{};
     }
-    result.outputs.push_back(summarize(totals[v], merged));
+    flow.sketch(v, std::move(merged));
   }
+}
+
+RunResult run_local(const PathModel& model, const RunOptions& options) {
+  const std::uint64_t chunks = (options.paths + kChunkPaths - 1) / kChunkPaths;
+  std::vector<Moments> totals(model.outputs_per_path());
+  RunResult result;
+  result.retained.assign(static_cast<std::size_t>(std::min(options.retain_paths, options.paths)) *
+                             model.retained_per_path(),
+                         0.0);
+  std::uint64_t next_chunk = 0;
+  ChunkFlow flow;
+  flow.next = [&]() -> std::optional<std::uint64_t> {
+    if (next_chunk == chunks) return std::nullopt;
+    return next_chunk++;
+  };
+  flow.done = [&](std::uint64_t, const std::vector<Moments>& moments) {
+    for (std::size_t v = 0; v < totals.size(); ++v) totals[v].merge(moments[v]);
+  };
+  flow.block_done = [&](std::size_t paths) {
+    result.paths_done += paths;
+    if (options.on_progress) options.on_progress(result.paths_done);
+  };
+  flow.stop = options.stop;
+  result.outputs.reserve(totals.size());
+  flow.sketch = [&](std::size_t v, QuantileSketch&& sketch) {
+    result.outputs.push_back(summarize(totals[v], sketch));
+  };
+  run_chunks(model, options, flow, result.retained);
+  result.interrupted = result.paths_done < options.paths;
   return result;
+}
+
+// Chunks go to the ranks as they ask (mpi::Farm); each rank sends a chunk's moments and its
+// retained values to rank 0, which merges them in chunk order; at the end rank 0 merges every
+// rank's sketches, a batch of outputs at a time.
+RunResult run_distributed(const PathModel& model, const RunOptions& options) {
+  const mpi::Session& session = mpi::Session::world();
+  const std::size_t outputs = model.outputs_per_path();
+  const std::size_t retained = model.retained_per_path();
+  const std::uint64_t retain_paths = std::min(options.retain_paths, options.paths);
+  const std::uint64_t chunks = (options.paths + kChunkPaths - 1) / kChunkPaths;
+  // The retained paths a chunk holds, as a range of indices into a retained-values array.
+  const auto retained_range = [&](std::uint64_t chunk) {
+    const std::uint64_t first = std::min(chunk * kChunkPaths, retain_paths);
+    const std::uint64_t last = std::min(first + kChunkPaths, retain_paths);
+    return std::pair{static_cast<std::size_t>(first) * retained,
+                     static_cast<std::size_t>(last) * retained};
+  };
+
+  RunResult result;
+  result.holds_results = session.root();
+  std::vector<Moments> totals(session.root() ? outputs : 0);
+  if (session.root()) result.retained.assign(static_cast<std::size_t>(retain_paths) * retained, 0);
+
+  mpi::Farm::Options farm_options;
+  farm_options.units = chunks;
+  farm_options.ordered = true;
+  farm_options.window = 4 * static_cast<std::uint64_t>(session.size());
+  farm_options.stop = options.stop;
+  farm_options.collect = [&](std::uint64_t chunk, ByteReader& in) {
+    const std::vector<Moments> moments = in.get_array<Moments>();
+    const std::vector<double> values = in.get_array<double>();
+    const auto [first, last] = retained_range(chunk);
+    if (moments.size() != outputs || values.size() != last - first) {
+      throw std::runtime_error("distributed run: a rank sent a chunk of another shape");
+    }
+    for (std::size_t v = 0; v < outputs; ++v) totals[v].merge(moments[v]);
+    std::copy(values.begin(), values.end(), result.retained.begin() + first);
+    result.paths_done += std::min(kChunkPaths, options.paths - chunk * kChunkPaths);
+    if (options.on_progress) options.on_progress(result.paths_done);
+  };
+  mpi::Farm farm(session, std::move(farm_options));
+
+  std::vector<double> local_retained(static_cast<std::size_t>(retain_paths) * retained, 0.0);
+  ChunkFlow flow;
+  flow.next = [&] { return farm.next(); };
+  flow.done = [&](std::uint64_t chunk, const std::vector<Moments>& moments) {
+    ByteWriter message;
+    message.put_array(std::span<const Moments>(moments));
+    const auto [first, last] = retained_range(chunk);
+    message.put_array(std::span<const double>(local_retained.data() + first, last - first));
+    farm.submit(chunk, message.bytes());
+  };
+  flow.finished = [&] { farm.finish(); };
+  // Sketches travel in batches of outputs, so that rank 0 holds one batch per rank at a time.
+  constexpr std::size_t kBatch = 512;
+  ByteWriter batch;
+  std::vector<std::vector<std::byte>> received(static_cast<std::size_t>(session.size()));
+  std::vector<std::optional<ByteReader>> readers(received.size());
+  if (session.root()) result.outputs.reserve(outputs);
+  flow.sketch = [&](std::size_t v, QuantileSketch&& sketch) {
+    if (!session.root()) {
+      sketch.write(batch);
+      if ((v + 1) % kBatch == 0 || v + 1 == outputs) {
+        session.send(0, batch.bytes());
+        batch = ByteWriter{};
+      }
+      return;
+    }
+    if (v % kBatch == 0) {
+      for (int rank = 1; rank < session.size(); ++rank) {
+        const auto r = static_cast<std::size_t>(rank);
+        received[r] = session.receive(rank);
+        readers[r].emplace(received[r]);
+      }
+    }
+    for (int rank = 1; rank < session.size(); ++rank) {
+      sketch.merge(QuantileSketch::read(*readers[static_cast<std::size_t>(rank)]));
+    }
+    result.outputs.push_back(summarize(totals[v], sketch));
+  };
+  run_chunks(model, options, flow, local_retained);
+  result.interrupted = session.root() && result.paths_done < options.paths;
+  return result;
+}
+
+}  // namespace
+
+RunResult run(const PathModel& model, const RunOptions& options) {
+  if (options.distributed && mpi::Session::world().distributed()) {
+    return run_distributed(model, options);
+  }
+  return run_local(model, options);
 }
 
 }  // namespace talentcast::core

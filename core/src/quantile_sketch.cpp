@@ -6,6 +6,8 @@
 #include <cassert>
 #include <cmath>
 
+#include "talentcast/core/bytes.hpp"
+
 namespace talentcast::core {
 
 namespace {
@@ -168,6 +170,29 @@ void QuantileSketch::merge(const QuantileSketch& other) {
         mine.add(side->first + static_cast<std::int64_t>(i), side->counts[i]);
     }
   }
+}
+
+void QuantileSketch::write(ByteWriter& out) const {
+  out.put(count_).put(min_).put(max_).put(zeros_).put(bucketed_);
+  out.put_array(std::span<const double>(exact_));
+  for (const Side* side : {&negative_, &positive_}) {
+    out.put(side->first).put_array(std::span<const std::uint32_t>(side->counts));
+  }
+}
+
+QuantileSketch QuantileSketch::read(ByteReader& in) {
+  QuantileSketch s;
+  s.count_ = in.get<std::uint64_t>();
+  s.min_ = in.get<double>();
+  s.max_ = in.get<double>();
+  s.zeros_ = in.get<std::uint64_t>();
+  s.bucketed_ = in.get<bool>();
+  s.exact_ = in.get_array<double>();
+  for (Side* side : {&s.negative_, &s.positive_}) {
+    side->first = in.get<std::int64_t>();
+    side->counts = in.get_array<std::uint32_t>();
+  }
+  return s;
 }
 
 void QuantileSketch::order_statistics(std::span<const std::uint64_t> ranks,

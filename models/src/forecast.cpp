@@ -34,11 +34,14 @@ Forecast run_forecast(const Scenario& scenario, const ForecastSettings& settings
   options.threads = settings.threads;
   options.on_progress = settings.on_progress;
   options.stop = settings.stop;
+  options.distributed = settings.distributed;
   core::RunResult result = core::run(model, options);
 
   Forecast forecast;
   forecast.paths_done = result.paths_done;
   forecast.interrupted = result.interrupted;
+  forecast.holds_results = result.holds_results;
+  if (!result.holds_results) return forecast;
   const OutputLayout& layout = model.layout();
   forecast.rows.reserve(layout.size());
   for (const OutputSeries& series : layout.series()) {

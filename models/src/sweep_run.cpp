@@ -14,7 +14,9 @@
 #include <optional>
 #include <set>
 
+#include "talentcast/core/bytes.hpp"
 #include "talentcast/core/forecast_table.hpp"
+#include "talentcast/core/mpi.hpp"
 #include "talentcast/core/sha256.hpp"
 #include "talentcast/core/sqlite.hpp"
 #include "talentcast/models/forecast.hpp"
@@ -119,45 +121,18 @@ std::int64_t id_of(core::Database& db, const char* table, const char* column,
   return db.last_insert_rowid();
 }
 
-}  // namespace
-
-std::vector<std::string> check_store_filters(const Sweep& sweep, const SweepRunOptions& options) {
-  std::vector<std::string> problems;
-  std::vector<std::string> metrics;
-  for (std::size_t m = 0; m < kMetricCount; ++m) metrics.emplace_back(metric_name(m));
-  for (const auto& name : options.metrics) {
-    if (std::find(metrics.begin(), metrics.end(), name) == metrics.end()) {
-      problems.push_back(fmt::format("--metrics: expected metric names ({}){}, found '{}'",
-                                     fmt::join(metrics, ", "), detail::did_you_mean(name, metrics),
-                                     name));
-    }
-  }
-  if (!options.periods.empty()) {
-    const Scenario base = sweep_scenario(sweep, sweep.values(sweep.design_points(), 0));
-    std::vector<std::string> labels;
-    for (int t = 0; t < base.periods(); ++t) labels.push_back(base.period_label(t));
-    for (const auto& label : options.periods) {
-      if (std::find(labels.begin(), labels.end(), label) == labels.end()) {
-        problems.push_back(
-            fmt::format("--periods: expected period labels of the scenario ({} to "
-                        "{}), found '{}'",
-                        labels.front(), labels.back(), label));
-      }
-    }
-  }
-  return problems;
-}
-
-SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& database,
-                         const SweepRunOptions& options) {
-  const core::Design design = sweep.design_points();
-  SweepRunResult result;
-  result.points = design.points();
+// Opens (or creates) the store, checks that it holds this sweep, and returns the points still
+// to run, each checked to make a valid scenario.
+std::vector<std::size_t> prepare_store(const Sweep& sweep, const core::Design& design,
+                                       const std::filesystem::path& database,
+                                       const SweepRunOptions& options,
+                                       std::optional<core::Database>& store,
+                                       SweepRunResult& result) {
   const Scenario base = base_scenario(sweep);
   const nlohmann::ordered_json identity_json = identity_of(sweep, base, options);
   const std::string identity = identity_json.dump();
 
-  core::Database db(database);
+  core::Database& db = store.emplace(database);
   {
     // Another program's database is left alone.
     auto tables = db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table'");
@@ -232,8 +207,6 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
   result.already_done = done.size();
   if (options.on_progress) options.on_progress(done.size(), result.points);
 
-  const std::set<std::string> metrics(options.metrics.begin(), options.metrics.end());
-  const std::set<std::string> periods(options.periods.begin(), options.periods.end());
   std::vector<std::size_t> todo;
   for (std::size_t i = 0; i < result.points; ++i) {
     if (!done.count(static_cast<std::int64_t>(i))) todo.push_back(i);
@@ -273,10 +246,77 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
     }
     if (!invalid.empty()) throw ScenarioError(std::move(invalid));
   }
+  return todo;
+}
+
+}  // namespace
+
+std::vector<std::string> check_store_filters(const Sweep& sweep, const SweepRunOptions& options) {
+  std::vector<std::string> problems;
+  std::vector<std::string> metrics;
+  for (std::size_t m = 0; m < kMetricCount; ++m) metrics.emplace_back(metric_name(m));
+  for (const auto& name : options.metrics) {
+    if (std::find(metrics.begin(), metrics.end(), name) == metrics.end()) {
+      problems.push_back(fmt::format("--metrics: expected metric names ({}){}, found '{}'",
+                                     fmt::join(metrics, ", "), detail::did_you_mean(name, metrics),
+                                     name));
+    }
+  }
+  if (!options.periods.empty()) {
+    const Scenario base = sweep_scenario(sweep, sweep.values(sweep.design_points(), 0));
+    std::vector<std::string> labels;
+    for (int t = 0; t < base.periods(); ++t) labels.push_back(base.period_label(t));
+    for (const auto& label : options.periods) {
+      if (std::find(labels.begin(), labels.end(), label) == labels.end()) {
+        problems.push_back(
+            fmt::format("--periods: expected period labels of the scenario ({} to "
+                        "{}), found '{}'",
+                        labels.front(), labels.back(), label));
+      }
+    }
+  }
+  return problems;
+}
+
+SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& database,
+                         const SweepRunOptions& options) {
+  const core::Design design = sweep.design_points();
+  const core::mpi::Session& session =
+      options.distributed ? core::mpi::Session::world() : core::mpi::Session::local();
+  SweepRunResult result;
+  result.points = design.points();
+  const std::set<std::string> metrics(options.metrics.begin(), options.metrics.end());
+  const std::set<std::string> periods(options.periods.begin(), options.periods.end());
+
+  // Rank 0 (a single process is one) opens the database, finds the missing points and checks
+  // that they all make valid scenarios; the other ranks wait for its verdict and the list.
+  std::optional<core::Database> db;
+  std::vector<std::size_t> todo;
+  if (session.root()) {
+    try {
+      todo = prepare_store(sweep, design, database, options, db, result);
+    } catch (...) {
+      session.decide(1);
+      throw;
+    }
+  }
+  if (session.decide(0) != 0) {
+    result.stopped = true;
+    return result;
+  }
+  {
+    core::ByteWriter list;
+    list.put_array(std::span<const std::size_t>(todo));
+    session.broadcast(list.bytes());
+    core::ByteReader reader(list.bytes());
+    todo = reader.get_array<std::size_t>();
+  }
+
   // Points run in parallel, one thread each (a point of a few thousand paths does not keep
-  // several threads busy), and are committed in order by one writer: a pipeline whose last
-  // stage is serial and in order.
+  // several threads busy), on every rank; each goes to the farm, whose collector on rank 0
+  // (on the calling thread of a single process, in point order) commits it in a transaction.
   struct PointRun {
+    std::size_t unit = 0;  // index into todo
     std::size_t index = 0;
     std::vector<double> values;
     std::string manifest;
@@ -287,18 +327,65 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
   const auto id = [&](int kind, const std::string& name) {
     static const char* tables[3][2] = {{"series", "name"}, {"period", "label"}, {"metric", "name"}};
     auto [it, fresh] = ids[kind].try_emplace(name, 0);
-    if (fresh) it->second = id_of(db, tables[kind][0], tables[kind][1], name);
+    if (fresh) it->second = id_of(*db, tables[kind][0], tables[kind][1], name);
     return it->second;
   };
-  std::size_t next = 0;
+  const auto commit = [&](std::uint64_t, core::ByteReader& in) {
+    const auto i = static_cast<std::int64_t>(in.get<std::uint64_t>());
+    const std::vector<double> values = in.get_array<double>();
+    const std::string manifest = in.get_string();
+    const double seconds = in.get<double>();
+    const auto rows = in.get<std::uint64_t>();
+    core::Transaction transaction(*db);
+    db->prepare("INSERT INTO point (id, seed, manifest, wall_seconds) VALUES (?, ?, ?, ?)")
+        .bind(1, i)
+        .bind(2, static_cast<std::int64_t>(sweep.point_seed(static_cast<std::size_t>(i))))
+        .bind(3, manifest)
+        .bind(4, seconds)
+        .run();
+    auto value = db->prepare("INSERT INTO point_value (point, parameter, value) VALUES (?, ?, ?)");
+    for (std::size_t j = 0; j < values.size(); ++j) {
+      value.bind(1, i).bind(2, static_cast<std::int64_t>(j)).bind(3, values[j]).run();
+    }
+    auto stat = db->prepare(
+        "INSERT INTO stat (point, series, period, metric, mean, sd, p05, p10, p25, p50, p75, "
+        "p90, p95, mcse) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    for (std::uint64_t r = 0; r < rows; ++r) {
+      const std::string role = in.get_string();
+      const std::string period = in.get_string();
+      const std::string metric = in.get_string();
+      const auto summary = in.get<core::Summary>();
+      stat.bind(1, i)
+          .bind(2, id(0, role))
+          .bind(3, id(1, period))
+          .bind(4, id(2, metric))
+          .bind(5, summary.mean)
+          .bind(6, summary.sd);
+      for (std::size_t q = 0; q < summary.percentiles.size(); ++q) {
+        stat.bind(7 + static_cast<int>(q), summary.percentiles[q]);
+      }
+      stat.bind(14, summary.mcse).run();
+    }
+    transaction.commit();
+    ++result.run;
+    if (options.on_progress) options.on_progress(result.already_done + result.run, result.points);
+  };
+  core::mpi::Farm::Options farm_options;
+  farm_options.units = todo.size();
+  farm_options.window = 16;  // points received but not committed: about 1 MB each
+  farm_options.stop = options.stop;
+  farm_options.collect = commit;
+  core::mpi::Farm farm(session, std::move(farm_options));
+
   const auto take = [&](tbb::flow_control& control) -> std::shared_ptr<PointRun> {
-    if (next == todo.size() || (options.stop && options.stop->load())) {
-      if (next < todo.size()) result.interrupted = true;
+    const std::optional<std::uint64_t> unit = farm.next();
+    if (!unit) {
       control.stop();
       return nullptr;
     }
     auto point = std::make_shared<PointRun>();
-    point->index = todo[next++];
+    point->unit = static_cast<std::size_t>(*unit);
+    point->index = todo[point->unit];
     return point;
   };
   const auto simulate = [&](std::shared_ptr<PointRun> point) {
@@ -332,37 +419,14 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return point;
   };
-  const auto commit = [&](std::shared_ptr<PointRun> point) {
-    const auto i = static_cast<std::int64_t>(point->index);
-    core::Transaction transaction(db);
-    db.prepare("INSERT INTO point (id, seed, manifest, wall_seconds) VALUES (?, ?, ?, ?)")
-        .bind(1, i)
-        .bind(2, static_cast<std::int64_t>(sweep.point_seed(point->index)))
-        .bind(3, point->manifest)
-        .bind(4, point->seconds)
-        .run();
-    auto value = db.prepare("INSERT INTO point_value (point, parameter, value) VALUES (?, ?, ?)");
-    for (std::size_t j = 0; j < point->values.size(); ++j) {
-      value.bind(1, i).bind(2, static_cast<std::int64_t>(j)).bind(3, point->values[j]).run();
-    }
-    auto stat = db.prepare(
-        "INSERT INTO stat (point, series, period, metric, mean, sd, p05, p10, p25, p50, p75, "
-        "p90, p95, mcse) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  const auto submit = [&](std::shared_ptr<PointRun> point) {
+    core::ByteWriter out;
+    out.put<std::uint64_t>(point->index).put_array(std::span<const double>(point->values));
+    out.put_string(point->manifest).put(point->seconds).put<std::uint64_t>(point->rows.size());
     for (const auto& row : point->rows) {
-      stat.bind(1, i)
-          .bind(2, id(0, row.role))
-          .bind(3, id(1, row.period))
-          .bind(4, id(2, row.metric))
-          .bind(5, row.summary.mean)
-          .bind(6, row.summary.sd);
-      for (std::size_t q = 0; q < row.summary.percentiles.size(); ++q) {
-        stat.bind(7 + static_cast<int>(q), row.summary.percentiles[q]);
-      }
-      stat.bind(14, row.summary.mcse).run();
+      out.put_string(row.role).put_string(row.period).put_string(row.metric).put(row.summary);
     }
-    transaction.commit();
-    ++result.run;
-    if (options.on_progress) options.on_progress(result.already_done + result.run, result.points);
+    farm.submit(point->unit, out.bytes());
   };
   const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
   tbb::task_arena arena(threads);
@@ -373,8 +437,10 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
             tbb::make_filter<std::shared_ptr<PointRun>, std::shared_ptr<PointRun>>(
                 tbb::filter_mode::parallel, simulate) &
             tbb::make_filter<std::shared_ptr<PointRun>, void>(tbb::filter_mode::serial_in_order,
-                                                              commit));
+                                                              submit));
   });
+  const std::uint64_t handed_out = farm.finish();
+  result.interrupted = session.root() && handed_out < todo.size();
   return result;
 }
 

@@ -2,11 +2,14 @@
 // The Monte Carlo driver: runs a model's paths in fixed-size blocks on oneTBB and reduces every
 // path's outputs into forecast statistics. It knows nothing of the model but this interface.
 //
-// Determinism: paths are grouped into blocks of kBlockPaths by index; a block's moments are
-// computed by one thread in path order and merged into the totals in block order (a
-// serial_in_order pipeline stage), and percentile sketches hold integer counts. So every
-// statistic is the same for any thread count. Memory is bounded by the number of outputs and
-// threads, never by the number of paths.
+// Determinism: paths are grouped into blocks of kBlockPaths by index, and blocks into chunks of
+// kChunkBlocks. A block's moments are computed by one thread in path order; a chunk's are its
+// blocks' merged in block order (a serial_in_order pipeline stage); the totals are the chunks'
+// merged in chunk order. Percentile sketches hold integer counts, merged exactly in any order.
+// So every statistic is the same for any thread count, and for any number of MPI ranks: a
+// distributed run (RunOptions::distributed) hands chunks out to the ranks and merges their
+// moments in chunk order on rank 0. Memory is bounded by the number of outputs, threads and
+// ranks, never by the number of paths.
 
 #include <atomic>
 #include <cstdint>
@@ -21,6 +24,10 @@ namespace talentcast::core {
 
 /// Paths per block: part of the reproducibility contract (it fixes the summation order).
 inline constexpr std::size_t kBlockPaths = 256;
+
+/// Blocks per chunk: the unit of work a distributed run hands out, and the second level of the
+/// fixed summation order (so also part of the reproducibility contract).
+inline constexpr std::size_t kChunkBlocks = 64;
 
 /// Simulates blocks of paths; one per thread, so it may keep scratch state.
 class PathWorker {
@@ -57,6 +64,10 @@ struct RunOptions {
   const std::atomic<bool>* stop = nullptr;
   /// Keep the retained values of paths 0 .. retain_paths - 1 (at most `paths`).
   std::uint64_t retain_paths = 0;
+  /// Spread the paths over the ranks of mpi::Session::world() (when it has more than one):
+  /// every rank calls run() alike; rank 0's result holds the statistics, byte-identical to a
+  /// single process's, and on_progress and stop act there. Elsewhere the result is empty.
+  bool distributed = false;
 };
 
 struct RunResult {
@@ -65,6 +76,8 @@ struct RunResult {
   std::vector<double> retained;
   std::uint64_t paths_done = 0;
   bool interrupted = false;
+  /// False on the ranks other than 0 of a distributed run: they hold no results.
+  bool holds_results = true;
 };
 
 RunResult run(const PathModel& model, const RunOptions& options);

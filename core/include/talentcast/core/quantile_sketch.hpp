@@ -26,6 +26,9 @@
 
 namespace talentcast::core {
 
+class ByteWriter;
+class ByteReader;
+
 class QuantileSketch {
  public:
   static constexpr int kMantissaBits = 8;
@@ -47,6 +50,10 @@ class QuantileSketch {
   double quantile(double p) const;
   /// Several quantiles at once (ps ascending): one sort or one walk over the buckets.
   void quantiles(std::span<const double> ps, std::span<double> out) const;
+
+  /// The sketch as bytes, to merge it in another process: read(write(s)) merges like s.
+  void write(ByteWriter& out) const;
+  static QuantileSketch read(ByteReader& in);
 
   /// Bytes held by the value and bucket arrays.
   std::size_t memory_bytes() const noexcept;

@@ -23,6 +23,9 @@ struct ForecastSettings {
   std::uint64_t band_samples = 0;
   std::function<void(std::uint64_t)> on_progress;
   const std::atomic<bool>* stop = nullptr;
+  /// Spread the paths over the MPI ranks (core::RunOptions::distributed): byte-identical
+  /// results, held by rank 0 alone.
+  bool distributed = false;
 };
 
 struct Forecast {
@@ -30,6 +33,8 @@ struct Forecast {
   std::uint64_t paths_done = 0;
   bool interrupted = false;
   std::optional<BandStore> bands;  ///< with band_samples > 0
+  /// False on the ranks other than 0 of a distributed run, which hold no rows.
+  bool holds_results = true;
 
   /// The row of (role, period label, metric); throws std::out_of_range when there is none.
   const core::Summary& at(std::string_view role, std::string_view period,

@@ -27,6 +27,9 @@ struct SweepRunOptions {
   std::function<void(std::size_t, std::size_t)> on_progress;
   /// When it becomes true, no new point starts.
   const std::atomic<bool>* stop = nullptr;
+  /// Spread the points over the MPI ranks (core/mpi.hpp): every rank calls run_sweep alike;
+  /// rank 0 alone opens the database and commits, the others run points it hands out.
+  bool distributed = false;
 };
 
 struct SweepRunResult {
@@ -34,6 +37,8 @@ struct SweepRunResult {
   std::size_t already_done = 0;  ///< found in the database
   std::size_t run = 0;           ///< run now
   bool interrupted = false;
+  /// A rank other than 0 whose rank 0 found a problem (and threw it): nothing was run.
+  bool stopped = false;
 };
 
 /// A database that holds another sweep, or options that do not fit the sweep.
@@ -47,6 +52,7 @@ std::vector<std::string> check_store_filters(const Sweep& sweep, const SweepRunO
 
 /// Runs the sweep's missing points into the database (created when absent). Throws
 /// SweepStoreError, ScenarioError (a point's values make an invalid scenario) or ModelError.
+/// Distributed, the counts are rank 0's, and the database the same as a single process's.
 SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& database,
                          const SweepRunOptions& options);
 
