@@ -143,6 +143,38 @@ TEST_CASE("under mpirun, a problem is reported once and every rank exits 2",
               "another --db to keep both\n") == 1);
 }
 
+TEST_CASE("a rank that fails alone is heard, and no rank waits for ever",
+          "[mpi][validation][cli]") {
+  // Rank 0 finds the scenario, ranks 1 and 2 (another directory) do not: all go on or none.
+  TempDir dir;
+  std::filesystem::create_directories(dir.path() / "a");
+  std::filesystem::create_directories(dir.path() / "b");
+  dir.write("a/base.toml", talentcast::test::two_role_scenario());
+  const std::string app = fmt::format("{} run base.toml -q", TALENTCAST_EXE);
+  const CommandResult r = talentcast::test::run_shell(
+      fmt::format("timeout 120 {} --oversubscribe --bind-to none --allow-run-as-root -np 1 "
+                  "--wdir a {} : -np 2 --wdir b {}",
+                  TALENTCAST_MPIEXEC, app, app),
+      dir.path());
+  CHECK(r.exit_code == 2);  // not 124: timed out
+  CHECK(count(r.err,
+              "base.toml: (file): expected an existing scenario file, found no such "
+              "file\n") == 2);
+  CHECK(count(r.err, "talentcast (rank 1):\n") == 1);
+  CHECK(count(r.err, "talentcast (rank 2):\n") == 1);
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "a" / "out"));
+
+  // Another MPI's launcher starting processes this MPI sees alone would run the command twice.
+  const CommandResult foreign = talentcast::test::run_shell(
+      fmt::format("PMI_RANK=0 PMI_SIZE=2 {} run a/base.toml -q --out foreign", TALENTCAST_EXE),
+      dir.path());
+  CHECK(foreign.exit_code == 2);
+  CHECK(foreign.err ==
+        "talentcast: the launcher started 2 processes, but this talentcast's MPI sees one: start "
+        "it with the mpirun of the MPI it was built with (Open MPI)\n");
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "foreign"));
+}
+
 TEST_CASE("under mpirun, commands other than run and sweep run once, on rank 0", "[mpi][cli]") {
   TempDir dir;
   dir.write("base.toml", talentcast::test::two_role_scenario());

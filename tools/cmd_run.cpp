@@ -18,14 +18,18 @@ namespace talentcast::cli {
 
 int run_command(const RunArgs& args) {
   const auto started = std::chrono::steady_clock::now();
+  // Under mpirun, every rank checks its inputs and all go on or none (docs/mpi.md); rank 0
+  // alone writes, so it alone checks where.
+  const core::mpi::Session& session = core::mpi::Session::world();
   const auto scenario = load_scenario_or_report(args.scenario);
-  if (!scenario) return kExitBadInput;
+  if (!scenario) {
+    session.decide(kExitBadInput);
+    return kExitBadInput;
+  }
 
   const std::filesystem::path out =
       args.out.empty() ? std::filesystem::path("out") / std::filesystem::path(args.scenario).stem()
                        : std::filesystem::path(args.out);
-  // Under mpirun, rank 0 alone writes, so it alone checks where; the others follow its verdict.
-  const core::mpi::Session& session = core::mpi::Session::world();
   int verdict = kExitOk;
   std::error_code probe;
   if (session.root() && std::filesystem::exists(out, probe) &&

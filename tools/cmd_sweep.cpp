@@ -17,6 +17,9 @@ namespace talentcast::cli {
 
 int sweep_command(const SweepArgs& args) {
   const auto started = std::chrono::steady_clock::now();
+  // Under mpirun, every rank checks the sweep and its flags, and all go on or none.
+  const core::mpi::Session& session = core::mpi::Session::world();
+  const auto refuse = [&] { return session.decide(kExitBadInput); };
   models::Sweep sweep;
   try {
     sweep = models::load_sweep(args.sweep);
@@ -24,7 +27,7 @@ int sweep_command(const SweepArgs& args) {
     for (const auto& d : error.diagnostics()) fmt::print(stderr, "{}\n", d.message());
     fmt::print(stderr, "{}: {} error{}; nothing was run or written\n", args.sweep,
                error.diagnostics().size(), error.diagnostics().size() == 1 ? "" : "s");
-    return kExitBadInput;
+    return refuse();
   }
   models::SweepRunOptions options;
   options.threads = args.threads;
@@ -38,13 +41,13 @@ int sweep_command(const SweepArgs& args) {
     problems = models::check_store_filters(sweep, options);
   } catch (const models::ScenarioError& e) {
     for (const auto& d : e.diagnostics()) fmt::print(stderr, "{}\n", d.message());
-    return kExitBadInput;
+    return refuse();
   }
   if (!problems.empty()) {
     for (const auto& p : problems) fmt::print(stderr, "talentcast: {}\n", p);
-    return kExitBadInput;
+    return refuse();
   }
-  const core::mpi::Session& session = core::mpi::Session::world();
+  if (session.decide(kExitOk) != kExitOk) return kExitBadInput;
   options.distributed = session.distributed();
   const std::filesystem::path db =
       args.db.empty() ? std::filesystem::path("out") /

@@ -6,6 +6,8 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <exception>
 #include <optional>
 #include <stdexcept>
 
@@ -50,7 +52,25 @@ struct ChunkFlow {
   std::function<void()> finished;
   /// Each output's sketch, merged over this process's threads, in output order.
   std::function<void(std::size_t output, QuantileSketch&& sketch)> sketch;
+  /// Distributed runs: what a stage threw, handled on the spot (it ends the job). Without it,
+  /// the exception leaves run() as usual.
+  std::function<void(std::exception_ptr)> fail;
 };
+
+// A stage that hands what it throws to `fail` when there is one: in a distributed run, a stage
+// that throws would leave the other stages' ranks waiting on this one for ever.
+template <typename Stage>
+auto guarded(const ChunkFlow& flow, Stage stage) {
+  return [&flow, stage](auto&&... args) {
+    if (!flow.fail) return stage(std::forward<decltype(args)>(args)...);
+    try {
+      return stage(std::forward<decltype(args)>(args)...);
+    } catch (...) {
+      flow.fail(std::current_exception());
+      throw;
+    }
+  };
+}
 
 // Runs the chunks `flow` hands out on this process's threads. Retained values go to their
 // place in `retained` (path p's at p * retained_per_path).
@@ -141,8 +161,10 @@ void run_chunks(const PathModel& model, const RunOptions& options, ChunkFlow& fl
   arena.execute([&] {
     tbb::parallel_pipeline(
         slots, tbb::make_filter<void, BlockToken>(tbb::filter_mode::serial_in_order, next) &
-                   tbb::make_filter<BlockToken, BlockToken>(tbb::filter_mode::parallel, simulate) &
-                   tbb::make_filter<BlockToken, void>(tbb::filter_mode::serial_in_order, merge));
+                   tbb::make_filter<BlockToken, BlockToken>(tbb::filter_mode::parallel,
+                                                            guarded(flow, simulate)) &
+                   tbb::make_filter<BlockToken, void>(tbb::filter_mode::serial_in_order,
+                                                      guarded(flow, merge)));
   });
   // A local run stopped between blocks passes on its part of a chunk.
   if (chunk_paths > 0) flow.done(*chunk, chunk_moments);
@@ -220,24 +242,41 @@ RunResult run_distributed(const PathModel& model, const RunOptions& options) {
     const std::vector<Moments> moments = in.get_array<Moments>();
     const std::vector<double> values = in.get_array<double>();
     const auto [first, last] = retained_range(chunk);
-    if (moments.size() != outputs || values.size() != last - first) {
+    if (moments.size() != outputs || (!values.empty() && values.size() != last - first)) {
       throw std::runtime_error("distributed run: a rank sent a chunk of another shape");
     }
     for (std::size_t v = 0; v < outputs; ++v) totals[v].merge(moments[v]);
-    std::copy(values.begin(), values.end(), result.retained.begin() + first);
+    // Rank 0's own chunks send none: they are in place already.
+    if (!values.empty()) std::copy(values.begin(), values.end(), result.retained.begin() + first);
     result.paths_done += std::min(kChunkPaths, options.paths - chunk * kChunkPaths);
     if (options.on_progress) options.on_progress(result.paths_done);
   };
   mpi::Farm farm(session, std::move(farm_options));
 
-  std::vector<double> local_retained(static_cast<std::size_t>(retain_paths) * retained, 0.0);
+  // Rank 0's own chunks write their band samples straight into the result (chunks never share
+  // a path); the others keep theirs until they send them.
+  std::vector<double> kept;
+  if (!session.root()) kept.assign(static_cast<std::size_t>(retain_paths) * retained, 0.0);
+  std::vector<double>& local_retained = session.root() ? result.retained : kept;
   ChunkFlow flow;
+  flow.fail = [&](std::exception_ptr failure) {
+    // The other ranks wait on this one: the whole job ends here (docs/mpi.md, "Errors").
+    try {
+      std::rethrow_exception(failure);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "talentcast: %s\nNothing was written.\n", e.what());
+    } catch (...) {
+      std::fprintf(stderr, "talentcast: an unknown failure\nNothing was written.\n");
+    }
+    session.abort(2);
+  };
   flow.next = [&] { return farm.next(); };
   flow.done = [&](std::uint64_t chunk, const std::vector<Moments>& moments) {
     ByteWriter message;
     message.put_array(std::span<const Moments>(moments));
     const auto [first, last] = retained_range(chunk);
-    message.put_array(std::span<const double>(local_retained.data() + first, last - first));
+    message.put_array(session.root() ? std::span<const double>()
+                                     : std::span<const double>(kept.data() + first, last - first));
     farm.submit(chunk, message.bytes());
   };
   flow.finished = [&] { farm.finish(); };

@@ -81,7 +81,9 @@ void check(int code, const char* what) {
 }  // namespace
 
 Session::Session() : impl_(std::make_unique<Impl>()) {
-  if (launched().launched) {
+  // Read before MPI_Init, which sets Open MPI's variables even in a process it starts alone.
+  const Launch launch = launched();
+  if (launch.launched) {
     int provided = 0;
     check(MPI_Init_thread(nullptr, nullptr, MPI_THREAD_MULTIPLE, &provided), "MPI_Init_thread");
     impl_->initialised = true;
@@ -94,6 +96,16 @@ Session::Session() : impl_(std::make_unique<Impl>()) {
     }
     MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
     MPI_Comm_size(MPI_COMM_WORLD, &size_);
+    if (launch.size > 1 && size_ == 1) {
+      // Another MPI's launcher: every process would run the whole command and write the same
+      // outputs.
+      MPI_Finalize();
+      impl_->initialised = false;
+      throw std::runtime_error(fmt::format(
+          "the launcher started {} processes, but this talentcast's MPI sees one: start it with "
+          "the mpirun of the MPI it was built with (Open MPI)",
+          launch.size));
+    }
     MPI_Comm_dup(MPI_COMM_WORLD, &impl_->collective);
     MPI_Comm_dup(MPI_COMM_WORLD, &impl_->messages);
   }
@@ -123,20 +135,26 @@ void Session::quiet_followers() {
   ::close(null);
 }
 
+void Session::show_held_back() const {
+  std::fflush(stderr);
+  if (impl_->held_back == nullptr || impl_->held_stderr < 0) return;
+  // This rank failed on its own, so rank 0 cannot tell: its messages go out, under its name.
+  std::rewind(impl_->held_back);
+  char buffer[4096];
+  std::size_t n = 0;
+  const std::string prefix = fmt::format("talentcast (rank {}):\n", rank_);
+  [[maybe_unused]] auto w = ::write(impl_->held_stderr, prefix.data(), prefix.size());
+  while ((n = std::fread(buffer, 1, sizeof buffer, impl_->held_back)) > 0) {
+    w = ::write(impl_->held_stderr, buffer, n);
+  }
+  std::rewind(impl_->held_back);
+  [[maybe_unused]] auto t = ::ftruncate(::fileno(impl_->held_back), 0);
+}
+
 void Session::abort(int code) const {
   std::fflush(stdout);
   std::fflush(stderr);
-  if (impl_->held_back != nullptr && impl_->held_stderr >= 0) {
-    // Show what this rank held back: it failed on its own, so rank 0 cannot tell.
-    std::rewind(impl_->held_back);
-    char buffer[4096];
-    std::size_t n = 0;
-    const std::string prefix = fmt::format("talentcast (rank {}): ", rank_);
-    [[maybe_unused]] auto w = ::write(impl_->held_stderr, prefix.data(), prefix.size());
-    while ((n = std::fread(buffer, 1, sizeof buffer, impl_->held_back)) > 0) {
-      w = ::write(impl_->held_stderr, buffer, n);
-    }
-  }
+  show_held_back();
   if (impl_->initialised) MPI_Abort(MPI_COMM_WORLD, code);
   std::_Exit(code);
 }
@@ -146,9 +164,13 @@ int Session::decide(int verdict) const {
     committed_ = verdict == 0;
     return verdict;
   }
-  check(MPI_Bcast(&verdict, 1, MPI_INT, 0, impl_->collective), "MPI_Bcast");
-  committed_ = verdict == 0;
-  return verdict;
+  // The worst verdict, and rank 0's: a rank that failed alone shows what it held back.
+  int mine[2] = {verdict, rank_ == 0 ? verdict : 0};
+  int all[2] = {0, 0};
+  check(MPI_Allreduce(mine, all, 2, MPI_INT, MPI_MAX, impl_->collective), "MPI_Allreduce");
+  if (verdict != 0 && all[1] == 0) show_held_back();
+  committed_ = all[0] == 0;
+  return all[0];
 }
 
 void Session::barrier() const {
@@ -428,6 +450,8 @@ Session::~Session() {
 }
 
 void Session::quiet_followers() {}
+
+void Session::show_held_back() const {}
 
 void Session::abort(int code) const {
   std::fflush(stdout);

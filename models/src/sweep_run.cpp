@@ -8,6 +8,7 @@
 #include <tbb/task_arena.h>
 
 #include <chrono>
+#include <cstdio>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -428,6 +429,20 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
     }
     farm.submit(point->unit, out.bytes());
   };
+  // Distributed, a point that fails ends the whole job on the spot: the other ranks would
+  // otherwise wait on this one (docs/mpi.md, "Errors").
+  const auto guarded = [&](auto stage) {
+    return [&session, stage](std::shared_ptr<PointRun> point) {
+      if (!session.distributed()) return stage(std::move(point));
+      try {
+        return stage(std::move(point));
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "talentcast: %s\nThe points before it are in the database.\n",
+                     e.what());
+        session.abort(2);
+      }
+    };
+  };
   const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
   tbb::task_arena arena(threads);
   arena.execute([&] {
@@ -435,9 +450,9 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
         static_cast<std::size_t>(2 * threads),
         tbb::make_filter<void, std::shared_ptr<PointRun>>(tbb::filter_mode::serial_in_order, take) &
             tbb::make_filter<std::shared_ptr<PointRun>, std::shared_ptr<PointRun>>(
-                tbb::filter_mode::parallel, simulate) &
+                tbb::filter_mode::parallel, guarded(simulate)) &
             tbb::make_filter<std::shared_ptr<PointRun>, void>(tbb::filter_mode::serial_in_order,
-                                                              submit));
+                                                              guarded(submit)));
   });
   const std::uint64_t handed_out = farm.finish();
   result.interrupted = session.root() && handed_out < todo.size();

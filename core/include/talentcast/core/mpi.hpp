@@ -61,13 +61,16 @@ class Session {
   /// only if this rank fails on its own (abort). Rank 0 prints for the job.
   void quiet_followers();
 
-  /// Collective: every rank passes its verdict and gets rank 0's (0: go on). Once all have gone
-  /// on, the ranks depend on each other: see committed() and abort().
+  /// Collective: every rank passes its verdict (0: go on) and gets the worst of them, so that
+  /// all go on or none. A rank that failed while rank 0 did not shows what it held back. Once
+  /// all have gone on, the ranks depend on each other: see committed() and abort().
   int decide(int verdict) const;
   /// Whether a decide() has returned 0 on this rank.
   bool committed() const noexcept { return committed_; }
   /// Ends every rank of the job with this exit code, after showing what this rank held back.
   [[noreturn]] void abort(int code) const;
+  /// Writes what this rank held back (quiet_followers) to the real standard error.
+  void show_held_back() const;
 
   /// Collective: returns when every rank has called it (after flushing standard output).
   void barrier() const;
