@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "talentcast/core/forecast_table.hpp"
+#include "talentcast/models/forecast.hpp"
 #include "talentcast/models/scenario.hpp"
 
 namespace talentcast::cli {
@@ -27,7 +28,10 @@ struct RunArgs {
   bool central = false;
   bool quiet = false;
   std::uint64_t band_samples = 1000;  ///< paths kept in the band store (bands.json, bands.bin)
-  std::string command_line;           ///< recorded in the manifest
+  std::string target_mcse;            ///< "0.5%" or "0.005"; empty: a fixed number of paths
+  std::vector<std::string> target_metrics;
+  std::uint64_t max_paths = 1'000'000;
+  std::string command_line;  ///< recorded in the manifest
 };
 
 struct BenchmarkArgs {
@@ -70,6 +74,8 @@ struct ManifestInfo {
   std::string bands_bin_sha256;  ///< empty: no band store
   std::uint64_t band_samples = 0;
   std::string command_line;
+  const models::Precision* precision = nullptr;  ///< adaptive runs
+  std::uint64_t max_paths = 0;
 };
 std::string manifest_json(const ManifestInfo& info);
 
@@ -79,6 +85,8 @@ std::string summary_table(const models::Scenario& scenario,
                           const std::vector<core::ForecastRow>& rows);
 
 int run_command(const RunArgs& args);
+/// A share written as a percentage ("0.5%") as a fraction (0.005); nothing unless in (0, 100%).
+std::optional<double> parse_share(const std::string& text);
 int validate_command(const std::string& scenario);
 int replay_command(const ReplayArgs& args);
 int benchmark_command(const BenchmarkArgs& args);

@@ -1,8 +1,11 @@
 #include <fmt/core.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 
 #include "cli.hpp"
@@ -15,6 +18,17 @@
 #include "talentcast/models/labour_market.hpp"
 
 namespace talentcast::cli {
+
+std::optional<double> parse_share(const std::string& text) {
+  if (text.size() < 2 || text.back() != '%') return std::nullopt;
+  const std::string number = text.substr(0, text.size() - 1);
+  char* end = nullptr;
+  const double percent = std::strtod(number.c_str(), &end);
+  if (end != number.c_str() + number.size() || !(percent > 0.0 && percent < 100.0)) {
+    return std::nullopt;
+  }
+  return percent / 100.0;
+}
 
 int run_command(const RunArgs& args) {
   const auto started = std::chrono::steady_clock::now();
@@ -31,6 +45,31 @@ int run_command(const RunArgs& args) {
       args.out.empty() ? std::filesystem::path("out") / std::filesystem::path(args.scenario).stem()
                        : std::filesystem::path(args.out);
   int verdict = kExitOk;
+  if (!args.target_mcse.empty()) {
+    std::vector<std::string> metrics;
+    for (std::size_t m = 0; m < models::kMetricCount; ++m) {
+      metrics.emplace_back(models::metric_name(m));
+    }
+    for (const auto& name : args.target_metrics) {
+      if (std::find(metrics.begin(), metrics.end(), name) == metrics.end()) {
+        fmt::print(stderr, "talentcast: --target-metrics: expected metric names ({}), found '{}'\n",
+                   fmt::join(metrics, ", "), name);
+        verdict = kExitBadInput;
+      }
+    }
+    if (args.central) {
+      fmt::print(stderr,
+                 "talentcast: --target-mcse: expected a Monte Carlo run, found --central (one "
+                 "path, no standard error)\n");
+      verdict = kExitBadInput;
+    }
+    if (session.distributed()) {
+      fmt::print(stderr,
+                 "talentcast: --target-mcse: not yet available under mpirun; give --paths "
+                 "instead\n");
+      verdict = kExitBadInput;
+    }
+  }
   std::error_code probe;
   if (session.root() && std::filesystem::exists(out, probe) &&
       !std::filesystem::is_directory(out, probe)) {
@@ -48,7 +87,14 @@ int run_command(const RunArgs& args) {
   settings.central = args.central;
   settings.band_samples = args.band_samples;
   settings.distributed = session.distributed();
-  const std::uint64_t paths = args.central ? 1 : settings.paths;
+  if (!args.target_mcse.empty()) {
+    settings.target_mcse = *parse_share(args.target_mcse);
+    settings.target_metrics = args.target_metrics;
+    settings.max_paths = args.max_paths;
+  }
+  const std::uint64_t paths = args.central               ? 1
+                              : settings.target_mcse > 0 ? std::max(settings.paths, args.max_paths)
+                                                         : settings.paths;
 
   InterruptGuard guard;
   settings.stop = &guard.flag();
@@ -84,7 +130,11 @@ int run_command(const RunArgs& args) {
   ManifestInfo manifest;
   manifest.scenario = &*scenario;
   manifest.seed = settings.seed;
-  manifest.paths = paths;
+  manifest.paths = forecast.paths_done;
+  if (forecast.precision) {
+    manifest.precision = &*forecast.precision;
+    manifest.max_paths = args.max_paths;
+  }
   manifest.central = args.central;
   manifest.threads = args.threads;
   manifest.mpi_ranks = session.size();
@@ -115,8 +165,15 @@ int run_command(const RunArgs& args) {
   }
   if (!args.quiet) {
     fmt::print("{}", summary_table(*scenario, forecast.rows));
+    if (const auto& p = forecast.precision) {
+      fmt::print(
+          "\nprecision: the largest Monte Carlo standard error is {:.3g}% of its mean "
+          "({}) at {} paths: target {:.3g}% {}\n",
+          100 * p->reached, p->worst, forecast.paths_done, 100 * p->target,
+          p->met ? "met" : fmt::format("not met (--max-paths {})", args.max_paths));
+    }
     fmt::print("\n{} paths in {:.2f} s; wrote {}/forecast.csv, forecast.json, {}manifest.json\n",
-               paths, manifest.wall_seconds, out.string(),
+               forecast.paths_done, manifest.wall_seconds, out.string(),
                forecast.bands ? "bands.json, bands.bin, " : "");
   }
   return kExitOk;

@@ -70,6 +70,13 @@ std::string manifest_json(const ManifestInfo& info) {
   manifest["threads"] =
       info.threads > 0 ? info.threads : static_cast<int>(std::thread::hardware_concurrency());
   manifest["mpi_ranks"] = info.mpi_ranks;
+  if (info.precision != nullptr) {
+    manifest["target_mcse"] = {{"target", info.precision->target},
+                               {"reached", info.precision->reached},
+                               {"worst", info.precision->worst},
+                               {"met", info.precision->met},
+                               {"max_paths", info.max_paths}};
+  }
   manifest["scenario"] = nlohmann::ordered_json::parse(resolved_json.str());
   manifest["scenario_toml"] = scenario.resolved_toml;
   return manifest.dump(1) + "\n";

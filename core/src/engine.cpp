@@ -18,8 +18,6 @@ namespace talentcast::core {
 
 namespace {
 
-constexpr std::uint64_t kChunkPaths = kChunkBlocks * kBlockPaths;
-
 // What one thread keeps between blocks: the model's worker, the block's raw outputs and its
 // share of the percentile sketches.
 struct ThreadState {
@@ -52,6 +50,10 @@ struct ChunkFlow {
   std::function<void()> finished;
   /// Each output's sketch, merged over this process's threads, in output order.
   std::function<void(std::size_t output, QuantileSketch&& sketch)> sketch;
+  /// The paths of the run so far: chunks are cut at it (an adaptive run raises it between rounds).
+  std::uint64_t paths = 0;
+  /// After a round of chunks has run to `paths`: whether to run another (having raised `paths`).
+  std::function<bool()> again;
   /// Distributed runs: what a stage threw, handled on the spot (it ends the job). Without it,
   /// the exception leaves run() as usual.
   std::function<void(std::exception_ptr)> fail;
@@ -72,15 +74,15 @@ auto guarded(const ChunkFlow& flow, Stage stage) {
   };
 }
 
-// Runs the chunks `flow` hands out on this process's threads. Retained values go to their
-// place in `retained` (path p's at p * retained_per_path).
+// Runs the chunks `flow` hands out on this process's threads, in rounds while flow.again()
+// asks for more. Retained values go to their place in `retained_values` (path p's at
+// p * retained_per_path), for the paths it has room for.
 void run_chunks(const PathModel& model, const RunOptions& options, ChunkFlow& flow,
                 std::vector<double>& retained_values) {
   const std::size_t outputs = model.outputs_per_path();
   const std::size_t retained = model.retained_per_path();
-  const std::uint64_t retain_paths = std::min(options.retain_paths, options.paths);
+  const std::uint64_t retain_paths = retained == 0 ? 0 : retained_values.size() / retained;
   const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
-  const std::uint64_t blocks = (options.paths + kBlockPaths - 1) / kBlockPaths;
 
   tbb::enumerable_thread_specific<ThreadState> states([&] {
     ThreadState state;
@@ -113,6 +115,7 @@ void run_chunks(const PathModel& model, const RunOptions& options, ChunkFlow& fl
         return {};
       }
       next_block = *chunk * kChunkBlocks;
+      const std::uint64_t blocks = (flow.paths + kBlockPaths - 1) / kBlockPaths;
       chunk_end = std::min<std::uint64_t>(next_block + kChunkBlocks, blocks);
     }
     const std::uint64_t block = next_block++;
@@ -120,7 +123,7 @@ void run_chunks(const PathModel& model, const RunOptions& options, ChunkFlow& fl
     token.chunk = *chunk;
     token.first_path = block * kBlockPaths;
     token.count = static_cast<std::size_t>(
-        std::min<std::uint64_t>(kBlockPaths, options.paths - token.first_path));
+        std::min<std::uint64_t>(kBlockPaths, flow.paths - token.first_path));
     token.ends_chunk = next_block == chunk_end;
     token.moments = &slot_moments[tokens++ % slots];
     return token;
@@ -158,16 +161,22 @@ void run_chunks(const PathModel& model, const RunOptions& options, ChunkFlow& fl
     }
   };
   tbb::task_arena arena(threads);
-  arena.execute([&] {
-    tbb::parallel_pipeline(
-        slots, tbb::make_filter<void, BlockToken>(tbb::filter_mode::serial_in_order, next) &
-                   tbb::make_filter<BlockToken, BlockToken>(tbb::filter_mode::parallel,
-                                                            guarded(flow, simulate)) &
-                   tbb::make_filter<BlockToken, void>(tbb::filter_mode::serial_in_order,
-                                                      guarded(flow, merge)));
-  });
-  // A local run stopped between blocks passes on its part of a chunk.
-  if (chunk_paths > 0) flow.done(*chunk, chunk_moments);
+  do {
+    arena.execute([&] {
+      tbb::parallel_pipeline(
+          slots, tbb::make_filter<void, BlockToken>(tbb::filter_mode::serial_in_order, next) &
+                     tbb::make_filter<BlockToken, BlockToken>(tbb::filter_mode::parallel,
+                                                              guarded(flow, simulate)) &
+                     tbb::make_filter<BlockToken, void>(tbb::filter_mode::serial_in_order,
+                                                        guarded(flow, merge)));
+    });
+    // A local run stopped between blocks passes on its part of a chunk.
+    if (chunk_paths > 0) {
+      flow.done(*chunk, chunk_moments);
+      std::fill(chunk_moments.begin(), chunk_moments.end(), Moments{});
+      chunk_paths = 0;
+    }
+  } while (flow.again && flow.again());
   if (flow.finished) flow.finished();
   // Each output's thread sketches are merged (an exact, order-independent sum of counts) and
   // released one output at a time, so no second full set of sketches is ever held.
@@ -182,17 +191,31 @@ void run_chunks(const PathModel& model, const RunOptions& options, ChunkFlow& fl
 }
 
 RunResult run_local(const PathModel& model, const RunOptions& options) {
-  const std::uint64_t chunks = (options.paths + kChunkPaths - 1) / kChunkPaths;
   std::vector<Moments> totals(model.outputs_per_path());
   RunResult result;
-  result.retained.assign(static_cast<std::size_t>(std::min(options.retain_paths, options.paths)) *
-                             model.retained_per_path(),
-                         0.0);
+  // An adaptive run may go on to max_paths: room for the retained paths it may reach.
+  const std::uint64_t reach =
+      options.checkpoint ? std::max(options.paths, options.max_paths) : options.paths;
+  result.retained.assign(
+      static_cast<std::size_t>(std::min(options.retain_paths, reach)) * model.retained_per_path(),
+      0.0);
   std::uint64_t next_chunk = 0;
   ChunkFlow flow;
+  flow.paths = options.paths;
   flow.next = [&]() -> std::optional<std::uint64_t> {
-    if (next_chunk == chunks) return std::nullopt;
+    if (next_chunk * kChunkPaths >= flow.paths) return std::nullopt;
     return next_chunk++;
+  };
+  flow.again = [&] {
+    if (!options.checkpoint || result.paths_done < flow.paths) return false;  // or interrupted
+    const std::uint64_t next = std::min(options.checkpoint(result.paths_done, totals),
+                                        std::max(options.max_paths, flow.paths));
+    if (next <= flow.paths) return false;
+    if (next % kChunkPaths != 0 && next != options.max_paths) {
+      throw std::logic_error("RunOptions::checkpoint: a checkpoint not on a chunk boundary");
+    }
+    flow.paths = next;
+    return true;
   };
   flow.done = [&](std::uint64_t, const std::vector<Moments>& moments) {
     for (std::size_t v = 0; v < totals.size(); ++v) totals[v].merge(moments[v]);
@@ -207,7 +230,9 @@ RunResult run_local(const PathModel& model, const RunOptions& options) {
     result.outputs.push_back(summarize(totals[v], sketch));
   };
   run_chunks(model, options, flow, result.retained);
-  result.interrupted = result.paths_done < options.paths;
+  result.interrupted = result.paths_done < flow.paths;
+  result.retained.resize(static_cast<std::size_t>(std::min(options.retain_paths, flow.paths)) *
+                         model.retained_per_path());
   return result;
 }
 
@@ -259,6 +284,7 @@ RunResult run_distributed(const PathModel& model, const RunOptions& options) {
   if (!session.root()) kept.assign(static_cast<std::size_t>(retain_paths) * retained, 0.0);
   std::vector<double>& local_retained = session.root() ? result.retained : kept;
   ChunkFlow flow;
+  flow.paths = options.paths;
   flow.fail = [&](std::exception_ptr failure) {
     // The other ranks wait on this one: the whole job ends here (docs/mpi.md, "Errors").
     try {
@@ -316,6 +342,7 @@ RunResult run_distributed(const PathModel& model, const RunOptions& options) {
 
 RunResult run(const PathModel& model, const RunOptions& options) {
   if (options.distributed && mpi::Session::world().distributed()) {
+    if (options.checkpoint) throw std::logic_error("adaptive runs are local only");
     return run_distributed(model, options);
   }
   return run_local(model, options);

@@ -29,6 +29,9 @@ inline constexpr std::size_t kBlockPaths = 256;
 /// fixed summation order (so also part of the reproducibility contract).
 inline constexpr std::size_t kChunkBlocks = 64;
 
+/// Paths per chunk.
+inline constexpr std::uint64_t kChunkPaths = kChunkBlocks * kBlockPaths;
+
 /// Simulates blocks of paths; one per thread, so it may keep scratch state.
 class PathWorker {
  public:
@@ -68,6 +71,13 @@ struct RunOptions {
   /// every rank calls run() alike; rank 0's result holds the statistics, byte-identical to a
   /// single process's, and on_progress and stop act there. Elsewhere the result is empty.
   bool distributed = false;
+  /// An adaptive run (`--target-mcse`; local runs only): after `paths` paths, and after each
+  /// later checkpoint, `checkpoint` gets the paths so far and every output's totals and returns
+  /// the next checkpoint, a multiple of kChunkPaths or max_paths (at most); one not above the
+  /// paths so far stops the run. A run stopped at N paths is the run of N paths, bit for bit,
+  /// for any thread count, when `paths` is a multiple of kChunkPaths too.
+  std::function<std::uint64_t(std::uint64_t paths, const std::vector<Moments>& totals)> checkpoint;
+  std::uint64_t max_paths = 0;
 };
 
 struct RunResult {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -26,6 +27,22 @@ struct ForecastSettings {
   /// Spread the paths over the MPI ranks (core::RunOptions::distributed): byte-identical
   /// results, held by rank 0 alone.
   bool distributed = false;
+  /// Precision control (`--target-mcse`): when above 0, paths are added until every watched
+  /// output's Monte Carlo standard error is at most this fraction of its mean, or max_paths is
+  /// reached. Watched: the metrics named here (default ratio and salary_median) of every series
+  /// in the last period. The run starts with `paths` rounded up to a chunk (16,384 paths) and
+  /// stops at a multiple of it (or at max_paths): the same inputs stop at the same count.
+  double target_mcse = 0.0;
+  std::vector<std::string> target_metrics;
+  std::uint64_t max_paths = 1'000'000;
+};
+
+/// The precision an adaptive run reached (ForecastSettings::target_mcse).
+struct Precision {
+  double target = 0.0;
+  double reached = 0.0;  ///< the largest mcse / |mean| of the watched outputs
+  std::string worst;     ///< which one: "metric of series in period"
+  bool met = false;
 };
 
 struct Forecast {
@@ -35,6 +52,7 @@ struct Forecast {
   std::optional<BandStore> bands;  ///< with band_samples > 0
   /// False on the ranks other than 0 of a distributed run, which hold no rows.
   bool holds_results = true;
+  std::optional<Precision> precision;  ///< adaptive runs
 
   /// The row of (role, period label, metric); throws std::out_of_range when there is none.
   const core::Summary& at(std::string_view role, std::string_view period,

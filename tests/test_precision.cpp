@@ -1,0 +1,106 @@
+// Precision control: `run --target-mcse` adds chunks of paths until the watched outputs' Monte
+// Carlo standard errors are small enough, and stops reproducibly (docs/cli.md).
+#include <fmt/core.h>
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "support.hpp"
+#include "talentcast/core/engine.hpp"
+
+namespace {
+
+using talentcast::test::read_file;
+using talentcast::test::TempDir;
+
+// The largest mcse / |mean| of a metric's rows in a period, from forecast.csv.
+double largest_relative_mcse(const std::string& csv, const std::string& metric,
+                             const std::string& period) {
+  double largest = 0.0;
+  for (const std::string& line : talentcast::test::lines_of(csv)) {
+    std::vector<std::string> f;
+    std::size_t at = 0;
+    for (std::size_t comma; (comma = line.find(',', at)) != std::string::npos; at = comma + 1) {
+      f.push_back(line.substr(at, comma - at));
+    }
+    f.push_back(line.substr(at));
+    if (f.size() != 13 || f[1] != period || f[2] != metric) continue;
+    largest = std::max(largest, std::stod(f[12]) / std::abs(std::stod(f[3])));
+  }
+  return largest;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "precision control (--target-mcse) adds paths until it is met, and stops at the same count "
+    "every time",
+    "[precision][determinism][cli]") {
+  TempDir dir;
+  dir.write("base.toml", talentcast::test::two_role_scenario());
+  const std::string adaptive =
+      "run base.toml -q --target-mcse 0.05% --target-metrics salary_median --band-samples 500";
+  const auto one = talentcast::test::run_talentcast(adaptive + " -j 1 --out one", dir.path());
+  REQUIRE(one.exit_code == 0);
+  const auto two = talentcast::test::run_talentcast(adaptive + " -j 2 --out two", dir.path());
+  REQUIRE(two.exit_code == 0);
+  const auto manifest = nlohmann::json::parse(read_file(dir.path() / "one" / "manifest.json"));
+  const auto paths = manifest["paths"].get<std::uint64_t>();
+  // More than the first checkpoint (its salary mcse is near 0.14%), on a chunk boundary.
+  CHECK(paths > talentcast::core::kChunkPaths);
+  CHECK(paths % talentcast::core::kChunkPaths == 0);
+  CHECK(manifest["target_mcse"]["met"] == true);
+  CHECK(manifest["target_mcse"]["target"] == 0.0005);
+  // What it reports is what forecast.csv says: the worst watched output, and within target.
+  const std::string csv = read_file(dir.path() / "one" / "forecast.csv");
+  const double reached = manifest["target_mcse"]["reached"].get<double>();
+  CHECK(reached <= 0.0005);
+  CHECK(reached == Approx(largest_relative_mcse(csv, "salary_median", "2025-Q4")).epsilon(1e-12));
+  // Any thread count, and the same as a run of that many paths, bit for bit.
+  CHECK(read_file(dir.path() / "two" / "forecast.csv") == csv);
+  const auto fixed = talentcast::test::run_talentcast(
+      fmt::format("run base.toml -q --paths {} --band-samples 500 --out fixed", paths), dir.path());
+  REQUIRE(fixed.exit_code == 0);
+  CHECK(read_file(dir.path() / "fixed" / "forecast.csv") == csv);
+  CHECK(read_file(dir.path() / "fixed" / "bands.bin") ==
+        read_file(dir.path() / "one" / "bands.bin"));
+}
+
+TEST_CASE("precision control stops at --max-paths when the target is out of reach, and says so",
+          "[precision][cli]") {
+  TempDir dir;
+  dir.write("base.toml", talentcast::test::two_role_scenario());
+  const auto r = talentcast::test::run_talentcast(
+      "run base.toml --target-mcse 0.001% --max-paths 40000 --out capped", dir.path());
+  REQUIRE(r.exit_code == 0);
+  const auto manifest = nlohmann::json::parse(read_file(dir.path() / "capped" / "manifest.json"));
+  CHECK(manifest["paths"] == 40000);
+  CHECK(manifest["target_mcse"]["met"] == false);
+  CHECK(manifest["target_mcse"]["max_paths"] == 40000);
+  CHECK(r.out.find("at 40000 paths: target 0.001% not met (--max-paths 40000)\n") !=
+        std::string::npos);
+}
+
+TEST_CASE("precision control rejects what it cannot do, with the reason",
+          "[precision][validation]") {
+  TempDir dir;
+  dir.write("base.toml", talentcast::test::two_role_scenario());
+  auto r = talentcast::test::run_talentcast("run base.toml -q --target-mcse 0.5", dir.path());
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--target-mcse: expected a share above 0 and below 100%, like 0.5%") !=
+        std::string::npos);
+  r = talentcast::test::run_talentcast(
+      "run base.toml -q --target-mcse 1% --target-metrics ratio,hirez", dir.path());
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("talentcast: --target-metrics: expected metric names (demand, employed, "
+                   "candidates, openings, unfilled, ratio, shortage, hires, fill_rate, "
+                   "new_openings, new_candidates, salary_median, salary_p10, salary_p25, "
+                   "salary_p75, salary_p90), found 'hirez'\n") != std::string::npos);
+  r = talentcast::test::run_talentcast("run base.toml -q --target-mcse 1% --central", dir.path());
+  CHECK(r.exit_code == 2);
+  CHECK(r.err ==
+        "talentcast: --target-mcse: expected a Monte Carlo run, found --central (one path, no "
+        "standard error)\n");
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "out"));
+}
