@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
       "  talentcast run scenarios/china-ai-hiring-freeze.toml --central\n"
       "  talentcast replay scenarios/china-ai-2024.toml --path 17\n"
       "  talentcast benchmark out/china-ai-2024 --role llm_algorithm --salary 60000\n"
+      "  talentcast compare scenarios/china-ai-2024.toml scenarios/china-ai-grad-expansion.toml\n"
       "Exit codes: 0 success, 2 bad input (every problem is listed, nothing is written),\n"
       "130 interrupted (nothing is written), 1 internal error.");
 
@@ -182,6 +183,32 @@ int main(int argc, char** argv) {
       ->default_val(1000)
       ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
 
+  CompareArgs compare;
+  auto* compare_cmd = app.add_subcommand(
+      "compare",
+      "Run a what-if against its base on common random numbers (the same seed, paths and "
+      "streams) and report the distribution of each path's difference, and of the ratio for "
+      "salaries (docs/compare.md)");
+  compare_cmd->add_option("base", compare.base, "Base scenario (TOML)")->required();
+  compare_cmd->add_option("whatif", compare.whatif, "What-if scenario (TOML)")->required();
+  compare_cmd
+      ->add_option("--paths,-n", compare.paths, "Monte Carlo paths (default: the base's `paths`)")
+      ->check(CLI::Range(std::uint64_t{1}, core::kMaxPaths));
+  compare_cmd->add_option("--seed,-s", compare.seed, "Random seed (default: the base's `seed`)");
+  compare_cmd->add_option("--threads,-j", compare.threads, "Worker threads; 0 uses every core")
+      ->default_val(0)
+      ->check(CLI::Range(0, 1024));
+  compare_cmd
+      ->add_option("--format,-f", compare.format,
+                   "table (key outputs), or csv or json (every role, period, metric and "
+                   "quantity: base, whatif, difference, ratio)")
+      ->default_val("table")
+      ->check(CLI::IsMember({"table", "csv", "json"}));
+  compare_cmd->add_option("--period", compare.period, "The table's period (default: the last)");
+  compare_cmd->add_option("--out,-o", compare.out,
+                          "Write the csv or json to this file (atomically) instead of stdout");
+  compare_cmd->add_flag("--quiet,-q", compare.quiet, "No progress bar");
+
   ExportArgs export_args;
   auto* export_cmd = app.add_subcommand(
       "export",
@@ -219,6 +246,7 @@ int main(int argc, char** argv) {
     if (*replay_cmd) return replay_command(replay);
     if (*sensitivity_cmd) return sensitivity_command(sensitivity);
     if (*export_cmd) return export_command(export_args);
+    if (*compare_cmd) return compare_command(compare);
     if (*sweep_cmd) {
       for (int i = 0; i < argc; ++i) sweep.command_line += (i ? " " : "") + std::string(argv[i]);
       return sweep_command(sweep);

@@ -117,4 +117,17 @@ struct ExportArgs {
 };
 int export_command(const ExportArgs& args);
 
+struct CompareArgs {
+  std::string base;
+  std::string whatif;
+  std::optional<std::uint64_t> paths;
+  std::optional<std::uint64_t> seed;
+  int threads = 0;
+  std::string format = "table";
+  std::string period;  ///< the table's period (default: the last)
+  std::string out;
+  bool quiet = false;
+};
+int compare_command(const CompareArgs& args);
+
 }  // namespace talentcast::cli

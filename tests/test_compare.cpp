@@ -1,0 +1,140 @@
+// What-if comparison on common random numbers (docs/compare.md).
+#include <fmt/core.h>
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "support.hpp"
+#include "talentcast/models/compare.hpp"
+#include "talentcast/models/forecast.hpp"
+#include "talentcast/models/scenario_loader.hpp"
+
+namespace tcm = talentcast::models;
+using talentcast::test::TempDir;
+
+namespace {
+
+const tcm::ComparisonRow& row(const tcm::Comparison& c, const std::string& role,
+                              const std::string& period, const std::string& metric,
+                              tcm::Quantity quantity) {
+  for (const auto& r : c.rows) {
+    if (r.role == role && r.period == period && r.metric == metric && r.quantity == quantity) {
+      return r;
+    }
+  }
+  FAIL("no row " << role << " " << period << " " << metric);
+  throw;
+}
+
+}  // namespace
+
+TEST_CASE("a scenario compared with itself differs by exactly nothing on every path", "[compare]") {
+  TempDir dir;
+  const auto scenario =
+      tcm::load_scenario(dir.write("base.toml", talentcast::test::two_role_scenario()));
+  tcm::ForecastSettings settings;
+  settings.paths = 3000;
+  settings.seed = 9;
+  const tcm::Comparison c = tcm::run_comparison(scenario, scenario, settings);
+  REQUIRE(c.paths_done == 3000);
+  std::size_t differences = 0, ratios = 0;
+  for (const auto& r : c.rows) {
+    if (r.quantity == tcm::Quantity::difference) {
+      ++differences;
+      CHECK(r.summary.mean == 0.0);
+      CHECK(r.summary.sd == 0.0);
+      for (double p : r.summary.percentiles) CHECK(p == 0.0);
+    } else if (r.quantity == tcm::Quantity::ratio) {
+      ++ratios;
+      CHECK(r.summary.mean == 1.0);
+      CHECK(r.summary.sd == 0.0);
+    }
+  }
+  // Every series, period and metric has a difference; the five salary metrics of each role a
+  // ratio (2 roles x 8 periods x 5).
+  CHECK(differences == (2 * 16 + 11) * 8);
+  CHECK(ratios == 2 * 8 * 5);
+}
+
+TEST_CASE(
+    "common random numbers: the base is the plain run, and differences are far more "
+    "precise than two separate runs imply",
+    "[compare][statistics]") {
+  const auto dir = talentcast::test::source_dir() / "scenarios";
+  const auto base = tcm::load_scenario(dir / "china-ai-2024.toml");
+  const auto whatif = tcm::load_scenario(dir / "china-ai-grad-expansion.toml");
+  tcm::ForecastSettings settings;
+  settings.paths = 2000;
+  settings.seed = 3;
+  settings.threads = 2;
+  const tcm::Comparison c = tcm::run_comparison(base, whatif, settings);
+  // The base side is exactly what `run` gives for the same seed and paths: the same paths.
+  const tcm::Forecast plain = tcm::run_forecast(base, settings);
+  for (const auto& r : plain.rows) {
+    const auto& b = row(c, r.role, r.period, r.metric, tcm::Quantity::base).summary;
+    CHECK(b.mean == r.summary.mean);
+    CHECK(b.percentiles == r.summary.percentiles);
+  }
+  for (const std::string role : {"llm_algorithm", "cloud_computing", "nlp", "total"}) {
+    for (const std::string metric : {"ratio", "salary_median"}) {
+      if (role == "total" && metric == "salary_median") continue;
+      CAPTURE(role, metric);
+      const auto& b = row(c, role, "2030-Q4", metric, tcm::Quantity::base).summary;
+      const auto& w = row(c, role, "2030-Q4", metric, tcm::Quantity::whatif).summary;
+      const auto& d = row(c, role, "2030-Q4", metric, tcm::Quantity::difference).summary;
+      // Var(W - B) = Var W + Var B - 2 Cov(W, B): the shared draws make the covariance large.
+      const double separate = std::sqrt(b.sd * b.sd + w.sd * w.sd);
+      CHECK(d.sd < 0.5 * separate);
+      // Its 80% interval is narrower than the one two independent runs would give a normal
+      // difference of these spreads.
+      CHECK(d.percentiles[5] - d.percentiles[1] < 2 * 1.2816 * separate);
+      // The mean difference is the difference of the means (the same paths), to rounding.
+      CHECK(d.mean == Approx(w.mean - b.mean).margin(1e-9 * std::abs(w.mean) + 1e-12));
+    }
+  }
+  // Salaries: the ratio is what-if over base on each path.
+  const auto& r = row(c, "llm_algorithm", "2030-Q4", "salary_median", tcm::Quantity::ratio);
+  CHECK(r.summary.percentiles[3] > 0.9);
+  CHECK(r.summary.percentiles[3] < 1.1);
+}
+
+TEST_CASE("compare on the command line: table, csv, and scenarios that cannot be compared",
+          "[compare][cli]") {
+  TempDir dir;
+  dir.write("base.toml", talentcast::test::two_role_scenario());
+  std::string faster = talentcast::test::two_role_scenario();
+  faster.replace(faster.find("growth = 0.05"), 13, "growth = 0.15");
+  dir.write("faster.toml", faster);
+  auto r =
+      talentcast::test::run_talentcast("compare base.toml faster.toml --paths 2000 -q", dir.path());
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("2000 paths on common random numbers (seed 42)") != std::string::npos);
+  CHECK(r.out.find("\ntotal ") != std::string::npos);
+  r = talentcast::test::run_talentcast(
+      "compare base.toml faster.toml --paths 2000 -q --format csv --out c/comparison.csv",
+      dir.path());
+  REQUIRE(r.exit_code == 0);
+  const auto lines =
+      talentcast::test::lines_of(talentcast::test::read_file(dir.path() / "c" / "comparison.csv"));
+  REQUIRE(!lines.empty());
+  CHECK(lines[0] == "role,period,metric,quantity,mean,sd,p05,p10,p25,p50,p75,p90,p95,mcse");
+  // 43 outputs a period, each base, whatif and difference, and 10 salary ratios: x 8 periods.
+  CHECK(lines.size() == 1 + 8 * (3 * 43 + 10));
+
+  std::string other = talentcast::test::two_role_scenario();
+  other.replace(other.find("horizon_years = 2"), 17, "horizon_years = 3");
+  dir.write("longer.toml", other);
+  r = talentcast::test::run_talentcast("compare base.toml longer.toml -q", dir.path());
+  CHECK(r.exit_code == 2);
+  CHECK(r.err ==
+        "talentcast: longer.toml: expected the base's periods (2024-Q1 to 2025-Q4), found "
+        "2024-Q1 to 2026-Q4\n");
+  r = talentcast::test::run_talentcast("compare base.toml faster.toml -q --period 2031-Q1",
+                                       dir.path());
+  CHECK(r.exit_code == 2);
+  CHECK(r.err ==
+        "talentcast: --period: expected a period label of the base (2024-Q1 to 2025-Q4), found "
+        "'2031-Q1'\n");
+}
