@@ -3,7 +3,8 @@
 # everything is already there. Every dependency is a Debian package (nothing is vendored):
 #   Eigen 3.4, Boost.Math, oneTBB, Catch2 v2, toml++, CLI11, fmt, Random123 (counter-based
 #   random streams), nlohmann-json (JSON outputs), OpenSSL (SHA-256 in manifests), SQLite (the
-#   sweep results store), Open MPI (runs across machines, docs/mpi.md).
+#   sweep results store), Open MPI (runs across machines, docs/mpi.md), Cairo and the DejaVu
+#   fonts (the report's charts, as SVG and PNG).
 set -euo pipefail
 
 packages=(
@@ -11,6 +12,7 @@ packages=(
   libeigen3-dev libboost-math-dev libtbb-dev catch2 libtomlplusplus-dev libcli11-dev
   libfmt-dev librandom123-dev nlohmann-json3-dev libssl-dev libsqlite3-dev
   openmpi-bin libopenmpi-dev
+  pkg-config libcairo2-dev fonts-dejavu-core
 )
 
 missing=()

@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
       "  talentcast replay scenarios/china-ai-2024.toml --path 17\n"
       "  talentcast benchmark out/china-ai-2024 --role llm_algorithm --salary 60000\n"
       "  talentcast compare scenarios/china-ai-2024.toml scenarios/china-ai-grad-expansion.toml\n"
+      "  talentcast report out/china-ai-2024\n"
       "Exit codes: 0 success, 2 bad input (every problem is listed, nothing is written),\n"
       "130 interrupted (nothing is written), 1 internal error.");
 
@@ -209,6 +210,25 @@ int main(int argc, char** argv) {
                           "Write the csv or json to this file (atomically) instead of stdout");
   compare_cmd->add_flag("--quiet,-q", compare.quiet, "No progress bar");
 
+  ReportArgs report;
+  auto* report_cmd = app.add_subcommand(
+      "report",
+      "Write a run's forecast as one self-contained HTML file: fan charts of the ratio and the "
+      "median salary per role, the probability of a shortage, salary bands, key numbers, the "
+      "assumptions and how to cite and reproduce it (docs/report.md); each chart also as SVG "
+      "and PNG");
+  report_cmd->add_option("run_dir", report.run_dir, "Output directory of `talentcast run`")
+      ->required();
+  report_cmd->add_option("--out,-o", report.out,
+                         "The HTML file (default: RUN_DIR/report.html); charts go to charts/ "
+                         "beside it");
+  report_cmd
+      ->add_option("--band-periods", report.band_periods,
+                   "Periods of the salary-band charts (comma-separated; default: the first, the "
+                   "middle and the last)")
+      ->delimiter(',');
+  report_cmd->add_flag("--quiet,-q", report.quiet, "Print nothing on success");
+
   ExportArgs export_args;
   auto* export_cmd = app.add_subcommand(
       "export",
@@ -247,6 +267,7 @@ int main(int argc, char** argv) {
     if (*sensitivity_cmd) return sensitivity_command(sensitivity);
     if (*export_cmd) return export_command(export_args);
     if (*compare_cmd) return compare_command(compare);
+    if (*report_cmd) return report_command(report);
     if (*sweep_cmd) {
       for (int i = 0; i < argc; ++i) sweep.command_line += (i ? " " : "") + std::string(argv[i]);
       return sweep_command(sweep);

@@ -130,4 +130,12 @@ struct CompareArgs {
 };
 int compare_command(const CompareArgs& args);
 
+struct ReportArgs {
+  std::string run_dir;
+  std::string out;  ///< default RUN_DIR/report.html; charts go to charts/ beside it
+  std::vector<std::string> band_periods;
+  bool quiet = false;
+};
+int report_command(const ReportArgs& args);
+
 }  // namespace talentcast::cli
