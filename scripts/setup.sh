@@ -4,7 +4,8 @@
 #   Eigen 3.4, Boost.Math, oneTBB, Catch2 v2, toml++, CLI11, fmt, Random123 (counter-based
 #   random streams), nlohmann-json (JSON outputs), OpenSSL (SHA-256 in manifests), SQLite (the
 #   sweep results store), Open MPI (runs across machines, docs/mpi.md), Cairo and the DejaVu
-#   fonts (the report's charts, as SVG and PNG).
+#   fonts (the report's charts, as SVG and PNG), and Chromium with chromedriver and
+#   python3-selenium (the test that opens the report in a real browser).
 set -euo pipefail
 
 packages=(
@@ -13,6 +14,7 @@ packages=(
   libfmt-dev librandom123-dev nlohmann-json3-dev libssl-dev libsqlite3-dev
   openmpi-bin libopenmpi-dev
   pkg-config libcairo2-dev fonts-dejavu-core
+  chromium chromium-driver python3-selenium
 )
 
 missing=()

@@ -105,11 +105,16 @@ Frame frame(cairo_t* cr, const std::string& title, const std::string& y_label,
     set(cr, kInk);
     text(cr, tick_label(v, percent, step), kLeft - 8, f.y(v) + 4, 11, 1);
   }
-  // About eight period labels, evenly spaced, always the first and the last.
+  // About eight period labels, evenly spaced, always the first and the last (which takes the
+  // place of the one before it when that would be too close).
   const std::size_t every = std::max<std::size_t>(1, (periods.size() + 7) / 8);
-  for (std::size_t i = 0; i < periods.size(); ++i) {
-    const bool last = i + 1 == periods.size() && 2 * (i % every) >= every;  // room for it
-    if (i % every != 0 && !last) continue;
+  std::vector<std::size_t> labelled;
+  for (std::size_t i = 0; i < periods.size(); i += every) labelled.push_back(i);
+  if (labelled.back() + 1 != periods.size()) {
+    if (labelled.size() > 1 && periods.size() - 1 - labelled.back() < every) labelled.pop_back();
+    labelled.push_back(periods.size() - 1);
+  }
+  for (std::size_t i : labelled) {
     set(cr, kInk);
     // The last label of a fan ends at the axis' end rather than past it.
     const double align = !slots && i + 1 == periods.size() && i > 0 ? 1.0 : 0.5;

@@ -1,0 +1,99 @@
+#!/usr/bin/python3
+"""Opens a talentcast report in headless Chromium and checks that it rendered.
+
+    check_report.py TALENTCAST SCENARIO WORK_DIR
+
+Runs the scenario (2,000 paths), writes its report, opens it in Debian's Chromium through
+chromedriver (python3-selenium), and checks, in the browser:
+  - every chart's <svg> is in the page, laid out with a non-empty size, and draws something
+    (its drawn elements have a non-empty bounding box);
+  - the provenance block and the key-numbers table are there;
+  - the console has no errors (nor any request for something outside the file);
+then saves a screenshot of the whole page as WORK_DIR/report-screenshot.png.
+Exits 0 when all holds, 1 with the reasons otherwise.
+"""
+import os
+import shutil
+import subprocess
+import sys
+
+
+def fail(message):
+    print(f"check_report: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+def main():
+    if len(sys.argv) != 4:
+        fail(__doc__)
+    talentcast, scenario, work = sys.argv[1:]
+    for program in ("chromium", "chromedriver"):
+        if shutil.which(program) is None:
+            fail(f"{program} is not installed (scripts/setup.sh installs chromium and chromium-driver)")
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        fail("python3-selenium is not installed (scripts/setup.sh installs it)")
+
+    os.makedirs(work, exist_ok=True)
+    run_dir = os.path.join(work, "run")
+    subprocess.run([talentcast, "run", scenario, "--paths", "2000", "-q", "--out", run_dir],
+                   check=True)
+    subprocess.run([talentcast, "report", run_dir, "-q"], check=True)
+    report = os.path.abspath(os.path.join(run_dir, "report.html"))
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium")
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu",
+                     "--disable-dev-shm-usage", "--window-size=1280,1000"):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    problems = []
+    try:
+        driver.get("file://" + report)
+        charts = driver.execute_script("""
+            return Array.from(document.querySelectorAll('figure.chart')).map(figure => {
+              const svg = figure.querySelector('svg');
+              if (!svg) return {id: figure.id, svg: false};
+              const box = svg.getBoundingClientRect();
+              let drawn = 0;
+              for (const e of svg.querySelectorAll('path, use, rect')) {
+                if (e.closest('defs, symbol')) continue;
+                const b = e.getBBox();
+                if (b.width > 0 || b.height > 0) drawn += 1;
+              }
+              return {id: figure.id, svg: true, width: box.width, height: box.height, drawn};
+            });""")
+        if len(charts) == 0:
+            problems.append("no charts in the report")
+        for chart in charts:
+            if not chart["svg"]:
+                problems.append(f"{chart['id']}: no <svg>")
+            elif chart["width"] <= 0 or chart["height"] <= 0:
+                problems.append(f"{chart['id']}: laid out {chart['width']} x {chart['height']}")
+            elif chart["drawn"] < 5:
+                problems.append(f"{chart['id']}: draws only {chart['drawn']} elements")
+        text = driver.find_element("tag name", "body").text
+        for needed in ("How to cite and reproduce", "Key numbers", "results digest"):
+            if needed not in text:
+                problems.append(f"the page lacks '{needed}'")
+        for entry in driver.get_log("browser"):
+            if entry["level"] in ("SEVERE", "WARNING"):
+                problems.append(f"console: {entry['level']} {entry['message']}")
+        # The whole page: as tall as its content.
+        height = driver.execute_script("return document.documentElement.scrollHeight")
+        driver.set_window_size(1280, min(int(height) + 100, 30000))
+        screenshot = os.path.join(work, "report-screenshot.png")
+        if not driver.save_screenshot(screenshot):
+            problems.append("the screenshot could not be saved")
+    finally:
+        driver.quit()
+    if problems:
+        fail("\n  ".join(["the report did not render as it should:"] + problems))
+    print(f"check_report: {len(charts)} charts rendered in Chromium; screenshot {screenshot}")
+
+
+if __name__ == "__main__":
+    main()
