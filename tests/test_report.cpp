@@ -28,7 +28,13 @@ std::size_t count(const std::string& text, const std::string& what) {
 TEST_CASE("report writes one self-contained HTML file and each chart as SVG and PNG",
           "[report][cli]") {
   TempDir dir;
-  dir.write("base.toml", talentcast::test::two_role_scenario());
+  std::string scenario = talentcast::test::two_role_scenario();
+  scenario.replace(scenario.find("ratio = 0.17"), 12,
+                   "ratio = { value = 0.17, source = \"Maimai, 2024 & 2025\" }");
+  scenario.replace(scenario.find("demand_vol = 0.1"), 16,
+                   "demand_vol = { dist = \"uniform\", low = 0.05, high = 0.2, source = \"a "
+                   "guess\" }");
+  dir.write("base.toml", scenario);
   REQUIRE(talentcast::test::run_talentcast("run base.toml -q --paths 2000 --out run", dir.path())
               .exit_code == 0);
   const auto r = talentcast::test::run_talentcast("report run", dir.path());
@@ -49,9 +55,15 @@ TEST_CASE("report writes one self-contained HTML file and each chart as SVG and 
   }
   CHECK(html.find("talentcast run scenario.toml --seed 42 --paths 2000") != std::string::npos);
   // Assumptions: values and distributions of the resolved scenario.
-  CHECK(html.find("<code>defaults.attrition</code></td><td>0.15</td>") != std::string::npos);
+  CHECK(html.find("<code>defaults.attrition</code></td><td>0.15</td><td></td>") !=
+        std::string::npos);
   CHECK(html.find("<code>roles.cloud.demand_growth</code></td><td>triangular(high = 0.15, low = "
-                  "0, mode = 0.05)</td>") != std::string::npos);
+                  "0, mode = 0.05)</td><td></td>") != std::string::npos);
+  // Sources written beside values and distributions.
+  CHECK(html.find("<code>roles.llm.ratio</code></td><td>0.17</td><td>Maimai, 2024 &amp; "
+                  "2025</td>") != std::string::npos);
+  CHECK(html.find("<code>defaults.demand_vol</code></td><td>uniform(high = 0.2, low = "
+                  "0.05)</td><td>a guess</td>") != std::string::npos);
 
   // Per role: ratio and salary fans, shortage probability, salary band; total: ratio and
   // shortage. Every chart is inline and on disk, twice.

@@ -109,7 +109,7 @@ std::string value_text(const nlohmann::json& v) {
   if (v.is_object() && v.contains("dist")) {
     std::string args;
     for (const auto& [key, arg] : v.items()) {
-      if (key == "dist") continue;
+      if (key == "dist" || key == "source") continue;
       args += fmt::format("{}{} = {}", args.empty() ? "" : ", ", key, value_text(arg));
     }
     return fmt::format("{}({})", v["dist"].get<std::string>(), args);
@@ -119,15 +119,21 @@ std::string value_text(const nlohmann::json& v) {
   return v.dump();
 }
 
-// Every parameter of a section of the resolved scenario, as (key path, value) rows.
-void flatten(const nlohmann::json& v, const std::string& key,
-             std::vector<std::pair<std::string, std::string>>& rows) {
-  if (v.is_object() && !v.contains("dist")) {
+// Every parameter of a section of the resolved scenario, as (key path, value, source) rows.
+struct Assumption {
+  std::string key, value, source;
+};
+void flatten(const nlohmann::json& v, const std::string& key, std::vector<Assumption>& rows) {
+  const bool leaf = v.is_object() && (v.contains("dist") || v.contains("value"));
+  if (v.is_object() && !leaf) {
     for (const auto& [k, child] : v.items()) flatten(child, key.empty() ? k : key + "." + k, rows);
   } else if (v.is_array() && !v.empty() && v.front().is_object()) {
     for (std::size_t i = 0; i < v.size(); ++i) flatten(v[i], fmt::format("{}[{}]", key, i), rows);
+  } else if (leaf) {
+    rows.push_back(
+        {key, value_text(v.contains("value") ? v["value"] : v), v.value("source", std::string())});
   } else {
-    rows.emplace_back(key, value_text(v));
+    rows.push_back({key, value_text(v), ""});
   }
 }
 
@@ -301,14 +307,16 @@ int report_command(const ReportArgs& args) {
   std::string assumptions;
   for (const char* part : {"defaults", "roles", "fields", "events", "regimes", "correlation"}) {
     if (!scenario.contains(part)) continue;
-    std::vector<std::pair<std::string, std::string>> rows;
+    std::vector<Assumption> rows;
     flatten(scenario[part], part, rows);
     if (rows.empty()) continue;
-    assumptions +=
-        fmt::format("<details><summary>{} ({} values)</summary><table>\n", part, rows.size());
-    for (const auto& [k, v] : rows) {
-      assumptions +=
-          fmt::format("<tr><td><code>{}</code></td><td>{}</td></tr>\n", escape(k), escape(v));
+    assumptions += fmt::format(
+        "<details><summary>{} ({} values)</summary><table>\n<tr><th>parameter</th><th>value or "
+        "distribution</th><th>source</th></tr>\n",
+        part, rows.size());
+    for (const auto& row : rows) {
+      assumptions += fmt::format("<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>\n",
+                                 escape(row.key), escape(row.value), escape(row.source));
     }
     assumptions += "</table></details>\n";
   }

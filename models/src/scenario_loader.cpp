@@ -227,13 +227,14 @@ std::optional<Distribution> Validator::distribution(const toml::table& table,
 
 std::optional<Parameter> Validator::parameter(const toml::node& node, const std::string& key,
                                               const Range& range, const std::string& address) {
-  if (const auto* table = node.as_table()) {
+  if (const auto* table = node.as_table(); table && !table->contains("value")) {
     if (!table->contains("dist")) {
       error(node, key,
             fmt::format("a number in {} or a distribution table with 'dist'", range.describe()),
             "a table without 'dist'");
       return std::nullopt;
     }
+    source(*table, key);
     auto d = distribution(*table, key, range);
     if (!d) return std::nullopt;
     return Parameter(*d, address);

@@ -216,7 +216,7 @@ void Validator::regimes(Scenario& s) {
     regime.growth_add.assign(s.roles.size(), Parameter(0.0));
     if (const auto* add = table->get("growth_add")) {
       const auto* by_role = add->as_table();
-      if (by_role && !by_role->contains("dist")) {
+      if (by_role && !by_role->contains("dist") && !by_role->contains("value")) {
         for (const auto& [role_key, value] : *by_role) {
           const std::string key = prefix + "growth_add." + std::string(role_key.str());
           auto r = role_reference(value, role_key.str(), key);

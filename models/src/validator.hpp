@@ -54,6 +54,12 @@ class Validator {
   }
 
   std::optional<double> number(const toml::node& node, const std::string& key, const Range& range) {
+    // A number may carry its source: { value = 0.17, source = "Maimai, 2024" }.
+    if (const auto* table = node.as_table(); table && table->contains("value")) {
+      check_keys(*table, key + ".", {"value", "source"}, "'value' or 'source'");
+      source(*table, key);
+      return number(*table->get("value"), key, range);
+    }
     std::optional<double> value;
     if (node.is_integer()) value = static_cast<double>(node.as_integer()->get());
     if (node.is_floating_point()) value = node.as_floating_point()->get();
@@ -88,6 +94,13 @@ class Validator {
       return std::nullopt;
     }
     return node.as_string()->get();
+  }
+
+  /// A table's optional `source`: a string, for the report.
+  void source(const toml::table& table, const std::string& key) {
+    if (const auto* node = table.get("source")) {
+      string(*node, key + ".source", "a string naming where the value comes from");
+    }
   }
 
   std::optional<Parameter> parameter(const toml::node& node, const std::string& key,
