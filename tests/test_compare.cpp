@@ -123,6 +123,28 @@ TEST_CASE("compare on the command line: table, csv, and scenarios that cannot be
   // 43 outputs a period, each base, whatif and difference, and 10 salary ratios: x 8 periods.
   CHECK(lines.size() == 1 + 8 * (3 * 43 + 10));
 
+  // The comparison's HTML report: per role the ratio's change and the salary ratio, total's
+  // ratio change, and the provenance of both scenarios.
+  r = talentcast::test::run_talentcast(
+      "compare base.toml faster.toml --paths 2000 -q --report r/whatif.html", dir.path());
+  REQUIRE(r.exit_code == 0);
+  const std::string html = talentcast::test::read_file(dir.path() / "r" / "whatif.html");
+  std::size_t figures = 0;
+  for (auto at = html.find("<figure class=\"chart\""); at != std::string::npos;
+       at = html.find("<figure class=\"chart\"", at + 1)) {
+    ++figures;
+  }
+  CHECK(figures == 2 * 2 + 1);
+  for (const char* name : {"llm-ratio-change", "llm-salary-ratio", "total-ratio-change"}) {
+    CAPTURE(name);
+    CHECK(std::filesystem::file_size(dir.path() / "r" / "charts" / (std::string(name) + ".png")) >
+          1000);
+  }
+  CHECK(html.find("How to cite and reproduce") != std::string::npos);
+  CHECK(html.find("seed, paths</td><td>42, 2000 (common to both)") != std::string::npos);
+  CHECK(html.find("compare base.toml faster.toml --paths 2000 -q --report r/whatif.html") !=
+        std::string::npos);
+
   std::string other = talentcast::test::two_role_scenario();
   other.replace(other.find("horizon_years = 2"), 17, "horizon_years = 3");
   dir.write("longer.toml", other);

@@ -208,6 +208,9 @@ int main(int argc, char** argv) {
   compare_cmd->add_option("--period", compare.period, "The table's period (default: the last)");
   compare_cmd->add_option("--out,-o", compare.out,
                           "Write the csv or json to this file (atomically) instead of stdout");
+  compare_cmd->add_option("--report", compare.report,
+                          "Also write an HTML report of the comparison (difference fan charts, "
+                          "key numbers, how to reproduce), its charts in charts/ beside it");
   compare_cmd->add_flag("--quiet,-q", compare.quiet, "No progress bar");
 
   ReportArgs report;
@@ -266,7 +269,10 @@ int main(int argc, char** argv) {
     if (*replay_cmd) return replay_command(replay);
     if (*sensitivity_cmd) return sensitivity_command(sensitivity);
     if (*export_cmd) return export_command(export_args);
-    if (*compare_cmd) return compare_command(compare);
+    if (*compare_cmd) {
+      for (int i = 0; i < argc; ++i) compare.command_line += (i ? " " : "") + std::string(argv[i]);
+      return compare_command(compare);
+    }
     if (*report_cmd) return report_command(report);
     if (*sweep_cmd) {
       for (int i = 0; i < argc; ++i) sweep.command_line += (i ? " " : "") + std::string(argv[i]);

@@ -126,7 +126,9 @@ struct CompareArgs {
   std::string format = "table";
   std::string period;  ///< the table's period (default: the last)
   std::string out;
+  std::string report;  ///< an HTML report of the comparison; its charts go to charts/ beside it
   bool quiet = false;
+  std::string command_line;
 };
 int compare_command(const CompareArgs& args);
 

@@ -7,14 +7,20 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <map>
+#include <tuple>
 
+#include "chart.hpp"
 #include "cli.hpp"
+#include "html.hpp"
 #include "interrupt.hpp"
 #include "talentcast/core/atomic_file.hpp"
 #include "talentcast/core/mpi.hpp"
 #include "talentcast/core/progress.hpp"
+#include "talentcast/core/sha256.hpp"
 #include "talentcast/models/compare.hpp"
 #include "talentcast/models/labour_market.hpp"
+#include "talentcast/version.hpp"
 
 namespace talentcast::cli {
 
@@ -62,6 +68,106 @@ std::string comparison_table(const models::Scenario& base, const models::Scenari
         gain);
   }
   return out;
+}
+
+// The comparison's own HTML report: per role, the fan of the ratio's change and of the median
+// salary's what-if-over-base ratio, key numbers, and how to reproduce it.
+std::vector<std::pair<std::filesystem::path, std::string>> comparison_report(
+    const CompareArgs& args, const models::Scenario& base, const models::Scenario& whatif,
+    const models::Comparison& comparison, std::uint64_t seed, const std::string& period) {
+  const std::filesystem::path out(args.report);
+  html::Figures figures(out.parent_path() / "charts");
+  std::map<std::tuple<std::string, std::string, std::string, models::Quantity>,
+           const core::Summary*>
+      at;
+  std::vector<std::string> series, periods;
+  for (const auto& row : comparison.rows) {
+    at[{row.role, row.period, row.metric, row.quantity}] = &row.summary;
+    if (series.empty() || series.back() != row.role) series.push_back(row.role);
+    if (std::find(periods.begin(), periods.end(), row.period) == periods.end()) {
+      periods.push_back(row.period);
+    }
+  }
+  const auto fan = [&](const std::string& s, const std::string& metric, models::Quantity q) {
+    chart::Fan f;
+    f.periods = periods;
+    for (const auto& p : periods) {
+      const core::Summary& x = *at.at({s, p, metric, q});
+      f.p05.push_back(x.percentiles[0]);
+      f.p10.push_back(x.percentiles[1]);
+      f.p25.push_back(x.percentiles[2]);
+      f.p50.push_back(x.percentiles[3]);
+      f.p75.push_back(x.percentiles[4]);
+      f.p90.push_back(x.percentiles[5]);
+      f.p95.push_back(x.percentiles[6]);
+    }
+    return f;
+  };
+  std::string key = fmt::format(
+      "<table><tr><th>role</th><th>ratio, base</th><th>ratio, what-if</th><th>change in "
+      "ratio</th><th>median salary, what-if / base</th></tr>\n");
+  std::string sections;
+  for (const std::string& s : series) {
+    if (s.find('/') != std::string::npos) continue;
+    const auto* b = at.at({s, period, "ratio", models::Quantity::base});
+    const auto* w = at.at({s, period, "ratio", models::Quantity::whatif});
+    const auto* d = at.at({s, period, "ratio", models::Quantity::difference});
+    const auto salary = at.find({s, period, "salary_median", models::Quantity::ratio});
+    key += fmt::format(
+        "<tr><td>{}</td><td class=\"n\">{:.3f}</td><td class=\"n\">{:.3f}</td><td "
+        "class=\"n\">{:+.3f} [{:+.3f}, {:+.3f}]</td><td class=\"n\">{}</td></tr>\n",
+        html::escape(s), b->percentiles[3], w->percentiles[3], d->percentiles[3], d->percentiles[1],
+        d->percentiles[5],
+        salary == at.end()
+            ? std::string()
+            : fmt::format("{:.3f} [{:.3f}, {:.3f}]", salary->second->percentiles[3],
+                          salary->second->percentiles[1], salary->second->percentiles[5]));
+    std::string charts;
+    auto change = fan(s, "ratio", models::Quantity::difference);
+    change.title = fmt::format("{}: change in the supply-demand ratio", s);
+    change.y_label = "what-if minus base";
+    change.reference = 0.0;
+    charts += figures.add(chart::render(change), html::file_name(s) + "-ratio-change",
+                          "The per-path difference of candidates per opening: median, 50%, 80% "
+                          "and 90% bands over paths; the dashed line is no change.");
+    if (salary != at.end()) {
+      auto pay = fan(s, "salary_median", models::Quantity::ratio);
+      pay.title = fmt::format("{}: median salary, what-if over base", s);
+      pay.y_label = "what-if / base";
+      pay.reference = 1.0;
+      charts += figures.add(chart::render(pay), html::file_name(s) + "-salary-ratio",
+                            "The per-path ratio of the median salaries: median and bands over "
+                            "paths; the dashed line is no change.");
+    }
+    sections += fmt::format(
+        "<section class=\"role\"><h3>{}</h3>\n<div class=\"charts\">\n{}</div></section>\n",
+        html::escape(s), charts);
+  }
+  key += "</table>\n";
+  const std::string csv = models::comparison_csv(comparison.rows);
+  const std::string cite = fmt::format(
+      "<table>\n<tr><td>talentcast</td><td>{} (commit <code>{}</code>)</td></tr>\n"
+      "<tr><td>base</td><td><code>{}</code>, SHA-256 <code>{}</code></td></tr>\n"
+      "<tr><td>what-if</td><td><code>{}</code>, SHA-256 <code>{}</code></td></tr>\n"
+      "<tr><td>seed, paths</td><td>{}, {} (common to both)</td></tr>\n"
+      "<tr><td>results digest</td><td>comparison.csv (<code>--format csv</code>) SHA-256 "
+      "<code>{}</code></td></tr>\n<tr><td>command</td><td><code>{}</code></td></tr>\n</table>\n",
+      html::escape(kVersion), html::escape(kGitCommit), html::escape(args.base),
+      core::sha256_hex(base.resolved_toml), html::escape(args.whatif),
+      core::sha256_hex(whatif.resolved_toml), seed, comparison.paths_done, core::sha256_hex(csv),
+      html::escape(args.command_line));
+  const std::string title = fmt::format("What-if: {}", whatif.title);
+  const std::string body = fmt::format(
+      "<h1>{}</h1>\n<p>against <b>{}</b>.</p>\n<p>{}</p>\n<p class=\"note\">Both scenarios ran on "
+      "the same {} paths with the same random numbers (seed {}), so each path's difference is "
+      "the effect of what the what-if changes alone (docs/compare.md). Ranges are over paths: "
+      "the median with its 80% interval.</p>\n<h2>Key numbers, {}</h2>\n{}<h2>By role</h2>\n{}"
+      "<h2>How to cite and reproduce</h2>\n{}",
+      html::escape(title), html::escape(base.title), html::escape(whatif.description),
+      comparison.paths_done, seed, period, key, sections, cite);
+  auto files = std::move(figures.files());
+  files.emplace_back(out, html::page(title, body));
+  return files;
 }
 
 }  // namespace
@@ -118,6 +224,17 @@ int compare_command(const CompareArgs& args) {
     fmt::print(stderr, "talentcast: interrupted after {} of {} paths; nothing was written\n",
                comparison.paths_done, settings.paths);
     return kExitInterrupted;
+  }
+  if (!args.report.empty()) {
+    try {
+      auto files = comparison_report(args, *base, *whatif, comparison, settings.seed, period);
+      std::filesystem::create_directories(std::filesystem::path(args.report).parent_path() /
+                                          "charts");
+      core::write_files_atomically(files);
+    } catch (const std::exception& error) {
+      fmt::print(stderr, "talentcast: --report {}: {}\n", args.report, error.what());
+      return kExitBadInput;
+    }
   }
   if (args.format == "table") {
     fmt::print("{}", comparison_table(*base, *whatif, comparison, period, settings.seed));

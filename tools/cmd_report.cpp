@@ -16,6 +16,7 @@
 
 #include "chart.hpp"
 #include "cli.hpp"
+#include "html.hpp"
 #include "talentcast/core/atomic_file.hpp"
 #include "talentcast/core/csv.hpp"
 #include "talentcast/core/sha256.hpp"
@@ -80,29 +81,6 @@ RunData read_run(const std::filesystem::path& dir) {
   return run;
 }
 
-std::string escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 // A parameter's value as a reader would write it: a number, or a distribution with its
 // arguments.
 std::string value_text(const nlohmann::json& v) {
@@ -143,28 +121,6 @@ std::string interval(const Stats& s, const char* format) {
                      fmt::format(fmt::runtime(format), s[kP90]));
 }
 
-std::string file_name(const std::string& series) {
-  std::string out = series;
-  std::replace(out.begin(), out.end(), '/', '-');
-  return out;
-}
-
-constexpr const char* kStyle = R"css(
-body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: #222;
-       max-width: 1040px; margin: 2em auto; padding: 0 1em; line-height: 1.45; }
-h1 { font-size: 1.6em; margin-bottom: 0.2em; }
-h2 { margin-top: 2em; border-bottom: 1px solid #ccc; padding-bottom: 0.2em; }
-table { border-collapse: collapse; margin: 1em 0; font-size: 0.92em; }
-th, td { border-bottom: 1px solid #e2e2e2; padding: 0.3em 0.8em; text-align: left; }
-td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-figure { margin: 1em 0; }
-figure svg { width: 100%; height: auto; max-width: 800px; display: block; }
-figcaption { font-size: 0.85em; color: #555; }
-.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(440px, 1fr)); gap: 1em; }
-pre { background: #f5f5f5; padding: 0.8em; overflow-x: auto; font-size: 0.85em; }
-.note { color: #555; font-size: 0.9em; }
-)css";
-
 }  // namespace
 
 int report_command(const ReportArgs& args) {
@@ -183,7 +139,6 @@ int report_command(const ReportArgs& args) {
   const std::filesystem::path out =
       args.out.empty() ? dir / "report.html" : std::filesystem::path(args.out);
   const std::filesystem::path charts = out.parent_path() / "charts";
-  const std::string charts_link = "charts";
 
   // The band periods: given, or the first, the middle and the last.
   std::vector<std::string> band_periods = args.band_periods;
@@ -200,19 +155,9 @@ int report_command(const ReportArgs& args) {
     }
   }
 
-  std::vector<std::pair<std::filesystem::path, std::string>> files;
-  std::string body;
-  int chart_count = 0;
+  html::Figures figures_out(charts);
   const auto figure = [&](const chart::Rendered& r, const std::string& name,
-                          const std::string& caption) {
-    files.emplace_back(charts / (name + ".svg"), r.svg);
-    files.emplace_back(charts / (name + ".png"), r.png);
-    return fmt::format(
-        "<figure class=\"chart\" id=\"chart-{}\">{}<figcaption>{} <a href=\"{}/{}.svg\">SVG</a> "
-        "<a href=\"{}/{}.png\">PNG</a></figcaption></figure>\n",
-        name, chart::inline_svg(r.svg, fmt::format("c{}-", ++chart_count)), escape(caption),
-        charts_link, name, charts_link, name);
-  };
+                          const std::string& caption) { return figures_out.add(r, name, caption); };
   const auto series_of = [&](const std::string& s, const std::string& metric) {
     chart::Fan fan;
     fan.periods = run.periods;
@@ -248,20 +193,20 @@ int report_command(const ReportArgs& args) {
       key += fmt::format(
           "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{:.0f}% "
           "± {:.1f}</td><td class=\"n\">{}</td></tr>\n",
-          escape(s), interval(*r0, "{:.2f}"), interval(*r1, "{:.2f}"), 100 * (*sh)[kMean],
+          html::escape(s), interval(*r0, "{:.2f}"), interval(*r1, "{:.2f}"), 100 * (*sh)[kMean],
           100 * 1.96 * (*sh)[kMcse], w1 ? interval(*w1, "{:.0f}") : "");
       std::string figures;
       auto ratio = *series_of(s, "ratio");
       ratio.title = fmt::format("{}: supply-demand ratio", s);
       ratio.y_label = "candidates per opening";
       ratio.reference = 1.0;
-      figures += figure(chart::render(ratio), file_name(s) + "-ratio",
+      figures += figure(chart::render(ratio), html::file_name(s) + "-ratio",
                         "Candidates per opening: median, 50%, 80% and 90% bands over paths; "
                         "the dashed line is 1, balance.");
       if (auto salary = series_of(s, "salary_median")) {
         salary->title = fmt::format("{}: median salary", s);
         salary->y_label = unit;
-        figures += figure(chart::render(*salary), file_name(s) + "-salary",
+        figures += figure(chart::render(*salary), html::file_name(s) + "-salary",
                           "The market's median salary: median, 50%, 80% and 90% bands over "
                           "paths.");
       }
@@ -273,7 +218,7 @@ int report_command(const ReportArgs& args) {
       shortage.percent = true;
       shortage.title = fmt::format("{}: probability of a shortage", s);
       shortage.y_label = "share of paths with ratio < 1";
-      figures += figure(chart::render(shortage), file_name(s) + "-shortage",
+      figures += figure(chart::render(shortage), html::file_name(s) + "-shortage",
                         "The share of paths on which candidates are fewer than openings.");
       if (run.find(s, last, "salary_p10") != nullptr) {
         chart::Bands bands;
@@ -288,14 +233,14 @@ int report_command(const ReportArgs& args) {
         }
         bands.title = fmt::format("{}: salary band", s);
         bands.y_label = unit;
-        figures += figure(chart::render(bands), file_name(s) + "-band",
+        figures += figure(chart::render(bands), html::file_name(s) + "-band",
                           "The market's salary band (10th to 90th percentile of pay) at its "
                           "median path.");
       }
       sections += fmt::format(
           "<section class=\"role\" id=\"role-{}\"><h3>{}</h3>\n<div "
           "class=\"charts\">\n{}</div></section>\n",
-          file_name(s), escape(s), figures);
+          html::file_name(s), html::escape(s), figures);
     }
   } catch (const std::exception& e) {
     fmt::print(stderr, "talentcast: {}\n", e.what());
@@ -315,8 +260,9 @@ int report_command(const ReportArgs& args) {
         "distribution</th><th>source</th></tr>\n",
         part, rows.size());
     for (const auto& row : rows) {
-      assumptions += fmt::format("<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>\n",
-                                 escape(row.key), escape(row.value), escape(row.source));
+      assumptions +=
+          fmt::format("<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>\n",
+                      html::escape(row.key), html::escape(row.value), html::escape(row.source));
     }
     assumptions += "</table></details>\n";
   }
@@ -332,14 +278,14 @@ int report_command(const ReportArgs& args) {
       "<code>data_files</code> beside it), then run</p><pre>talentcast run scenario.toml --seed {} "
       "--paths {}</pre><p>forecast.csv then has the SHA-256 above, on any machine and any "
       "number of threads or MPI ranks.</p>\n",
-      escape(m.value("talentcast_version", "")), escape(m.value("git_commit", "")),
-      escape(m.value("scenario_path", "")), escape(m.value("scenario_sha256", "")),
+      html::escape(m.value("talentcast_version", "")), html::escape(m.value("git_commit", "")),
+      html::escape(m.value("scenario_path", "")), html::escape(m.value("scenario_sha256", "")),
       m.value("seed", std::uint64_t{0}), m.value("paths", std::uint64_t{0}),
-      escape(m.value("forecast_csv_sha256", "")), escape(command),
+      html::escape(m.value("forecast_csv_sha256", "")), html::escape(command),
       m.value("seed", std::uint64_t{0}), m.value("paths", std::uint64_t{0}));
 
   const std::string title = scenario.value("title", "talentcast forecast");
-  body = fmt::format(
+  const std::string body = fmt::format(
       "<h1>{}</h1>\n<p>{}</p>\n<p class=\"note\">Forecast from {} to {}, {} Monte Carlo paths. "
       "Ranges are over paths: the median with its 80% interval (10th to 90th percentile); a "
       "probability with ± 1.96 Monte Carlo standard errors.</p>\n"
@@ -348,13 +294,11 @@ int report_command(const ReportArgs& args) {
       "<h2>Assumptions</h2>\n<p class=\"note\">Every value of the resolved scenario; "
       "distributions are drawn once per path.</p>\n{}"
       "<h2>How to cite and reproduce</h2>\n{}",
-      escape(title), escape(scenario.value("description", "")), first, last,
+      html::escape(title), html::escape(scenario.value("description", "")), first, last,
       m.value("paths", std::uint64_t{0}), key, sections, assumptions, cite);
-  const std::string html = fmt::format(
-      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n"
-      "<style>{}</style>\n</head>\n<body>\n{}</body>\n</html>\n",
-      escape(title), kStyle, body);
-  files.emplace_back(out, html);
+  const std::string page = html::page(title, body);
+  auto& files = figures_out.files();
+  files.emplace_back(out, page);
   try {
     std::filesystem::create_directories(charts);
     core::write_files_atomically(files);
@@ -363,7 +307,7 @@ int report_command(const ReportArgs& args) {
     return kExitBadInput;
   }
   if (!args.quiet) {
-    fmt::print("wrote {} and {} charts (SVG and PNG) in {}\n", out.string(), chart_count,
+    fmt::print("wrote {} and {} charts (SVG and PNG) in {}\n", out.string(), figures_out.count(),
                charts.string());
   }
   return kExitOk;

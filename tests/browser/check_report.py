@@ -3,7 +3,8 @@
 
     check_report.py TALENTCAST SCENARIO WORK_DIR
 
-Runs the scenario (2,000 paths), writes its report, opens it in Debian's Chromium through
+Runs the scenario (2,000 paths), writes its report, and compares it with its graduate-expansion
+what-if (`compare --report`, 1,000 paths); opens both pages in Debian's Chromium through
 chromedriver (python3-selenium), and checks, in the browser:
   - every chart's <svg> is in the page, laid out with a non-empty size, and draws something
     (its drawn elements have a non-empty bounding box);
@@ -42,6 +43,11 @@ def main():
                    check=True)
     subprocess.run([talentcast, "report", run_dir, "-q"], check=True)
     report = os.path.abspath(os.path.join(run_dir, "report.html"))
+    # And the what-if comparison's report, on the scenario's graduate-expansion what-if.
+    whatif = os.path.join(os.path.dirname(scenario), "china-ai-grad-expansion.toml")
+    compare = os.path.abspath(os.path.join(work, "compare", "whatif.html"))
+    subprocess.run([talentcast, "compare", scenario, whatif, "--paths", "1000", "-q",
+                    "--report", compare], check=True, stdout=subprocess.DEVNULL)
 
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium")
@@ -52,36 +58,40 @@ def main():
     driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
     problems = []
     try:
-        driver.get("file://" + report)
-        charts = driver.execute_script("""
-            return Array.from(document.querySelectorAll('figure.chart')).map(figure => {
-              const svg = figure.querySelector('svg');
-              if (!svg) return {id: figure.id, svg: false};
-              const box = svg.getBoundingClientRect();
-              let drawn = 0;
-              for (const e of svg.querySelectorAll('path, use, rect')) {
-                if (e.closest('defs, symbol')) continue;
-                const b = e.getBBox();
-                if (b.width > 0 || b.height > 0) drawn += 1;
-              }
-              return {id: figure.id, svg: true, width: box.width, height: box.height, drawn};
-            });""")
-        if len(charts) == 0:
-            problems.append("no charts in the report")
-        for chart in charts:
-            if not chart["svg"]:
-                problems.append(f"{chart['id']}: no <svg>")
-            elif chart["width"] <= 0 or chart["height"] <= 0:
-                problems.append(f"{chart['id']}: laid out {chart['width']} x {chart['height']}")
-            elif chart["drawn"] < 5:
-                problems.append(f"{chart['id']}: draws only {chart['drawn']} elements")
-        text = driver.find_element("tag name", "body").text
-        for needed in ("How to cite and reproduce", "Key numbers", "results digest"):
-            if needed not in text:
-                problems.append(f"the page lacks '{needed}'")
-        for entry in driver.get_log("browser"):
-            if entry["level"] in ("SEVERE", "WARNING"):
-                problems.append(f"console: {entry['level']} {entry['message']}")
+        counted = {}
+        for page in (compare, report):  # the report last: its screenshot is kept
+            driver.get("file://" + page)
+            name = os.path.basename(page)
+            charts = driver.execute_script("""
+                return Array.from(document.querySelectorAll('figure.chart')).map(figure => {
+                  const svg = figure.querySelector('svg');
+                  if (!svg) return {id: figure.id, svg: false};
+                  const box = svg.getBoundingClientRect();
+                  let drawn = 0;
+                  for (const e of svg.querySelectorAll('path, use, rect')) {
+                    if (e.closest('defs, symbol')) continue;
+                    const b = e.getBBox();
+                    if (b.width > 0 || b.height > 0) drawn += 1;
+                  }
+                  return {id: figure.id, svg: true, width: box.width, height: box.height, drawn};
+                });""")
+            counted[name] = len(charts)
+            if len(charts) == 0:
+                problems.append(f"{name}: no charts")
+            for chart in charts:
+                if not chart["svg"]:
+                    problems.append(f"{name}: {chart['id']}: no <svg>")
+                elif chart["width"] <= 0 or chart["height"] <= 0:
+                    problems.append(f"{name}: {chart['id']}: laid out {chart['width']} x {chart['height']}")
+                elif chart["drawn"] < 5:
+                    problems.append(f"{name}: {chart['id']}: draws only {chart['drawn']} elements")
+            text = driver.find_element("tag name", "body").text
+            for needed in ("How to cite and reproduce", "Key numbers", "results digest"):
+                if needed not in text:
+                    problems.append(f"{name}: the page lacks '{needed}'")
+            for entry in driver.get_log("browser"):
+                if entry["level"] in ("SEVERE", "WARNING"):
+                    problems.append(f"{name}: console: {entry['level']} {entry['message']}")
         # The whole page: as tall as its content.
         height = driver.execute_script("return document.documentElement.scrollHeight")
         driver.set_window_size(1280, min(int(height) + 100, 30000))
@@ -92,7 +102,7 @@ def main():
         driver.quit()
     if problems:
         fail("\n  ".join(["the report did not render as it should:"] + problems))
-    print(f"check_report: {len(charts)} charts rendered in Chromium; screenshot {screenshot}")
+    print(f"check_report: charts rendered in Chromium: {counted}; screenshot {screenshot}")
 
 
 if __name__ == "__main__":
