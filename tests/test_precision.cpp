@@ -97,6 +97,15 @@ TEST_CASE("precision control rejects what it cannot do, with the reason",
                    "candidates, openings, unfilled, ratio, shortage, hires, fill_rate, "
                    "new_openings, new_candidates, salary_median, salary_p10, salary_p25, "
                    "salary_p75, salary_p90), found 'hirez'\n") != std::string::npos);
+  r = talentcast::test::run_talentcast(
+      "run base.toml -q --target-mcse 1% --paths 50000 --max-paths 40000", dir.path());
+  CHECK(r.exit_code == 2);
+  CHECK(r.err ==
+        "talentcast: --paths: expected at most --max-paths (40000) with --target-mcse, found "
+        "50000\n");
+  r = talentcast::test::run_talentcast("run base.toml -q --max-paths 40000", dir.path());
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--max-paths requires --target-mcse") != std::string::npos);
   r = talentcast::test::run_talentcast("run base.toml -q --target-mcse 1% --central", dir.path());
   CHECK(r.exit_code == 2);
   CHECK(r.err ==

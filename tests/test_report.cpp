@@ -111,6 +111,18 @@ TEST_CASE("report writes one self-contained HTML file and each chart as SVG and 
   CHECK(ids.size() > charts.size() * 5);
 }
 
+TEST_CASE("the report of a central projection says so, and how to reproduce it", "[report][cli]") {
+  TempDir dir;
+  dir.write("base.toml", talentcast::test::two_role_scenario());
+  REQUIRE(talentcast::test::run_talentcast("run base.toml -q --central --out run", dir.path())
+              .exit_code == 0);
+  REQUIRE(talentcast::test::run_talentcast("report run -q", dir.path()).exit_code == 0);
+  const std::string html = read_file(dir.path() / "run" / "report.html");
+  CHECK(html.find("<pre>talentcast run scenario.toml --central</pre>") != std::string::npos);
+  CHECK(html.find("the central projection: one path") != std::string::npos);
+  CHECK(html.find("Monte Carlo paths") == std::string::npos);
+}
+
 TEST_CASE("report refuses what is not a run, or a run whose results changed", "[report][cli]") {
   TempDir dir;
   auto r = talentcast::test::run_talentcast("report nowhere", dir.path());

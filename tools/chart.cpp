@@ -42,8 +42,12 @@ std::vector<double> ticks(double lo, double hi) {
     step = m * power;
     if (span / step <= 6.0) break;
   }
+  // Counted, not accumulated: a step below the spacing of doubles near t would never move t.
   std::vector<double> out;
-  for (double t = std::ceil(lo / step) * step; t <= hi + 1e-9 * span; t += step) {
+  const double first = std::ceil(lo / step);
+  for (int k = 0; k <= 12; ++k) {
+    const double t = (first + k) * step;
+    if (t > hi + 1e-9 * span) break;
     out.push_back(std::abs(t) < 1e-12 * span ? 0.0 : t);
   }
   return out;
@@ -83,8 +87,13 @@ void text(cairo_t* cr, const std::string& s, double x, double y, double size, do
 Frame frame(cairo_t* cr, const std::string& title, const std::string& y_label,
             const std::vector<std::string>& periods, double lo, double hi, bool percent,
             bool slots) {
-  if (!(hi > lo)) {
-    const double pad = std::max(1e-9, std::abs(lo) * 0.05);
+  if (!std::isfinite(lo) || !std::isfinite(hi)) {
+    throw std::runtime_error(
+        fmt::format("chart '{}': expected finite values, found {} to {}", title, lo, hi));
+  }
+  // A flat series, or one spanning only a few doubles, gets a range of 10% of its size.
+  if (!(hi - lo > 1e-9 * std::max(std::abs(lo), std::abs(hi)))) {
+    const double pad = std::max(1e-9, std::max(std::abs(lo), std::abs(hi)) * 0.05);
     lo -= pad;
     hi += pad;
   }

@@ -62,22 +62,26 @@ int main(int argc, char** argv) {
                    "with --paths")
       ->default_val(1000)
       ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{100000}));
-  run_cmd
-      ->add_option("--target-mcse", run.target_mcse,
-                   "Add paths until every watched output's Monte Carlo standard error is at most "
-                   "this share of its mean (e.g. 0.5%), or --max-paths is reached. Watched: "
-                   "--target-metrics of every role in the last period. Checked every 16,384 "
-                   "paths, so the same inputs stop at the same count")
-      ->check([](const std::string& text) -> std::string {
-        return parse_share(text) ? "" : "expected a share above 0 and below 100%, like 0.5%";
-      });
+  auto* target_mcse =
+      run_cmd
+          ->add_option("--target-mcse", run.target_mcse,
+                       "Add paths until every watched output's Monte Carlo standard error is at "
+                       "most this share of its mean (e.g. 0.5%), or --max-paths is reached. "
+                       "Watched: --target-metrics of every series in the last period. Checked at "
+                       "whole chunks of 16,384 paths (the next checkpoint projected from the "
+                       "precision so far), so the same inputs stop at the same count")
+          ->check([](const std::string& text) -> std::string {
+            return parse_share(text) ? "" : "expected a share above 0 and below 100%, like 0.5%";
+          });
   run_cmd
       ->add_option("--target-metrics", run.target_metrics,
                    "Metrics --target-mcse watches (comma-separated; default ratio,salary_median)")
-      ->delimiter(',');
+      ->delimiter(',')
+      ->needs(target_mcse);
   run_cmd->add_option("--max-paths", run.max_paths, "The most paths --target-mcse may run")
       ->default_val(1000000)
-      ->check(CLI::Range(std::uint64_t{1}, core::kMaxPaths));
+      ->check(CLI::Range(std::uint64_t{1}, core::kMaxPaths))
+      ->needs(target_mcse);
 
   std::string validate_scenario;
   auto* validate_cmd = app.add_subcommand(

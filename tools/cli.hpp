@@ -28,7 +28,7 @@ struct RunArgs {
   bool central = false;
   bool quiet = false;
   std::uint64_t band_samples = 1000;  ///< paths kept in the band store (bands.json, bands.bin)
-  std::string target_mcse;            ///< "0.5%" or "0.005"; empty: a fixed number of paths
+  std::string target_mcse;            ///< e.g. "0.5%"; empty: a fixed number of paths
   std::vector<std::string> target_metrics;
   std::uint64_t max_paths = 1'000'000;
   std::string command_line;  ///< recorded in the manifest

@@ -52,7 +52,9 @@ std::string comparison_table(const models::Scenario& base, const models::Scenari
     const auto& d = (*rows)[i + 2];
     const auto& ds = d.summary;
     const double separate = b.summary.sd * b.summary.sd + w.summary.sd * w.summary.sd;
-    const std::string gain = ds.sd > 0.0      ? fmt::format("{:.0f}x", separate / (ds.sd * ds.sd))
+    // A difference whose spread is rounding alone is exact.
+    const std::string gain = ds.sd > 1e-9 * std::sqrt(separate)
+                                 ? fmt::format("{:.0f}x", separate / (ds.sd * ds.sd))
                              : separate > 0.0 ? "exact"
                                               : "-";
     const bool salary = b.metric == "salary_median";
@@ -225,34 +227,31 @@ int compare_command(const CompareArgs& args) {
                comparison.paths_done, settings.paths);
     return kExitInterrupted;
   }
-  if (!args.report.empty()) {
-    try {
-      auto files = comparison_report(args, *base, *whatif, comparison, settings.seed, period);
+  // The report and --out are written together, atomically: both or neither.
+  std::vector<std::pair<std::filesystem::path, std::string>> files;
+  const std::string text = args.format == "csv"    ? models::comparison_csv(comparison.rows)
+                           : args.format == "json" ? models::comparison_json(comparison.rows)
+                                                   : std::string();
+  try {
+    if (!args.report.empty()) {
+      files = comparison_report(args, *base, *whatif, comparison, settings.seed, period);
       std::filesystem::create_directories(std::filesystem::path(args.report).parent_path() /
                                           "charts");
-      core::write_files_atomically(files);
-    } catch (const std::exception& error) {
-      fmt::print(stderr, "talentcast: --report {}: {}\n", args.report, error.what());
-      return kExitBadInput;
     }
+    if (!args.out.empty()) {
+      const std::filesystem::path out(args.out);
+      if (!out.parent_path().empty()) std::filesystem::create_directories(out.parent_path());
+      files.emplace_back(out, text);
+    }
+    if (!files.empty()) core::write_files_atomically(files);
+  } catch (const std::exception& error) {
+    fmt::print(stderr, "talentcast: {}; nothing was written\n", error.what());
+    return kExitBadInput;
   }
   if (args.format == "table") {
     fmt::print("{}", comparison_table(*base, *whatif, comparison, period, settings.seed));
-    return kExitOk;
-  }
-  const std::string text = args.format == "csv" ? models::comparison_csv(comparison.rows)
-                                                : models::comparison_json(comparison.rows);
-  if (args.out.empty()) {
+  } else if (args.out.empty()) {
     fmt::print("{}", text);
-    return kExitOk;
-  }
-  try {
-    const std::filesystem::path out(args.out);
-    if (!out.parent_path().empty()) std::filesystem::create_directories(out.parent_path());
-    core::write_files_atomically({{out, text}});
-  } catch (const std::exception& error) {
-    fmt::print(stderr, "talentcast: --out {}: {}\n", args.out, error.what());
-    return kExitBadInput;
   }
   return kExitOk;
 }

@@ -183,8 +183,13 @@ int report_command(const ReportArgs& args) {
       first, last);
   std::string sections;
   try {
+    const auto is_level = [&](const std::string& s) {
+      const auto slash = s.rfind('/');
+      return slash != std::string::npos && std::find(run.series.begin(), run.series.end(),
+                                                     s.substr(0, slash)) != run.series.end();
+    };
     for (const std::string& s : run.series) {
-      if (s.find('/') != std::string::npos) continue;
+      if (is_level(s)) continue;
       const Stats* r0 = run.find(s, first, "ratio");
       const Stats* r1 = run.find(s, last, "ratio");
       const Stats* sh = run.find(s, last, "shortage");
@@ -268,6 +273,11 @@ int report_command(const ReportArgs& args) {
   }
 
   const std::string command = m.value("command", "");
+  const bool central = m.value("central", false);
+  const std::string reproduce =
+      central ? "--central"
+              : fmt::format("--seed {} --paths {}", m.value("seed", std::uint64_t{0}),
+                            m.value("paths", std::uint64_t{0}));
   const std::string cite = fmt::format(
       "<table>\n<tr><td>talentcast</td><td>{} (commit <code>{}</code>)</td></tr>\n"
       "<tr><td>scenario</td><td><code>{}</code>, SHA-256 <code>{}</code></td></tr>\n"
@@ -275,27 +285,30 @@ int report_command(const ReportArgs& args) {
       "<tr><td>results digest</td><td>forecast.csv SHA-256 <code>{}</code></td></tr>\n"
       "<tr><td>command</td><td><code>{}</code></td></tr>\n</table>\n"
       "<p>To reproduce: save <code>scenario_toml</code> from this run's manifest.json (with its "
-      "<code>data_files</code> beside it), then run</p><pre>talentcast run scenario.toml --seed {} "
-      "--paths {}</pre><p>forecast.csv then has the SHA-256 above, on any machine and any "
-      "number of threads or MPI ranks.</p>\n",
+      "<code>data_files</code> beside it), then run</p><pre>talentcast run scenario.toml {}</pre>"
+      "<p>forecast.csv then has the SHA-256 above, on any machine and any number of threads or "
+      "MPI ranks.</p>\n",
       html::escape(m.value("talentcast_version", "")), html::escape(m.value("git_commit", "")),
       html::escape(m.value("scenario_path", "")), html::escape(m.value("scenario_sha256", "")),
       m.value("seed", std::uint64_t{0}), m.value("paths", std::uint64_t{0}),
-      html::escape(m.value("forecast_csv_sha256", "")), html::escape(command),
-      m.value("seed", std::uint64_t{0}), m.value("paths", std::uint64_t{0}));
+      html::escape(m.value("forecast_csv_sha256", "")), html::escape(command), reproduce);
 
   const std::string title = scenario.value("title", "talentcast forecast");
   const std::string body = fmt::format(
-      "<h1>{}</h1>\n<p>{}</p>\n<p class=\"note\">Forecast from {} to {}, {} Monte Carlo paths. "
-      "Ranges are over paths: the median with its 80% interval (10th to 90th percentile); a "
-      "probability with ± 1.96 Monte Carlo standard errors.</p>\n"
+      "<h1>{}</h1>\n<p>{}</p>\n<p class=\"note\">Forecast from {} to {}, {}</p>\n"
       "<h2>Key numbers</h2>\n{}"
       "<h2>Forecasts by role</h2>\n{}"
       "<h2>Assumptions</h2>\n<p class=\"note\">Every value of the resolved scenario; "
       "distributions are drawn once per path.</p>\n{}"
       "<h2>How to cite and reproduce</h2>\n{}",
       html::escape(title), html::escape(scenario.value("description", "")), first, last,
-      m.value("paths", std::uint64_t{0}), key, sections, assumptions, cite);
+      central ? "the central projection: one path with every distribution at its median, no "
+                "shocks and no regime switches, so no ranges."
+              : fmt::format("{} Monte Carlo paths. Ranges are over paths: the median with its 80% "
+                            "interval (10th to 90th percentile); a probability with ± 1.96 Monte "
+                            "Carlo standard errors.",
+                            m.value("paths", std::uint64_t{0})),
+      key, sections, assumptions, cite);
   const std::string page = html::page(title, body);
   auto& files = figures_out.files();
   files.emplace_back(out, page);

@@ -57,6 +57,13 @@ int run_command(const RunArgs& args) {
         verdict = kExitBadInput;
       }
     }
+    if (args.paths && *args.paths > args.max_paths) {
+      fmt::print(stderr,
+                 "talentcast: --paths: expected at most --max-paths ({}) with --target-mcse, "
+                 "found {}\n",
+                 args.max_paths, *args.paths);
+      verdict = kExitBadInput;
+    }
     if (args.central) {
       fmt::print(stderr,
                  "talentcast: --target-mcse: expected a Monte Carlo run, found --central (one "

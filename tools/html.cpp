@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cctype>
 
 namespace talentcast::cli::html {
 
@@ -57,8 +58,13 @@ std::string page(const std::string& title, const std::string& body) {
 }
 
 std::string file_name(const std::string& series) {
-  std::string out = series;
-  std::replace(out.begin(), out.end(), '/', '-');
+  // Safe as a file name, an id and a link: letters, digits, '_', '.' and '-' as they are.
+  std::string out;
+  for (unsigned char c : series) {
+    out += std::isalnum(c) || c == '_' || c == '.' || c == '-' ? static_cast<char>(c)
+           : c == '/'                                          ? '-'
+                                                               : '_';
+  }
   return out;
 }
 

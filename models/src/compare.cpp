@@ -126,7 +126,8 @@ std::vector<std::string> comparison_problems(const Scenario& base, const Scenari
 }
 
 Comparison run_comparison(const Scenario& base, const Scenario& whatif,
-                          const ForecastSettings& settings) {
+                          const ForecastSettings& settings,
+                          std::optional<std::uint64_t> whatif_seed) {
   if (const auto problems = comparison_problems(base, whatif); !problems.empty()) {
     throw std::invalid_argument(problems.front());
   }
@@ -134,7 +135,7 @@ Comparison run_comparison(const Scenario& base, const Scenario& whatif,
   // scenarios sees the same random numbers, and a parameter with the same key the same
   // quantile of its (possibly changed) distribution.
   const LabourMarketModel a(base, {settings.seed, false, false});
-  const LabourMarketModel b(whatif, {settings.seed, false, false});
+  const LabourMarketModel b(whatif, {whatif_seed.value_or(settings.seed), false, false});
   const PairedModel paired(a, b);
   core::RunOptions options;
   options.paths = settings.paths;

@@ -3,12 +3,17 @@
 #include <fmt/core.h>
 
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include "talentcast/core/engine.hpp"
 #include "talentcast/models/labour_market.hpp"
 
 namespace talentcast::models {
+
+namespace {
+constexpr double kInf = std::numeric_limits<double>::infinity();
+}
 
 const core::Summary& Forecast::at(std::string_view role, std::string_view period,
                                   std::string_view metric) const {
@@ -72,7 +77,8 @@ Forecast run_forecast(const Scenario& scenario, const ForecastSettings& settings
       for (const auto& [v, label] : watched) {
         const core::Moments& m = totals[v];
         const double mcse = m.sd() / std::sqrt(static_cast<double>(m.count));
-        const double relative = mcse == 0.0 ? 0.0 : mcse / std::abs(m.mean);  // inf at mean 0
+        // Infinite at a mean of 0, and with fewer than 2 paths (no standard error yet).
+        const double relative = m.count < 2 ? kInf : mcse == 0.0 ? 0.0 : mcse / std::abs(m.mean);
         if (!(relative <= p.reached)) {
           p.reached = relative;
           p.worst = label;

@@ -2,6 +2,8 @@
 // What-if comparison with common random numbers (docs/compare.md): two scenarios run on the
 // same paths, so that each path's difference is the effect of what the what-if changes alone.
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,8 +40,11 @@ std::vector<std::string> comparison_problems(const Scenario& base, const Scenari
 /// Runs both scenarios on the same seed and paths (settings.seed, settings.paths). Throws
 /// ModelError when a state becomes non-finite, std::invalid_argument when they cannot be
 /// compared.
+/// With `whatif_seed`, the what-if runs on a seed of its own: two separate runs paired path by
+/// path, which shows what common random numbers gain (tests/test_compare.cpp).
 Comparison run_comparison(const Scenario& base, const Scenario& whatif,
-                          const ForecastSettings& settings);
+                          const ForecastSettings& settings,
+                          std::optional<std::uint64_t> whatif_seed = std::nullopt);
 
 /// comparison.csv: forecast.csv's columns with `quantity` after `metric`.
 std::string comparison_csv(const std::vector<ComparisonRow>& rows);
