@@ -470,3 +470,32 @@ high = 50000
   CHECK(json[1]["high_tenth_mean"].get<double>() ==
         Approx(json[1]["low_tenth_mean"].get<double>()).epsilon(0.05));
 }
+
+TEST_CASE("a number written with its source can be swept like any number", "[sweep][cli]") {
+  TempDir dir;
+  std::string base = talentcast::test::two_role_scenario();
+  base.replace(base.find("demand_vol = 0.1"), 16,
+               "demand_vol = { value = 0.1, source = \"an assumption\" }");
+  dir.write("base.toml", base);
+  dir.write("s.toml", R"(scenario = "base.toml"
+design = "grid"
+levels = 2
+paths = 400
+[[parameters]]
+key = "defaults.demand_vol"
+low = 0.02
+high = 0.4
+)");
+  const auto r = talentcast::test::run_talentcast("sweep s.toml --db s.sqlite -q", dir.path());
+  REQUIRE(r.exit_code == 0);
+  talentcast::core::Database d(dir.path() / "s.sqlite", true);
+  auto q = d.prepare(
+      "SELECT v.value, s.sd FROM point_value v JOIN stats s ON s.point = v.point "
+      "WHERE s.role = 'llm' AND s.period = '2025-Q4' AND s.metric = 'openings' ORDER BY v.value");
+  std::vector<std::pair<double, double>> rows;
+  while (q.step()) rows.emplace_back(q.real(0), q.real(1));
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].first == 0.02);
+  CHECK(rows[1].first == 0.4);
+  CHECK(rows[1].second > 2 * rows[0].second);  // more demand volatility, more spread
+}

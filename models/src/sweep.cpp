@@ -117,8 +117,9 @@ toml::node* find_path(toml::table& table, const std::vector<Step>& steps, std::s
 
 bool is_parameter(const toml::node& node) {
   if (node.is_integer() || node.is_floating_point()) return true;
+  // A distribution, or a number with its source ({ value = x, source = "..." }).
   const auto* table = node.as_table();
-  return table && table->get("dist");
+  return table && (table->get("dist") || table->get("value"));
 }
 
 // Sets the node at steps to value (the path was checked by load_sweep).
