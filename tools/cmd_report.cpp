@@ -6,8 +6,6 @@
 #include <algorithm>
 #include <array>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -41,12 +39,12 @@ struct RunData {
 };
 
 std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  std::optional<std::string> text = core::read_file(path);
+  if (!text) {
     throw std::runtime_error(fmt::format(
         "{}: expected a file of a run (talentcast run --out DIR), found none", path.string()));
   }
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  return std::move(*text);
 }
 
 RunData read_run(const std::filesystem::path& dir) {

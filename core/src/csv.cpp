@@ -2,8 +2,7 @@
 
 #include <fmt/core.h>
 
-#include <fstream>
-#include <sstream>
+#include "talentcast/core/atomic_file.hpp"
 
 namespace talentcast::core {
 
@@ -12,12 +11,9 @@ CsvReader::CsvReader(std::string text) : text_(std::move(text)) {
 }
 
 CsvReader CsvReader::from_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(fmt::format("{}: cannot be read", path.string()));
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) throw std::runtime_error(fmt::format("{}: cannot be read", path.string()));
-  return CsvReader(std::move(buffer).str());
+  std::optional<std::string> text = read_file(path);
+  if (!text) throw std::runtime_error(fmt::format("{}: cannot be read", path.string()));
+  return CsvReader(std::move(*text));
 }
 
 bool CsvReader::next(CsvRecord& record) {

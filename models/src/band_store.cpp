@@ -3,10 +3,9 @@
 #include <fmt/core.h>
 
 #include <bit>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
+#include "talentcast/core/atomic_file.hpp"
 #include "talentcast/core/sha256.hpp"
 #include "talentcast/models/metrics.hpp"
 #include "talentcast/models/scenario.hpp"
@@ -17,14 +16,12 @@ namespace {
 constexpr const char* kFormat = "talentcast-bands-1";
 
 std::string read_whole(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  std::optional<std::string> text = core::read_file(path);
+  if (!text) {
     throw BandStoreError(fmt::format(
         "{}: cannot be read; is this the output directory of `talentcast run`?", path.string()));
   }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return std::move(buffer).str();
+  return std::move(*text);
 }
 }  // namespace
 

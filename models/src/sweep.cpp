@@ -5,10 +5,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
-#include <sstream>
 #include <tuple>
 
+#include "talentcast/core/atomic_file.hpp"
 #include "talentcast/core/engine.hpp"
 #include "toml_resolve.hpp"
 #include "validator.hpp"
@@ -225,11 +224,9 @@ Sweep load_sweep(const std::filesystem::path& path) {
   sweep.path = path;
   toml::table root;
   try {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    sweep.text = std::move(buffer).str();
-    if (!in) throw std::runtime_error("unreadable");
+    std::optional<std::string> text = core::read_file(path);
+    if (!text) throw std::runtime_error("unreadable");
+    sweep.text = std::move(*text);
     root = toml::parse(sweep.text, path.string());
   } catch (const toml::parse_error& e) {
     const auto& begin = e.source().begin;
