@@ -2,11 +2,13 @@
 // The `talentcast` command line: subcommands run, validate and replay (docs/cli.md).
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "talentcast/core/forecast_table.hpp"
+#include "talentcast/core/progress.hpp"
 #include "talentcast/models/forecast.hpp"
 #include "talentcast/models/scenario.hpp"
 
@@ -85,6 +87,10 @@ std::string summary_table(const models::Scenario& scenario,
                           const std::vector<core::ForecastRow>& rows);
 
 int run_command(const RunArgs& args);
+/// Runs a simulation (run, compare). A scenario whose values fail mid-run (a state turns
+/// non-finite, or Boost.Math cannot evaluate a distribution at some draw) is reported after the
+/// progress bar is finished: kExitBadInput. Otherwise kExitOk.
+int simulate_or_report(core::ProgressBar& progress, const std::function<void()>& simulate);
 /// A share written as a percentage ("0.5%") as a fraction (0.005); nothing unless in (0, 100%).
 std::optional<double> parse_share(const std::string& text);
 int validate_command(const std::string& scenario);

@@ -209,19 +209,11 @@ int compare_command(const CompareArgs& args) {
   core::ProgressBar progress(settings.paths, "paths", !args.quiet);
   settings.on_progress = [&](std::uint64_t done) { progress.update(done); };
   models::Comparison comparison;
-  try {
-    comparison = models::run_comparison(*base, *whatif, settings);
-  } catch (const models::ModelError& error) {
-    progress.finish();
-    fmt::print(stderr, "talentcast: {}\nNothing was written.\n", error.what());
-    return kExitBadInput;
-  } catch (const std::domain_error& error) {
-    progress.finish();
-    fmt::print(stderr, "talentcast: a parameter's distribution could not be evaluated: {}\n",
-               error.what());
+  if (simulate_or_report(progress, [&] {
+        comparison = models::run_comparison(*base, *whatif, settings);
+      }) != kExitOk) {
     return kExitBadInput;
   }
-  progress.finish();
   if (comparison.interrupted) {
     fmt::print(stderr, "talentcast: interrupted after {} of {} paths; nothing was written\n",
                comparison.paths_done, settings.paths);

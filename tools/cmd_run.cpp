@@ -30,6 +30,25 @@ std::optional<double> parse_share(const std::string& text) {
   return percent / 100.0;
 }
 
+int simulate_or_report(core::ProgressBar& progress, const std::function<void()>& simulate) {
+  try {
+    simulate();
+  } catch (const models::ModelError& error) {
+    progress.finish();
+    fmt::print(stderr, "talentcast: {}\nNothing was written.\n", error.what());
+    return kExitBadInput;
+  } catch (const std::domain_error& error) {
+    progress.finish();
+    fmt::print(stderr,
+               "talentcast: a parameter's distribution could not be evaluated: {}\n"
+               "Nothing was written.\n",
+               error.what());
+    return kExitBadInput;
+  }
+  progress.finish();
+  return kExitOk;
+}
+
 int run_command(const RunArgs& args) {
   const auto started = std::chrono::steady_clock::now();
   // Under mpirun, every rank checks its inputs and all go on or none (docs/mpi.md); rank 0
@@ -109,22 +128,10 @@ int run_command(const RunArgs& args) {
   settings.on_progress = [&](std::uint64_t done) { progress.update(done); };
 
   models::Forecast forecast;
-  try {
-    forecast = models::run_forecast(*scenario, settings);
-  } catch (const models::ModelError& error) {
-    progress.finish();
-    fmt::print(stderr, "talentcast: {}\nNothing was written.\n", error.what());
-    return kExitBadInput;
-  } catch (const std::domain_error& error) {
-    // A parameter distribution that Boost.Math cannot evaluate at some draw.
-    progress.finish();
-    fmt::print(stderr,
-               "talentcast: a parameter's distribution could not be evaluated: {}\n"
-               "Nothing was written.\n",
-               error.what());
+  if (simulate_or_report(progress, [&] { forecast = models::run_forecast(*scenario, settings); }) !=
+      kExitOk) {
     return kExitBadInput;
   }
-  progress.finish();
   if (!forecast.holds_results) return kExitOk;  // a rank other than 0: its part is done
   if (forecast.interrupted) {
     fmt::print(stderr, "talentcast: interrupted after {} of {} paths; nothing was written\n",
