@@ -10,13 +10,17 @@ std::string forecast_csv(const std::vector<ForecastRow>& rows) {
   fmt::memory_buffer out;
   fmt::format_to(std::back_inserter(out), "{}\n", kForecastCsvHeader);
   for (const auto& row : rows) {
-    const Summary& s = row.summary;
-    fmt::format_to(std::back_inserter(out), "{},{},{},{},{}", row.role, row.period, row.metric,
-                   s.mean, s.sd);
-    for (double p : s.percentiles) fmt::format_to(std::back_inserter(out), ",{}", p);
-    fmt::format_to(std::back_inserter(out), ",{}\n", s.mcse);
+    fmt::format_to(std::back_inserter(out), "{},{},{}", row.role, row.period, row.metric);
+    append_summary_csv(out, row.summary);
+    out.push_back('\n');
   }
   return fmt::to_string(out);
+}
+
+void append_summary_csv(fmt::memory_buffer& out, const Summary& s) {
+  fmt::format_to(std::back_inserter(out), ",{},{}", s.mean, s.sd);
+  for (double p : s.percentiles) fmt::format_to(std::back_inserter(out), ",{}", p);
+  fmt::format_to(std::back_inserter(out), ",{}", s.mcse);
 }
 
 std::string forecast_json(const std::vector<ForecastRow>& rows) {

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "talentcast/core/engine.hpp"
+#include "talentcast/core/forecast_table.hpp"
 #include "talentcast/models/labour_market.hpp"
 #include "talentcast/models/metrics.hpp"
 
@@ -174,14 +175,13 @@ Comparison run_comparison(const Scenario& base, const Scenario& whatif,
 
 std::string comparison_csv(const std::vector<ComparisonRow>& rows) {
   fmt::memory_buffer out;
-  fmt::format_to(std::back_inserter(out),
-                 "role,period,metric,quantity,mean,sd,p05,p10,p25,p50,p75,p90,p95,mcse\n");
+  fmt::format_to(std::back_inserter(out), "role,period,metric,quantity,{}\n",
+                 core::kSummaryCsvColumns);
   for (const auto& row : rows) {
-    const core::Summary& s = row.summary;
-    fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{}", row.role, row.period, row.metric,
-                   quantity_name(row.quantity), s.mean, s.sd);
-    for (double p : s.percentiles) fmt::format_to(std::back_inserter(out), ",{}", p);
-    fmt::format_to(std::back_inserter(out), ",{}\n", s.mcse);
+    fmt::format_to(std::back_inserter(out), "{},{},{},{}", row.role, row.period, row.metric,
+                   quantity_name(row.quantity));
+    core::append_summary_csv(out, row.summary);
+    out.push_back('\n');
   }
   return fmt::to_string(out);
 }

@@ -3,6 +3,8 @@
 // its two file formats (docs/output-formats.md). Numbers are written in their shortest
 // round-trip form, so equal doubles give equal bytes.
 
+#include <fmt/format.h>
+
 #include <string>
 #include <vector>
 
@@ -20,6 +22,12 @@ struct ForecastRow {
 /// The header of forecast.csv.
 inline constexpr const char* kForecastCsvHeader =
     "role,period,metric,mean,sd,p05,p10,p25,p50,p75,p90,p95,mcse";
+
+/// A summary's columns in a CSV line, after the line's keys.
+inline constexpr const char* kSummaryCsvColumns = "mean,sd,p05,p10,p25,p50,p75,p90,p95,mcse";
+
+/// Appends a summary's columns, each after a comma, in kSummaryCsvColumns' order.
+void append_summary_csv(fmt::memory_buffer& out, const Summary& summary);
 
 /// forecast.csv: the header, then one line per row.
 std::string forecast_csv(const std::vector<ForecastRow>& rows);
