@@ -220,6 +220,18 @@ Rendered both(const std::function<void(cairo_t*)>& draw) {
 
 }  // namespace
 
+void Fan::push(std::span<const double, 7> p) {
+  for (auto [band, value] : {std::pair{&p05, p[0]},
+                             {&p10, p[1]},
+                             {&p25, p[2]},
+                             {&p50, p[3]},
+                             {&p75, p[4]},
+                             {&p90, p[5]},
+                             {&p95, p[6]}}) {
+    band->push_back(value);
+  }
+}
+
 Rendered render(const Fan& fan) {
   return both([&](cairo_t* cr) {
     const auto& outer_lo = fan.line_only ? fan.p50 : fan.p05;

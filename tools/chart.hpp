@@ -3,6 +3,7 @@
 // (inlined in the report and written beside it) and PNG at twice the size, for slides.
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,9 @@ struct Fan {
   std::optional<double> reference;                        ///< a dashed horizontal line
   bool line_only = false;
   bool percent = false;  ///< y values are fractions shown as %
+
+  /// Appends a period's 5th, 10th, 25th, 50th, 75th, 90th and 95th percentiles.
+  void push(std::span<const double, 7> percentiles);
 };
 
 /// A salary band at a few periods: a box from the 25th to the 75th percentile, whiskers to the

@@ -94,14 +94,7 @@ std::vector<std::pair<std::filesystem::path, std::string>> comparison_report(
     chart::Fan f;
     f.periods = periods;
     for (const auto& p : periods) {
-      const core::Summary& x = *at.at({s, p, metric, q});
-      f.p05.push_back(x.percentiles[0]);
-      f.p10.push_back(x.percentiles[1]);
-      f.p25.push_back(x.percentiles[2]);
-      f.p50.push_back(x.percentiles[3]);
-      f.p75.push_back(x.percentiles[4]);
-      f.p90.push_back(x.percentiles[5]);
-      f.p95.push_back(x.percentiles[6]);
+      f.push(at.at({s, p, metric, q})->percentiles);
     }
     return f;
   };

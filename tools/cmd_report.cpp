@@ -162,13 +162,7 @@ int report_command(const ReportArgs& args) {
     for (const auto& p : run.periods) {
       const Stats* st = run.find(s, p, metric);
       if (st == nullptr) return std::optional<chart::Fan>{};
-      fan.p05.push_back((*st)[kP05]);
-      fan.p10.push_back((*st)[kP10]);
-      fan.p25.push_back((*st)[kP25]);
-      fan.p50.push_back((*st)[kP50]);
-      fan.p75.push_back((*st)[kP75]);
-      fan.p90.push_back((*st)[kP90]);
-      fan.p95.push_back((*st)[kP95]);
+      fan.push(std::span<const double, 7>(st->data() + kP05, 7));
     }
     return std::optional<chart::Fan>{fan};
   };
