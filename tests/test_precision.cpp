@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support.hpp"
+#include "talentcast/core/csv.hpp"
 #include "talentcast/core/engine.hpp"
 
 namespace {
@@ -18,15 +19,14 @@ using talentcast::test::TempDir;
 double largest_relative_mcse(const std::string& csv, const std::string& metric,
                              const std::string& period) {
   double largest = 0.0;
-  for (const std::string& line : talentcast::test::lines_of(csv)) {
-    std::vector<std::string> f;
-    std::size_t at = 0;
-    for (std::size_t comma; (comma = line.find(',', at)) != std::string::npos; at = comma + 1) {
-      f.push_back(line.substr(at, comma - at));
-    }
-    f.push_back(line.substr(at));
-    if (f.size() != 13 || f[1] != period || f[2] != metric) continue;
-    largest = std::max(largest, std::stod(f[12]) / std::abs(std::stod(f[3])));
+  talentcast::core::CsvReader reader(csv);
+  talentcast::core::CsvRecord record;
+  reader.next(record);  // the header
+  while (reader.next(record)) {
+    const auto& f = record.fields;
+    if (f[1].text != period || f[2].text != metric) continue;
+    largest = std::max(
+        largest, std::stod(std::string(f[12].text)) / std::abs(std::stod(std::string(f[3].text))));
   }
   return largest;
 }
