@@ -237,6 +237,9 @@ struct Farm::Impl {
 
   void coordinate();
   void collect();
+  std::optional<std::uint64_t> request();  // the next unit from rank 0, or nothing
+  void send_result(std::uint64_t unit, std::span<const std::byte> result);
+  std::uint64_t finish_distributed();
 };
 
 void Farm::Impl::coordinate() {
@@ -376,54 +379,32 @@ Farm::~Farm() {
   }
 }
 
-std::optional<std::uint64_t> Farm::next() {
-  Impl& f = *impl_;
-  if (f.exhausted) return std::nullopt;
-  if (!f.session.distributed()) {
-    if (f.handed_out == f.options.units || (f.options.stop && f.options.stop->load())) {
-      f.exhausted = true;
-      return std::nullopt;
-    }
-    return f.handed_out++;
-  }
-  std::uint64_t unit = Impl::kNone;
-  MPI_Send(nullptr, 0, MPI_BYTE, 0, Impl::kRequest, f.requests);
-  MPI_Recv(&unit, 1, MPI_UINT64_T, 0, 0, f.replies, MPI_STATUS_IGNORE);
-  if (unit == Impl::kNone) {
-    f.exhausted = true;
-    return std::nullopt;
-  }
+std::optional<std::uint64_t> Farm::Impl::request() {
+  std::uint64_t unit = kNone;
+  MPI_Send(nullptr, 0, MPI_BYTE, 0, kRequest, requests);
+  MPI_Recv(&unit, 1, MPI_UINT64_T, 0, 0, replies, MPI_STATUS_IGNORE);
+  if (unit == kNone) return std::nullopt;
   return unit;
 }
 
-void Farm::submit(std::uint64_t unit, std::span<const std::byte> result) {
-  Impl& f = *impl_;
-  if (!f.session.distributed()) {
-    // A single process hands units out in order and submits them in order.
-    ByteReader reader(result);
-    f.options.collect(unit, reader);
-    return;
-  }
+void Farm::Impl::send_result(std::uint64_t unit, std::span<const std::byte> result) {
   if (result.size() > static_cast<std::size_t>(INT_MAX) - 8) {
     throw std::length_error("MPI: a unit's result is larger than 2 GiB");
   }
   std::vector<std::byte> message(8 + result.size());
   std::memcpy(message.data(), &unit, 8);
   if (!result.empty()) std::memcpy(message.data() + 8, result.data(), result.size());
-  check(MPI_Send(message.data(), static_cast<int>(message.size()), MPI_BYTE, 0, Impl::kResult,
-                 f.requests),
+  check(MPI_Send(message.data(), static_cast<int>(message.size()), MPI_BYTE, 0, kResult, requests),
         "MPI_Send");
 }
 
-std::uint64_t Farm::finish() {
-  Impl& f = *impl_;
-  if (!f.session.distributed()) return f.handed_out;
-  MPI_Send(nullptr, 0, MPI_BYTE, 0, Impl::kDone, f.requests);
-  if (!f.session.root()) return 0;
-  f.coordinator.join();
-  f.collector.join();
-  if (f.failure) std::rethrow_exception(f.failure);
-  return f.handed_out;
+std::uint64_t Farm::Impl::finish_distributed() {
+  MPI_Send(nullptr, 0, MPI_BYTE, 0, kDone, requests);
+  if (!session.root()) return 0;
+  coordinator.join();
+  collector.join();
+  if (failure) std::rethrow_exception(failure);
+  return handed_out;
 }
 
 #else  // without MPI: a single process
@@ -476,38 +457,54 @@ std::vector<std::byte> Session::receive(int) const {
   throw std::logic_error("Session::receive in a single process");
 }
 
+// Only a single process, which never reaches the distributed parts.
 struct Farm::Impl {
+  const Session& session;
   Options options;
   std::uint64_t handed_out = 0;
   bool exhausted = false;
+
+  Impl(const Session& s, Options o) : session(s), options(std::move(o)) {}
+  std::optional<std::uint64_t> request() { throw std::logic_error("Farm: no MPI"); }
+  void send_result(std::uint64_t, std::span<const std::byte>) {
+    throw std::logic_error("Farm: no MPI");
+  }
+  std::uint64_t finish_distributed() { throw std::logic_error("Farm: no MPI"); }
 };
 
-Farm::Farm(const Session&, Options options) : impl_(std::make_unique<Impl>()) {
-  impl_->options = std::move(options);
-}
+Farm::Farm(const Session& session, Options options)
+    : impl_(std::make_unique<Impl>(session, std::move(options))) {}
 
 Farm::~Farm() = default;
 
+#endif
+
+// What a single process does itself; the rest goes through Impl, over MPI.
 std::optional<std::uint64_t> Farm::next() {
   Impl& f = *impl_;
-  if (f.exhausted || f.handed_out == f.options.units ||
-      (f.options.stop && f.options.stop->load())) {
-    f.exhausted = true;
-    return std::nullopt;
+  if (f.exhausted) return std::nullopt;
+  std::optional<std::uint64_t> unit;
+  if (f.session.distributed()) {
+    unit = f.request();
+  } else if (f.handed_out < f.options.units && !(f.options.stop && f.options.stop->load())) {
+    unit = f.handed_out++;
   }
-  return f.handed_out++;
+  f.exhausted = !unit;
+  return unit;
 }
 
 void Farm::submit(std::uint64_t unit, std::span<const std::byte> result) {
+  Impl& f = *impl_;
+  if (f.session.distributed()) return f.send_result(unit, result);
+  // A single process hands units out in order and submits them in order.
   ByteReader reader(result);
-  impl_->options.collect(unit, reader);
+  f.options.collect(unit, reader);
 }
 
 std::uint64_t Farm::finish() {
-  return impl_->handed_out;
+  Impl& f = *impl_;
+  return f.session.distributed() ? f.finish_distributed() : f.handed_out;
 }
-
-#endif
 
 Session::Session(int rank, int size) : impl_(std::make_unique<Impl>()), rank_(rank), size_(size) {}
 
