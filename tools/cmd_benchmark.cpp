@@ -11,6 +11,7 @@
 
 #include "cli.hpp"
 #include "talentcast/core/atomic_file.hpp"
+#include "talentcast/core/csv.hpp"
 #include "talentcast/core/sha256.hpp"
 #include "talentcast/models/benchmark.hpp"
 #include "talentcast/models/scenario_loader.hpp"
@@ -105,9 +106,9 @@ int print_salary(const BenchmarkArgs& args, const models::BandStore& store, std:
         "market_p25,market_p25_p10,market_p25_p90,market_p50,market_p50_p10,market_p50_p90,"
         "market_p75,market_p75_p10,market_p75_p90,market_p90,market_p90_p10,market_p90_p90\n");
     for (const auto& r : reports) {
-      fmt::print("{},{},{},{},{:.4f},{:.4f},{:.4f},{:.4f}", s.role, s.level,
-                 store.periods[r.period], *args.salary, r.standing.percentile, r.standing.p10,
-                 r.standing.p90, r.standing.mcse);
+      fmt::print("{},{},{},{},{:.4f},{:.4f},{:.4f},{:.4f}", core::csv_field(s.role),
+                 core::csv_field(s.level), store.periods[r.period], *args.salary,
+                 r.standing.percentile, r.standing.p10, r.standing.p90, r.standing.mcse);
       for (const auto& m : r.market) fmt::print(",{:.2f},{:.2f},{:.2f}", m.salary, m.p10, m.p90);
       fmt::print("\n");
     }

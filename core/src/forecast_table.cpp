@@ -4,13 +4,20 @@
 
 #include <nlohmann/json.hpp>
 
+#include "talentcast/core/csv.hpp"
+
 namespace talentcast::core {
 
 std::string forecast_csv(const std::vector<ForecastRow>& rows) {
   fmt::memory_buffer out;
   fmt::format_to(std::back_inserter(out), "{}\n", kForecastCsvHeader);
   for (const auto& row : rows) {
-    fmt::format_to(std::back_inserter(out), "{},{},{}", row.role, row.period, row.metric);
+    // Names are identifiers (the validator's rule), but a field is quoted if it ever needs it.
+    append_csv_field(out, row.role);
+    out.push_back(',');
+    append_csv_field(out, row.period);
+    out.push_back(',');
+    append_csv_field(out, row.metric);
     append_summary_csv(out, row.summary);
     out.push_back('\n');
   }

@@ -18,6 +18,7 @@
 
 #include "data_file.hpp"
 #include "talentcast/core/accumulator.hpp"
+#include "talentcast/core/csv.hpp"
 #include "talentcast/models/scenario_loader.hpp"
 #include "validator.hpp"
 
@@ -389,25 +390,8 @@ PayrollResult benchmark_payroll(const BandStore& store, const Payroll& payroll, 
 }
 
 namespace {
-// Appends a CSV field, quoted when it holds a comma, a quote or a line break.
-void append_field(std::string& out, std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out += text;
-    return;
-  }
-  out += '"';
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-}
-
-std::string csv_field(std::string_view text) {
-  std::string out;
-  append_field(out, text);
-  return out;
-}
+using core::append_csv_field;
+using core::csv_field;
 
 // Appends x >= 0 with `decimals` (2 or 4) decimals, rounded half away from zero: integer
 // formatting, several times faster than a floating-point format for a million rows.
@@ -440,11 +424,11 @@ std::string employees_csv(const BandStore& store, const Payroll& payroll,
         const Employee& e = payroll.employees[i];
         const EmployeeResult& r = result.employees[i];
         const BandSeries& band = store.series[e.series];
-        append_field(out, payroll.id(i));
+        append_csv_field(out, payroll.id(i));
         out += ',';
-        append_field(out, band.role);
+        append_csv_field(out, band.role);
         out += ',';
-        append_field(out, band.level);
+        append_csv_field(out, band.level);
         out += ',';
         out += fmt::format("{}", e.salary);
         for (double p : {r.now.percentile, r.now.p10, r.now.p90, r.horizon.percentile,

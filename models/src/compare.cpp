@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "talentcast/core/csv.hpp"
 #include "talentcast/core/engine.hpp"
 #include "talentcast/core/forecast_table.hpp"
 #include "talentcast/models/labour_market.hpp"
@@ -178,8 +179,12 @@ std::string comparison_csv(const std::vector<ComparisonRow>& rows) {
   fmt::format_to(std::back_inserter(out), "role,period,metric,quantity,{}\n",
                  core::kSummaryCsvColumns);
   for (const auto& row : rows) {
-    fmt::format_to(std::back_inserter(out), "{},{},{},{}", row.role, row.period, row.metric,
-                   quantity_name(row.quantity));
+    for (const std::string_view field :
+         {std::string_view(row.role), std::string_view(row.period), std::string_view(row.metric)}) {
+      core::append_csv_field(out, field);
+      out.push_back(',');
+    }
+    core::append_csv_field(out, quantity_name(row.quantity));
     core::append_summary_csv(out, row.summary);
     out.push_back('\n');
   }

@@ -18,7 +18,9 @@ namespace talentcast::models {
 std::string Diagnostic::message() const {
   const std::string where =
       line > 0 ? fmt::format("{}:{}:{}", file, line, column) : fmt::format("{}", file);
-  return fmt::format("{}: {}: expected {}, found {}", where, key, expected, found);
+  // A key holds names as written, control characters included (a tab in a quoted TOML key).
+  return fmt::format("{}: {}: expected {}, found {}", where, detail::printable(key, key.size()),
+                     expected, found);
 }
 
 namespace {
@@ -65,6 +67,33 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
     }
   }
   return best.empty() ? std::string() : fmt::format(" (did you mean '{}'?)", best);
+}
+
+bool is_identifier(std::string_view name) {
+  const auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (name.empty() || name.size() > kMaxNameLength || !letter(name.front())) return false;
+  return std::all_of(name.begin(), name.end(),
+                     [&](char c) { return letter(c) || digit(c) || c == '_' || c == '-'; });
+}
+
+std::string printable(std::string_view text, std::size_t shown) {
+  shown = std::min(text.size(), shown);
+  // Not inside a UTF-8 sequence: back off its continuation bytes (10xxxxxx).
+  while (shown < text.size() && shown > 0 &&
+         (static_cast<unsigned char>(text[shown]) & 0xC0) == 0x80)
+    --shown;
+  std::string out;
+  for (const char c : text.substr(0, shown)) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      out += fmt::format("\\x{:02x}", byte);
+    } else {
+      out += c;
+    }
+  }
+  if (shown < text.size()) out += "...";
+  return out;
 }
 
 std::string describe_node(const toml::node& node) {

@@ -137,10 +137,9 @@ void Validator::roles(Scenario& s) {
     return position(a.second) < position(b.second);
   });
   // Role names first: every other table refers to them.
-  for (const auto& [name, node] : ordered) role_names_.push_back(name);
-  if (std::find(role_names_.begin(), role_names_.end(), "total") != role_names_.end()) {
-    error(*roles_table->get("total"), "roles.total",
-          "a role name other than 'total' (the sum over roles)", "'total'");
+  for (const auto& [name, node] : ordered) {
+    role_names_.push_back(name);
+    check_name(*node, "roles." + name, name, "role");
   }
   const toml::table* defaults = table_at(root_.get("defaults"), "defaults");
   if (defaults) check_keys(*defaults, "defaults.", role_keys(true), "a role parameter");
@@ -300,11 +299,7 @@ void Validator::levels(const toml::node& node, const std::string& key, const std
   // An empty array is no levels: how a role opts out of [defaults]' levels.
   for (const auto& [name, level_node] : written) {
     const std::string level_key = key + "." + name;
-    if (name.empty() || name.find('/') != std::string::npos || name == "total") {
-      error(*level_node, level_key, "a level name, not empty and without '/'",
-            fmt::format("'{}'", name));
-      continue;
-    }
+    if (!check_name(*level_node, level_key, name, "level")) continue;
     const bool duplicate = std::any_of(role.levels.begin(), role.levels.end(),
                                        [&](const LevelSpec& l) { return l.name == name; });
     if (duplicate) {

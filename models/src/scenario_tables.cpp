@@ -24,6 +24,7 @@ void Validator::fields(Scenario& s) {
   for (const auto& [name_key, node] : *fields_table) {
     const std::string name(name_key.str());
     const std::string prefix = "fields." + name + ".";
+    check_name(node, "fields." + name, name, "field");
     const toml::table* table = table_at(&node, "fields." + name);
     if (!table) continue;
     check_keys(*table, prefix, allowed, "a field key");
@@ -208,6 +209,7 @@ void Validator::regimes(Scenario& s) {
   for (const auto& [name_key, node] : *regimes_table) {
     const std::string name(name_key.str());
     const std::string prefix = "regimes." + name + ".";
+    check_name(node, "regimes." + name, name, "regime");
     const toml::table* table = table_at(&node, "regimes." + name);
     if (!table) continue;
     check_keys(*table, prefix, {"growth_add", "rates"}, "a regime key");

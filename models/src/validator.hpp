@@ -21,6 +21,11 @@ namespace talentcast::models::detail {
 
 inline constexpr double kInf = std::numeric_limits<double>::infinity();
 
+inline constexpr std::size_t kMaxNameLength = 64;
+/// A name as scenario-format.md allows it: [A-Za-z][A-Za-z0-9_-]*, at most kMaxNameLength.
+bool is_identifier(std::string_view name);
+/// Text for a message: control characters as \xHH; after `shown` bytes, "...".
+std::string printable(std::string_view text, std::size_t shown = 80);
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
 std::string describe_node(const toml::node& node);
 
@@ -115,6 +120,28 @@ class Validator {
       return nullptr;
     }
     return node->as_table();
+  }
+
+  /// Names of roles, levels, fields and regimes become CSV fields, JSON keys, chart file names,
+  /// HTML ids and sweep key paths (roles.<name>.demand_growth), and a level is addressed as
+  /// role/level: so a name is an identifier (docs/scenario-format.md, "Names").
+  bool check_name(const toml::node& at, const std::string& key, std::string_view name,
+                  std::string_view what) {
+    if (name == "total" || name == "all") {
+      error(at, key,
+            fmt::format("a {} name other than 'total' and 'all' (the sums over roles)", what),
+            fmt::format("'{}'", name));
+      return false;
+    }
+    if (!is_identifier(name)) {
+      error(at, key,
+            fmt::format("a {} name of letters, digits, '_' and '-', starting with a letter, at "
+                        "most {} characters",
+                        what, kMaxNameLength),
+            name.empty() ? std::string("an empty name") : fmt::format("'{}'", printable(name)));
+      return false;
+    }
+    return true;
   }
 
   std::optional<std::size_t> role_reference(const toml::node& at, std::string_view name,

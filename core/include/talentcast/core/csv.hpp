@@ -54,4 +54,27 @@ class CsvReader {
   std::size_t line_start_ = 0;
 };
 
+/// Appends a CSV field (RFC 4180): as it is, or quoted when it holds a comma, a quote or a line
+/// break, with each quote doubled. Out: std::string or fmt::memory_buffer.
+template <class Out>
+void append_csv_field(Out& out, std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out.append(text.data(), text.data() + text.size());
+    return;
+  }
+  out.push_back('"');
+  for (const char c : text) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+}
+
+/// A CSV field, quoted where needed (append_csv_field).
+inline std::string csv_field(std::string_view text) {
+  std::string out;
+  append_csv_field(out, text);
+  return out;
+}
+
 }  // namespace talentcast::core
