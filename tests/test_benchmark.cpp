@@ -330,16 +330,17 @@ TEST_CASE("bad benchmark input gets every error at once, exit code 2 and nothing
           "'lmm'\n"
           "payroll/errors.csv:4:10: level: expected a level of role 'llm' (senior) or none, found "
           "'staff'\n"
-          "payroll/errors.csv:5:11: salary: expected a salary as a number greater than 0, found "
-          "'seventy'\n"
-          "payroll/errors.csv:6:17: salary: expected a salary greater than 0, found '0'\n"
+          "payroll/errors.csv:5:11: salary: expected a salary from 0.01 to 1e9, as a decimal "
+          "number (like 60000 or 6.5e4), found 'seventy'\n"
+          "payroll/errors.csv:6:17: salary: expected a salary from 0.01 to 1e9, as a decimal "
+          "number (like 60000 or 6.5e4), found '0'\n"
           "payroll/errors.csv:7:1: employee_id: expected each employee id once, found 'E001' "
           "again\n"
           "payroll/errors.csv:8:12: level: expected an empty level (role 'cloud' has no levels in "
           "this run), found 'senior'\n"
           "payroll/errors.csv:9:1: row: expected 4 fields, as in the header, found 5 fields\n"
-          "payroll/errors.csv:10:13: salary: expected a salary of at most 1000000000, found "
-          "'2e9'\n"
+          "payroll/errors.csv:10:13: salary: expected a salary from 0.01 to 1e9, as a decimal "
+          "number (like 60000 or 6.5e4), found '2e9'\n"
           "talentcast: 8 errors; nothing was written\n");
   }
   SECTION("a missing column") {
@@ -405,10 +406,22 @@ TEST_CASE("bad benchmark input gets every error at once, exit code 2 and nothing
     CHECK(r.exit_code == 2);
     CHECK(r.err ==
           "talentcast: --role: expected a role of the run (llm, cloud), found 'lm'\n"
-          "talentcast: --salary: expected a salary greater than 0, found -5\n"
+          "talentcast: --salary: expected a salary from 0.01 to 1e9, as a decimal number (like "
+          "60000 or 6.5e4), found '-5'\n"
           "talentcast: --period: expected a period of the run, 2024-Q1 to 2025-Q4, found "
           "'2031'\n");
     CHECK(r.out.empty());
+    // --salary follows the payroll files' rule: decimal, from 0.01 to 1e9.
+    for (const char* salary : {"1e308", "1e-320", "0x10", "inf", "nan", "2e9", "0"}) {
+      r = run_talentcast(fmt::format("benchmark run --role llm --salary {}", salary), dir.path());
+      CHECK(r.exit_code == 2);
+      CHECK(r.err == fmt::format("talentcast: --salary: expected a salary from 0.01 to 1e9, as a "
+                                 "decimal number (like 60000 or 6.5e4), found '{}'\n",
+                                 salary));
+    }
+    r = run_talentcast("benchmark run --role llm --salary 0.01", dir.path());
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.starts_with("0.01 CNY per month"));
     r = run_talentcast("benchmark run --role llm --level staff --salary 5", dir.path());
     CHECK(r.exit_code == 2);
     CHECK(r.err == "talentcast: --level: expected a level of role 'llm' (senior), found 'staff'\n");

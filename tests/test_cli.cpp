@@ -178,6 +178,36 @@ TEST_CASE("help teaches every flag, and bad flags and outputs are user errors", 
         "/no/such/scenario.toml: 1 error; nothing was run or written\n");
 }
 
+TEST_CASE("an integer flag given something else says it expects an integer", "[cli]") {
+  const std::string scenario =
+      (talentcast::test::source_dir() / "scenarios/china-ai-2024.toml").string();
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"run S --paths 1e3", "--paths: expected an integer from 1 to 4294967295, found '1e3'"},
+      {"run S --paths 0", "--paths: expected an integer from 1 to 4294967295, found '0'"},
+      {"run S --paths 4294967296",
+       "--paths: expected an integer from 1 to 4294967295, found '4294967296'"},
+      {"run S --seed 1e3",
+       "--seed: expected an integer from 0 to 18446744073709551615, found '1e3'"},
+      {"run S --seed -1", "--seed: expected an integer from 0 to 18446744073709551615, found '-1'"},
+      {"run S --threads 1.5", "--threads: expected an integer from 0 to 1024, found '1.5'"},
+      {"run S --band-samples x", "--band-samples: expected an integer from 0 to 100000, found 'x'"},
+      {"replay S --path 0x10", "--path: expected an integer from 0 to 4294967294, found '0x10'"},
+      {"compare S S --paths 2.5", "--paths: expected an integer from 1 to 4294967295, found '2.5'"},
+      {"sweep S --threads +2", "--threads: expected an integer from 0 to 1024, found '+2'"},
+  };
+  for (const auto& [args, message] : cases) {
+    std::string command = args;
+    while (command.find(" S") != std::string::npos) {
+      command.replace(command.find(" S"), 2, " " + scenario);
+    }
+    const auto result = run_talentcast(command);
+    INFO(command);
+    CHECK(result.exit_code == 2);
+    CHECK(result.err == message + "\nRun with --help for more information.\n");
+    CHECK(result.out.empty());
+  }
+}
+
 TEST_CASE("Ctrl-C stops a run cleanly and writes nothing", "[cli]") {
   TempDir dir;
   const auto scenario_path = dir.write("two.toml", talentcast::test::two_role_scenario());

@@ -3,12 +3,36 @@
 #include <fmt/core.h>
 
 #include <CLI/CLI.hpp>
+#include <charconv>
+#include <limits>
 
 #include "talentcast/core/engine.hpp"
 #include "talentcast/core/mpi.hpp"
 #include "talentcast/version.hpp"
 
 namespace talentcast::cli {
+
+namespace {
+
+// An integer flag: digits only, within [min, max]. (CLI11's Range answers "1e3" or "abc" with
+// "not in range", and a seed of 1e3 with "Could not convert".)
+CLI::Validator integer_in(std::uint64_t min, std::uint64_t max) {
+  return CLI::Validator(
+      [min, max](std::string& text) -> std::string {
+        std::uint64_t value = 0;
+        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (!text.empty() && error == std::errc() && end == text.data() + text.size() &&
+            value >= min && value <= max) {
+          return {};
+        }
+        return fmt::format("expected an integer from {} to {}, found '{}'", min, max, text);
+      },
+      fmt::format("INT in [{} - {}]", min, max));
+}
+
+constexpr std::uint64_t kMaxSeed = std::numeric_limits<std::uint64_t>::max();
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -41,13 +65,15 @@ int main(int argc, char** argv) {
       ->add_option("--paths,-n", run.paths,
                    "Monte Carlo paths (default: the scenario's `paths`). The standard error of "
                    "a mean falls as 1/sqrt(paths)")
-      ->check(CLI::Range(std::uint64_t{1}, core::kMaxPaths));
-  run_cmd->add_option("--seed,-s", run.seed,
-                      "Random seed (default: the scenario's `seed`); the same seed and paths give "
-                      "byte-identical forecasts on any number of threads");
+      ->check(integer_in(1, core::kMaxPaths));
+  run_cmd
+      ->add_option("--seed,-s", run.seed,
+                   "Random seed (default: the scenario's `seed`); the same seed and paths give "
+                   "byte-identical forecasts on any number of threads")
+      ->check(integer_in(0, kMaxSeed));
   run_cmd->add_option("--threads,-j", run.threads, "Worker threads; 0 uses every core")
       ->default_val(0)
-      ->check(CLI::Range(0, 1024));
+      ->check(integer_in(0, 1024));
   run_cmd->add_option("--out,-o", run.out,
                       "Output directory, created if missing; existing files in it are replaced "
                       "(default: out/<scenario name>)");
@@ -61,7 +87,7 @@ int main(int argc, char** argv) {
                    "`talentcast benchmark` (the first N paths; 0: none). Its size does not grow "
                    "with --paths")
       ->default_val(1000)
-      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{100000}));
+      ->check(integer_in(0, 100000));
   auto* target_mcse =
       run_cmd
           ->add_option("--target-mcse", run.target_mcse,
@@ -80,7 +106,7 @@ int main(int argc, char** argv) {
       ->needs(target_mcse);
   run_cmd->add_option("--max-paths", run.max_paths, "The most paths --target-mcse may run")
       ->default_val(1000000)
-      ->check(CLI::Range(std::uint64_t{1}, core::kMaxPaths))
+      ->check(integer_in(1, core::kMaxPaths))
       ->needs(target_mcse);
 
   std::string validate_scenario;
@@ -97,8 +123,9 @@ int main(int argc, char** argv) {
   replay_cmd->add_option("scenario", replay.scenario, "Scenario file (TOML)")->required();
   replay_cmd->add_option("--path,-p", replay.path, "Index of the path to replay (0-based)")
       ->required()
-      ->check(CLI::Range(std::uint64_t{0}, core::kMaxPaths - 1));
-  replay_cmd->add_option("--seed,-s", replay.seed, "Random seed (default: the scenario's `seed`)");
+      ->check(integer_in(0, core::kMaxPaths - 1));
+  replay_cmd->add_option("--seed,-s", replay.seed, "Random seed (default: the scenario's `seed`)")
+      ->check(integer_in(0, kMaxSeed));
   replay_cmd->add_flag("--central", replay.central, "Replay the central projection instead");
 
   BenchmarkArgs bench;
@@ -112,8 +139,10 @@ int main(int argc, char** argv) {
   bench_cmd->add_option("--level,-l", bench.level,
                         "Level of the role (when the scenario declares levels); default: the "
                         "role's whole band");
-  bench_cmd->add_option("--salary,-x", bench.salary,
-                        "The salary to benchmark, in the scenario's currency per salary_unit");
+  bench_cmd
+      ->add_option("--salary,-x", bench.salary,
+                   "The salary to benchmark, in the scenario's currency per salary_unit: a "
+                   "decimal number from 0.01 to 1e9, the rule of payroll files");
   bench_cmd->add_option("--period,-p", bench.periods,
                         "A period of the run: its label (2026-Q3), or a year or month, meaning "
                         "the period holding its last month (2026 is 2026-Q4 on a quarterly run); "
@@ -133,7 +162,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"table", "csv", "json"}));
   bench_cmd->add_option("--threads,-j", bench.threads, "Worker threads; 0 uses every core")
       ->default_val(0)
-      ->check(CLI::Range(0, 1024));
+      ->check(integer_in(0, 1024));
   bench_cmd->footer(
       "Examples:\n"
       "  talentcast benchmark out/china-ai-2024 --role llm_algorithm --salary 60000\n"
@@ -158,7 +187,7 @@ int main(int argc, char** argv) {
                    "Points run at once, one thread each; 0 uses every core. The database is the "
                    "same for any number")
       ->default_val(0)
-      ->check(CLI::Range(0, 1024));
+      ->check(integer_in(0, 1024));
   sweep_cmd
       ->add_option("--metrics", sweep.metrics,
                    "Store only these metrics (comma-separated), for very large sweeps")
@@ -186,7 +215,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"table", "csv", "json"}));
   sensitivity_cmd->add_option("--resamples", sensitivity.resamples, "Bootstrap resamples")
       ->default_val(1000)
-      ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
+      ->check(integer_in(1, 100000));
 
   CompareArgs compare;
   auto* compare_cmd = app.add_subcommand(
@@ -198,11 +227,12 @@ int main(int argc, char** argv) {
   compare_cmd->add_option("whatif", compare.whatif, "What-if scenario (TOML)")->required();
   compare_cmd
       ->add_option("--paths,-n", compare.paths, "Monte Carlo paths (default: the base's `paths`)")
-      ->check(CLI::Range(std::uint64_t{1}, core::kMaxPaths));
-  compare_cmd->add_option("--seed,-s", compare.seed, "Random seed (default: the base's `seed`)");
+      ->check(integer_in(1, core::kMaxPaths));
+  compare_cmd->add_option("--seed,-s", compare.seed, "Random seed (default: the base's `seed`)")
+      ->check(integer_in(0, kMaxSeed));
   compare_cmd->add_option("--threads,-j", compare.threads, "Worker threads; 0 uses every core")
       ->default_val(0)
-      ->check(CLI::Range(0, 1024));
+      ->check(integer_in(0, 1024));
   compare_cmd
       ->add_option("--format,-f", compare.format,
                    "table (key outputs), or csv or json (every role, period, metric and "

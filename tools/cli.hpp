@@ -40,7 +40,7 @@ struct BenchmarkArgs {
   std::string run_dir;
   std::string role;
   std::string level;
-  std::optional<double> salary;
+  std::optional<std::string> salary;  ///< as typed; models::parse_salary reads it
   std::vector<std::string> periods;  ///< empty: the first; "all": every period
   std::string payroll;
   std::string now;      ///< empty: the run's first period

@@ -32,6 +32,13 @@ std::string grouped(double value) {
   return text;
 }
 
+// A salary as given: thousands grouped, cents kept when it has them (0.01 is not "0").
+std::string grouped_salary(double salary) {
+  const double cents = std::round(salary * 100.0);
+  if (std::fmod(cents, 100.0) == 0.0) return grouped(salary);
+  return fmt::format("{}.{:02.0f}", grouped(std::trunc(salary)), std::fmod(cents, 100.0));
+}
+
 std::string names(const std::vector<std::string>& list) {
   return fmt::format("{}", fmt::join(list, ", "));
 }
@@ -89,11 +96,11 @@ struct SalaryReport {
   std::vector<models::MarketSalary> market;
 };
 
-int print_salary(const BenchmarkArgs& args, const models::BandStore& store, std::size_t series,
-                 const std::vector<std::size_t>& periods) {
+int print_salary(const BenchmarkArgs& args, double salary, const models::BandStore& store,
+                 std::size_t series, const std::vector<std::size_t>& periods) {
   std::vector<SalaryReport> reports;
   for (std::size_t t : periods) {
-    SalaryReport r{t, models::standing(store, series, t, *args.salary), {}};
+    SalaryReport r{t, models::standing(store, series, t, salary), {}};
     for (double q : models::kMarketPercentiles) {
       r.market.push_back(models::market_salary(store, series, t, q));
     }
@@ -107,8 +114,8 @@ int print_salary(const BenchmarkArgs& args, const models::BandStore& store, std:
         "market_p75,market_p75_p10,market_p75_p90,market_p90,market_p90_p10,market_p90_p90\n");
     for (const auto& r : reports) {
       fmt::print("{},{},{},{},{:.4f},{:.4f},{:.4f},{:.4f}", core::csv_field(s.role),
-                 core::csv_field(s.level), store.periods[r.period], *args.salary,
-                 r.standing.percentile, r.standing.p10, r.standing.p90, r.standing.mcse);
+                 core::csv_field(s.level), store.periods[r.period], salary, r.standing.percentile,
+                 r.standing.p10, r.standing.p90, r.standing.mcse);
       for (const auto& m : r.market) fmt::print(",{:.2f},{:.2f},{:.2f}", m.salary, m.p10, m.p90);
       fmt::print("\n");
     }
@@ -118,7 +125,7 @@ int print_salary(const BenchmarkArgs& args, const models::BandStore& store, std:
     nlohmann::ordered_json j;
     j["role"] = s.role;
     j["level"] = s.level.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(s.level);
-    j["salary"] = *args.salary;
+    j["salary"] = salary;
     j["currency"] = store.currency;
     j["salary_unit"] = store.salary_unit;
     j["sampled_paths"] = store.samples;
@@ -140,7 +147,7 @@ int print_salary(const BenchmarkArgs& args, const models::BandStore& store, std:
     fmt::print("{}\n", j.dump(1));
     return kExitOk;
   }
-  fmt::print("{} {} per {}: {}{}\n", grouped(*args.salary), store.currency, store.salary_unit,
+  fmt::print("{} {} per {}: {}{}\n", grouped_salary(salary), store.currency, store.salary_unit,
              s.title == s.role ? s.role : fmt::format("{} ({})", s.title, s.role),
              s.level.empty() ? "" : fmt::format(", level {}", s.level));
   fmt::print("{}\n\n", about_intervals(store));
@@ -300,8 +307,10 @@ int benchmark_command(const BenchmarkArgs& args) {
     } else {
       series = static_cast<std::size_t>(g);
     }
-    if (args.salary && !(*args.salary > 0.0 && std::isfinite(*args.salary))) {
-      error("--salary", "a salary greater than 0", fmt::format("{}", *args.salary));
+    const std::optional<double> salary =
+        args.salary ? models::parse_salary(*args.salary) : std::nullopt;
+    if (args.salary && !salary) {
+      error("--salary", models::kSalaryRule, fmt::format("'{}'", *args.salary));
     }
     std::vector<std::size_t> periods;
     for (const auto& text : args.periods) {
@@ -322,7 +331,7 @@ int benchmark_command(const BenchmarkArgs& args) {
       for (const auto& e : errors) fmt::print(stderr, "talentcast: {}\n", e);
       return kExitBadInput;
     }
-    return print_salary(args, store, *series, periods);
+    return print_salary(args, *salary, store, *series, periods);
   }
 
   // A payroll.

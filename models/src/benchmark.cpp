@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <boost/math/distributions/normal.hpp>
+#include <charconv>
 #include <cmath>
 #include <numbers>
 #include <numeric>
@@ -152,6 +153,17 @@ Cost cost_of(std::vector<double> per_path) {
 
 }  // namespace
 
+std::optional<double> parse_salary(std::string_view text) {
+  double value = 0.0;
+  // from_chars reads decimal only: no hex, no leading "+" or space.
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size() ||
+      !(value >= kMinSalary && value <= kMaxSalary)) {
+    return std::nullopt;
+  }
+  return value;
+}
+
 Standing standing(const BandStore& store, std::size_t g, std::size_t t, double salary) {
   const auto mu = store.ln_medians(g, t);
   const auto sigma = store.log_sds(g, t);
@@ -256,7 +268,7 @@ Payroll read_payroll(const std::filesystem::path& file, const BandStore& store) 
       } else if (!ids.insert(std::string_view(payroll.ids).substr(id_offset, id.size())).second) {
         data.error(id_column, "each employee id once", fmt::format("'{}' again", id));
       }
-      const auto salary = data.positive_number(salary_column, "a salary", detail::kMaxSalary);
+      const auto salary = data.salary(salary_column);
       key.assign(role);
       key += '\x1f';
       key += level;

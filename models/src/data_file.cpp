@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "talentcast/core/sha256.hpp"
+#include "talentcast/models/benchmark.hpp"
 #include "validator.hpp"
 
 namespace talentcast::models::detail {
@@ -120,6 +121,13 @@ void DataFile::error(int column, std::string expected, std::string found) {
   const auto& f = record_.fields[static_cast<std::size_t>(column)];
   report(f.line, f.column, header_[static_cast<std::size_t>(column)], std::move(expected),
          std::move(found));
+}
+
+std::optional<double> DataFile::salary(int column) {
+  const std::string_view text = field(column);
+  const auto value = parse_salary(text);
+  if (!value) error(column, kSalaryRule, shown(text));
+  return value;
 }
 
 std::optional<double> DataFile::positive_number(int column, std::string_view what, double max) {

@@ -14,9 +14,6 @@
 
 namespace talentcast::models::detail {
 
-/// The largest salary a data file may hold: MODEL.md's range for `salary`, (0, 1e9].
-inline constexpr double kMaxSalary = 1e9;
-
 class DataFile {
  public:
   /// At most this many problems are listed per file; the rest are counted.
@@ -46,6 +43,8 @@ class DataFile {
 
   /// Reports a problem with a field of the current row (key: the column's name).
   void error(int column, std::string expected, std::string found);
+  /// A salary by the one rule (models::parse_salary), or an error naming what was found.
+  std::optional<double> salary(int column);
   /// A finite number in (0, max], or an error naming what was found.
   std::optional<double> positive_number(int column, std::string_view what,
                                         double max = std::numeric_limits<double>::max());

@@ -84,7 +84,7 @@ void Validator::salary_data(Scenario& s) {
                    fmt::format("a role of the scenario{}", did_you_mean(role_name, role_names_)),
                    role_name.empty() ? "an empty field" : fmt::format("'{}'", role_name));
       }
-      const auto salary = data.positive_number(salary_column, "a salary", kMaxSalary);
+      const auto salary = data.salary(salary_column);
       std::optional<double> weight = 1.0;
       if (weight_column >= 0) weight = data.positive_number(weight_column, "a weight");
       if (!role) continue;

@@ -23,6 +23,15 @@ struct Standing {
   double p90 = 0.0;
   double mcse = 0.0;
 };
+/// The one rule for a salary wherever talentcast reads one (payrolls, salary_data files,
+/// `benchmark --salary`): a decimal number from kMinSalary to kMaxSalary. The floor keeps
+/// denormals such as 1e-320 out; a cent of any currency is above it.
+inline constexpr double kMinSalary = 0.01;
+inline constexpr double kMaxSalary = 1e9;
+inline constexpr const char* kSalaryRule =
+    "a salary from 0.01 to 1e9, as a decimal number (like 60000 or 6.5e4)";
+std::optional<double> parse_salary(std::string_view text);
+
 Standing standing(const BandStore& store, std::size_t series, std::size_t period, double salary);
 
 /// The market's q-th percentile salary: `salary`, the predictive quantile, at which the mean
