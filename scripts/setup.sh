@@ -1,21 +1,37 @@
 #!/usr/bin/env bash
-# Installs what talentcast needs to build on Debian 12, as root, with apt-get; does nothing when
-# everything is already there. Every dependency is a Debian package (nothing is vendored):
-#   Eigen 3.4, Boost.Math, oneTBB, Catch2 v2, toml++, CLI11, fmt, Random123 (counter-based
-#   random streams), nlohmann-json (JSON outputs), OpenSSL (SHA-256 in manifests), SQLite (the
-#   sweep results store), Open MPI (runs across machines, docs/mpi.md), Cairo and the DejaVu
-#   fonts (the report's charts, as SVG and PNG), and Chromium with chromedriver and
-#   python3-selenium (the test that opens the report in a real browser).
+# Installs what talentcast needs on Debian 12, as root, with apt-get; installs nothing that is
+# already there. Every dependency is a Debian package (nothing is vendored).
+#
+#   bash scripts/setup.sh           what building and running need:
+#     Eigen 3.4, Boost.Math, oneTBB, toml++, CLI11, fmt, Random123 (counter-based random
+#     streams), nlohmann-json (JSON outputs), OpenSSL (SHA-256 in manifests), SQLite (the sweep
+#     results store), Open MPI (runs across machines, docs/mpi.md), Cairo with pkg-config and
+#     the DejaVu fonts (the report's charts, as SVG and PNG)
+#   bash scripts/setup.sh --tests   all that, and what the test suite adds:
+#     Catch2 v2 (the tests), and Chromium with chromedriver and python3-selenium (the test that
+#     opens the report in a real browser)
 set -euo pipefail
+
+usage="usage: bash scripts/setup.sh [--tests]"
+tests=false
+for argument in "$@"; do
+  case "$argument" in
+    --tests) tests=true ;;
+    -h | --help) echo "$usage"; exit 0 ;;
+    *) echo "setup: unknown argument '$argument'; $usage" >&2; exit 2 ;;
+  esac
+done
 
 packages=(
   make g++ cmake git
-  libeigen3-dev libboost-math-dev libtbb-dev catch2 libtomlplusplus-dev libcli11-dev
+  libeigen3-dev libboost-math-dev libtbb-dev libtomlplusplus-dev libcli11-dev
   libfmt-dev librandom123-dev nlohmann-json3-dev libssl-dev libsqlite3-dev
   openmpi-bin libopenmpi-dev
   pkg-config libcairo2-dev fonts-dejavu-core
-  chromium chromium-driver python3-selenium
 )
+if $tests; then
+  packages+=(catch2 chromium chromium-driver python3-selenium)
+fi
 
 missing=()
 for package in "${packages[@]}"; do
@@ -25,7 +41,7 @@ for package in "${packages[@]}"; do
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "setup: all build dependencies are installed"
+  echo "setup: all $($tests && echo "build and test" || echo "build") dependencies are installed"
   exit 0
 fi
 
