@@ -178,6 +178,46 @@ TEST_CASE("help teaches every flag, and bad flags and outputs are user errors", 
         "/no/such/scenario.toml: 1 error; nothing was run or written\n");
 }
 
+TEST_CASE("each command's help shows its own examples, which name files and roles that exist",
+          "[cli]") {
+  const auto flagship = talentcast::models::load_scenario(talentcast::test::source_dir() /
+                                                          "scenarios/china-ai-2024.toml");
+  for (const std::string command : {"run", "validate", "replay", "benchmark", "sweep",
+                                    "sensitivity", "compare", "report", "export"}) {
+    CAPTURE(command);
+    const auto help = run_talentcast(command + " --help");
+    REQUIRE(help.exit_code == 0);
+    const auto at = help.out.find("Examples:");
+    REQUIRE(at != std::string::npos);
+    std::size_t examples = 0;
+    for (const auto& line : lines_of(help.out.substr(at))) {
+      if (line.rfind("  talentcast ", 0) != 0) continue;
+      ++examples;
+      CAPTURE(line);
+      CHECK(line.rfind("  talentcast " + command + " ", 0) == 0);  // its own command
+      std::istringstream words(line);
+      std::string word, previous;
+      while (words >> word) {
+        // A file of the repository that an example reads.
+        for (const char* folder : {"scenarios/", "examples/", "tests/"}) {
+          if (word.rfind(folder, 0) == 0) {
+            CHECK(fs::exists(talentcast::test::source_dir() / word));
+          }
+        }
+        if (previous == "--role") CHECK(flagship.role_index(word).has_value());
+        previous = word;
+      }
+    }
+    CHECK(examples >= 1);
+  }
+  // run's help names every file it writes.
+  const auto run_help = run_talentcast("run --help").out;
+  for (const char* file :
+       {"forecast.csv", "forecast.json", "bands.json", "bands.bin", "manifest.json"}) {
+    CHECK(run_help.find(file) != std::string::npos);
+  }
+}
+
 TEST_CASE("an integer flag given something else says it expects an integer", "[cli]") {
   const std::string scenario =
       (talentcast::test::source_dir() / "scenarios/china-ai-2024.toml").string();

@@ -116,10 +116,14 @@ TEST_CASE("compare on the command line: table, csv, and scenarios that cannot be
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("2000 paths on common random numbers (seed 42)") != std::string::npos);
   CHECK(r.out.find("\ntotal ") != std::string::npos);
+  // Which period the table shows, and in which units.
+  CHECK(r.out.find("\nperiod 2025-Q4 (the last; --period for another); ratio = candidates per "
+                   "opening; salary in CNY per month\n") != std::string::npos);
   r = talentcast::test::run_talentcast(
       "compare base.toml faster.toml --paths 2000 -q --format csv --out c/comparison.csv",
       dir.path());
   REQUIRE(r.exit_code == 0);
+  CHECK(r.err == "wrote c/comparison.csv\n");  // stdout is left for the csv when it has none
   const auto lines =
       talentcast::test::lines_of(talentcast::test::read_file(dir.path() / "c" / "comparison.csv"));
   REQUIRE(!lines.empty());
@@ -132,6 +136,7 @@ TEST_CASE("compare on the command line: table, csv, and scenarios that cannot be
   r = talentcast::test::run_talentcast(
       "compare base.toml faster.toml --paths 2000 -q --report r/whatif.html", dir.path());
   REQUIRE(r.exit_code == 0);
+  CHECK(r.out.ends_with("\nwrote r/whatif.html, 5 charts (SVG and PNG) in r/charts\n"));
   const std::string html = talentcast::test::read_file(dir.path() / "r" / "whatif.html");
   std::size_t figures = 0;
   for (auto at = html.find("<figure class=\"chart\""); at != std::string::npos;

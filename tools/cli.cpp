@@ -32,6 +32,19 @@ CLI::Validator integer_in(std::uint64_t min, std::uint64_t max) {
 
 constexpr std::uint64_t kMaxSeed = std::numeric_limits<std::uint64_t>::max();
 
+constexpr std::string_view kExitCodes =
+    "Exit codes: 0 success, 2 bad input (every problem is listed, nothing is written),\n"
+    "130 interrupted (nothing is written), 1 internal error.";
+
+// A subcommand's own footer: its examples, then the exit codes (CLI11 would show the main
+// command's footer otherwise).
+std::string examples(std::initializer_list<std::string_view> lines, std::string_view note = {}) {
+  std::string text = "Examples:\n";
+  for (const auto line : lines) text += fmt::format("  {}\n", line);
+  if (!note.empty()) text += fmt::format("{}\n", note);
+  return text + std::string(kExitCodes);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -45,21 +58,28 @@ int main(int argc, char** argv) {
                        "Print the version and the git commit of this build, then exit");
   app.require_subcommand(1);
   app.footer(
-      "Examples:\n"
+      "Examples (from the repository's root; each command's --help has more):\n"
       "  talentcast validate scenarios/china-ai-2024.toml\n"
-      "  talentcast run scenarios/china-ai-2024.toml --paths 20000 --out out/flagship\n"
-      "  talentcast run scenarios/china-ai-hiring-freeze.toml --central\n"
-      "  talentcast replay scenarios/china-ai-2024.toml --path 17\n"
-      "  talentcast benchmark out/china-ai-2024 --role llm_algorithm --salary 60000\n"
+      "  talentcast run scenarios/china-ai-2024.toml --out out/flagship\n"
+      "  talentcast report out/flagship\n"
+      "  talentcast benchmark out/flagship --role llm_algorithm --salary 60000\n"
       "  talentcast compare scenarios/china-ai-2024.toml scenarios/china-ai-grad-expansion.toml\n"
-      "  talentcast report out/china-ai-2024\n"
-      "Exit codes: 0 success, 2 bad input (every problem is listed, nothing is written),\n"
-      "130 interrupted (nothing is written), 1 internal error.");
+      "  talentcast sweep scenarios/sweep-flagship-lhs.toml --db out/lhs.sqlite\n" +
+      std::string(kExitCodes));
 
   RunArgs run;
   auto* run_cmd = app.add_subcommand(
       "run",
-      "Simulate a scenario and write DIR/forecast.csv, DIR/forecast.json and DIR/manifest.json");
+      "Simulate a scenario and write DIR/forecast.csv and DIR/forecast.json (the forecast "
+      "distributions), DIR/bands.json and DIR/bands.bin (the band store `benchmark` reads) and "
+      "DIR/manifest.json (what reproduces the run); docs/output-formats.md");
+  run_cmd->footer(
+      examples({"talentcast run scenarios/china-ai-2024.toml --out out/flagship",
+                "talentcast run scenarios/china-ai-hiring-freeze.toml --paths 50000 --seed 7 --out "
+                "out/freeze",
+                "talentcast run scenarios/china-ai-2024.toml --central --out out/central",
+                "talentcast run scenarios/china-ai-2024.toml --target-mcse 0.5% --out out/precise"},
+               "The same scenario, seed and paths give byte-identical files for any --threads."));
   run_cmd->add_option("scenario", run.scenario, "Scenario file (TOML)")->required();
   run_cmd
       ->add_option("--paths,-n", run.paths,
@@ -114,6 +134,10 @@ int main(int argc, char** argv) {
       "validate",
       "Check a scenario file and list every problem with file:line:column; exit 2 if any");
   validate_cmd->add_option("scenario", validate_scenario, "Scenario file (TOML)")->required();
+  validate_cmd->footer(examples({"talentcast validate scenarios/china-ai-2024.toml",
+                                 "talentcast validate tests/data/invalid/unknown_role.toml"},
+                                "Each problem is one line: file:line:column: key: expected "
+                                "..., found ..."));
 
   ReplayArgs replay;
   auto* replay_cmd = app.add_subcommand(
@@ -127,6 +151,10 @@ int main(int argc, char** argv) {
   replay_cmd->add_option("--seed,-s", replay.seed, "Random seed (default: the scenario's `seed`)")
       ->check(integer_in(0, kMaxSeed));
   replay_cmd->add_flag("--central", replay.central, "Replay the central projection instead");
+  replay_cmd->footer(
+      examples({"talentcast replay scenarios/china-ai-2024.toml --path 17",
+                "talentcast replay scenarios/china-ai-2024.toml --path 17 --seed 7 > path17.csv",
+                "talentcast replay scenarios/china-ai-2024.toml --path 0 --central"}));
 
   BenchmarkArgs bench;
   auto* bench_cmd = app.add_subcommand(
@@ -139,10 +167,9 @@ int main(int argc, char** argv) {
   bench_cmd->add_option("--level,-l", bench.level,
                         "Level of the role (when the scenario declares levels); default: the "
                         "role's whole band");
-  bench_cmd
-      ->add_option("--salary,-x", bench.salary,
-                   "The salary to benchmark, in the scenario's currency per salary_unit: a "
-                   "decimal number from 0.01 to 1e9, the rule of payroll files");
+  bench_cmd->add_option("--salary,-x", bench.salary,
+                        "The salary to benchmark, in the scenario's currency per salary_unit: a "
+                        "decimal number from 0.01 to 1e9, the rule of payroll files");
   bench_cmd->add_option("--period,-p", bench.periods,
                         "A period of the run: its label (2026-Q3), or a year or month, meaning "
                         "the period holding its last month (2026 is 2026-Q4 on a quarterly run); "
@@ -163,15 +190,17 @@ int main(int argc, char** argv) {
   bench_cmd->add_option("--threads,-j", bench.threads, "Worker threads; 0 uses every core")
       ->default_val(0)
       ->check(integer_in(0, 1024));
-  bench_cmd->footer(
-      "Examples:\n"
-      "  talentcast benchmark out/china-ai-2024 --role llm_algorithm --salary 60000\n"
-      "  talentcast benchmark out/china-ai-2024 --role llm_algorithm --level senior \\\n"
-      "      --salary 60000 --period 2024-Q1 --period 2026\n"
-      "  talentcast benchmark out/china-ai-2024 --role cloud --salary 40000 --period all -f csv\n"
-      "  talentcast benchmark out/china-ai-2024 --payroll examples/payroll.csv --horizon 2026\n"
+  bench_cmd->footer(examples(
+      {"talentcast benchmark out/flagship --role llm_algorithm --salary 60000",
+       "talentcast benchmark out/flagship --role llm_algorithm --level senior --salary 60000 "
+       "--period 2024-Q1 --period 2026",
+       "talentcast benchmark out/flagship --role cloud_computing --salary 40000 --period all -f "
+       "csv",
+       "talentcast benchmark out/flagship --payroll examples/payroll/lanting-ai.csv --horizon "
+       "2026"},
+      "(out/flagship: talentcast run scenarios/china-ai-2024.toml --out out/flagship)\n"
       "A salary's percentile is the mean over the run's sampled paths of the market band's\n"
-      "lognormal CDF; [a, b] is its 80% interval across paths (docs/benchmarking.md).");
+      "lognormal CDF; [a, b] is its 80% interval across paths (docs/benchmarking.md)."));
 
   SweepArgs sweep;
   auto* sweep_cmd = app.add_subcommand(
@@ -197,6 +226,11 @@ int main(int argc, char** argv) {
                    "Store only these periods (comma-separated labels, e.g. 2026-Q4,2030-Q4)")
       ->delimiter(',');
   sweep_cmd->add_flag("--quiet,-q", sweep.quiet, "No progress bar and no summary");
+  sweep_cmd->footer(examples(
+      {"talentcast sweep scenarios/sweep-flagship-lhs.toml --db out/lhs.sqlite",
+       "talentcast sweep scenarios/sweep-flagship-saltelli.toml --db out/sobol.sqlite "
+       "--metrics ratio,salary_median --periods 2030-Q4"},
+      "Interrupted or killed, the same command resumes where it stopped (docs/sweeps.md)."));
 
   SensitivityArgs sensitivity;
   auto* sensitivity_cmd = app.add_subcommand(
@@ -216,6 +250,11 @@ int main(int argc, char** argv) {
   sensitivity_cmd->add_option("--resamples", sensitivity.resamples, "Bootstrap resamples")
       ->default_val(1000)
       ->check(integer_in(1, 100000));
+  sensitivity_cmd->footer(examples(
+      {"talentcast sensitivity --db out/lhs.sqlite --output ratio:llm_algorithm:2030-Q4:p50",
+       "talentcast sensitivity --db out/sobol.sqlite --output salary_median:nlp:2030-Q4:mean "
+       "--output ratio:total:*:p50 -f csv"},
+      "(the databases: the examples of `talentcast sweep --help`)"));
 
   CompareArgs compare;
   auto* compare_cmd = app.add_subcommand(
@@ -246,6 +285,13 @@ int main(int argc, char** argv) {
                           "Also write an HTML report of the comparison (difference fan charts, "
                           "key numbers, how to reproduce), its charts in charts/ beside it");
   compare_cmd->add_flag("--quiet,-q", compare.quiet, "No progress bar");
+  compare_cmd->footer(examples(
+      {"talentcast compare scenarios/china-ai-2024.toml scenarios/china-ai-grad-expansion.toml",
+       "talentcast compare scenarios/china-ai-2024.toml scenarios/china-ai-hiring-freeze.toml "
+       "--period 2026-Q4 --paths 5000",
+       "talentcast compare scenarios/china-ai-2024.toml scenarios/china-ai-boom-bust.toml "
+       "-f csv --out out/boom-bust.csv --report out/boom-bust.html"},
+      "The table shows --period (default: the last); csv and json hold every period."));
 
   ReportArgs report;
   auto* report_cmd = app.add_subcommand(
@@ -265,6 +311,10 @@ int main(int argc, char** argv) {
                    "middle and the last)")
       ->delimiter(',');
   report_cmd->add_flag("--quiet,-q", report.quiet, "Print nothing on success");
+  report_cmd->footer(examples(
+      {"talentcast report out/flagship",
+       "talentcast report out/flagship --out out/flagship-2026.html --band-periods 2026-Q4"},
+      "(out/flagship: talentcast run scenarios/china-ai-2024.toml --out out/flagship)"));
 
   ExportArgs export_args;
   auto* export_cmd = app.add_subcommand(
@@ -276,6 +326,9 @@ int main(int argc, char** argv) {
       ->default_val("csv")
       ->check(CLI::IsMember({"csv"}));
   export_cmd->add_option("--out,-o", export_args.out, "Output file (default: standard output)");
+  export_cmd->footer(examples({"talentcast export --db out/lhs.sqlite --out out/lhs.csv"},
+                              "(out/lhs.sqlite: talentcast sweep scenarios/sweep-flagship-lhs.toml "
+                              "--db out/lhs.sqlite)"));
 
   try {
     app.parse(argc, argv);

@@ -74,6 +74,7 @@ struct ManifestInfo {
   double wall_seconds = 0.0;
   std::string forecast_csv_sha256;
   std::string bands_bin_sha256;  ///< empty: no band store
+  std::string bands_json_sha256;
   std::uint64_t band_samples = 0;
   std::string command_line;
   const models::Precision* precision = nullptr;  ///< adaptive runs

@@ -14,6 +14,7 @@
 #include "talentcast/core/csv.hpp"
 #include "talentcast/core/sha256.hpp"
 #include "talentcast/models/benchmark.hpp"
+#include "talentcast/models/manifest_seal.hpp"
 #include "talentcast/models/scenario_loader.hpp"
 #include "talentcast/version.hpp"
 
@@ -194,6 +195,7 @@ int run_payroll(const BenchmarkArgs& args, const models::BandStore& store,
   manifest["salary_unit"] = store.salary_unit;
   manifest["employees_csv_sha256"] = core::sha256_hex(employees);
   manifest["summary_csv_sha256"] = core::sha256_hex(summary);
+  models::seal(manifest);
   try {
     std::filesystem::create_directories(out);
     core::write_files_atomically({{out / "employees.csv", employees},
@@ -282,6 +284,11 @@ int benchmark_command(const BenchmarkArgs& args) {
     fmt::print(stderr, "talentcast: {}\n", e.what());
     for (const auto& e2 : errors) fmt::print(stderr, "talentcast: {}\n", e2);
     return kExitBadInput;
+  }
+  if (!store.manifest_sealed) {
+    const auto manifest = std::filesystem::path(args.run_dir) / "manifest.json";
+    fmt::print(stderr, "talentcast: warning: {}\n",
+               models::missing_seal_message(manifest.string()));
   }
   const auto period = [&](const std::string& flag,
                           const std::string& text) -> std::optional<std::size_t> {

@@ -2,6 +2,7 @@
 // (docs/compare.md).
 
 #include <fmt/core.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <chrono>
@@ -34,8 +35,11 @@ std::string comparison_table(const models::Scenario& base, const models::Scenari
       "{}\nagainst {}\n{} paths on common random numbers (seed {}); difference = what-if minus "
       "base, path by path;\nmedian [80% interval] over paths. gain: how many times more paths "
       "two separate runs would need\nfor the same standard error of the mean difference, "
-      "(sd_base^2 + sd_whatif^2) / sd_difference^2\n\n",
-      whatif.title, base.title, comparison.paths_done, seed);
+      "(sd_base^2 + sd_whatif^2) / sd_difference^2\n\nperiod {}{}; ratio = candidates per "
+      "opening; salary in {} per {}\n\n",
+      whatif.title, base.title, comparison.paths_done, seed, period,
+      period == base.period_label(base.periods() - 1) ? " (the last; --period for another)" : "",
+      base.currency, base.salary_unit_name());
   const auto* rows = &comparison.rows;
   std::size_t width = 6;
   for (const auto& row : *rows) {
@@ -237,6 +241,26 @@ int compare_command(const CompareArgs& args) {
     fmt::print("{}", comparison_table(*base, *whatif, comparison, period, settings.seed));
   } else if (args.out.empty()) {
     fmt::print("{}", text);
+  }
+  if (!files.empty()) {
+    // What was written: after the table on standard output, or on standard error when
+    // standard output carries the csv or json.
+    std::vector<std::string> names;
+    std::size_t charts = 0;
+    for (const auto& [path, contents] : files) {
+      if (path.parent_path().filename() == "charts") {
+        charts += path.extension() == ".png" ? 1 : 0;  // each chart is an SVG and a PNG
+      } else {
+        names.push_back(path.string());
+      }
+    }
+    if (charts > 0) {
+      names.push_back(
+          fmt::format("{} charts (SVG and PNG) in {}", charts,
+                      (std::filesystem::path(args.report).parent_path() / "charts").string()));
+    }
+    fmt::print(args.format == "table" ? stdout : stderr, "{}wrote {}\n",
+               args.format == "table" ? "\n" : "", fmt::join(names, ", "));
   }
   return kExitOk;
 }

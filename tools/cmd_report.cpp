@@ -18,6 +18,7 @@
 #include "talentcast/core/atomic_file.hpp"
 #include "talentcast/core/csv.hpp"
 #include "talentcast/core/sha256.hpp"
+#include "talentcast/models/manifest_seal.hpp"
 
 namespace talentcast::cli {
 
@@ -52,6 +53,16 @@ RunData read_run(const std::filesystem::path& dir) {
   const std::string manifest = read_text(dir / "manifest.json");
   try {
     run.manifest = nlohmann::json::parse(manifest);
+    switch (models::check_seal(nlohmann::ordered_json::parse(manifest))) {
+      case models::SealState::intact:
+        break;
+      case models::SealState::broken:
+        throw std::runtime_error(models::broken_seal_message((dir / "manifest.json").string()));
+      case models::SealState::missing:
+        fmt::print(stderr, "talentcast: warning: {}\n",
+                   models::missing_seal_message((dir / "manifest.json").string()));
+        break;
+    }
   } catch (const nlohmann::json::exception& e) {
     throw std::runtime_error(fmt::format("{}: expected JSON, found an error: {}",
                                          (dir / "manifest.json").string(), e.what()));

@@ -159,7 +159,9 @@ int run_command(const RunArgs& args) {
     std::string bin = forecast.bands->binary();
     manifest.bands_bin_sha256 = core::sha256_hex(bin);
     manifest.band_samples = forecast.bands->samples;
-    files.emplace_back(out / "bands.json", forecast.bands->json(manifest.bands_bin_sha256));
+    std::string bands_json = forecast.bands->json(manifest.bands_bin_sha256);
+    manifest.bands_json_sha256 = core::sha256_hex(bands_json);
+    files.emplace_back(out / "bands.json", std::move(bands_json));
     files.emplace_back(out / "bands.bin", std::move(bin));
   }
   manifest.command_line = args.command_line;

@@ -7,6 +7,7 @@
 #include "cli.hpp"
 #include "talentcast/core/engine.hpp"
 #include "talentcast/core/sha256.hpp"
+#include "talentcast/models/manifest_seal.hpp"
 #include "talentcast/version.hpp"
 
 namespace talentcast::cli {
@@ -36,7 +37,8 @@ std::string manifest_json(const ManifestInfo& info) {
   manifest["forecast_csv_sha256"] = info.forecast_csv_sha256;
   if (!info.bands_bin_sha256.empty()) {
     manifest["band_store"] = {{"samples", info.band_samples},
-                              {"bands_bin_sha256", info.bands_bin_sha256}};
+                              {"bands_bin_sha256", info.bands_bin_sha256},
+                              {"bands_json_sha256", info.bands_json_sha256}};
   }
   // The data the scenario read, and the bands fitted to it.
   auto& files = manifest["data_files"] = nlohmann::ordered_json::array();
@@ -79,6 +81,7 @@ std::string manifest_json(const ManifestInfo& info) {
   }
   manifest["scenario"] = nlohmann::ordered_json::parse(resolved_json.str());
   manifest["scenario_toml"] = scenario.resolved_toml;
+  models::seal(manifest);
   return manifest.dump(1) + "\n";
 }
 

@@ -7,6 +7,7 @@
 
 #include "talentcast/core/atomic_file.hpp"
 #include "talentcast/core/sha256.hpp"
+#include "talentcast/models/manifest_seal.hpp"
 #include "talentcast/models/metrics.hpp"
 #include "talentcast/models/scenario.hpp"
 
@@ -125,22 +126,33 @@ std::string BandStore::json(const std::string& binary_sha256) const {
 BandStore BandStore::read(const std::filesystem::path& dir) {
   // The run's manifest names the store it wrote: a store left from another run is refused.
   const auto manifest_path = dir / "manifest.json";
-  std::string kept_sha256;
+  std::string kept_sha256, kept_json_sha256;
+  SealState seal = SealState::missing;
   try {
-    const auto manifest = nlohmann::json::parse(read_whole(manifest_path));
+    const auto manifest = nlohmann::ordered_json::parse(read_whole(manifest_path));
+    seal = check_seal(manifest);
+    if (seal == SealState::broken) throw BandStoreError(broken_seal_message(manifest_path));
     if (!manifest.contains("band_store")) {
       throw BandStoreError(fmt::format(
           "{}: the run kept no band store (it ran with --band-samples 0); run it again without",
           dir.string()));
     }
     kept_sha256 = manifest.at("band_store").at("bands_bin_sha256");
+    kept_json_sha256 = manifest.at("band_store").value("bands_json_sha256", "");
   } catch (const nlohmann::json::exception& e) {
     throw BandStoreError(
         fmt::format("{}: not a talentcast run manifest ({})", manifest_path.string(), e.what()));
   }
   const auto json_path = dir / "bands.json";
   const std::string text = read_whole(json_path);
+  if (!kept_json_sha256.empty() && core::sha256_hex(text) != kept_json_sha256) {
+    throw BandStoreError(fmt::format(
+        "{}: expected the bands.json its manifest names (bands_json_sha256), found another; run "
+        "the scenario again",
+        json_path.string()));
+  }
   BandStore store;
+  store.manifest_sealed = seal == SealState::intact;
   try {
     const auto j = nlohmann::json::parse(text);
     if (j.at("format") != kFormat) {

@@ -46,6 +46,9 @@ struct BandStore {
   std::vector<BandSeries> series;
   /// [series][period][sample]
   std::vector<float> ln_median, log_sd;
+  /// The run's manifest carries an intact seal (manifest_seal.hpp); false for one written
+  /// before seals. A broken seal is refused by read().
+  bool manifest_sealed = false;
 
   std::span<const float> ln_medians(std::size_t series_index, std::size_t period) const;
   std::span<const float> log_sds(std::size_t series_index, std::size_t period) const;
