@@ -1,5 +1,6 @@
 // What the writing commands may replace, what an interrupt or a kill leaves, and what a write
 // error says (docs/cli.md, "Outputs"): run, benchmark --payroll, report, compare and export.
+#include <fcntl.h>
 #include <fmt/core.h>
 #include <unistd.h>
 
@@ -27,6 +28,15 @@ std::set<std::string> entries(const fs::path& dir) {
     if (!name.starts_with("s.sqlite-")) names.insert(name);
   }
   return names;
+}
+
+// Whether talentcast writes unnamed files (O_TMPFILE, named through /proc) in dir: overlayfs
+// before Linux 6.6 has none, and talentcast then writes named temporaries.
+bool has_unnamed_files(const fs::path& dir) {
+  const int descriptor = ::open(dir.c_str(), O_TMPFILE | O_WRONLY, 0600);
+  if (descriptor < 0) return false;
+  ::close(descriptor);
+  return ::access("/proc/self/fd", X_OK) == 0;
 }
 
 // A working directory with the two-role scenario, a what-if of it, a finished run in run/, and
@@ -74,14 +84,14 @@ CommandResult with_small_files(const std::string& args, const fs::path& dir, int
       dir);
 }
 
-// A small sweep's database, dir/s.sqlite; its export has about 140 KB.
+// A small sweep's database, dir/s.sqlite; its export has about 210 KB.
 void sweep_database(const Workspace& w) {
   w.dir.write("s.toml", R"(scenario = "two.toml"
 design = "grid"
 paths = 50
 [[parameters]]
 key = "roles.llm.demand_growth"
-levels = [0.0, 0.2]
+levels = [0.0, 0.1, 0.2]
 )");
   REQUIRE(run_talentcast("sweep s.toml --db s.sqlite -q", w.path()).exit_code == 0);
 }
@@ -288,7 +298,11 @@ TEST_CASE("temporaries a kill -9 leaves are removed by the next write, others' k
   auto r = signalled_while_writing("run two.toml --paths 200 --out killed --quiet", w.path(),
                                    "KILL", false);
   CHECK(r.exit_code == 137);
-  CHECK(entries(w.path() / "killed").empty());
+  if (has_unnamed_files(w.path())) {
+    CHECK(entries(w.path() / "killed").empty());
+  } else {
+    WARN("no O_TMPFILE in " << w.path() << ": named temporaries, removed by the next run");
+  }
   CHECK(run_talentcast("run two.toml --paths 200 --out killed --quiet", w.path()).exit_code == 0);
 
   // Named temporaries (filesystems without O_TMPFILE) stay, named for their host and process.
@@ -346,7 +360,7 @@ TEST_CASE("a write error gives its reason and leaves no directory the command cr
                        w.path());
   CHECK(r.exit_code == 2);
   CHECK(r.err == "talentcast: cannot write new/c.csv: File too large; nothing was written\n");
-  // SQLite maps 32 KiB beside the database as it reads it.
+  // SQLite maps 32 KiB beside the database as it reads it (and bash's blocks are 1 KiB).
   r = with_small_files("export --db s.sqlite --out e.csv", w.path(), 128);
   CHECK(r.exit_code == 2);
   CHECK(r.err == "talentcast: cannot write e.csv: File too large; nothing was written\n");
