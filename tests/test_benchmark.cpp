@@ -372,8 +372,9 @@ TEST_CASE("bad benchmark input gets every error at once, exit code 2 and nothing
     CHECK(r.err ==
           "talentcast: --horizon: expected a period at or after --now (2025-Q4), found '2024' "
           "(2024-Q4)\n"
-          "talentcast: --out: expected a directory other than a run's (its manifest.json would "
-          "be replaced), found 'run', which holds a run\n"
+          "talentcast: --out: expected a new or empty directory, or an earlier payroll "
+          "benchmark's, found 'run', a directory whose manifest.json is not a payroll "
+          "benchmark's (format 'talentcast-manifest-1')\n"
           "talentcast: 2 errors; nothing was written\n");
     CHECK(read_file(dir.path() / "run" / "manifest.json").find("talentcast-manifest-1") !=
           std::string::npos);

@@ -95,8 +95,8 @@ int main(int argc, char** argv) {
       ->default_val(0)
       ->check(integer_in(0, 1024));
   run_cmd->add_option("--out,-o", run.out,
-                      "Output directory, created if missing; existing files in it are replaced "
-                      "(default: out/<scenario name>)");
+                      "Output directory: new (created), empty, or an earlier run's, whose "
+                      "outputs are replaced; any other is refused (default: out/<scenario name>)");
   run_cmd->add_flag("--central", run.central,
                     "Run the central projection instead: one path with every distribution at its "
                     "median, no shocks and no regime switches");
@@ -183,7 +183,8 @@ int main(int argc, char** argv) {
                         "Payroll: the later period, pay staying as it is (default: 12 months "
                         "after --now, or the last period)");
   bench_cmd->add_option("--out,-o", bench.out,
-                        "Payroll: output directory (default: out/benchmark-<payroll name>)");
+                        "Payroll: output directory, new, empty or an earlier payroll "
+                        "benchmark's (default: out/benchmark-<payroll name>)");
   bench_cmd->add_option("--format,-f", bench.format, "Output on stdout: table, csv or json")
       ->default_val("table")
       ->check(CLI::IsMember({"table", "csv", "json"}));
@@ -280,7 +281,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"table", "csv", "json"}));
   compare_cmd->add_option("--period", compare.period, "The table's period (default: the last)");
   compare_cmd->add_option("--out,-o", compare.out,
-                          "Write the csv or json to this file (atomically) instead of stdout");
+                          "Write the csv or json to this file (new, or an earlier comparison; "
+                          "atomically) instead of stdout");
   compare_cmd->add_option("--report", compare.report,
                           "Also write an HTML report of the comparison (difference fan charts, "
                           "key numbers, how to reproduce), its charts in charts/ beside it");
@@ -325,7 +327,8 @@ int main(int argc, char** argv) {
   export_cmd->add_option("--format", export_args.format, "csv")
       ->default_val("csv")
       ->check(CLI::IsMember({"csv"}));
-  export_cmd->add_option("--out,-o", export_args.out, "Output file (default: standard output)");
+  export_cmd->add_option("--out,-o", export_args.out,
+                         "Output file, new or an earlier export (default: standard output)");
   export_cmd->footer(examples({"talentcast export --db out/lhs.sqlite --out out/lhs.csv"},
                               "(out/lhs.sqlite: talentcast sweep scenarios/sweep-flagship-lhs.toml "
                               "--db out/lhs.sqlite)"));

@@ -10,7 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
-#include "talentcast/core/atomic_file.hpp"
+#include "interrupt.hpp"
+#include "outputs.hpp"
 #include "talentcast/core/csv.hpp"
 #include "talentcast/core/sha256.hpp"
 #include "talentcast/models/benchmark.hpp"
@@ -21,6 +22,9 @@
 namespace talentcast::cli {
 
 namespace {
+
+// What a payroll benchmark writes into its directory (docs/output-formats.md).
+const std::vector<std::string> kPayrollOutputs{"employees.csv", "summary.csv", "manifest.json"};
 
 // 61474.6 -> "61,475"
 std::string grouped(double value) {
@@ -171,10 +175,19 @@ int print_salary(const BenchmarkArgs& args, double salary, const models::BandSto
 int run_payroll(const BenchmarkArgs& args, const models::BandStore& store,
                 const models::Payroll& payroll, std::size_t now, std::size_t horizon,
                 const std::filesystem::path& out, std::chrono::steady_clock::time_point started) {
+  // Ctrl-C is looked at between the steps (each takes a fraction of a second for a payroll of a
+  // million rows) and before the files are renamed into place.
+  InterruptGuard guard;
+  const auto interrupted = [&] {
+    if (guard.flag().load()) fmt::print(stderr, "talentcast: interrupted; nothing was written\n");
+    return guard.flag().load();
+  };
   const models::PayrollResult result =
       models::benchmark_payroll(store, payroll, now, horizon, args.threads);
+  if (interrupted()) return kExitInterrupted;
   const std::string employees = models::employees_csv(store, payroll, result, args.threads);
   const std::string summary = models::summary_csv(result);
+  if (interrupted()) return kExitInterrupted;
 
   nlohmann::ordered_json manifest;
   manifest["format"] = "talentcast-payroll-benchmark-1";
@@ -196,14 +209,12 @@ int run_payroll(const BenchmarkArgs& args, const models::BandStore& store,
   manifest["employees_csv_sha256"] = core::sha256_hex(employees);
   manifest["summary_csv_sha256"] = core::sha256_hex(summary);
   models::seal(manifest);
-  try {
-    std::filesystem::create_directories(out);
-    core::write_files_atomically({{out / "employees.csv", employees},
-                                  {out / "summary.csv", summary},
-                                  {out / "manifest.json", manifest.dump(1) + "\n"}});
-  } catch (const std::exception& error) {
-    fmt::print(stderr, "talentcast: {}\n", error.what());
-    return kExitBadInput;
+  if (const int written = write_outputs({{out / "employees.csv", employees},
+                                         {out / "summary.csv", summary},
+                                         {out / "manifest.json", manifest.dump(1) + "\n"}},
+                                        guard.flag());
+      written != kExitOk) {
+    return written;
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -370,7 +381,7 @@ int benchmark_command(const BenchmarkArgs& args) {
                              ("benchmark-" + std::filesystem::path(args.payroll).stem().string())
                        : std::filesystem::path(args.out);
   std::error_code ec;
-  for (const char* name : {"employees.csv", "summary.csv", "manifest.json"}) {
+  for (const std::string& name : kPayrollOutputs) {
     if (std::filesystem::equivalent(out / name, args.payroll, ec)) {
       error("--out", "a directory whose outputs would not replace the payroll file",
             fmt::format("'{}', which holds it", out.string()));
@@ -378,10 +389,10 @@ int benchmark_command(const BenchmarkArgs& args) {
   }
   if (std::filesystem::exists(out, ec) && !std::filesystem::is_directory(out, ec)) {
     error("--out", "a directory", fmt::format("the file '{}'", out.string()));
-  } else if (std::filesystem::exists(out / "forecast.csv", ec) ||
-             std::filesystem::exists(out / "bands.json", ec)) {
-    error("--out", "a directory other than a run's (its manifest.json would be replaced)",
-          fmt::format("'{}', which holds a run", out.string()));
+  } else if (const auto found = foreign_directory(out, "talentcast-payroll-benchmark-1",
+                                                  "a payroll benchmark's", kPayrollOutputs)) {
+    error("--out", "a new or empty directory, or an earlier payroll benchmark's",
+          fmt::format("'{}', a directory {}", out.string(), *found));
   }
   std::optional<models::Payroll> payroll;
   std::vector<models::Diagnostic> diagnostics;

@@ -15,7 +15,7 @@
 #include "cli.hpp"
 #include "html.hpp"
 #include "interrupt.hpp"
-#include "talentcast/core/atomic_file.hpp"
+#include "outputs.hpp"
 #include "talentcast/core/mpi.hpp"
 #include "talentcast/core/progress.hpp"
 #include "talentcast/core/sha256.hpp"
@@ -26,6 +26,13 @@
 namespace talentcast::cli {
 
 namespace {
+
+// Whether a file's first bytes are those of comparison.csv or .json (docs/compare.md), which
+// --out may replace.
+bool is_comparison(std::string_view head) {
+  return head.starts_with("role,period,metric,quantity,") ||
+         head.starts_with("{\n \"format\": \"talentcast-comparison-1\",");
+}
 
 // The key outputs of one period: each role's ratio and median salary, and the total ratio.
 std::string comparison_table(const models::Scenario& base, const models::Scenario& whatif,
@@ -195,6 +202,21 @@ int compare_command(const CompareArgs& args) {
     fmt::print(stderr, "talentcast: --out: expected --format csv or json with it, found table\n");
     ++problems;
   }
+  if (const auto found = args.out.empty() ? std::nullopt : foreign_file(args.out, is_comparison)) {
+    fmt::print(stderr,
+               "talentcast: --out {}: expected a new file or a comparison talentcast wrote (csv "
+               "or json), found {}\n",
+               args.out, *found);
+    ++problems;
+  }
+  if (const auto found =
+          args.report.empty() ? std::nullopt : foreign_file(args.report, is_talentcast_page)) {
+    fmt::print(stderr,
+               "talentcast: --report {}: expected a new file or a report talentcast wrote, found "
+               "{}\n",
+               args.report, *found);
+    ++problems;
+  }
   if (problems > 0) return kExitBadInput;
 
   models::ForecastSettings settings = models::default_settings(*base);
@@ -217,25 +239,19 @@ int compare_command(const CompareArgs& args) {
     return kExitInterrupted;
   }
   // The report and --out are written together, atomically: both or neither.
-  std::vector<std::pair<std::filesystem::path, std::string>> files;
+  OutputFiles files;
   const std::string text = args.format == "csv"    ? models::comparison_csv(comparison.rows)
                            : args.format == "json" ? models::comparison_json(comparison.rows)
                                                    : std::string();
-  try {
-    if (!args.report.empty()) {
-      files = comparison_report(args, *base, *whatif, comparison, settings.seed, period);
-      std::filesystem::create_directories(std::filesystem::path(args.report).parent_path() /
-                                          "charts");
+  if (!args.report.empty()) {
+    files = comparison_report(args, *base, *whatif, comparison, settings.seed, period);
+    if (refuse_report_conflicts(files, args.report, "--report " + args.report)) {
+      return kExitBadInput;
     }
-    if (!args.out.empty()) {
-      const std::filesystem::path out(args.out);
-      if (!out.parent_path().empty()) std::filesystem::create_directories(out.parent_path());
-      files.emplace_back(out, text);
-    }
-    if (!files.empty()) core::write_files_atomically(files);
-  } catch (const std::exception& error) {
-    fmt::print(stderr, "talentcast: {}; nothing was written\n", error.what());
-    return kExitBadInput;
+  }
+  if (!args.out.empty()) files.emplace_back(args.out, text);
+  if (!files.empty()) {
+    if (const int written = write_outputs(files, guard.flag()); written != kExitOk) return written;
   }
   if (args.format == "table") {
     fmt::print("{}", comparison_table(*base, *whatif, comparison, period, settings.seed));

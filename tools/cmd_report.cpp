@@ -15,6 +15,8 @@
 #include "chart.hpp"
 #include "cli.hpp"
 #include "html.hpp"
+#include "interrupt.hpp"
+#include "outputs.hpp"
 #include "talentcast/core/atomic_file.hpp"
 #include "talentcast/core/csv.hpp"
 #include "talentcast/core/sha256.hpp"
@@ -133,6 +135,7 @@ std::string interval(const Stats& s, const char* format) {
 }  // namespace
 
 int report_command(const ReportArgs& args) {
+  InterruptGuard guard;
   const std::filesystem::path dir(args.run_dir);
   RunData run;
   try {
@@ -192,6 +195,7 @@ int report_command(const ReportArgs& args) {
                                                      s.substr(0, slash)) != run.series.end();
     };
     for (const std::string& s : run.series) {
+      if (guard.flag().load()) break;  // charts take the time: Ctrl-C is looked at between roles
       if (is_level(s)) continue;
       const Stats* r0 = run.find(s, first, "ratio");
       const Stats* r1 = run.find(s, last, "ratio");
@@ -313,15 +317,14 @@ int report_command(const ReportArgs& args) {
                             m.value("paths", std::uint64_t{0})),
       key, sections, assumptions, cite);
   const std::string page = html::page(title, body);
+  if (guard.flag().load()) {
+    fmt::print(stderr, "talentcast: interrupted; nothing was written\n");
+    return kExitInterrupted;
+  }
   auto& files = figures_out.files();
   files.emplace_back(out, page);
-  try {
-    std::filesystem::create_directories(charts);
-    core::write_files_atomically(files);
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "talentcast: {}\n", e.what());
-    return kExitBadInput;
-  }
+  if (refuse_report_conflicts(files, out, out.string())) return kExitBadInput;
+  if (const int written = write_outputs(files, guard.flag()); written != kExitOk) return written;
   if (!args.quiet) {
     fmt::print("wrote {} and {} charts (SVG and PNG) in {}\n", out.string(), figures_out.count(),
                charts.string());

@@ -10,7 +10,7 @@
 
 #include "cli.hpp"
 #include "interrupt.hpp"
-#include "talentcast/core/atomic_file.hpp"
+#include "outputs.hpp"
 #include "talentcast/core/mpi.hpp"
 #include "talentcast/core/progress.hpp"
 #include "talentcast/core/sha256.hpp"
@@ -18,6 +18,12 @@
 #include "talentcast/models/labour_market.hpp"
 
 namespace talentcast::cli {
+
+namespace {
+// What a run writes into its directory (docs/output-formats.md).
+const std::vector<std::string> kRunOutputs{"forecast.csv", "forecast.json", "bands.json",
+                                           "bands.bin", "manifest.json"};
+}  // namespace
 
 std::optional<double> parse_share(const std::string& text) {
   if (text.size() < 2 || text.back() != '%') return std::nullopt;
@@ -103,6 +109,14 @@ int run_command(const RunArgs& args) {
                "talentcast: --out {}: expected a directory, found a file; nothing was run\n",
                out.string());
     verdict = kExitBadInput;
+  } else if (const auto found = session.root() ? foreign_directory(out, "talentcast-manifest-1",
+                                                                   "a run's", kRunOutputs)
+                                               : std::nullopt) {
+    fmt::print(stderr,
+               "talentcast: --out {}: expected a new or empty directory, or an earlier run's, "
+               "found a directory {}; nothing was run\n",
+               out.string(), *found);
+    verdict = kExitBadInput;
   }
   if (session.decide(verdict) != kExitOk) return kExitBadInput;
 
@@ -167,17 +181,20 @@ int run_command(const RunArgs& args) {
   manifest.command_line = args.command_line;
   manifest.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  try {
-    std::filesystem::create_directories(out);
-    files.emplace_back(out / "manifest.json", manifest_json(manifest));
-    core::write_files_atomically(files);
-    // A run without a band store leaves none behind from an earlier run in the same directory.
-    if (!forecast.bands) {
-      for (const char* name : {"bands.json", "bands.bin"}) std::filesystem::remove(out / name);
+  files.emplace_back(out / "manifest.json", manifest_json(manifest));
+  if (const int written = write_outputs(files, guard.flag()); written != kExitOk) return written;
+  // A run without a band store leaves none behind from an earlier run in the same directory
+  // (a run's: any other was refused above).
+  if (!forecast.bands) {
+    for (const char* name : {"bands.json", "bands.bin"}) {
+      std::error_code error;
+      std::filesystem::remove(out / name, error);
+      if (error) {
+        fmt::print(stderr, "talentcast: cannot remove {}: {}\n", (out / name).string(),
+                   error.message());
+        return kExitBadInput;
+      }
     }
-  } catch (const std::exception& error) {
-    fmt::print(stderr, "talentcast: {}\n", error.what());
-    return kExitBadInput;
   }
   if (!args.quiet) {
     fmt::print("{}", summary_table(*scenario, forecast.rows));

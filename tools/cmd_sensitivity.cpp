@@ -10,12 +10,22 @@
 #include <numeric>
 
 #include "cli.hpp"
+#include "interrupt.hpp"
+#include "outputs.hpp"
+#include "talentcast/core/atomic_file.hpp"
 #include "talentcast/core/sensitivity.hpp"
 #include "talentcast/core/sqlite.hpp"
+#include "talentcast/core/temporary_name.hpp"
 
 namespace talentcast::cli {
 
 namespace {
+
+// Whether a file's first bytes are an export's (docs/sweeps.md), which --out may replace.
+bool is_export(std::string_view head) {
+  const std::string_view header = head.substr(0, head.find('\n'));
+  return header.starts_with("point,") && header.find(",role,period,metric,") != header.npos;
+}
 
 const std::vector<std::string> kStatistics{"mean", "sd",  "p05", "p10", "p25",
                                            "p50",  "p75", "p90", "p95", "mcse"};
@@ -268,32 +278,46 @@ int export_command(const ExportArgs& args) {
                args.db);
     return kExitBadInput;
   }
+  if (const auto found = args.out.empty() ? std::nullopt : foreign_file(args.out, is_export)) {
+    fmt::print(stderr,
+               "talentcast: --out {}: expected a new file or an export talentcast wrote, found "
+               "{}; nothing was written\n",
+               args.out, *found);
+    return kExitBadInput;
+  }
+  InterruptGuard guard;
+  const std::string_view unwritten = args.out.empty() ? "" : "; nothing was written";
   try {
     core::Database db(args.db, true);
     const Results results = read_results(db);
     // Tidy: one row per (point, role, period, metric), with the point's parameter values,
-    // streamed to a temporary file renamed into place (or to standard output): memory does not
-    // grow with the database.
-    std::filesystem::path temporary;
-    std::FILE* file = stdout;
+    // streamed to a file renamed into place when complete (or to standard output): memory does
+    // not grow with the database.
+    std::vector<core::PendingFile> file;
     if (!args.out.empty()) {
-      temporary = args.out + ".tmp";
-      file = std::fopen(temporary.c_str(), "wb");
-      if (!file) {
-        fmt::print(stderr, "talentcast: --out: cannot write {}\n", args.out);
-        return kExitBadInput;
-      }
+      const std::filesystem::path out(args.out);
+      core::remove_stale_temporaries(out.parent_path(), {out.filename().string()});
+      file.emplace_back(out);
     }
+    const auto emit = [&](const std::string& line) {
+      if (!file.empty()) {
+        file.front().write(line);
+      } else if (std::fwrite(line.data(), 1, line.size(), stdout) != line.size()) {
+        throw std::runtime_error(fmt::format("cannot write to standard output: {}",
+                                             std::generic_category().message(errno)));
+      }
+    };
     std::string line = "point";
     for (const auto& p : results.parameters) line += "," + p.key;
     line += ",role,period,metric,mean,sd,p05,p10,p25,p50,p75,p90,p95,mcse\n";
-    bool ok = std::fwrite(line.data(), 1, line.size(), file) == line.size();
+    emit(line);
     std::size_t points = 0;
     std::int64_t last = -1;
     auto q = db.prepare(
         "SELECT point, role, period, metric, mean, sd, p05, p10, p25, p50, p75, p90, p95, mcse "
         "FROM stats ORDER BY point, role, period, metric");
-    while (ok && q.step()) {
+    while (q.step()) {
+      if (guard.flag().load()) throw core::WriteInterrupted();
       const auto point = static_cast<std::size_t>(q.integer(0));
       if (q.integer(0) != last) ++points;
       last = q.integer(0);
@@ -304,29 +328,25 @@ int export_command(const ExportArgs& args) {
       line += fmt::format(",{},{},{}", q.text(1), q.text(2), q.text(3));
       for (int c = 4; c < 14; ++c) line += fmt::format(",{}", q.real(c));
       line += '\n';
-      ok = std::fwrite(line.data(), 1, line.size(), file) == line.size();
+      emit(line);
     }
-    if (file != stdout) {
-      ok = std::fflush(file) == 0 && ok;
-      ok = std::fclose(file) == 0 && ok;
-      std::error_code ec;
-      if (ok) std::filesystem::rename(temporary, args.out, ec);
-      if (!ok || ec) {
-        std::filesystem::remove(temporary, ec);
-        fmt::print(stderr, "talentcast: --out: cannot write {}\n", args.out);
-        return kExitBadInput;
-      }
-    }
+    core::commit_together(file, &guard.flag());
     if (points < results.points) {
       fmt::print(stderr,
                  "talentcast: warning: {}: the sweep is incomplete ({} of {} points exported)\n",
                  args.db, points, results.points);
     }
+  } catch (const core::WriteInterrupted&) {
+    fmt::print(
+        stderr, "talentcast: interrupted{}\n",
+        args.out.empty() ? "; standard output holds part of the export" : "; nothing was written");
+    return kExitInterrupted;
   } catch (const core::SqliteError& e) {
-    fmt::print(stderr, "talentcast: {}: not a readable sweep database ({})\n", args.db, e.what());
+    fmt::print(stderr, "talentcast: {}: not a readable sweep database ({}){}\n", args.db, e.what(),
+               unwritten);
     return kExitBadInput;
   } catch (const std::runtime_error& e) {
-    fmt::print(stderr, "talentcast: {}\n", e.what());
+    fmt::print(stderr, "talentcast: {}{}\n", e.what(), unwritten);
     return kExitBadInput;
   }
   return kExitOk;

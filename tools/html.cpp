@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "talentcast/version.hpp"
+
 namespace talentcast::cli::html {
 
 namespace {
@@ -52,9 +54,11 @@ std::string escape(const std::string& text) {
 
 std::string page(const std::string& title, const std::string& body) {
   return fmt::format(
-      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n"
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      // How a later report knows this page (and the charts it shows) as talentcast's to replace.
+      "<meta name=\"generator\" content=\"talentcast {}\">\n<title>{}</title>\n"
       "<style>{}</style>\n</head>\n<body>\n{}</body>\n</html>\n",
-      escape(title), kStyle, body);
+      escape(kVersion), escape(title), kStyle, body);
 }
 
 std::string file_name(const std::string& series) {
