@@ -269,7 +269,7 @@ TEST_CASE("the flagship's first-period median ratios are within 15% of the publi
                                                  flagship.string(), dir.path().string()));
   REQUIRE(result.exit_code == 0);
   const auto json = nlohmann::json::parse(read_file(dir.path() / "f/forecast.json"));
-  // Maimai via SCMP (2024-12-21) and dsb.cn (2024-07-23), in ../shared/FACTS.md.
+  // Maimai via SCMP (2024-12-21) and dsb.cn (2024-07-23), in docs/sources.md.
   for (const auto& [role, published] :
        {std::pair{"llm_algorithm", 0.17}, std::pair{"cloud_computing", 0.27},
         std::pair{"search_algorithm", 0.39}}) {

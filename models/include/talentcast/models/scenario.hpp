@@ -18,7 +18,7 @@
 
 namespace talentcast::models {
 
-/// The numeric parameters of a role, in the order of MODEL.md's tables.
+/// The numeric parameters of a role, in the order of docs/reference-model.md's tables.
 enum class RoleParam : std::size_t {
   employed,
   openings,
