@@ -246,6 +246,23 @@ int main(int argc, char** argv) {
       ->default_val("csv")
       ->check(CLI::IsMember({"csv"}));
   export_cmd->add_option("--out,-o", export_args.out, "Output file (default: standard output)");
+  export_cmd
+      ->add_option("--metrics", export_args.metrics,
+                   "Only the rows of these metrics (comma-separated, as stored)")
+      ->delimiter(',');
+  export_cmd
+      ->add_option("--roles", export_args.roles,
+                   "Only the rows of these roles (comma-separated: role, role/level or total)")
+      ->delimiter(',');
+  export_cmd
+      ->add_option("--periods", export_args.periods,
+                   "Only the rows of these periods (comma-separated labels, e.g. 2030-Q4)")
+      ->delimiter(',');
+  export_cmd
+      ->add_option("--stats", export_args.stats,
+                   "Only these statistics' columns, in this order (comma-separated: mean, sd, "
+                   "p05, p10, p25, p50, p75, p90, p95, mcse)")
+      ->delimiter(',');
 
   try {
     app.parse(argc, argv);

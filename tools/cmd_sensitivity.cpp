@@ -1,5 +1,5 @@
-// `talentcast sensitivity` and `talentcast export`: reading a sweep's results database
-// (docs/sweeps.md).
+// `talentcast sensitivity`: the sensitivity of a sweep's outputs to its parameters, from its
+// results database (docs/sweeps.md).
 
 #include <fmt/format.h>
 
@@ -12,6 +12,7 @@
 #include "cli.hpp"
 #include "talentcast/core/sensitivity.hpp"
 #include "talentcast/core/sqlite.hpp"
+#include "talentcast/models/sweep_store.hpp"
 
 namespace talentcast::cli {
 
@@ -109,7 +110,7 @@ int sensitivity_command(const SensitivityArgs& args) {
     return kExitBadInput;
   }
   try {
-    core::Database db(args.db, true);
+    core::Database db = models::open_store_to_read(args.db);
     const Results results = read_results(db);
     // "*" periods expand to every stored period.
     std::vector<Output> expanded;
@@ -253,80 +254,11 @@ int sensitivity_command(const SensitivityArgs& args) {
           "parameter (morris designs); low/high tenth: mean output where the parameter is in its "
           "lowest/highest tenth of values, ties included (tornado data)\n");
     }
-  } catch (const core::SqliteError& e) {
-    fmt::print(stderr, "talentcast: {}: not a readable sweep database ({})\n", args.db, e.what());
-    return kExitBadInput;
-  }
-  return kExitOk;
-}
-
-int export_command(const ExportArgs& args) {
-  if (!std::filesystem::is_regular_file(args.db)) {
-    fmt::print(stderr,
-               "talentcast: --db: expected a sweep's results database, found '{}', which does "
-               "not exist\n",
-               args.db);
-    return kExitBadInput;
-  }
-  try {
-    core::Database db(args.db, true);
-    const Results results = read_results(db);
-    // Tidy: one row per (point, role, period, metric), with the point's parameter values,
-    // streamed to a temporary file renamed into place (or to standard output): memory does not
-    // grow with the database.
-    std::filesystem::path temporary;
-    std::FILE* file = stdout;
-    if (!args.out.empty()) {
-      temporary = args.out + ".tmp";
-      file = std::fopen(temporary.c_str(), "wb");
-      if (!file) {
-        fmt::print(stderr, "talentcast: --out: cannot write {}\n", args.out);
-        return kExitBadInput;
-      }
-    }
-    std::string line = "point";
-    for (const auto& p : results.parameters) line += "," + p.key;
-    line += ",role,period,metric,mean,sd,p05,p10,p25,p50,p75,p90,p95,mcse\n";
-    bool ok = std::fwrite(line.data(), 1, line.size(), file) == line.size();
-    std::size_t points = 0;
-    std::int64_t last = -1;
-    auto q = db.prepare(
-        "SELECT point, role, period, metric, mean, sd, p05, p10, p25, p50, p75, p90, p95, mcse "
-        "FROM stats ORDER BY point, role, period, metric");
-    while (ok && q.step()) {
-      const auto point = static_cast<std::size_t>(q.integer(0));
-      if (q.integer(0) != last) ++points;
-      last = q.integer(0);
-      line = fmt::format("{}", point);
-      for (std::size_t j = 0; j < results.parameters.size(); ++j) {
-        line += fmt::format(",{}", results.values[point][j]);
-      }
-      line += fmt::format(",{},{},{}", q.text(1), q.text(2), q.text(3));
-      for (int c = 4; c < 14; ++c) line += fmt::format(",{}", q.real(c));
-      line += '\n';
-      ok = std::fwrite(line.data(), 1, line.size(), file) == line.size();
-    }
-    if (file != stdout) {
-      ok = std::fflush(file) == 0 && ok;
-      ok = std::fclose(file) == 0 && ok;
-      std::error_code ec;
-      if (ok) std::filesystem::rename(temporary, args.out, ec);
-      if (!ok || ec) {
-        std::filesystem::remove(temporary, ec);
-        fmt::print(stderr, "talentcast: --out: cannot write {}\n", args.out);
-        return kExitBadInput;
-      }
-    }
-    if (points < results.points) {
-      fmt::print(stderr,
-                 "talentcast: warning: {}: the sweep is incomplete ({} of {} points exported)\n",
-                 args.db, points, results.points);
-    }
-  } catch (const core::SqliteError& e) {
-    fmt::print(stderr, "talentcast: {}: not a readable sweep database ({})\n", args.db, e.what());
-    return kExitBadInput;
-  } catch (const std::runtime_error& e) {
+  } catch (const models::SweepStoreError& e) {
     fmt::print(stderr, "talentcast: {}\n", e.what());
+    return kExitBadInput;
+  } catch (const core::SqliteError& e) {
+    fmt::print(stderr, "talentcast: {}: not a readable sweep database ({})\n", args.db, e.what());
     return kExitBadInput;
   }
   return kExitOk;
