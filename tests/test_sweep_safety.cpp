@@ -529,3 +529,25 @@ high = 0.7
   CHECK(invalid > 0);
   CHECK(invalid < design.points());
 }
+
+TEST_CASE("the limit on a design's size counts a Saltelli or Morris design's points", "[sweep]") {
+  TempDir dir;
+  dir.write("base.toml", talentcast::test::two_role_scenario());
+  const auto path = dir.write("s.toml", R"(scenario = "base.toml"
+design = "saltelli"
+points = 5000000
+[[parameters]]
+key = "roles.llm.demand_growth"
+low = 0.0
+high = 0.3
+)");
+  std::string message;
+  try {
+    tcm::load_sweep(path);
+  } catch (const tcm::ScenarioError& e) {
+    message = e.what();
+  }
+  CHECK(message == path.string() +
+                       ":3:10: points: expected a design of at most 10,000,000 points, found "
+                       "1.5e+07 points (5000000 base rows of 3 points)\n");
+}
