@@ -180,7 +180,7 @@ high = 0.8
 
 std::int64_t count_points(const std::filesystem::path& db) {
   try {
-    talentcast::core::Database d(db, true);
+    talentcast::core::Database d(db, talentcast::core::Access::read_only);
     auto q = d.prepare("SELECT count(*) FROM point");
     return q.step() ? q.integer(0) : 0;
   } catch (const talentcast::core::SqliteError&) {
@@ -216,7 +216,7 @@ TEST_CASE("a sweep killed with kill -9 resumes to the same database", "[sweep][c
   CHECK(interrupted_at >= 2);
   CHECK(interrupted_at < 12);
   {
-    talentcast::core::Database check(db, true);
+    talentcast::core::Database check(db, talentcast::core::Access::read_only);
     auto q = check.prepare("PRAGMA integrity_check");
     REQUIRE(q.step());
     CHECK(q.text(0) == "ok");
@@ -254,7 +254,7 @@ high = 0.3
   const std::string a = tcm::dump_sweep_database(dir.path() / "a.sqlite");
   CHECK(a == tcm::dump_sweep_database(dir.path() / "b.sqlite"));
   // Every metric of every series and period is stored by default.
-  talentcast::core::Database d(dir.path() / "a.sqlite", true);
+  talentcast::core::Database d(dir.path() / "a.sqlite", talentcast::core::Access::read_only);
   auto q = d.prepare("SELECT count(*) FROM stat WHERE point = 0");
   REQUIRE(q.step());
   CHECK(q.integer(0) == 8 * (2 * 16 + 11));
@@ -488,7 +488,7 @@ high = 0.4
 )");
   const auto r = talentcast::test::run_talentcast("sweep s.toml --db s.sqlite -q", dir.path());
   REQUIRE(r.exit_code == 0);
-  talentcast::core::Database d(dir.path() / "s.sqlite", true);
+  talentcast::core::Database d(dir.path() / "s.sqlite", talentcast::core::Access::read_only);
   auto q = d.prepare(
       "SELECT v.value, s.sd FROM point_value v JOIN stats s ON s.point = v.point "
       "WHERE s.role = 'llm' AND s.period = '2025-Q4' AND s.metric = 'openings' ORDER BY v.value");

@@ -121,6 +121,9 @@ struct ExportArgs {
   std::string db;
   std::string format = "csv";
   std::string out;
+  /// Only these (each empty: all), as stored: metric names, roles (role, role/level or total),
+  /// period labels; and only these statistics' columns, in this order.
+  std::vector<std::string> metrics, roles, periods, stats;
 };
 int export_command(const ExportArgs& args);
 

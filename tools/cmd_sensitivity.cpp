@@ -1,5 +1,5 @@
-// `talentcast sensitivity` and `talentcast export`: reading a sweep's results database
-// (docs/sweeps.md).
+// `talentcast sensitivity`: the sensitivity of a sweep's outputs to its parameters, from its
+// results database (docs/sweeps.md).
 
 #include <fmt/format.h>
 
@@ -10,22 +10,13 @@
 #include <numeric>
 
 #include "cli.hpp"
-#include "interrupt.hpp"
-#include "outputs.hpp"
-#include "talentcast/core/atomic_file.hpp"
 #include "talentcast/core/sensitivity.hpp"
 #include "talentcast/core/sqlite.hpp"
-#include "talentcast/core/temporary_name.hpp"
+#include "talentcast/models/sweep_store.hpp"
 
 namespace talentcast::cli {
 
 namespace {
-
-// Whether a file's first bytes are an export's (docs/sweeps.md), which --out may replace.
-bool is_export(std::string_view head) {
-  const std::string_view header = head.substr(0, head.find('\n'));
-  return header.starts_with("point,") && header.find(",role,period,metric,") != header.npos;
-}
 
 const std::vector<std::string> kStatistics{"mean", "sd",  "p05", "p10", "p25",
                                            "p50",  "p75", "p90", "p95", "mcse"};
@@ -119,7 +110,7 @@ int sensitivity_command(const SensitivityArgs& args) {
     return kExitBadInput;
   }
   try {
-    core::Database db(args.db, true);
+    core::Database db = models::open_store_to_read(args.db);
     const Results results = read_results(db);
     // "*" periods expand to every stored period.
     std::vector<Output> expanded;
@@ -263,90 +254,11 @@ int sensitivity_command(const SensitivityArgs& args) {
           "parameter (morris designs); low/high tenth: mean output where the parameter is in its "
           "lowest/highest tenth of values, ties included (tornado data)\n");
     }
+  } catch (const models::SweepStoreError& e) {
+    fmt::print(stderr, "talentcast: {}\n", e.what());
+    return kExitBadInput;
   } catch (const core::SqliteError& e) {
     fmt::print(stderr, "talentcast: {}: not a readable sweep database ({})\n", args.db, e.what());
-    return kExitBadInput;
-  }
-  return kExitOk;
-}
-
-int export_command(const ExportArgs& args) {
-  if (!std::filesystem::is_regular_file(args.db)) {
-    fmt::print(stderr,
-               "talentcast: --db: expected a sweep's results database, found '{}', which does "
-               "not exist\n",
-               args.db);
-    return kExitBadInput;
-  }
-  if (const auto found = args.out.empty() ? std::nullopt : foreign_file(args.out, is_export)) {
-    fmt::print(stderr,
-               "talentcast: --out {}: expected a new file or an export talentcast wrote, found "
-               "{}; nothing was written\n",
-               args.out, *found);
-    return kExitBadInput;
-  }
-  InterruptGuard guard;
-  const std::string_view unwritten = args.out.empty() ? "" : "; nothing was written";
-  try {
-    core::Database db(args.db, true);
-    const Results results = read_results(db);
-    // Tidy: one row per (point, role, period, metric), with the point's parameter values,
-    // streamed to a file renamed into place when complete (or to standard output): memory does
-    // not grow with the database.
-    std::vector<core::PendingFile> file;
-    if (!args.out.empty()) {
-      const std::filesystem::path out(args.out);
-      core::remove_stale_temporaries(out.parent_path(), {out.filename().string()});
-      file.emplace_back(out);
-    }
-    const auto emit = [&](const std::string& line) {
-      if (!file.empty()) {
-        file.front().write(line);
-      } else if (std::fwrite(line.data(), 1, line.size(), stdout) != line.size()) {
-        throw std::runtime_error(fmt::format("cannot write to standard output: {}",
-                                             std::generic_category().message(errno)));
-      }
-    };
-    std::string line = "point";
-    for (const auto& p : results.parameters) line += "," + p.key;
-    line += ",role,period,metric,mean,sd,p05,p10,p25,p50,p75,p90,p95,mcse\n";
-    emit(line);
-    std::size_t points = 0;
-    std::int64_t last = -1;
-    auto q = db.prepare(
-        "SELECT point, role, period, metric, mean, sd, p05, p10, p25, p50, p75, p90, p95, mcse "
-        "FROM stats ORDER BY point, role, period, metric");
-    while (q.step()) {
-      if (guard.flag().load()) throw core::WriteInterrupted();
-      const auto point = static_cast<std::size_t>(q.integer(0));
-      if (q.integer(0) != last) ++points;
-      last = q.integer(0);
-      line = fmt::format("{}", point);
-      for (std::size_t j = 0; j < results.parameters.size(); ++j) {
-        line += fmt::format(",{}", results.values[point][j]);
-      }
-      line += fmt::format(",{},{},{}", q.text(1), q.text(2), q.text(3));
-      for (int c = 4; c < 14; ++c) line += fmt::format(",{}", q.real(c));
-      line += '\n';
-      emit(line);
-    }
-    core::commit_together(file, &guard.flag());
-    if (points < results.points) {
-      fmt::print(stderr,
-                 "talentcast: warning: {}: the sweep is incomplete ({} of {} points exported)\n",
-                 args.db, points, results.points);
-    }
-  } catch (const core::WriteInterrupted&) {
-    fmt::print(
-        stderr, "talentcast: interrupted{}\n",
-        args.out.empty() ? "; standard output holds part of the export" : "; nothing was written");
-    return kExitInterrupted;
-  } catch (const core::SqliteError& e) {
-    fmt::print(stderr, "talentcast: {}: not a readable sweep database ({}){}\n", args.db, e.what(),
-               unwritten);
-    return kExitBadInput;
-  } catch (const std::runtime_error& e) {
-    fmt::print(stderr, "talentcast: {}{}\n", e.what(), unwritten);
     return kExitBadInput;
   }
   return kExitOk;
