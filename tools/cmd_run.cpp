@@ -165,6 +165,7 @@ int run_command(const RunArgs& args) {
   manifest.command_line = args.command_line;
   manifest.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  manifest.created = std::chrono::system_clock::now();
   try {
     std::filesystem::create_directories(out);
     files.emplace_back(out / "manifest.json", manifest_json(manifest));
