@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
+#include "number_text.hpp"
 #include "talentcast/core/atomic_file.hpp"
 #include "talentcast/core/sha256.hpp"
 #include "talentcast/models/benchmark.hpp"
@@ -19,17 +20,6 @@
 namespace talentcast::cli {
 
 namespace {
-
-// 61474.6 -> "61,475"
-std::string grouped(double value) {
-  const std::string digits = fmt::format("{:.0f}", std::abs(value));
-  std::string text = value < 0 ? "-" : "";
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) text += ',';
-    text += digits[i];
-  }
-  return text;
-}
 
 std::string names(const std::vector<std::string>& list) {
   return fmt::format("{}", fmt::join(list, ", "));
