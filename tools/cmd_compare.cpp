@@ -101,14 +101,14 @@ std::string synthetic_banner(const models::Scenario& base, const models::Scenari
         "{}.</div>\n",
         html::escape(whole), html::synthetic_mark(whole));
   }
+  std::map<std::filesystem::path, std::string> files;  // path -> why, from either scenario
+  for (const auto* s : {&base, &whatif})
+    files.insert(s->synthetic_data_files.begin(), s->synthetic_data_files.end());
+  if (files.empty()) return "";
   std::string reasons;
-  for (std::size_t r = 0; r < base.roles.size(); ++r) {
-    const std::string why = synthetic_reason(base, whatif, r);
-    if (!why.empty() && reasons.find(html::escape(why)) == std::string::npos) {
-      reasons += html::escape(why) + ". ";
-    }
+  for (const auto& [path, why] : files) {
+    reasons += fmt::format("<code>{}</code>: {}. ", html::escape(path.string()), html::escape(why));
   }
-  if (reasons.empty()) return "";
   return fmt::format(
       "<div class=\"banner\" id=\"synthetic\"><b>Salaries come from synthetic data, not observed "
       "pay.</b> Salary bands are fitted to data marked synthetic: {}Every salary number and "
