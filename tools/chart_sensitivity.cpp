@@ -109,12 +109,14 @@ Rendered render(const Tornado& tornado) {
       {kReference, "mean over all points", LegendItem::Swatch::dashed}};
   return both(tornado, [&](cairo_t* cr) {
     const Rows r = rows_plot(cr, surround(cr, tornado, legend), tornado.x_label, names, lo, hi);
-    const double bar = std::min(28.0, 0.6 * r.height());
+    // Each end its own bar from the mean, the low end above the high end, so that two ends on
+    // the same side of the mean do not hide each other.
+    const double bar = std::min(16.0, 0.32 * r.height());
     for (std::size_t i = 0; i < order.size(); ++i) {
-      for (auto [end, colour] : {std::pair{tornado.low[order[i]], kBand50},
-                                 std::pair{tornado.high[order[i]], kHighSide}}) {
+      for (auto [end, colour, top] : {std::tuple{tornado.low[order[i]], kBand50, r.row(i) - bar},
+                                      std::tuple{tornado.high[order[i]], kHighSide, r.row(i)}}) {
         const double from = r.at(tornado.baseline), to = r.at(end);
-        cairo_rectangle(cr, std::min(from, to), r.row(i) - bar / 2, std::abs(to - from), bar);
+        cairo_rectangle(cr, std::min(from, to), top, std::abs(to - from), bar);
         set(cr, colour);
         cairo_fill(cr);
       }

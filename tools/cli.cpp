@@ -187,6 +187,9 @@ int main(int argc, char** argv) {
   sensitivity_cmd->add_option("--resamples", sensitivity.resamples, "Bootstrap resamples")
       ->default_val(1000)
       ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
+  sensitivity_cmd->add_option("--charts", sensitivity.charts,
+                              "Also write each output's tornado chart, and its Sobol chart "
+                              "(saltelli designs), as SVG and PNG into this directory");
 
   CompareArgs compare;
   auto* compare_cmd = app.add_subcommand(

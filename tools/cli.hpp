@@ -115,6 +115,7 @@ struct SensitivityArgs {
   std::vector<std::string> outputs;
   std::string format = "table";
   std::size_t resamples = 1000;
+  std::string charts;  ///< a directory for the tornado and Sobol charts; empty: none
 };
 int sensitivity_command(const SensitivityArgs& args);
 

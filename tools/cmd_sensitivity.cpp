@@ -10,6 +10,8 @@
 #include <numeric>
 
 #include "cli.hpp"
+#include "sensitivity_charts.hpp"
+#include "talentcast/core/atomic_file.hpp"
 #include "talentcast/core/sensitivity.hpp"
 #include "talentcast/core/sqlite.hpp"
 
@@ -127,6 +129,7 @@ int sensitivity_command(const SensitivityArgs& args) {
         "output,parameter,first,first_low,first_high,total,total_low,total_high,mu,mu_star,"
         "sigma,low_tenth_mean,high_tenth_mean\n";
     std::string table;
+    std::vector<OutputSensitivity> charted;  // for the warnings and the charts
     for (const auto& o : expanded) {
       std::vector<double> y(results.points, NAN);
       auto q =
@@ -172,6 +175,10 @@ int sensitivity_command(const SensitivityArgs& args) {
         }
         morris = core::morris_effects(y, unit, results.points / (d + 1));
       }
+      OutputSensitivity& sensitivity = charted.emplace_back();
+      sensitivity.output = o.name();
+      sensitivity.mean = std::accumulate(y.begin(), y.end(), 0.0) / static_cast<double>(y.size());
+      sensitivity.sobol = sobol;
       table +=
           fmt::format("{}  ({} design, {} points)\n", o.name(), results.design, results.points);
       std::size_t width = 9;
@@ -205,6 +212,9 @@ int sensitivity_command(const SensitivityArgs& args) {
         low /= static_cast<double>(n_low);
         high /= static_cast<double>(n_high);
         const std::string& key = results.parameters[j].key;
+        sensitivity.parameters.push_back(key);
+        sensitivity.low_tenth.push_back(low);
+        sensitivity.high_tenth.push_back(high);
         table += fmt::format("{:<{}}", key, width);
         nlohmann::ordered_json row;
         row["output"] = o.name();
@@ -241,6 +251,18 @@ int sensitivity_command(const SensitivityArgs& args) {
       }
       table += "\n";
     }
+    if (!args.charts.empty()) {
+      const std::filesystem::path dir(args.charts);
+      try {
+        std::filesystem::create_directories(dir);
+        core::write_files_atomically(sensitivity_charts(charted, dir, sweep_caption(db)));
+      } catch (const core::SqliteError&) {
+        throw;
+      } catch (const std::exception& e) {
+        fmt::print(stderr, "talentcast: --charts: {}\n", e.what());
+        return kExitBadInput;
+      }
+    }
     if (args.format == "csv") {
       fmt::print("{}", csv);
     } else if (args.format == "json") {
@@ -252,7 +274,14 @@ int sensitivity_command(const SensitivityArgs& args) {
           "(saltelli designs); mu, mu*, sigma: Morris elementary effects per whole range of a "
           "parameter (morris designs); low/high tenth: mean output where the parameter is in its "
           "lowest/highest tenth of values, ties included (tornado data)\n");
+      if (!args.charts.empty()) {
+        fmt::print("wrote {} charts (SVG and PNG) in {}\n",
+                   charted.size() * (results.design == "saltelli" ? 2 : 1), args.charts);
+      }
     }
+    const auto warnings = ranking_warnings(charted);
+    for (const auto& warning : warnings) fmt::print(stderr, "talentcast: warning: {}\n", warning);
+    if (!warnings.empty()) fmt::print(stderr, "talentcast: the rule: {}\n", kRankingRule);
   } catch (const core::SqliteError& e) {
     fmt::print(stderr, "talentcast: {}: not a readable sweep database ({})\n", args.db, e.what());
     return kExitBadInput;
