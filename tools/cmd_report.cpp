@@ -17,6 +17,7 @@
 #include "cli.hpp"
 #include "html.hpp"
 #include "number_text.hpp"
+#include "report_context.hpp"
 #include "talentcast/core/atomic_file.hpp"
 #include "talentcast/core/csv.hpp"
 #include "talentcast/core/sha256.hpp"
@@ -121,102 +122,9 @@ std::string interval(const Stats& s, const std::function<std::string(double)>& n
                      number(s[kP90]));
 }
 
-// What the page says about a run besides its numbers: names, units, and what is synthetic.
-struct Context {
-  const nlohmann::json& manifest;
-  nlohmann::json scenario;
-  std::string unit;       // "CNY per month"
-  std::string synthetic;  // why the whole scenario is synthetic, or ""
-  std::map<std::string, std::string> synthetic_salaries;  // role -> why its band is synthetic
-
-  explicit Context(const nlohmann::json& m)
-      : manifest(m), scenario(m.value("scenario", nlohmann::json::object())) {
-    unit =
-        fmt::format("{} per {}", scenario.value("currency", ""), scenario.value("salary_unit", ""));
-    const auto reason = [](const nlohmann::json& j, const char* key) {
-      return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
-    };
-    synthetic = reason(m, "synthetic");
-    for (const auto& fit : m.value("band_fits", nlohmann::json::array())) {
-      const std::string series = fit.value("series", "");
-      if (!reason(fit, "synthetic").empty() && series.find('/') == std::string::npos) {
-        synthetic_salaries[series] = reason(fit, "synthetic");
-      }
-    }
-  }
-  // A role's title as the scenario gives it, else its name.
-  std::string title(const std::string& series) const {
-    if (series == "total") return "All roles (total)";
-    const auto roles = scenario.value("roles", nlohmann::json::object());
-    if (roles.contains(series) && roles[series].contains("title")) {
-      return roles[series]["title"].get<std::string>();
-    }
-    return series;
-  }
-  // Why a series' salaries are synthetic (the scenario's reason first), or "".
-  std::string salary_synthetic(const std::string& series) const {
-    if (!synthetic.empty()) return synthetic;
-    const auto it = synthetic_salaries.find(series);
-    return it == synthetic_salaries.end() ? std::string() : it->second;
-  }
-  // The mark beside a number from synthetic data, or "".
-  static std::string mark(const std::string& why) {
-    return why.empty() ? std::string() : html::synthetic_mark(why);
-  }
-  // Drawn into every chart, so that a chart copied alone still says where it comes from.
-  std::string caption() const {
-    const bool central = manifest.value("central", false);
-    return fmt::format("{} ({}). {}. talentcast {}, commit {}. Run {}.",
-                       scenario.value("title", ""), manifest.value("scenario_path", ""),
-                       central
-                           ? "Central projection"
-                           : fmt::format("{} paths, seed {}", grouped(manifest.value("paths", 0.0)),
-                                         manifest.value("seed", std::uint64_t{0})),
-                       manifest.value("talentcast_version", ""),
-                       html::short_commit(manifest.value("git_commit", "")), run_date());
-  }
-  std::string run_date() const {
-    const std::string utc = manifest.value("created_utc", "");
-    // 2025-03-14T09:26:53Z -> 2025-03-14 09:26 UTC
-    return utc.size() >= 16 ? fmt::format("{} {} UTC", utc.substr(0, 10), utc.substr(11, 5))
-                            : "at a date not recorded";
-  }
-  // The chart's warning: the scenario's, or the salary data's where a salary is shown.
-  std::string notice(bool salary, const std::string& series) const {
-    if (!synthetic.empty()) return "SYNTHETIC SCENARIO: illustrative numbers, not a forecast";
-    if (salary && synthetic_salaries.count(series) != 0) {
-      return "SYNTHETIC DATA: salaries fitted to a synthetic sample, not observed pay";
-    }
-    return "";
-  }
-};
-
-// What is synthetic, said at the top of the page.
-std::string synthetic_banner(const Context& c) {
-  if (!c.synthetic.empty()) {
-    return fmt::format(
-        "<div class=\"banner\" id=\"synthetic\"><b>This scenario is marked synthetic:</b> {}. "
-        "Every number and chart on this page is illustrative, and marked {}.</div>\n",
-        html::escape(c.synthetic), html::synthetic_mark(c.synthetic));
-  }
-  if (c.synthetic_salaries.empty()) return "";
-  std::map<std::string, std::string> files;  // path -> why
-  for (const auto& file : c.manifest.value("data_files", nlohmann::json::array())) {
-    if (file.contains("synthetic") && file["synthetic"].is_string()) {
-      files[file.value("path", "")] = file["synthetic"].get<std::string>();
-    }
-  }
-  std::string list;
-  for (const auto& [path, why] : files) {
-    list += fmt::format("<code>{}</code>: {}. ", html::escape(path), html::escape(why));
-  }
-  return fmt::format(
-      "<div class=\"banner\" id=\"synthetic\"><b>Salaries come from synthetic data, not observed "
-      "pay.</b> The salary bands of {} of the roles are fitted to data marked synthetic: {}Every "
-      "salary number and salary chart from them is marked {}. The supply-demand ratios and "
-      "shortage probabilities do not depend on the salary level (the model uses salaries "
-      "relative to their start).</div>\n",
-      c.synthetic_salaries.size(), list, html::synthetic_mark("fitted to synthetic data"));
+// The mark beside a number from synthetic data, or "".
+std::string mark(const std::string& why) {
+  return why.empty() ? std::string() : html::synthetic_mark(why);
 }
 
 }  // namespace
@@ -231,8 +139,8 @@ int report_command(const ReportArgs& args) {
     return kExitBadInput;
   }
   const nlohmann::json& m = run.manifest;
-  const Context c(m);
-  const nlohmann::json& scenario = c.scenario;
+  const RunContext c(m);
+  const nlohmann::json& scenario = c.scenario();
   const std::filesystem::path out =
       args.out.empty() ? dir / "report.html" : std::filesystem::path(args.out);
   const std::filesystem::path charts = out.parent_path() / "charts";
@@ -277,7 +185,7 @@ int report_command(const ReportArgs& args) {
       "class=\"note\">candidates per opening</span></th><th>ratio, {1}</th><th>P(shortage), "
       "{1}<br><span class=\"note\">% of paths with ratio &lt; 1</span></th><th>median salary, "
       "{1}<br><span class=\"note\">{2}</span></th></tr>\n",
-      first, last, html::escape(c.unit));
+      first, last, html::escape(c.unit()));
   std::string sections;
   try {
     const auto is_level = [&](const std::string& s) {
@@ -295,9 +203,9 @@ int report_command(const ReportArgs& args) {
       const Stats* w1 = run.find(s, last, "salary_median");
       if (r0 == nullptr || r1 == nullptr || sh == nullptr) continue;
       const std::string title = c.title(s);
-      const std::string all = c.mark(c.synthetic);               // on every number
-      const std::string salary = c.mark(c.salary_synthetic(s));  // on its salary numbers
-      const auto beside = [](const std::string& mark) { return mark.empty() ? mark : " " + mark; };
+      const std::string all = mark(c.synthetic());             // on every number
+      const std::string salary = mark(c.salary_synthetic(s));  // on its salary numbers
+      const auto beside = [](const std::string& tag) { return tag.empty() ? tag : " " + tag; };
       key += fmt::format(
           "<tr><td>{}{}</td><td class=\"n\">{}{}</td><td class=\"n\">{}{}</td><td "
           "class=\"n\">{:.0f}% <span class=\"range\">± {:.1f} pp</span>{}</td><td "
@@ -319,11 +227,11 @@ int report_command(const ReportArgs& args) {
                                  all);
       if (auto pay = series_of(s, "salary_median")) {
         labelled(*pay, fmt::format("{}: median salary", title), true, s);
-        pay->y_label = c.unit;
+        pay->y_label = c.unit();
         figures += figures_out.add(chart::render(*pay), html::file_name(s) + "-salary",
                                    fmt::format("The market's median salary ({}): median, 50%, 80% "
                                                "and 90% bands over paths.",
-                                               c.unit),
+                                               c.unit()),
                                    salary);
       }
       chart::Fan shortage;
@@ -349,11 +257,11 @@ int report_command(const ReportArgs& args) {
           bands.p90.push_back((*run.find(s, p, "salary_p90"))[kP50]);
         }
         labelled(bands, fmt::format("{}: salary band", title), true, s);
-        bands.y_label = c.unit;
+        bands.y_label = c.unit();
         figures += figures_out.add(chart::render(bands), html::file_name(s) + "-band",
                                    fmt::format("The market's salary band ({}, 10th to 90th "
                                                "percentile of pay) at its median path.",
-                                               c.unit),
+                                               c.unit()),
                                    salary);
       }
       sections += fmt::format(
@@ -424,7 +332,7 @@ int report_command(const ReportArgs& args) {
       "<h2>Assumptions</h2>\n<p class=\"note\">Every value of the resolved scenario; "
       "distributions are drawn once per path. Printed, every section is shown.</p>\n{}"
       "<h2>How to cite and reproduce</h2>\n{}",
-      html::escape(title), synthetic_banner(c), html::escape(scenario.value("description", "")),
+      html::escape(title), c.synthetic_banner(), html::escape(scenario.value("description", "")),
       first, last,
       central ? "the central projection: one path with every distribution at its median, no "
                 "shocks and no regime switches, so no ranges."
@@ -432,7 +340,7 @@ int report_command(const ReportArgs& args) {
                             "interval (10th to 90th percentile); a probability with ± 1.96 Monte "
                             "Carlo standard errors, in percentage points (pp).",
                             grouped(m.value("paths", 0.0))),
-      html::escape(c.run_date()), html::escape(c.unit), key, sections, assumptions, cite);
+      html::escape(c.run_date()), html::escape(c.unit()), key, sections, assumptions, cite);
   const std::string page = html::page(title, body);
   auto& files = figures_out.files();
   files.emplace_back(out, page);
