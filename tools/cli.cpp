@@ -256,6 +256,9 @@ int main(int argc, char** argv) {
        "talentcast sensitivity --db out/sobol.sqlite --output salary_median:nlp:2030-Q4:mean "
        "--output ratio:total:*:p50 -f csv"},
       "(the databases: the examples of `talentcast sweep --help`)"));
+  sensitivity_cmd->add_option("--charts", sensitivity.charts,
+                              "Also write each output's tornado chart, and its Sobol chart "
+                              "(saltelli designs), as SVG and PNG into this directory");
 
   CompareArgs compare;
   auto* compare_cmd = app.add_subcommand(

@@ -11,7 +11,9 @@
 
 #include "cli.hpp"
 #include "interrupt.hpp"
+#include "number_text.hpp"
 #include "outputs.hpp"
+#include "talentcast/core/atomic_file.hpp"
 #include "talentcast/core/csv.hpp"
 #include "talentcast/core/sha256.hpp"
 #include "talentcast/models/benchmark.hpp"
@@ -26,22 +28,10 @@ namespace {
 // What a payroll benchmark writes into its directory (docs/output-formats.md).
 const std::vector<std::string> kPayrollOutputs{"employees.csv", "summary.csv", "manifest.json"};
 
-// 61474.6 -> "61,475"
-std::string grouped(double value) {
-  const std::string digits = fmt::format("{:.0f}", std::abs(value));
-  std::string text = value < 0 ? "-" : "";
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) text += ',';
-    text += digits[i];
-  }
-  return text;
-}
-
 // A salary as given: thousands grouped, cents kept when it has them (0.01 is not "0").
 std::string grouped_salary(double salary) {
   const double cents = std::round(salary * 100.0);
-  if (std::fmod(cents, 100.0) == 0.0) return grouped(salary);
-  return fmt::format("{}.{:02.0f}", grouped(std::trunc(salary)), std::fmod(cents, 100.0));
+  return grouped(salary, std::fmod(cents, 100.0) == 0.0 ? 0 : 2);
 }
 
 std::string names(const std::vector<std::string>& list) {

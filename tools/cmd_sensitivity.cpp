@@ -10,13 +10,19 @@
 #include <numeric>
 
 #include "cli.hpp"
+#include "interrupt.hpp"
+#include "outputs.hpp"
+#include "sensitivity_charts.hpp"
 #include "talentcast/core/sensitivity.hpp"
 #include "talentcast/core/sqlite.hpp"
 #include "talentcast/models/sweep_store.hpp"
+#include "talentcast/version.hpp"
 
 namespace talentcast::cli {
 
 namespace {
+
+constexpr std::string_view kChartsFormat = "talentcast-sensitivity-charts-1";
 
 const std::vector<std::string> kStatistics{"mean", "sd",  "p05", "p10", "p25",
                                            "p50",  "p75", "p90", "p95", "mcse"};
@@ -105,10 +111,24 @@ int sensitivity_command(const SensitivityArgs& args) {
                     "does not exist",
                     args.db));
   }
+  // --charts DIR is new, empty, or an earlier chart set's, which its manifest.json says.
+  if (const auto found =
+          args.charts.empty()
+              ? std::nullopt
+              : foreign_directory(args.charts, kChartsFormat, "a chart set's", {"manifest.json"})) {
+    errors.push_back(fmt::format(
+        "--charts {}: expected a new or empty directory, or an earlier one of `sensitivity "
+        "--charts`, found a directory {}",
+        args.charts, *found));
+  } else if (!args.charts.empty() && std::filesystem::exists(args.charts) &&
+             !std::filesystem::is_directory(args.charts)) {
+    errors.push_back(fmt::format("--charts {}: expected a directory, found a file", args.charts));
+  }
   if (!errors.empty()) {
     for (const auto& e : errors) fmt::print(stderr, "talentcast: {}\n", e);
     return kExitBadInput;
   }
+  InterruptGuard guard;
   try {
     core::Database db = models::open_store_to_read(args.db);
     const Results results = read_results(db);
@@ -128,6 +148,7 @@ int sensitivity_command(const SensitivityArgs& args) {
         "output,parameter,first,first_low,first_high,total,total_low,total_high,mu,mu_star,"
         "sigma,low_tenth_mean,high_tenth_mean\n";
     std::string table;
+    std::vector<OutputSensitivity> charted;  // for the warnings and the charts
     for (const auto& o : expanded) {
       std::vector<double> y(results.points, NAN);
       auto q =
@@ -173,6 +194,10 @@ int sensitivity_command(const SensitivityArgs& args) {
         }
         morris = core::morris_effects(y, unit, results.points / (d + 1));
       }
+      OutputSensitivity& sensitivity = charted.emplace_back();
+      sensitivity.output = o.name();
+      sensitivity.mean = std::accumulate(y.begin(), y.end(), 0.0) / static_cast<double>(y.size());
+      sensitivity.sobol = sobol;
       table +=
           fmt::format("{}  ({} design, {} points)\n", o.name(), results.design, results.points);
       std::size_t width = 9;
@@ -206,6 +231,9 @@ int sensitivity_command(const SensitivityArgs& args) {
         low /= static_cast<double>(n_low);
         high /= static_cast<double>(n_high);
         const std::string& key = results.parameters[j].key;
+        sensitivity.parameters.push_back(key);
+        sensitivity.low_tenth.push_back(low);
+        sensitivity.high_tenth.push_back(high);
         table += fmt::format("{:<{}}", key, width);
         nlohmann::ordered_json row;
         row["output"] = o.name();
@@ -242,6 +270,24 @@ int sensitivity_command(const SensitivityArgs& args) {
       }
       table += "\n";
     }
+    if (!args.charts.empty()) {
+      const std::filesystem::path dir(args.charts);
+      OutputFiles files = sensitivity_charts(charted, dir, sweep_caption(db));
+      // What the directory holds and where it came from; it also marks the directory as a chart
+      // set's, which a later --charts may write into again.
+      nlohmann::ordered_json manifest;
+      manifest["format"] = kChartsFormat;
+      manifest["talentcast_version"] = kVersion;
+      manifest["git_commit"] = kGitCommit;
+      manifest["database"] = args.db;
+      manifest["outputs"] = args.outputs;
+      auto& names = manifest["files"] = nlohmann::ordered_json::array();
+      for (const auto& [path, contents] : files) names.push_back(path.filename().string());
+      files.emplace_back(dir / "manifest.json", manifest.dump(1) + "\n");
+      if (const int written = write_outputs(files, guard.flag()); written != kExitOk) {
+        return written;
+      }
+    }
     if (args.format == "csv") {
       fmt::print("{}", csv);
     } else if (args.format == "json") {
@@ -253,7 +299,14 @@ int sensitivity_command(const SensitivityArgs& args) {
           "(saltelli designs); mu, mu*, sigma: Morris elementary effects per whole range of a "
           "parameter (morris designs); low/high tenth: mean output where the parameter is in its "
           "lowest/highest tenth of values, ties included (tornado data)\n");
+      if (!args.charts.empty()) {
+        fmt::print("wrote {} charts (SVG and PNG) in {}\n",
+                   charted.size() * (results.design == "saltelli" ? 2 : 1), args.charts);
+      }
     }
+    const auto warnings = ranking_warnings(charted);
+    for (const auto& warning : warnings) fmt::print(stderr, "talentcast: warning: {}\n", warning);
+    if (!warnings.empty()) fmt::print(stderr, "talentcast: the rule: {}\n", kRankingRule);
   } catch (const models::SweepStoreError& e) {
     fmt::print(stderr, "talentcast: {}\n", e.what());
     return kExitBadInput;
