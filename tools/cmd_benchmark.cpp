@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
@@ -145,7 +146,11 @@ int print_salary(const BenchmarkArgs& args, double salary, const models::BandSto
   fmt::print("{} {} per {}: {}{}\n", grouped_salary(salary), store.currency, store.salary_unit,
              s.title == s.role ? s.role : fmt::format("{} ({})", s.title, s.role),
              s.level.empty() ? "" : fmt::format(", level {}", s.level));
-  fmt::print("{}\n\n", about_intervals(store));
+  fmt::print("{}\n", about_intervals(store));
+  if (const std::string why = store.synthetic_reason(series); !why.empty()) {
+    fmt::print("SYNTHETIC: this market band comes from data marked synthetic ({})\n", why);
+  }
+  fmt::print("\n");
   // Cells first, then columns as wide as their widest cell.
   std::vector<std::vector<std::string>> table{
       {"period", "percentile", "market p25", "market p50", "market p75", "market p90"}};
@@ -246,6 +251,25 @@ int run_payroll(const BenchmarkArgs& args, const models::BandStore& store,
       store.periods[horizon], store.currency,
       store.central ? "on the central projection (no intervals)"
                     : fmt::format("mean [80% interval] across {} sampled paths", store.samples));
+  {
+    // Which of the bands the payroll meets come from data marked synthetic.
+    std::map<std::string, std::vector<std::string>> synthetic;  // reason -> roles
+    for (const auto& s : result.summary) {
+      const int g = store.find(s.role, s.level);
+      if (g < 0) continue;  // the `all` row
+      const std::string why = store.synthetic_reason(static_cast<std::size_t>(g));
+      auto& roles = synthetic[why];
+      if (!why.empty() && std::find(roles.begin(), roles.end(), s.role) == roles.end()) {
+        roles.push_back(s.role);
+      }
+    }
+    synthetic.erase("");
+    for (const auto& [why, roles] : synthetic) {
+      fmt::print("SYNTHETIC: the market bands of {} come from data marked synthetic ({})\n",
+                 fmt::join(roles, ", "), why);
+    }
+    if (!synthetic.empty()) fmt::print("\n");
+  }
   std::vector<std::vector<std::string>> table{
       {"role/level", "headcount", "<p25 now", "<p25 " + store.periods[horizon],
        "to p25 " + store.periods[horizon], "to p50 " + store.periods[horizon]}};
