@@ -65,6 +65,8 @@ void Validator::salary_data(Scenario& s) {
       }
       continue;
     }
+    // For the messages below: clang 14 cannot capture a structured binding in a lambda.
+    const std::string file_name = file.string();
     const std::size_t before = diagnostics_.size();
     DataFile data(file, {"role", "salary"}, {"level", "weight"}, diagnostics_);
     if (!data.ok()) continue;
@@ -126,7 +128,7 @@ void Validator::salary_data(Scenario& s) {
       role.band = fit_rows(r.salaries, r.weights, weighted, key + ".salary_data", [&](auto found) {
         error(*source->node, source->key,
               fmt::format("at least {} salaries of role '{}' in {} (its effective sample size)",
-                          BandFit::kMinEffectiveN, role.name, file.string()),
+                          BandFit::kMinEffectiveN, role.name, file_name),
               found);
       });
       if (!role.band) continue;
@@ -157,7 +159,7 @@ void Validator::salary_data(Scenario& s) {
               error(*level_nodes_[source->role][l], key,
                     fmt::format("at least {} salaries of level '{}' in {} (or "
                                 "its multiplier and band_sigma)",
-                                BandFit::kMinEffectiveN, level.name, file.string()),
+                                BandFit::kMinEffectiveN, level.name, file_name),
                     found);
             });
         if (level.fitted && level.fitted->fit.poor()) {
