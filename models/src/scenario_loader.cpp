@@ -68,7 +68,9 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
 }
 
 std::string describe_node(const toml::node& node) {
-  if (auto v = node.value<std::int64_t>(); v && node.is_integer()) return fmt::format("{}", *v);
+  // Only an integer node's value is taken: toml++'s value<int64_t>() of a float such as 1e308
+  // converts it out of range first (undefined behaviour).
+  if (node.is_integer()) return fmt::format("{}", node.as_integer()->get());
   if (node.is_floating_point()) return fmt::format("{}", node.as_floating_point()->get());
   if (node.is_string()) return fmt::format("the string \"{}\"", node.as_string()->get());
   if (node.is_boolean()) return node.as_boolean()->get() ? "true" : "false";
