@@ -17,6 +17,9 @@ namespace talentcast::models::detail {
 /// The largest salary a data file may hold: MODEL.md's range for `salary`, (0, 1e9].
 inline constexpr double kMaxSalary = 1e9;
 
+/// A field of a data file for a message: quoted and cut to 40 bytes, or "an empty field".
+std::string shown(std::string_view text);
+
 class DataFile {
  public:
   /// At most this many problems are listed per file; the rest are counted.

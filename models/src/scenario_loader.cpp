@@ -58,6 +58,12 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
   for (const auto& candidate : candidates) {
     // A shortened key ("horizon" for "horizon_years") is as good as a one-letter slip.
     const bool prefix = word.size() >= 4 && std::string_view(candidate).starts_with(word);
+    // Otherwise the distance is at least the difference in length: a long field (a data file's
+    // may hold a megabyte) is not compared at all.
+    const std::size_t length_difference = word.size() > candidate.size()
+                                              ? word.size() - candidate.size()
+                                              : candidate.size() - word.size();
+    if (!prefix && length_difference >= best_distance) continue;
     const auto d = prefix ? 1 : edit_distance(word, candidate);
     if (d < best_distance) {
       best_distance = d;

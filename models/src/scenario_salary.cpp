@@ -84,7 +84,7 @@ void Validator::salary_data(Scenario& s) {
       if (!role) {
         data.error(role_column,
                    fmt::format("a role of the scenario{}", did_you_mean(role_name, role_names_)),
-                   role_name.empty() ? "an empty field" : fmt::format("'{}'", role_name));
+                   shown(role_name));
       }
       const auto salary = data.positive_number(salary_column, "a salary", kMaxSalary);
       std::optional<double> weight = 1.0;
@@ -104,7 +104,7 @@ void Validator::salary_data(Scenario& s) {
           data.error(
               level_column,
               fmt::format("a level of role '{}'{}", spec.name, did_you_mean(level_name, names)),
-              fmt::format("'{}'", level_name));
+              shown(level_name));
           continue;
         }
         level = static_cast<std::size_t>(it - spec.levels.begin());

@@ -7,7 +7,6 @@
 #include <cmath>
 #include <tuple>
 
-#include "talentcast/core/atomic_file.hpp"
 #include "talentcast/core/engine.hpp"
 #include "toml_resolve.hpp"
 #include "validator.hpp"
@@ -222,20 +221,10 @@ Sweep load_sweep(const std::filesystem::path& path) {
   };
   Sweep sweep;
   sweep.path = path;
-  toml::table root;
-  try {
-    std::optional<std::string> text = core::read_file(path);
-    if (!text) throw std::runtime_error("unreadable");
-    sweep.text = std::move(*text);
-    root = toml::parse(sweep.text, path.string());
-  } catch (const toml::parse_error& e) {
-    const auto& begin = e.source().begin;
-    throw ScenarioError(
-        {{path.string(), static_cast<int>(begin.line), static_cast<int>(begin.column), "(syntax)",
-          "valid TOML", std::string(e.description())}});
-  } catch (const std::exception&) {
-    throw ScenarioError({{path.string(), 0, 0, "(file)", "a readable sweep file", "none"}});
-  }
+  std::optional<toml::table> read =
+      detail::read_toml_file(path, "sweep file", diagnostics, &sweep.text);
+  if (!read) throw ScenarioError(std::move(diagnostics));
+  const toml::table root = std::move(*read);
   for (const auto& [key, node] : root) {
     const std::string name(key.str());
     if (std::find(kSweepKeys.begin(), kSweepKeys.end(), name) == kSweepKeys.end()) {

@@ -3,6 +3,9 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <system_error>
+
+#include "talentcast/core/input_file.hpp"
 
 namespace talentcast::models::detail {
 
@@ -39,15 +42,9 @@ void merge_into(toml::table& base, toml::table&& variant) {
 
 toml::table resolve(const std::filesystem::path& path, std::vector<std::filesystem::path>& chain,
                     std::vector<Diagnostic>& diagnostics, std::vector<std::string>& files) {
-  toml::table table;
-  try {
-    table = toml::parse_file(path.string());
-  } catch (const toml::parse_error& error) {
-    diagnostics.push_back({path.string(), static_cast<int>(error.source().begin.line),
-                           static_cast<int>(error.source().begin.column), "(syntax)", "valid TOML",
-                           std::string(error.description())});
-    return {};
-  }
+  std::optional<toml::table> read = read_toml_file(path, "scenario file", diagnostics);
+  if (!read) return {};
+  toml::table table = std::move(*read);
   const auto* extends = table.get("extends");
   if (!extends) {
     files.push_back(path.string());
@@ -73,7 +70,7 @@ toml::table resolve(const std::filesystem::path& path, std::vector<std::filesyst
     diagnostics.push_back(d);
     return {};
   }
-  if (!std::filesystem::is_regular_file(base_path)) {
+  if (std::error_code ec; !std::filesystem::exists(base_path, ec)) {
     Diagnostic d = located(*extends, path);
     d.key = "extends";
     d.expected = "an existing scenario file";
@@ -92,6 +89,30 @@ toml::table resolve(const std::filesystem::path& path, std::vector<std::filesyst
 
 }  // namespace
 
+std::optional<toml::table> read_toml_file(const std::filesystem::path& path, std::string_view what,
+                                          std::vector<Diagnostic>& diagnostics, std::string* text) {
+  std::string bytes;
+  try {
+    bytes = core::read_text_file(path, core::kMaxTomlBytes);
+  } catch (const core::InputFileError& error) {
+    const bool missing = error.kind() == core::InputFileError::Kind::missing;
+    diagnostics.push_back({path.string(), error.line(), error.column(), "(file)",
+                           missing ? fmt::format("an existing {}", what) : error.expected(),
+                           error.found()});
+    return std::nullopt;
+  }
+  try {
+    toml::table table = toml::parse(bytes, path.string());
+    if (text) *text = std::move(bytes);
+    return table;
+  } catch (const toml::parse_error& error) {
+    diagnostics.push_back({path.string(), static_cast<int>(error.source().begin.line),
+                           static_cast<int>(error.source().begin.column), "(syntax)", "valid TOML",
+                           std::string(error.description())});
+    return std::nullopt;
+  }
+}
+
 Diagnostic located(const toml::node& node, const std::filesystem::path& fallback_file) {
   Diagnostic d;
   const auto& source = node.source();
@@ -104,11 +125,6 @@ Diagnostic located(const toml::node& node, const std::filesystem::path& fallback
 toml::table resolve_scenario_file(const std::filesystem::path& path,
                                   std::vector<Diagnostic>& diagnostics,
                                   std::vector<std::string>& files) {
-  if (!std::filesystem::is_regular_file(path)) {
-    diagnostics.push_back(
-        {path.string(), 0, 0, "(file)", "an existing scenario file", "no such file"});
-    return {};
-  }
   std::vector<std::filesystem::path> chain{std::filesystem::weakly_canonical(path)};
   const std::size_t before = diagnostics.size();
   toml::table table = resolve(path, chain, diagnostics, files);

@@ -1,10 +1,9 @@
 #pragma once
 // Files: writing outputs so that nothing is ever left half-written (each file goes to a
-// temporary name in its directory and is renamed over the target only when complete), and
-// reading inputs whole.
+// temporary name in its directory and is renamed over the target only when complete). Inputs
+// are read by input_file.hpp.
 
 #include <filesystem>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,8 +15,5 @@ namespace talentcast::core {
 /// failure while writing leaves none of them changed. Throws std::runtime_error.
 void write_files_atomically(
     const std::vector<std::pair<std::filesystem::path, std::string>>& files);
-
-/// A file's bytes, read whole; nothing when it cannot be opened or read.
-std::optional<std::string> read_file(const std::filesystem::path& path);
 
 }  // namespace talentcast::core
