@@ -185,7 +185,9 @@ std::optional<Distribution> Validator::distribution(const toml::table& table,
     case DistributionKind::beta:
       d.a = values["alpha"];
       d.b = values["beta"];
-      ok = positive("alpha") & positive("beta");
+      // Both are checked, so that both are reported.
+      ok = positive("alpha");
+      ok = positive("beta") && ok;
       d.low = values.count("low") ? values["low"] : 0.0;
       d.high = values.count("high") ? values["high"] : 1.0;
       if (ok && !(d.low < d.high)) {
