@@ -72,6 +72,11 @@ struct OpenFile {
 // Opens path without blocking (opening a FIFO waits for a writer) and checks, before reading
 // anything, that it is a regular file of at most max_bytes.
 OpenFile open_regular(const std::filesystem::path& path, std::uint64_t max_bytes) {
+  // The system would read the name only up to its first NUL, which is another file.
+  if (path.native().find('\0') != std::string::npos) {
+    throw InputFileError(Kind::unreadable, path, 0, 0, "a file name without NUL characters",
+                         "a name with one");
+  }
   Descriptor descriptor(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
   if (descriptor.get() < 0) {
     const int error = errno;

@@ -58,8 +58,26 @@ toml::table resolve(const std::filesystem::path& path, std::vector<std::filesyst
     diagnostics.push_back(d);
     return {};
   }
-  const auto base_path = path.parent_path() / extends->as_string()->get();
-  const auto canonical = std::filesystem::weakly_canonical(base_path);
+  const std::string& name = extends->as_string()->get();
+  if (name.find('\0') != std::string::npos) {
+    Diagnostic d = located(*extends, path);
+    d.key = "extends";
+    d.expected = "the path of a scenario file to extend";
+    d.found = "a string with a NUL character";
+    diagnostics.push_back(d);
+    return {};
+  }
+  const auto base_path = path.parent_path() / name;
+  std::error_code ec;
+  const auto canonical = std::filesystem::weakly_canonical(base_path, ec);
+  if (ec) {
+    Diagnostic d = located(*extends, path);
+    d.key = "extends";
+    d.expected = "an existing scenario file";
+    d.found = fmt::format("'{}', which cannot be resolved ({})", base_path.string(), ec.message());
+    diagnostics.push_back(d);
+    return {};
+  }
   if (std::find(chain.begin(), chain.end(), canonical) != chain.end()) {
     std::string cycle;
     for (const auto& p : chain) cycle += p.filename().string() + " -> ";
@@ -70,7 +88,7 @@ toml::table resolve(const std::filesystem::path& path, std::vector<std::filesyst
     diagnostics.push_back(d);
     return {};
   }
-  if (std::error_code ec; !std::filesystem::exists(base_path, ec)) {
+  if (!std::filesystem::exists(base_path, ec)) {
     Diagnostic d = located(*extends, path);
     d.key = "extends";
     d.expected = "an existing scenario file";
@@ -125,7 +143,10 @@ Diagnostic located(const toml::node& node, const std::filesystem::path& fallback
 toml::table resolve_scenario_file(const std::filesystem::path& path,
                                   std::vector<Diagnostic>& diagnostics,
                                   std::vector<std::string>& files) {
-  std::vector<std::filesystem::path> chain{std::filesystem::weakly_canonical(path)};
+  // A path that cannot be resolved is kept as given: reading it then says why.
+  std::error_code ec;
+  std::filesystem::path canonical = std::filesystem::weakly_canonical(path, ec);
+  std::vector<std::filesystem::path> chain{ec ? path : canonical};
   const std::size_t before = diagnostics.size();
   toml::table table = resolve(path, chain, diagnostics, files);
   if (diagnostics.size() != before) return {};
