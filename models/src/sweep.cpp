@@ -4,6 +4,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <tuple>
 
@@ -43,10 +44,14 @@ std::optional<std::vector<Step>> split_path(const std::string& path) {
     if (const auto open = part.find('['); open != std::string::npos) {
       if (part.back() != ']' || open + 2 > part.size() - 1) return std::nullopt;
       const std::string digits = part.substr(open + 1, part.size() - open - 2);
-      if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) {
+      std::size_t index = 0;
+      const auto [end, error] =
+          std::from_chars(digits.data(), digits.data() + digits.size(), index);
+      // Digits only, and few enough to be an index (std::stoul threw on more).
+      if (digits.empty() || error != std::errc() || end != digits.data() + digits.size()) {
         return std::nullopt;
       }
-      step.index = std::stoul(digits);
+      step.index = index;
       part = part.substr(0, open);
     }
     if (part.empty()) return std::nullopt;
