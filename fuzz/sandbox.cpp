@@ -22,7 +22,7 @@ void copy_seeds(const std::filesystem::path& from, const std::filesystem::path& 
 // A string that would take a reader out of the sandbox as a path.
 bool leaves_sandbox(std::string_view text) {
   const std::filesystem::path path(text);
-  if (path.is_absolute() || text.find('\0') != std::string_view::npos) return true;
+  if (path.is_absolute()) return true;
   for (const auto& part : path) {
     if (part == "..") return true;
   }
@@ -55,6 +55,7 @@ Sandbox::Sandbox() {
   copy_seeds(source / "scenarios", path_);
   copy_seeds(source / "tests" / "data" / "invalid", path_);
   copy_seeds(source / "tests" / "data" / "payroll", path_);
+  copy_seeds(source / "fuzz" / "seeds" / "salary_data_reader", path_ / "salary_data");
 }
 
 Sandbox::~Sandbox() {

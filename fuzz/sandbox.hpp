@@ -16,8 +16,9 @@ class Sandbox {
  public:
   /// The process's sandbox, made on first use and removed at exit: a fresh directory under the
   /// system's temporary directory with copies of scenarios/ (and its data/), tests/data/invalid/
-  /// and tests/data/payroll/, side by side, so that an input's `extends` and `salary_data` can
-  /// name them as the seed files do.
+  /// and tests/data/payroll/, side by side, and of fuzz/seeds/salary_data_reader/ in
+  /// salary_data/, so that an input's `extends` and `salary_data` can name them as the seed
+  /// files do.
   static const Sandbox& get();
 
   /// Writes bytes to name inside the sandbox (replacing it) and returns its path.
