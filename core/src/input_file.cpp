@@ -189,8 +189,9 @@ std::string read_regular(const std::filesystem::path& path, std::uint64_t max_by
                          TextCheck* text_check) {
   OpenFile file = open_regular(path, max_bytes);
   std::string bytes;
-  bytes.reserve(static_cast<std::size_t>(file.size));
   constexpr std::size_t kChunk = std::size_t{1} << 16;
+  // Room for the last, short read too: a large file is never copied to grow the buffer.
+  bytes.reserve(static_cast<std::size_t>(file.size) + kChunk);
   for (;;) {
     const std::size_t from = bytes.size();
     bytes.resize(from + kChunk);
