@@ -22,6 +22,7 @@
 #include "report_context.hpp"
 #include "talentcast/core/atomic_file.hpp"
 #include "talentcast/core/csv.hpp"
+#include "talentcast/core/input_file.hpp"
 #include "talentcast/core/sha256.hpp"
 #include "talentcast/models/manifest_seal.hpp"
 
@@ -44,18 +45,19 @@ struct RunData {
   }
 };
 
-std::string read_text(const std::filesystem::path& path) {
-  std::optional<std::string> text = core::read_file(path);
-  if (!text) {
+std::string read_text(const std::filesystem::path& path, std::uint64_t max_bytes) {
+  try {
+    return core::read_text_file(path, max_bytes);
+  } catch (const core::InputFileError& e) {
+    if (e.kind() != core::InputFileError::Kind::missing) throw;
     throw std::runtime_error(fmt::format(
         "{}: expected a file of a run (talentcast run --out DIR), found none", path.string()));
   }
-  return std::move(*text);
 }
 
 RunData read_run(const std::filesystem::path& dir) {
   RunData run;
-  const std::string manifest = read_text(dir / "manifest.json");
+  const std::string manifest = read_text(dir / "manifest.json", core::kMaxJsonBytes);
   try {
     run.manifest = nlohmann::json::parse(manifest);
     switch (models::check_seal(nlohmann::ordered_json::parse(manifest))) {
@@ -72,7 +74,7 @@ RunData read_run(const std::filesystem::path& dir) {
     throw std::runtime_error(fmt::format("{}: expected JSON, found an error: {}",
                                          (dir / "manifest.json").string(), e.what()));
   }
-  const std::string csv = read_text(dir / "forecast.csv");
+  const std::string csv = read_text(dir / "forecast.csv", core::kMaxCsvBytes);
   if (run.manifest.value("forecast_csv_sha256", "") != core::sha256_hex(csv)) {
     throw std::runtime_error(
         fmt::format("{}: expected the forecast.csv its manifest names (forecast_csv_sha256), found "

@@ -7,9 +7,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <stdexcept>
 #include <system_error>
 #include <thread>
@@ -149,15 +147,6 @@ void write_files_atomically(const std::vector<std::pair<std::filesystem::path, s
     pending.emplace_back(path).write(contents);
   }
   commit_together(pending, stop);
-}
-
-std::optional<std::string> read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) return std::nullopt;
-  return std::move(buffer).str();
 }
 
 }  // namespace talentcast::core

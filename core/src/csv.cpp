@@ -1,8 +1,6 @@
 #include "talentcast/core/csv.hpp"
 
-#include <fmt/core.h>
-
-#include "talentcast/core/atomic_file.hpp"
+#include "talentcast/core/input_file.hpp"
 
 namespace talentcast::core {
 
@@ -11,9 +9,7 @@ CsvReader::CsvReader(std::string text) : text_(std::move(text)) {
 }
 
 CsvReader CsvReader::from_file(const std::filesystem::path& path) {
-  std::optional<std::string> text = read_file(path);
-  if (!text) throw std::runtime_error(fmt::format("{}: cannot be read", path.string()));
-  return CsvReader(std::move(*text));
+  return CsvReader(read_text_file(path, kMaxCsvBytes));
 }
 
 bool CsvReader::next(CsvRecord& record) {

@@ -5,7 +5,7 @@
 #include <bit>
 #include <nlohmann/json.hpp>
 
-#include "talentcast/core/atomic_file.hpp"
+#include "talentcast/core/input_file.hpp"
 #include "talentcast/core/sha256.hpp"
 #include "talentcast/models/manifest_seal.hpp"
 #include "talentcast/models/metrics.hpp"
@@ -16,13 +16,18 @@ namespace talentcast::models {
 namespace {
 constexpr const char* kFormat = "talentcast-bands-1";
 
+BandStoreError unread(const core::InputFileError& e) {
+  if (e.kind() != core::InputFileError::Kind::missing) return BandStoreError(e.what());
+  return BandStoreError(fmt::format(
+      "{}: cannot be read; is this the output directory of `talentcast run`?", e.file().string()));
+}
+
 std::string read_whole(const std::filesystem::path& path) {
-  std::optional<std::string> text = core::read_file(path);
-  if (!text) {
-    throw BandStoreError(fmt::format(
-        "{}: cannot be read; is this the output directory of `talentcast run`?", path.string()));
+  try {
+    return core::read_text_file(path, core::kMaxJsonBytes);
+  } catch (const core::InputFileError& e) {
+    throw unread(e);
   }
-  return std::move(*text);
 }
 }  // namespace
 
@@ -195,13 +200,28 @@ BandStore BandStore::read(const std::filesystem::path& dir) {
                               s.at("level").is_null() ? "" : s.at("level").get<std::string>(),
                               s.at("title")});
     }
-    const std::string bytes = read_whole(dir / "bands.bin");
-    const std::size_t n = store.series.size() * store.periods.size() * store.samples;
-    const std::string sha256 = core::sha256_hex(bytes);
-    if (bytes.size() != 8 * n || sha256 != j.at("data").at("sha256") || sha256 != kept_sha256) {
-      throw BandStoreError(fmt::format(
+    const auto mismatch = [&] {
+      return BandStoreError(fmt::format(
           "{}: does not match {} and {} (size or SHA-256); rerun `talentcast run` to rewrite them",
           (dir / "bands.bin").string(), json_path.string(), manifest_path.string()));
+    };
+    // bands.bin's size follows from bands.json: a larger file is refused before it is read.
+    std::uint64_t n = 0, expected_bytes = 0;
+    if (__builtin_mul_overflow(store.series.size(), store.periods.size(), &n) ||
+        __builtin_mul_overflow(n, store.samples, &n) ||
+        __builtin_mul_overflow(n, std::uint64_t{8}, &expected_bytes)) {
+      throw mismatch();
+    }
+    std::string bytes;
+    try {
+      bytes = core::read_binary_file(dir / "bands.bin", expected_bytes);
+    } catch (const core::InputFileError& e) {
+      if (e.kind() == core::InputFileError::Kind::too_large) throw mismatch();
+      throw unread(e);
+    }
+    const std::string sha256 = core::sha256_hex(bytes);
+    if (bytes.size() != 8 * n || sha256 != j.at("data").at("sha256") || sha256 != kept_sha256) {
+      throw mismatch();
     }
     for (auto* array : {&store.ln_median, &store.log_sd}) {
       const std::size_t base = array == &store.ln_median ? 0 : 4 * n;

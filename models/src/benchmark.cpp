@@ -266,7 +266,7 @@ Payroll read_payroll(const std::filesystem::path& file, const BandStore& store) 
       if (id.empty()) {
         data.error(id_column, "an employee id", "an empty field");
       } else if (!ids.insert(std::string_view(payroll.ids).substr(id_offset, id.size())).second) {
-        data.error(id_column, "each employee id once", fmt::format("'{}' again", id));
+        data.error(id_column, "each employee id once", detail::shown(id) + " again");
       }
       const auto salary = data.salary(salary_column);
       key.assign(role);
@@ -277,7 +277,7 @@ Payroll read_payroll(const std::filesystem::path& file, const BandStore& store) 
         if (store.find(role, "") < 0) {
           data.error(role_column,
                      fmt::format("a role of the run{}", detail::did_you_mean(role, roles)),
-                     role.empty() ? "an empty field" : fmt::format("'{}'", role));
+                     detail::shown(role));
         } else {
           std::vector<std::string> levels;
           for (const auto& s : store.series) {
@@ -289,7 +289,7 @@ Payroll read_payroll(const std::filesystem::path& file, const BandStore& store) 
                   ? fmt::format("an empty level (role '{}' has no levels in this run)", role)
                   : fmt::format("a level of role '{}' ({}) or none{}", role,
                                 fmt::join(levels, ", "), detail::did_you_mean(level, levels)),
-              fmt::format("'{}'", level));
+              detail::shown(level));
         }
       }
       if (!salary || band == bands.end()) continue;

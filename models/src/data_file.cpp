@@ -5,9 +5,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
+#include "talentcast/core/input_file.hpp"
 #include "talentcast/core/sha256.hpp"
 #include "talentcast/models/benchmark.hpp"
 #include "validator.hpp"
@@ -21,24 +20,24 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
-std::string shown(std::string_view text) {
-  if (text.empty()) return "an empty field";
-  if (text.size() > 40) return fmt::format("'{}...'", text.substr(0, 40));
-  return fmt::format("'{}'", text);
-}
 }  // namespace
+
+std::string shown(std::string_view text) {
+  return text.empty() ? "an empty field" : core::quoted_field(text);
+}
 
 DataFile::DataFile(std::filesystem::path file, std::vector<std::string> required,
                    std::vector<std::string> optional, std::vector<Diagnostic>& diagnostics)
     : file_(std::move(file)), diagnostics_(diagnostics) {
-  std::ifstream in(file_, std::ios::binary);
-  std::ostringstream buffer;
-  if (in) buffer << in.rdbuf();
-  if (!in || std::filesystem::is_directory(file_)) {
-    report(0, 0, "file", "a readable CSV file", "a file that cannot be read (does it exist?)");
+  std::string text;
+  try {
+    text = core::read_text_file(file_, core::kMaxCsvBytes);
+  } catch (const core::InputFileError& e) {
+    const bool missing = e.kind() == core::InputFileError::Kind::missing;
+    report(e.line(), e.column(), "file", missing ? "an existing CSV file" : e.expected(),
+           e.found());
     return;
   }
-  std::string text = std::move(buffer).str();
   sha256_ = core::sha256_hex(text);
   size_ = text.size();
   reader_.emplace(std::move(text));
@@ -57,6 +56,17 @@ DataFile::DataFile(std::filesystem::path file, std::vector<std::string> required
   }
   std::vector<std::string> allowed = required;
   allowed.insert(allowed.end(), optional.begin(), optional.end());
+  // A first line naming none of the columns is not this kind of file at all (a path mistyped,
+  // or a file that is not data): it is not shown, as it may be anything.
+  const bool names_a_column =
+      std::any_of(record_.fields.begin(), record_.fields.end(), [&](const core::CsvField& field) {
+        return std::find(allowed.begin(), allowed.end(), trim(field.text)) != allowed.end();
+      });
+  if (!names_a_column) {
+    report(record_.line, 1, "header", fmt::format("a header line naming the columns {}", columns),
+           "a first line that names none of them (is this the right file?)");
+    return;
+  }
   header_ok_ = true;
   for (const auto& field : record_.fields) {
     const std::string name(trim(field.text));

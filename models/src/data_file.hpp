@@ -14,6 +14,9 @@
 
 namespace talentcast::models::detail {
 
+/// A field of a data file for a message: quoted and cut to 40 bytes, or "an empty field".
+std::string shown(std::string_view text);
+
 class DataFile {
  public:
   /// At most this many problems are listed per file; the rest are counted.

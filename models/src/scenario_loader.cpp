@@ -60,6 +60,12 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
   for (const auto& candidate : candidates) {
     // A shortened key ("horizon" for "horizon_years") is as good as a one-letter slip.
     const bool prefix = word.size() >= 4 && std::string_view(candidate).starts_with(word);
+    // Otherwise the distance is at least the difference in length: a long field (a data file's
+    // may hold a megabyte) is not compared at all.
+    const std::size_t length_difference = word.size() > candidate.size()
+                                              ? word.size() - candidate.size()
+                                              : candidate.size() - word.size();
+    if (!prefix && length_difference >= best_distance) continue;
     const auto d = prefix ? 1 : edit_distance(word, candidate);
     if (d < best_distance) {
       best_distance = d;
@@ -97,7 +103,9 @@ std::string printable(std::string_view text, std::size_t shown) {
 }
 
 std::string describe_node(const toml::node& node) {
-  if (auto v = node.value<std::int64_t>(); v && node.is_integer()) return fmt::format("{}", *v);
+  // Only an integer node's value is taken: toml++'s value<int64_t>() of a float such as 1e308
+  // converts it out of range first (undefined behaviour).
+  if (node.is_integer()) return fmt::format("{}", node.as_integer()->get());
   if (node.is_floating_point()) return fmt::format("{}", node.as_floating_point()->get());
   if (node.is_string()) return fmt::format("the string \"{}\"", node.as_string()->get());
   if (node.is_boolean()) return node.as_boolean()->get() ? "true" : "false";
@@ -206,7 +214,9 @@ std::optional<Distribution> Validator::distribution(const toml::table& table,
     case DistributionKind::beta:
       d.a = values["alpha"];
       d.b = values["beta"];
-      ok = positive("alpha") & positive("beta");
+      // Both are checked, so that both are reported.
+      ok = positive("alpha");
+      ok = positive("beta") && ok;
       d.low = values.count("low") ? values["low"] : 0.0;
       d.high = values.count("high") ? values["high"] : 1.0;
       if (ok && !(d.low < d.high)) {

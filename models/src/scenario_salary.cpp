@@ -65,6 +65,8 @@ void Validator::salary_data(Scenario& s) {
       }
       continue;
     }
+    // For the messages below: clang 14 cannot capture a structured binding in a lambda.
+    const std::string file_name = file.string();
     const std::size_t before = diagnostics_.size();
     DataFile data(file, {"role", "salary"}, {"level", "weight"}, diagnostics_);
     if (!data.ok()) continue;
@@ -91,7 +93,7 @@ void Validator::salary_data(Scenario& s) {
       if (!role) {
         data.error(role_column,
                    fmt::format("a role of the scenario{}", did_you_mean(role_name, role_names_)),
-                   role_name.empty() ? "an empty field" : fmt::format("'{}'", role_name));
+                   shown(role_name));
       }
       const auto salary = data.salary(salary_column);
       std::optional<double> weight = 1.0;
@@ -111,7 +113,7 @@ void Validator::salary_data(Scenario& s) {
           data.error(
               level_column,
               fmt::format("a level of role '{}'{}", spec.name, did_you_mean(level_name, names)),
-              fmt::format("'{}'", level_name));
+              shown(level_name));
           continue;
         }
         level = static_cast<std::size_t>(it - spec.levels.begin());
@@ -135,7 +137,7 @@ void Validator::salary_data(Scenario& s) {
       role.band = fit_rows(r.salaries, r.weights, weighted, key + ".salary_data", [&](auto found) {
         error(*source->node, source->key,
               fmt::format("at least {} salaries of role '{}' in {} (its effective sample size)",
-                          BandFit::kMinEffectiveN, role.name, file.string()),
+                          BandFit::kMinEffectiveN, role.name, file_name),
               found);
       });
       if (!role.band) continue;
@@ -166,7 +168,7 @@ void Validator::salary_data(Scenario& s) {
               error(*level_nodes_[source->role][l], key,
                     fmt::format("at least {} salaries of level '{}' in {} (or "
                                 "its multiplier and band_sigma)",
-                                BandFit::kMinEffectiveN, level.name, file.string()),
+                                BandFit::kMinEffectiveN, level.name, file_name),
                     found);
             });
         if (level.fitted && level.fitted->fit.poor()) {

@@ -330,9 +330,7 @@ void Validator::levels(const toml::node& node, const std::string& key, const std
   for (const auto& [name, level_node] : written) {
     const std::string level_key = key + "." + name;
     if (!check_name(*level_node, level_key, name, "level")) continue;
-    const bool duplicate = std::any_of(role.levels.begin(), role.levels.end(),
-                                       [&](const LevelSpec& l) { return l.name == name; });
-    if (duplicate) {
+    if (std::ranges::find(role.levels, name, &LevelSpec::name) != role.levels.end()) {
       error(*level_node, level_key, "each level once", fmt::format("'{}' again", name));
       continue;
     }

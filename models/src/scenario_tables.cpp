@@ -315,6 +315,8 @@ Eigen::MatrixXd Validator::correlation(const toml::node& node, const std::string
     error(node, key, expected, describe_node(node));
     return matrix;
   }
+  // Without roles there is nothing to correlate (and the missing roles are reported).
+  if (n == 0) return matrix;
   Eigen::LLT<Eigen::MatrixXd> cholesky(matrix);
   if (cholesky.info() != Eigen::Success ||
       cholesky.matrixL().toDenseMatrix().diagonal().minCoeff() <= 0.0) {

@@ -4,10 +4,10 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <tuple>
 
-#include "talentcast/core/atomic_file.hpp"
 #include "talentcast/core/engine.hpp"
 #include "toml_resolve.hpp"
 #include "validator.hpp"
@@ -44,10 +44,14 @@ std::optional<std::vector<Step>> split_path(const std::string& path) {
     if (const auto open = part.find('['); open != std::string::npos) {
       if (part.back() != ']' || open + 2 > part.size() - 1) return std::nullopt;
       const std::string digits = part.substr(open + 1, part.size() - open - 2);
-      if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) {
+      std::size_t index = 0;
+      const auto [end, error] =
+          std::from_chars(digits.data(), digits.data() + digits.size(), index);
+      // Digits only, and few enough to be an index (std::stoul threw on more).
+      if (digits.empty() || error != std::errc() || end != digits.data() + digits.size()) {
         return std::nullopt;
       }
-      step.index = std::stoul(digits);
+      step.index = index;
       part = part.substr(0, open);
     }
     if (part.empty()) return std::nullopt;
@@ -267,20 +271,10 @@ Sweep load_sweep(const std::filesystem::path& path) {
   };
   Sweep sweep;
   sweep.path = path;
-  toml::table root;
-  try {
-    std::optional<std::string> text = core::read_file(path);
-    if (!text) throw std::runtime_error("unreadable");
-    sweep.text = std::move(*text);
-    root = toml::parse(sweep.text, path.string());
-  } catch (const toml::parse_error& e) {
-    const auto& begin = e.source().begin;
-    throw ScenarioError(
-        {{path.string(), static_cast<int>(begin.line), static_cast<int>(begin.column), "(syntax)",
-          "valid TOML", std::string(e.description())}});
-  } catch (const std::exception&) {
-    throw ScenarioError({{path.string(), 0, 0, "(file)", "a readable sweep file", "none"}});
-  }
+  std::optional<toml::table> read =
+      detail::read_toml_file(path, "sweep file", diagnostics, &sweep.text);
+  if (!read) throw ScenarioError(std::move(diagnostics));
+  const toml::table root = std::move(*read);
   for (const auto& [key, node] : root) {
     const std::string name(key.str());
     if (std::find(kSweepKeys.begin(), kSweepKeys.end(), name) == kSweepKeys.end()) {

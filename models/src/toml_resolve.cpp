@@ -3,6 +3,9 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <system_error>
+
+#include "talentcast/core/input_file.hpp"
 
 namespace talentcast::models::detail {
 
@@ -44,15 +47,9 @@ void merge_into(toml::table& base, toml::table&& variant) {
 
 toml::table resolve(const std::filesystem::path& path, std::vector<std::filesystem::path>& chain,
                     std::vector<Diagnostic>& diagnostics, std::vector<std::string>& files) {
-  toml::table table;
-  try {
-    table = toml::parse_file(path.string());
-  } catch (const toml::parse_error& error) {
-    diagnostics.push_back({path.string(), static_cast<int>(error.source().begin.line),
-                           static_cast<int>(error.source().begin.column), "(syntax)", "valid TOML",
-                           std::string(error.description())});
-    return {};
-  }
+  std::optional<toml::table> read = read_toml_file(path, "scenario file", diagnostics);
+  if (!read) return {};
+  toml::table table = std::move(*read);
   const auto* extends = table.get("extends");
   if (!extends) {
     files.push_back(path.string());
@@ -66,8 +63,26 @@ toml::table resolve(const std::filesystem::path& path, std::vector<std::filesyst
     diagnostics.push_back(d);
     return {};
   }
-  const auto base_path = path.parent_path() / extends->as_string()->get();
-  const auto canonical = std::filesystem::weakly_canonical(base_path);
+  const std::string& name = extends->as_string()->get();
+  if (name.find('\0') != std::string::npos) {
+    Diagnostic d = located(*extends, path);
+    d.key = "extends";
+    d.expected = "the path of a scenario file to extend";
+    d.found = "a string with a NUL character";
+    diagnostics.push_back(d);
+    return {};
+  }
+  const auto base_path = path.parent_path() / name;
+  std::error_code ec;
+  const auto canonical = std::filesystem::weakly_canonical(base_path, ec);
+  if (ec) {
+    Diagnostic d = located(*extends, path);
+    d.key = "extends";
+    d.expected = "an existing scenario file";
+    d.found = fmt::format("'{}', which cannot be resolved ({})", base_path.string(), ec.message());
+    diagnostics.push_back(d);
+    return {};
+  }
   if (std::find(chain.begin(), chain.end(), canonical) != chain.end()) {
     std::string cycle;
     for (const auto& p : chain) cycle += p.filename().string() + " -> ";
@@ -78,7 +93,7 @@ toml::table resolve(const std::filesystem::path& path, std::vector<std::filesyst
     diagnostics.push_back(d);
     return {};
   }
-  if (!std::filesystem::is_regular_file(base_path)) {
+  if (!std::filesystem::exists(base_path, ec)) {
     Diagnostic d = located(*extends, path);
     d.key = "extends";
     d.expected = "an existing scenario file";
@@ -97,6 +112,30 @@ toml::table resolve(const std::filesystem::path& path, std::vector<std::filesyst
 
 }  // namespace
 
+std::optional<toml::table> read_toml_file(const std::filesystem::path& path, std::string_view what,
+                                          std::vector<Diagnostic>& diagnostics, std::string* text) {
+  std::string bytes;
+  try {
+    bytes = core::read_text_file(path, core::kMaxTomlBytes);
+  } catch (const core::InputFileError& error) {
+    const bool missing = error.kind() == core::InputFileError::Kind::missing;
+    diagnostics.push_back({path.string(), error.line(), error.column(), "(file)",
+                           missing ? fmt::format("an existing {}", what) : error.expected(),
+                           error.found()});
+    return std::nullopt;
+  }
+  try {
+    toml::table table = toml::parse(bytes, path.string());
+    if (text) *text = std::move(bytes);
+    return table;
+  } catch (const toml::parse_error& error) {
+    diagnostics.push_back({path.string(), static_cast<int>(error.source().begin.line),
+                           static_cast<int>(error.source().begin.column), "(syntax)", "valid TOML",
+                           std::string(error.description())});
+    return std::nullopt;
+  }
+}
+
 Diagnostic located(const toml::node& node, const std::filesystem::path& fallback_file) {
   Diagnostic d;
   const auto& source = node.source();
@@ -109,12 +148,10 @@ Diagnostic located(const toml::node& node, const std::filesystem::path& fallback
 toml::table resolve_scenario_file(const std::filesystem::path& path,
                                   std::vector<Diagnostic>& diagnostics,
                                   std::vector<std::string>& files) {
-  if (!std::filesystem::is_regular_file(path)) {
-    diagnostics.push_back(
-        {path.string(), 0, 0, "(file)", "an existing scenario file", "no such file"});
-    return {};
-  }
-  std::vector<std::filesystem::path> chain{std::filesystem::weakly_canonical(path)};
+  // A path that cannot be resolved is kept as given: reading it then says why.
+  std::error_code ec;
+  std::filesystem::path canonical = std::filesystem::weakly_canonical(path, ec);
+  std::vector<std::filesystem::path> chain{ec ? path : canonical};
   const std::size_t before = diagnostics.size();
   toml::table table = resolve(path, chain, diagnostics, files);
   if (diagnostics.size() != before) return {};

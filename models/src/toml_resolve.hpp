@@ -4,6 +4,9 @@
 #include <toml++/toml.h>
 
 #include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "talentcast/models/scenario_loader.hpp"
@@ -18,6 +21,13 @@ namespace talentcast::models::detail {
 toml::table resolve_scenario_file(const std::filesystem::path& path,
                                   std::vector<Diagnostic>& diagnostics,
                                   std::vector<std::string>& files);
+
+/// Reads and parses a TOML file (`what`: "scenario file", "sweep file"; input_file.hpp's limits
+/// apply). Problems are appended to diagnostics; the result is empty when any was found. text,
+/// when given, receives the file's bytes.
+std::optional<toml::table> read_toml_file(const std::filesystem::path& path, std::string_view what,
+                                          std::vector<Diagnostic>& diagnostics,
+                                          std::string* text = nullptr);
 
 /// file:line:column of a node, for diagnostics.
 Diagnostic located(const toml::node& node, const std::filesystem::path& fallback_file);

@@ -1,12 +1,11 @@
 #pragma once
 // Files: writing outputs so that nothing is ever left half-written (each file is written
 // without a name, or under a temporary one, in its directory and renamed over the target only
-// when complete), and reading inputs whole.
+// when complete). Inputs are read by input_file.hpp.
 
 #include <atomic>
 #include <exception>
 #include <filesystem>
-#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -65,8 +64,5 @@ void commit_together(std::vector<PendingFile>& files, const std::atomic<bool>* s
 /// WriteInterrupted.
 void write_files_atomically(const std::vector<std::pair<std::filesystem::path, std::string>>& files,
                             const std::atomic<bool>* stop = nullptr);
-
-/// A file's bytes, read whole; nothing when it cannot be opened or read.
-std::optional<std::string> read_file(const std::filesystem::path& path);
 
 }  // namespace talentcast::core

@@ -2,8 +2,8 @@
 // Reading comma-separated files (RFC 4180) record by record, with the line and column of every
 // field, so that a bad value is reported where it is. Fields may be quoted ("a, b", with ""
 // for a quote inside) and a quoted field may span lines. CRLF and LF line ends, a UTF-8 byte
-// order mark and blank lines are accepted. The file is read whole; records are visited one at a
-// time, so a million-row file costs its own size in memory and nothing per row.
+// order mark and blank lines are accepted. The file is read whole (input_file.hpp); records are
+// visited one at a time, so a million-row file costs its own size in memory and nothing per row.
 
 #include <filesystem>
 #include <stdexcept>
@@ -40,7 +40,8 @@ class CsvError : public std::runtime_error {
 class CsvReader {
  public:
   explicit CsvReader(std::string text);
-  /// Reads a file whole; throws std::runtime_error naming the file when it cannot be read.
+  /// Reads a file whole; throws InputFileError (input_file.hpp) when it cannot be read, is not a
+  /// regular file, is larger than kMaxCsvBytes or is not UTF-8 text.
   static CsvReader from_file(const std::filesystem::path& path);
 
   /// Reads the next non-blank record into `record` (its fields stay valid until the next call);
