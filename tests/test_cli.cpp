@@ -183,7 +183,7 @@ TEST_CASE("each command's help shows its own examples, which name files and role
   const auto flagship = talentcast::models::load_scenario(talentcast::test::source_dir() /
                                                           "scenarios/china-ai-2024.toml");
   for (const std::string command : {"run", "validate", "replay", "benchmark", "sweep",
-                                    "sensitivity", "compare", "report", "export"}) {
+                                    "sensitivity", "compare", "report", "export", "reproduce"}) {
     CAPTURE(command);
     const auto help = run_talentcast(command + " --help");
     REQUIRE(help.exit_code == 0);

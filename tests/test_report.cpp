@@ -59,7 +59,7 @@ TEST_CASE("report writes one self-contained HTML file and each chart as SVG and 
     CAPTURE(key);
     CHECK(count(html, manifest[key].get<std::string>()) >= 1);
   }
-  CHECK(html.find("talentcast run scenario.toml --seed 42 --paths 2000") != std::string::npos);
+  CHECK(html.find("<pre>talentcast reproduce run --out run-reproduced</pre>") != std::string::npos);
   // Assumptions: values and distributions of the resolved scenario.
   CHECK(html.find("<code>defaults.<wbr>attrition</code></td><td>0.15</td><td></td>") !=
         std::string::npos);
@@ -124,7 +124,7 @@ TEST_CASE("the report of a central projection says so, and how to reproduce it",
               .exit_code == 0);
   REQUIRE(talentcast::test::run_talentcast("report run -q", dir.path()).exit_code == 0);
   const std::string html = read_file(dir.path() / "run" / "report.html");
-  CHECK(html.find("<pre>talentcast run scenario.toml --central</pre>") != std::string::npos);
+  CHECK(html.find("<pre>talentcast reproduce run --out run-reproduced</pre>") != std::string::npos);
   CHECK(html.find("the central projection: one path") != std::string::npos);
   CHECK(html.find("Monte Carlo paths") == std::string::npos);
 }

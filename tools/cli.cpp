@@ -34,7 +34,7 @@ constexpr std::uint64_t kMaxSeed = std::numeric_limits<std::uint64_t>::max();
 
 constexpr std::string_view kExitCodes =
     "Exit codes: 0 success, 2 bad input (every problem is listed, nothing is written),\n"
-    "130 interrupted (nothing is written), 1 internal error.";
+    "130 interrupted (nothing is written), 1 internal error, 3 (reproduce) results differ.";
 
 // A subcommand's own footer: its examples, then the exit codes (CLI11 would show the main
 // command's footer otherwise).
@@ -298,6 +298,31 @@ int main(int argc, char** argv) {
        "-f csv --out out/boom-bust.csv --report out/boom-bust.html"},
       "The table shows --period (default: the last); csv and json hold every period."));
 
+  ReproduceArgs reproduce;
+  auto* reproduce_cmd = app.add_subcommand(
+      "reproduce",
+      "Rebuild a run from its manifest into DIR (the scenario files as recorded in it, the data "
+      "files found by their SHA-256, in DIR/inputs), run it with the recorded seed and paths, "
+      "and say whether forecast.csv has the recorded SHA-256: exit 0 if so, 3 if not");
+  reproduce_cmd
+      ->add_option("source", reproduce.source, "A run's manifest.json, or the run's directory")
+      ->required();
+  reproduce_cmd->add_option("--out,-o", reproduce.out, "A new or empty directory for the run")
+      ->required();
+  reproduce_cmd->add_option("--data-dir", reproduce.data_dirs,
+                            "Where else to look for the run's data files (salary_data), at "
+                            "their recorded relative path or by name; repeatable. First: where "
+                            "the run read them, relative to here");
+  reproduce_cmd->add_option("--threads,-j", reproduce.threads, "Worker threads; 0 uses every core")
+      ->default_val(0)
+      ->check(integer_in(0, 1024));
+  reproduce_cmd->add_flag("--quiet,-q", reproduce.quiet, "No progress bar and no summary");
+  reproduce_cmd->footer(examples(
+      {"talentcast reproduce out/flagship --out out/flagship-again",
+       "talentcast reproduce colleague/manifest.json --out out/check --data-dir colleague/data"},
+      "The same build gives the same digest; another build may differ in the last bits (its\n"
+      "commit is in the manifest). Exit 3: reproduced, but the results differ."));
+
   ReportArgs report;
   auto* report_cmd = app.add_subcommand(
       "report",
@@ -386,6 +411,12 @@ int main(int argc, char** argv) {
       return compare_command(compare);
     }
     if (*report_cmd) return report_command(report);
+    if (*reproduce_cmd) {
+      for (int i = 0; i < argc; ++i) {
+        reproduce.command_line += (i ? " " : "") + std::string(argv[i]);
+      }
+      return reproduce_command(reproduce);
+    }
     if (*sweep_cmd) {
       for (int i = 0; i < argc; ++i) sweep.command_line += (i ? " " : "") + std::string(argv[i]);
       return sweep_command(sweep);

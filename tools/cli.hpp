@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -16,11 +17,13 @@
 namespace talentcast::cli {
 
 /// Exit codes: 0 success, 2 bad input (scenario, flags, unusable values), 130 interrupted,
-/// 1 an internal error.
+/// 1 an internal error, 3 a reproduction whose results differ.
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitInternal = 1;
 inline constexpr int kExitBadInput = 2;
 inline constexpr int kExitInterrupted = 130;
+/// `reproduce` ran, but the results differ from the manifest's.
+inline constexpr int kExitNotReproduced = 3;
 
 struct RunArgs {
   std::string scenario;
@@ -42,7 +45,7 @@ struct BenchmarkArgs {
   std::string role;
   std::string level;
   std::optional<std::string> salary;  ///< as typed; models::parse_salary reads it
-  std::vector<std::string> periods;  ///< empty: the first; "all": every period
+  std::vector<std::string> periods;   ///< empty: the first; "all": every period
   std::string payroll;
   std::string now;      ///< empty: the run's first period
   std::string horizon;  ///< empty: 12 months after now, or the last period
@@ -64,6 +67,15 @@ int main(int argc, char** argv);
 /// Loads and validates a scenario; on failure prints every diagnostic to stderr.
 std::optional<models::Scenario> load_scenario_or_report(const std::string& path);
 
+/// A run that `reproduce` rebuilt from another run's manifest: recorded in its manifest as
+/// `reproduces` (docs/output-formats.md).
+struct Reproduction {
+  std::string manifest;             ///< the manifest reproduced, as given
+  std::string reproducible_sha256;  ///< its seal ("" when it had none)
+  std::string forecast_csv_sha256;  ///< the digest it recorded
+  bool matches = false;             ///< this run's forecast.csv has that digest
+};
+
 /// The manifest of a run (docs/output-formats.md).
 struct ManifestInfo {
   const models::Scenario* scenario = nullptr;
@@ -81,6 +93,7 @@ struct ManifestInfo {
   std::string command_line;
   const models::Precision* precision = nullptr;  ///< adaptive runs
   std::uint64_t max_paths = 0;
+  std::optional<Reproduction> reproduces;
 };
 std::string manifest_json(const ManifestInfo& info);
 
@@ -90,6 +103,26 @@ std::string summary_table(const models::Scenario& scenario,
                           const std::vector<core::ForecastRow>& rows);
 
 int run_command(const RunArgs& args);
+
+/// Where and how a run writes (run, reproduce).
+struct RunOutputs {
+  std::filesystem::path out;
+  bool quiet = false;
+  std::string command_line;  ///< recorded in the manifest
+  int threads = 0;           ///< as asked (0: every core), recorded in the manifest
+  std::optional<Reproduction> reproduces;
+};
+struct RunResult {
+  int exit_code = kExitBadInput;
+  std::string forecast_csv_sha256;
+  std::string bands_bin_sha256;  ///< empty: no band store
+};
+/// Simulates a validated scenario and writes the run's files into outputs.out (checked by the
+/// caller: new, empty or an earlier run's), printing the summary unless quiet. Ctrl-C stops it
+/// with nothing written.
+RunResult simulate_and_write(const models::Scenario& scenario, models::ForecastSettings settings,
+                             const RunOutputs& outputs,
+                             std::chrono::steady_clock::time_point started);
 /// Runs a simulation (run, compare). A scenario whose values fail mid-run (a state turns
 /// non-finite, or Boost.Math cannot evaluate a distribution at some draw) is reported after the
 /// progress bar is finished: kExitBadInput. Otherwise kExitOk.
@@ -144,6 +177,16 @@ struct CompareArgs {
   std::string command_line;
 };
 int compare_command(const CompareArgs& args);
+
+struct ReproduceArgs {
+  std::string source;  ///< a run's manifest.json, or its directory
+  std::string out;
+  std::vector<std::string> data_dirs;
+  int threads = 0;
+  bool quiet = false;
+  std::string command_line;
+};
+int reproduce_command(const ReproduceArgs& args);
 
 struct ReportArgs {
   std::string run_dir;

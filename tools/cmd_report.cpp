@@ -319,10 +319,10 @@ int report_command(const ReportArgs& args) {
 
   const std::string command = m.value("command", "");
   const bool central = m.value("central", false);
+  // `reproduce` reads seed, paths and --central from the manifest itself.
   const std::string reproduce =
-      central ? "--central"
-              : fmt::format("--seed {} --paths {}", m.value("seed", std::uint64_t{0}),
-                            m.value("paths", std::uint64_t{0}));
+      fmt::format("talentcast reproduce {} --out {}-reproduced", args.run_dir,
+                  dir.filename().empty() ? dir.parent_path().string() : dir.string());
   const std::string cite = fmt::format(
       "<table>\n<tr><td>talentcast</td><td>{} (commit <code>{}</code>)</td></tr>\n"
       "<tr><td>scenario</td><td><code>{}</code>, SHA-256 <code>{}</code></td></tr>\n"
@@ -330,15 +330,15 @@ int report_command(const ReportArgs& args) {
       "<tr><td>run</td><td>{}</td></tr>\n"
       "<tr><td>results digest</td><td>forecast.csv SHA-256 <code>{}</code></td></tr>\n"
       "<tr><td>command</td><td><code>{}</code></td></tr>\n</table>\n"
-      "<p>To reproduce: save <code>scenario_toml</code> from this run's manifest.json (with its "
-      "<code>data_files</code> beside it), then run</p><pre>talentcast run scenario.toml {}</pre>"
-      "<p>forecast.csv then has the SHA-256 above, on any machine and any number of threads or "
-      "MPI ranks.</p>\n",
+      "<p>To reproduce: this command rebuilds the run from its manifest.json (the scenario files "
+      "it holds, the data files checked by their SHA-256), runs it with the same seed and paths "
+      "and says whether forecast.csv has the SHA-256 above, as it does with the same talentcast "
+      "build on any machine and any number of threads or MPI ranks:</p><pre>{}</pre>\n",
       html::escape(m.value("talentcast_version", "")), html::escape(m.value("git_commit", "")),
       html::escape(m.value("scenario_path", "")), html::escape(m.value("scenario_sha256", "")),
       m.value("seed", std::uint64_t{0}), m.value("paths", std::uint64_t{0}),
       html::escape(c.run_date()), html::escape(m.value("forecast_csv_sha256", "")),
-      html::escape(command), reproduce);
+      html::escape(command), html::escape(reproduce));
 
   const std::string title = scenario.value("title", "talentcast forecast");
   const std::string body = fmt::format(

@@ -132,39 +132,59 @@ int run_command(const RunArgs& args) {
     settings.target_metrics = args.target_metrics;
     settings.max_paths = args.max_paths;
   }
-  const std::uint64_t paths = args.central               ? 1
-                              : settings.target_mcse > 0 ? std::max(settings.paths, args.max_paths)
-                                                         : settings.paths;
+  RunOutputs outputs;
+  outputs.out = out;
+  outputs.quiet = args.quiet;
+  outputs.command_line = args.command_line;
+  outputs.threads = args.threads;
+  return simulate_and_write(*scenario, settings, outputs, started).exit_code;
+}
+
+RunResult simulate_and_write(const models::Scenario& scenario, models::ForecastSettings settings,
+                             const RunOutputs& outputs,
+                             std::chrono::steady_clock::time_point started) {
+  const core::mpi::Session& session = core::mpi::Session::world();
+  const std::filesystem::path& out = outputs.out;
+  const std::uint64_t paths = settings.central ? 1
+                              : settings.target_mcse > 0
+                                  ? std::max(settings.paths, settings.max_paths)
+                                  : settings.paths;
+  RunResult result;
+  result.exit_code = kExitBadInput;
 
   InterruptGuard guard;
   settings.stop = &guard.flag();
-  core::ProgressBar progress(paths, "paths", !args.quiet && session.root());
+  core::ProgressBar progress(paths, "paths", !outputs.quiet && session.root());
   settings.on_progress = [&](std::uint64_t done) { progress.update(done); };
 
   models::Forecast forecast;
-  if (simulate_or_report(progress, [&] { forecast = models::run_forecast(*scenario, settings); }) !=
+  if (simulate_or_report(progress, [&] { forecast = models::run_forecast(scenario, settings); }) !=
       kExitOk) {
-    return kExitBadInput;
+    return result;
   }
-  if (!forecast.holds_results) return kExitOk;  // a rank other than 0: its part is done
+  if (!forecast.holds_results) {  // a rank other than 0: its part is done
+    result.exit_code = kExitOk;
+    return result;
+  }
   if (forecast.interrupted) {
     fmt::print(stderr, "talentcast: interrupted after {} of {} paths; nothing was written\n",
                forecast.paths_done, paths);
-    return kExitInterrupted;
+    result.exit_code = kExitInterrupted;
+    return result;
   }
 
   const std::string csv = core::forecast_csv(forecast.rows);
   const std::string json = core::forecast_json(forecast.rows);
   ManifestInfo manifest;
-  manifest.scenario = &*scenario;
+  manifest.scenario = &scenario;
   manifest.seed = settings.seed;
   manifest.paths = forecast.paths_done;
   if (forecast.precision) {
     manifest.precision = &*forecast.precision;
-    manifest.max_paths = args.max_paths;
+    manifest.max_paths = settings.max_paths;
   }
-  manifest.central = args.central;
-  manifest.threads = args.threads;
+  manifest.central = settings.central;
+  manifest.threads = outputs.threads;
   manifest.mpi_ranks = session.size();
   manifest.forecast_csv_sha256 = core::sha256_hex(csv);
   std::vector<std::pair<std::filesystem::path, std::string>> files{{out / "forecast.csv", csv},
@@ -178,12 +198,22 @@ int run_command(const RunArgs& args) {
     files.emplace_back(out / "bands.json", std::move(bands_json));
     files.emplace_back(out / "bands.bin", std::move(bin));
   }
-  manifest.command_line = args.command_line;
+  manifest.command_line = outputs.command_line;
+  manifest.reproduces = outputs.reproduces;
+  result.forecast_csv_sha256 = manifest.forecast_csv_sha256;
+  result.bands_bin_sha256 = manifest.bands_bin_sha256;
   manifest.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   manifest.created = std::chrono::system_clock::now();
+  if (manifest.reproduces) {
+    manifest.reproduces->matches =
+        manifest.reproduces->forecast_csv_sha256 == manifest.forecast_csv_sha256;
+  }
   files.emplace_back(out / "manifest.json", manifest_json(manifest));
-  if (const int written = write_outputs(files, guard.flag()); written != kExitOk) return written;
+  if (const int written = write_outputs(files, guard.flag()); written != kExitOk) {
+    result.exit_code = written;
+    return result;
+  }
   // A run without a band store leaves none behind from an earlier run in the same directory
   // (a run's: any other was refused above).
   if (!forecast.bands) {
@@ -193,24 +223,25 @@ int run_command(const RunArgs& args) {
       if (error) {
         fmt::print(stderr, "talentcast: cannot remove {}: {}\n", (out / name).string(),
                    error.message());
-        return kExitBadInput;
+        return result;
       }
     }
   }
-  if (!args.quiet) {
-    fmt::print("{}", summary_table(*scenario, forecast.rows));
+  if (!outputs.quiet) {
+    fmt::print("{}", summary_table(scenario, forecast.rows));
     if (const auto& p = forecast.precision) {
       fmt::print(
           "\nprecision: the largest Monte Carlo standard error is {:.3g}% of its mean "
           "({}) at {} paths: target {:.3g}% {}\n",
           100 * p->reached, p->worst, forecast.paths_done, 100 * p->target,
-          p->met ? "met" : fmt::format("not met (--max-paths {})", args.max_paths));
+          p->met ? "met" : fmt::format("not met (--max-paths {})", settings.max_paths));
     }
     fmt::print("\n{} paths in {:.2f} s; wrote {}/forecast.csv, forecast.json, {}manifest.json\n",
                forecast.paths_done, manifest.wall_seconds, out.string(),
                forecast.bands ? "bands.json, bands.bin, " : "");
   }
-  return kExitOk;
+  result.exit_code = kExitOk;
+  return result;
 }
 
 }  // namespace talentcast::cli

@@ -98,6 +98,22 @@ std::string manifest_json(const ManifestInfo& info) {
   }
   manifest["scenario"] = nlohmann::ordered_json::parse(resolved_json.str());
   manifest["scenario_toml"] = scenario.resolved_toml;
+  // The files as they were read (the file run first, then the files it extends): what
+  // `talentcast reproduce` lays out again. scenario_toml is their merged result, whose order of
+  // keys is not theirs (roles are ordered by name), so it cannot stand in for them.
+  nlohmann::ordered_json scenario_files = nlohmann::ordered_json::array();
+  for (const auto& file : scenario.source_files) {
+    scenario_files.push_back({{"path", file.path.string()},
+                     {"sha256", core::sha256_hex(file.text)},
+                     {"text", file.text}});
+  }
+  manifest["scenario_files"] = std::move(scenario_files);
+  if (const auto& r = info.reproduces) {
+    manifest["reproduces"] = {{"manifest", r->manifest},
+                              {"reproducible_sha256", r->reproducible_sha256},
+                              {"forecast_csv_sha256", r->forecast_csv_sha256},
+                              {"matches", r->matches}};
+  }
   models::seal(manifest);
   return manifest.dump(1) + "\n";
 }

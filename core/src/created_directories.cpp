@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <ranges>
 #include <stdexcept>
 #include <system_error>
 
@@ -13,7 +12,9 @@ namespace talentcast::core {
 
 CreatedDirectories::~CreatedDirectories() {
   // rmdir removes only an empty directory: whatever another process put there meanwhile stays.
-  for (const auto& dir : std::views::reverse(created_)) ::rmdir(dir.c_str());
+  // Deepest first. (A reverse loop, not std::views::reverse, which clang 14 cannot compile with
+  // GCC 12's standard library.)
+  for (auto dir = created_.rbegin(); dir != created_.rend(); ++dir) ::rmdir(dir->c_str());
 }
 
 void CreatedDirectories::create(const std::filesystem::path& dir) {

@@ -379,9 +379,12 @@ Scenario scenario_from_table(const toml::table& resolved, const std::filesystem:
 Scenario load_scenario(const std::filesystem::path& path) {
   std::vector<Diagnostic> diagnostics;
   std::vector<std::string> files;
-  toml::table resolved = detail::resolve_scenario_file(path, diagnostics, files);
+  std::vector<SourceFile> sources;
+  toml::table resolved = detail::resolve_scenario_file(path, diagnostics, files, &sources);
   if (!diagnostics.empty()) throw ScenarioError(std::move(diagnostics));
-  return detail::validate(resolved, path, std::move(files));
+  Scenario scenario = detail::validate(resolved, path, std::move(files));
+  scenario.source_files = std::move(sources);
+  return scenario;
 }
 
 }  // namespace talentcast::models

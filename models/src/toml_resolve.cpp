@@ -46,9 +46,13 @@ void merge_into(toml::table& base, toml::table&& variant) {
 }
 
 toml::table resolve(const std::filesystem::path& path, std::vector<std::filesystem::path>& chain,
-                    std::vector<Diagnostic>& diagnostics, std::vector<std::string>& files) {
-  std::optional<toml::table> read = read_toml_file(path, "scenario file", diagnostics);
+                    std::vector<Diagnostic>& diagnostics, std::vector<std::string>& files,
+                    std::vector<SourceFile>* sources) {
+  std::string text;
+  std::optional<toml::table> read =
+      read_toml_file(path, "scenario file", diagnostics, sources ? &text : nullptr);
   if (!read) return {};
+  if (sources) sources->push_back({path, std::move(text)});
   toml::table table = std::move(*read);
   const auto* extends = table.get("extends");
   if (!extends) {
@@ -102,7 +106,7 @@ toml::table resolve(const std::filesystem::path& path, std::vector<std::filesyst
     return {};
   }
   chain.push_back(canonical);
-  toml::table merged = resolve(base_path, chain, diagnostics, files);
+  toml::table merged = resolve(base_path, chain, diagnostics, files, sources);
   chain.pop_back();
   files.push_back(path.string());
   table.erase("extends");
@@ -147,13 +151,14 @@ Diagnostic located(const toml::node& node, const std::filesystem::path& fallback
 
 toml::table resolve_scenario_file(const std::filesystem::path& path,
                                   std::vector<Diagnostic>& diagnostics,
-                                  std::vector<std::string>& files) {
+                                  std::vector<std::string>& files,
+                                  std::vector<SourceFile>* sources) {
   // A path that cannot be resolved is kept as given: reading it then says why.
   std::error_code ec;
   std::filesystem::path canonical = std::filesystem::weakly_canonical(path, ec);
   std::vector<std::filesystem::path> chain{ec ? path : canonical};
   const std::size_t before = diagnostics.size();
-  toml::table table = resolve(path, chain, diagnostics, files);
+  toml::table table = resolve(path, chain, diagnostics, files, sources);
   if (diagnostics.size() != before) return {};
   return table;
 }

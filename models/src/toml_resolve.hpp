@@ -17,10 +17,12 @@ namespace talentcast::models::detail {
 /// `events` arrays are concatenated, any other value (and any distribution table, one with a
 /// `dist` key) is replaced whole. Problems are appended to diagnostics; the result is empty
 /// when any was found. files receives the chain's file names, base first, as the nodes' source
-/// positions name them.
+/// positions name them; sources, when given, the files as read (the given file first, then
+/// the files it extends).
 toml::table resolve_scenario_file(const std::filesystem::path& path,
                                   std::vector<Diagnostic>& diagnostics,
-                                  std::vector<std::string>& files);
+                                  std::vector<std::string>& files,
+                                  std::vector<SourceFile>* sources = nullptr);
 
 /// Reads and parses a TOML file (`what`: "scenario file", "sweep file"; input_file.hpp's limits
 /// apply). Problems are appended to diagnostics; the result is empty when any was found. text,

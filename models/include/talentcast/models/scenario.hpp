@@ -145,6 +145,13 @@ struct RegimeSpec {
 
 enum class SalaryUnit { month, year };
 
+/// A scenario file as it was read: its path (as given, or as the `extends` chain named it) and
+/// its text, so that a run's manifest can hold what was run (`talentcast reproduce`).
+struct SourceFile {
+  std::filesystem::path path;
+  std::string text;
+};
+
 struct Scenario {
   std::filesystem::path path;
   std::string title;
@@ -170,6 +177,8 @@ struct Scenario {
 
   /// The resolved scenario (after `extends`) as TOML text: what the manifest records and hashes.
   std::string resolved_toml;
+  /// The scenario files read: the file given first, then the files it extends, in order.
+  std::vector<SourceFile> source_files;
   /// Data files read (salary_data), with the SHA-256 of their contents, for the manifest.
   std::vector<std::pair<std::filesystem::path, std::string>> data_files;
   /// The data files marked synthetic, with why (a file marked anywhere is synthetic everywhere).

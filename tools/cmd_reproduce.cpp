@@ -1,0 +1,265 @@
+// `talentcast reproduce`: rebuilds a run from its manifest and says whether the results are the
+// same (docs/cli.md#reproduce). The scenario files come from the manifest itself, the data files
+// from disk, each checked by its SHA-256; both are laid out in DIR/inputs as they were beside
+// each other, so that `extends` and `salary_data` paths resolve as they did.
+
+#include <fmt/core.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "cli.hpp"
+#include "outputs.hpp"
+#include "talentcast/core/atomic_file.hpp"
+#include "talentcast/core/created_directories.hpp"
+#include "talentcast/core/input_file.hpp"
+#include "talentcast/core/sha256.hpp"
+#include "talentcast/models/manifest_seal.hpp"
+
+namespace talentcast::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::ordered_json;
+
+// A file of the run to lay out again: where the run read it, and its bytes.
+struct InputFile {
+  fs::path recorded;  ///< as the run named it (relative to where it ran, or absolute)
+  std::string bytes;
+};
+
+// Where each recorded path goes under `root`, keeping the files' places relative to each other:
+// relative paths are taken from one working directory, and the deepest directory holding all
+// of them becomes `root`.
+std::vector<fs::path> laid_out(const std::vector<InputFile>& files, const fs::path& root) {
+  const fs::path cwd = "/.cwd";  // stands for the directory the run ran in
+  std::vector<fs::path> absolute;
+  for (const auto& file : files) {
+    absolute.push_back(
+        (file.recorded.is_absolute() ? file.recorded : cwd / file.recorded).lexically_normal());
+  }
+  const auto inside = [](const fs::path& path, const fs::path& dir) {
+    const fs::path relative = path.lexically_relative(dir);
+    return !relative.empty() && *relative.begin() != "..";
+  };
+  fs::path common = absolute.front().parent_path();
+  for (const auto& path : absolute) {
+    while (!inside(path, common) && common != common.root_path()) common = common.parent_path();
+  }
+  std::vector<fs::path> placed;
+  for (const auto& path : absolute) placed.push_back(root / path.lexically_relative(common));
+  return placed;
+}
+
+std::string field_string(const ordered_json& manifest, const char* key) {
+  const auto it = manifest.find(key);
+  return it != manifest.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+}  // namespace
+
+int reproduce_command(const ReproduceArgs& args) {
+  const auto started = std::chrono::steady_clock::now();
+  const fs::path source(args.source);
+  std::error_code error;
+  const fs::path manifest_path =
+      fs::is_directory(source, error) ? source / "manifest.json" : source;
+  const std::string shown = manifest_path.string();
+
+  // The manifest, whole and sealed.
+  std::string text;
+  try {
+    text = core::read_text_file(manifest_path, core::kMaxJsonBytes);
+  } catch (const core::InputFileError& e) {
+    const bool missing = e.kind() == core::InputFileError::Kind::missing;
+    fmt::print(stderr, "talentcast: {}: expected {}, found {}\n", shown,
+               missing ? "a run's manifest.json (or its directory)" : e.expected(),
+               missing ? "none" : e.found());
+    return kExitBadInput;
+  }
+  ordered_json manifest = ordered_json::parse(text, nullptr, false);
+  if (!manifest.is_object() || field_string(manifest, "format") != "talentcast-manifest-1") {
+    fmt::print(stderr,
+               "talentcast: {}: expected a run's manifest (\"format\": "
+               "\"talentcast-manifest-1\"), found {}\n",
+               shown, manifest.is_object() ? "another file's" : "text that is not JSON");
+    return kExitBadInput;
+  }
+  switch (models::check_seal(manifest)) {
+    case models::SealState::broken:
+      fmt::print(stderr, "talentcast: {}\n", models::broken_seal_message(shown));
+      return kExitBadInput;
+    case models::SealState::missing:
+      fmt::print(stderr, "talentcast: warning: {}\n", models::missing_seal_message(shown));
+      break;
+    case models::SealState::intact:
+      break;
+  }
+
+  std::vector<std::string> errors;
+  // The scenario files, from the manifest (a manifest written before scenario_files holds only
+  // the resolved scenario, in place of the file that was run).
+  std::vector<InputFile> inputs;
+  if (const auto files = manifest.find("scenario_files");
+      files != manifest.end() && files->is_array()) {
+    for (const auto& file : *files) {
+      InputFile input{file.value("path", ""), file.value("text", "")};
+      if (core::sha256_hex(input.bytes) != file.value("sha256", "")) {
+        errors.push_back(
+            fmt::format("scenario_files: expected {} as its SHA-256 says, found "
+                        "other text",
+                        input.recorded.string()));
+      }
+      inputs.push_back(std::move(input));
+    }
+  } else {
+    inputs.push_back(
+        {field_string(manifest, "scenario_path"), field_string(manifest, "scenario_toml")});
+  }
+  if (inputs.empty() || inputs.front().recorded.empty()) {
+    errors.push_back("scenario_files: expected the scenario files of the run, found none");
+  }
+  const std::size_t scenario_files = inputs.size();
+
+  // The data files, found on disk by their digest: where the run read them (relative to here),
+  // or in a --data-dir, at the same relative path or by name.
+  for (const auto& file : manifest.value("data_files", ordered_json::array())) {
+    const fs::path recorded = file.value("path", "");
+    const std::string sha256 = file.value("sha256", "");
+    const bool again =
+        std::any_of(inputs.begin() + static_cast<std::ptrdiff_t>(scenario_files), inputs.end(),
+                    [&](const InputFile& input) { return input.recorded == recorded; });
+    if (again) continue;
+    std::vector<fs::path> candidates{recorded};
+    for (const auto& dir : args.data_dirs) {
+      candidates.push_back(fs::path(dir) / recorded);
+      candidates.push_back(fs::path(dir) / recorded.filename());
+    }
+    std::optional<std::string> found;
+    std::vector<std::string> tried;
+    for (const auto& candidate : candidates) {
+      std::optional<std::string> bytes;
+      try {
+        bytes = core::read_binary_file(candidate, core::kMaxCsvBytes);
+      } catch (const core::InputFileError&) {
+        // not there, or not a file: the next candidate
+      }
+      if (bytes && core::sha256_hex(*bytes) == sha256) {
+        found = bytes;
+        break;
+      }
+      tried.push_back(fmt::format("{} ({})", candidate.string(),
+                                  bytes ? "another SHA-256: changed since the run" : "none"));
+    }
+    if (!found) {
+      errors.push_back(fmt::format(
+          "data_files: expected {} with SHA-256 {} (the file the run read), found {}; give "
+          "--data-dir DIR where the original is",
+          recorded.string(), sha256, fmt::join(tried, ", ")));
+      continue;
+    }
+    inputs.push_back({recorded, std::move(*found)});
+  }
+
+  // DIR: new or empty, since it receives the inputs before the run starts.
+  const fs::path out(args.out);
+  if (fs::exists(out, error) && (!fs::is_directory(out, error) || !fs::is_empty(out, error))) {
+    errors.push_back(fmt::format("--out {}: expected a new or empty directory, found {}",
+                                 out.string(),
+                                 fs::is_directory(out, error) ? "one that holds files" : "a file"));
+  }
+  if (!errors.empty()) {
+    for (const auto& e : errors) fmt::print(stderr, "talentcast: {}\n", e);
+    fmt::print(stderr, "talentcast: {} error{}; nothing was run or written\n", errors.size(),
+               errors.size() == 1 ? "" : "s");
+    return kExitBadInput;
+  }
+
+  // The inputs in DIR/inputs, removed again (with the directories made for them) unless the run
+  // writes its files.
+  const std::vector<fs::path> placed = laid_out(inputs, out / "inputs");
+  core::CreatedDirectories directories;
+  OutputFiles files;
+  for (std::size_t i = 0; i < inputs.size(); ++i) files.emplace_back(placed[i], inputs[i].bytes);
+  struct Unwind {
+    const OutputFiles& files;
+    bool keep = false;
+    ~Unwind() {
+      if (keep) return;
+      std::error_code ignored;
+      for (const auto& [path, bytes] : files) fs::remove(path, ignored);
+    }
+  } unwind{files};
+  try {
+    for (const auto& path : placed) directories.create(path.parent_path());
+    core::write_files_atomically(files);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "talentcast: {}; nothing was run or written\n", e.what());
+    return kExitBadInput;
+  }
+
+  const auto scenario = load_scenario_or_report(placed.front().string());
+  if (!scenario) return kExitBadInput;
+  const std::string recorded_scenario = field_string(manifest, "scenario_sha256");
+  if (core::sha256_hex(scenario->resolved_toml) != recorded_scenario) {
+    fmt::print(stderr,
+               "talentcast: {}: expected the scenario the manifest records (scenario_sha256 {}), "
+               "found another after rebuilding it from {} file{}; nothing was run or written\n",
+               shown, recorded_scenario, scenario_files, scenario_files == 1 ? "" : "s");
+    return kExitBadInput;
+  }
+
+  models::ForecastSettings settings = models::default_settings(*scenario);
+  settings.seed = manifest.value("seed", std::uint64_t{0});
+  settings.paths = manifest.value("paths", std::uint64_t{1});
+  settings.central = manifest.value("central", false);
+  settings.band_samples = 0;
+  if (const auto store = manifest.find("band_store"); store != manifest.end()) {
+    settings.band_samples = store->value("samples", std::uint64_t{0});
+  }
+  settings.threads = args.threads;
+
+  RunOutputs outputs;
+  outputs.out = out;
+  outputs.quiet = args.quiet;
+  outputs.command_line = args.command_line;
+  outputs.threads = args.threads;
+  Reproduction reproduction;
+  reproduction.manifest = shown;
+  reproduction.reproducible_sha256 = field_string(manifest, "reproducible_sha256");
+  reproduction.forecast_csv_sha256 = field_string(manifest, "forecast_csv_sha256");
+  outputs.reproduces = reproduction;
+  const RunResult result = simulate_and_write(*scenario, settings, outputs, started);
+  if (result.exit_code != kExitOk) return result.exit_code;
+  unwind.keep = true;
+  directories.keep();
+
+  const bool same = result.forecast_csv_sha256 == reproduction.forecast_csv_sha256;
+  const std::string bands =
+      field_string(manifest.value("band_store", ordered_json::object()), "bands_bin_sha256");
+  fmt::print("{}{}: forecast.csv SHA-256 {} {}\n", args.quiet ? "" : "\n", shown,
+             result.forecast_csv_sha256,
+             same ? "matches the manifest's: reproduced"
+                  : fmt::format("differs from the manifest's {}: NOT reproduced",
+                                reproduction.forecast_csv_sha256));
+  if (!bands.empty()) {
+    fmt::print("bands.bin SHA-256 {}\n", result.bands_bin_sha256 == bands
+                                             ? "matches the manifest's"
+                                             : "differs from the manifest's");
+  }
+  if (!same) {
+    const std::string commit = field_string(manifest, "git_commit");
+    fmt::print(
+        "The run was made by talentcast {} (commit {}); results are reproducible with the same "
+        "build (docs/output-formats.md#manifestjson).\n",
+        field_string(manifest, "talentcast_version"), commit);
+    return kExitNotReproduced;
+  }
+  return kExitOk;
+}
+
+}  // namespace talentcast::cli
