@@ -5,11 +5,16 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 
 namespace talentcast::test {
+
+namespace {
+bool g_skipped = false;
+}  // namespace
 
 TempDir::TempDir() {
   static std::atomic<int> counter{0};
@@ -109,6 +114,17 @@ std::vector<std::string> lines_of(const std::string& text) {
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   return lines;
+}
+
+void skip_test(const std::string& reason) {
+  fmt::print("skipped: {}\n", reason);
+  std::fflush(stdout);
+  g_skipped = true;
+}
+
+int exit_code(int failures) {
+  if (failures == 0) return g_skipped ? TALENTCAST_TEST_SKIP_CODE : 0;
+  return failures == TALENTCAST_TEST_SKIP_CODE ? 1 : failures;
 }
 
 }  // namespace talentcast::test

@@ -47,4 +47,14 @@ std::filesystem::path source_dir();
 /// A valid two-role scenario used across tests (the example of docs/scenario-format.md).
 std::string two_role_scenario();
 
+/// Skips the running test case because this machine lacks a prerequisite (reason names it):
+/// prints "skipped: REASON", and the test program then exits with the code ctest reports as
+/// "Skipped", unless an assertion failed (docs/testing.md). The test case returns right after:
+/// `return skip_test(...)`.
+void skip_test(const std::string& reason);
+
+/// The test program's exit code, given how many assertions failed: the skip code only when a
+/// test case was skipped and nothing failed, so that a skip never hides a failure.
+int exit_code(int failures);
+
 }  // namespace talentcast::test
