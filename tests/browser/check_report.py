@@ -11,17 +11,53 @@ chromedriver (python3-selenium), and checks, in the browser:
   - the provenance block and the key-numbers table are there;
   - the console has no errors (nor any request for something outside the file);
 then saves a screenshot of the whole page as WORK_DIR/report-screenshot.png.
-Exits 0 when all holds, 1 with the reasons otherwise.
+Exits 0 when all holds, 1 with the reasons otherwise, 77 (skipped, tests/CMakeLists.txt) when
+Chromium, chromedriver or python3-selenium is not installed.
 """
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
 
 
 def fail(message):
     print(f"check_report: {message}", file=sys.stderr)
     sys.exit(1)
+
+
+def skip(missing):
+    print(f"check_report: skipped: {missing} is not installed (scripts/setup.sh --tests installs it)")
+    sys.exit(77)
+
+
+def start_chromium(webdriver, options):
+    """chromedriver on a port of 127.0.0.1, and a session of Chromium through it, which talks to
+    chromedriver on a pipe: by default both connect to "localhost" (selenium's Service to
+    chromedriver, chromedriver to Chromium's DevTools), which a container without /etc/hosts
+    cannot resolve."""
+    options.add_argument("--remote-debugging-pipe")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    chromedriver = subprocess.Popen([shutil.which("chromedriver"), f"--port={port}"],
+                                    stdout=subprocess.DEVNULL)
+    try:
+        for _ in range(300):
+            if chromedriver.poll() is not None:
+                fail(f"chromedriver exited with status {chromedriver.returncode}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            fail(f"chromedriver did not listen on 127.0.0.1:{port} within 30 s")
+        return chromedriver, webdriver.Remote(f"http://127.0.0.1:{port}", options=options)
+    except BaseException:
+        chromedriver.kill()
+        raise
 
 
 def main():
@@ -30,13 +66,15 @@ def main():
     talentcast, scenario, work = sys.argv[1:]
     for program in ("chromium", "chromedriver"):
         if shutil.which(program) is None:
-            fail(f"{program} is not installed (scripts/setup.sh installs chromium and chromium-driver)")
+            skip(program)
     try:
         from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
     except ImportError:
-        fail("python3-selenium is not installed (scripts/setup.sh installs it)")
+        skip("python3-selenium")
 
+    # An earlier build's outputs would be refused by `run` and `report`, not replaced.
+    for earlier in ("run", "compare"):
+        shutil.rmtree(os.path.join(work, earlier), ignore_errors=True)
     os.makedirs(work, exist_ok=True)
     run_dir = os.path.join(work, "run")
     subprocess.run([talentcast, "run", scenario, "--paths", "2000", "-q", "--out", run_dir],
@@ -55,7 +93,7 @@ def main():
                      "--disable-dev-shm-usage", "--window-size=1280,1000"):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    chromedriver, driver = start_chromium(webdriver, options)
     problems = []
     try:
         counted = {}
@@ -100,6 +138,8 @@ def main():
             problems.append("the screenshot could not be saved")
     finally:
         driver.quit()
+        chromedriver.terminate()
+        chromedriver.wait()
     if problems:
         fail("\n  ".join(["the report did not render as it should:"] + problems))
     print(f"check_report: charts rendered in Chromium: {counted}; screenshot {screenshot}")
