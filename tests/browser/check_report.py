@@ -37,7 +37,18 @@ def start_chromium(webdriver, options):
     chromedriver on a pipe: by default both connect to "localhost" (selenium's Service to
     chromedriver, chromedriver to Chromium's DevTools), which a container without /etc/hosts
     cannot resolve."""
+    from selenium.webdriver.support.wait import WebDriverWait
+
     options.add_argument("--remote-debugging-pipe")
+
+    class LoadingDriver(webdriver.Remote):
+        def get(self, url):
+            """Opens url and waits until it has loaded: chromedriver sometimes returns while a
+            large page is still loading (seen on a loaded machine, with a port or a pipe)."""
+            super().get(url)
+            loaded = lambda driver: driver.execute_script("return document.readyState") == "complete"
+            WebDriverWait(self, 60).until(loaded, f"{url} did not finish loading in 60 s")
+
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -54,7 +65,7 @@ def start_chromium(webdriver, options):
                 time.sleep(0.1)
         else:
             fail(f"chromedriver did not listen on 127.0.0.1:{port} within 30 s")
-        return chromedriver, webdriver.Remote(f"http://127.0.0.1:{port}", options=options)
+        return chromedriver, LoadingDriver(f"http://127.0.0.1:{port}", options=options)
     except BaseException:
         chromedriver.kill()
         raise
