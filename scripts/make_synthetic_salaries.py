@@ -3,7 +3,7 @@
 
 Neither file is real data. The salary sample is drawn so that each role's fitted median (the
 geometric mean of its salaries) equals the flagship's calibrated market median, which comes from
-the published figures in ../shared/FACTS.md (see scenarios/README.md), and so that its pooled
+the published figures in docs/sources.md (see scenarios/README.md), and so that its pooled
 log-sd is near the flagship's band_sigma (0.36; 0.42 for LLM algorithm engineers). Within a role,
 levels junior / mid / senior / lead take 30 / 40 / 22 / 8 % of the rows at 0.70 / 1.00 / 1.35 /
 1.80 times the mid-level pay: assumptions, not published figures.

@@ -509,3 +509,43 @@ TEST_CASE("a poor lognormal fit is warned about, recorded, and does not stop the
   CHECK(validate.exit_code == 0);
   CHECK(validate.out.find("poor fit") != std::string::npos);
 }
+
+TEST_CASE("numbers from data marked synthetic say so on the command line too",
+          "[benchmark][cli][synthetic]") {
+  TempDir dir;
+  const std::string flagship =
+      (talentcast::test::source_dir() / "scenarios" / "china-ai-2024.toml").string();
+  const auto run = run_talentcast(
+      fmt::format("run {} --paths 300 --band-samples 100 --out flagship", flagship), dir.path());
+  REQUIRE(run.exit_code == 0);
+  const std::string why =
+      "drawn by scripts/make_synthetic_salaries.py to match the calibrated medians; no public "
+      "microdata of Chinese AI salaries exist (scenarios/README.md)";
+  CHECK(run.out.find("\nSYNTHETIC salaries: every role's band is fitted to " +
+                     (talentcast::test::source_dir() / "scenarios" / "data" /
+                      "synthetic-salaries-china-ai-2024.csv")
+                         .string() +
+                     ", marked synthetic (" + why + ")\n") != std::string::npos);
+  const auto one = run_talentcast(
+      "benchmark flagship --role llm_algorithm --level senior --salary 60000", dir.path());
+  REQUIRE(one.exit_code == 0);
+  CHECK(one.out.find("\nSYNTHETIC: this market band comes from data marked synthetic (" + why +
+                     ")\n") != std::string::npos);
+  const auto payroll = run_talentcast(
+      fmt::format("benchmark flagship --payroll {} --out bench",
+                  (talentcast::test::source_dir() / "examples/payroll/lanting-ai.csv").string()),
+      dir.path());
+  REQUIRE(payroll.exit_code == 0);
+  CHECK(payroll.out.find("\nSYNTHETIC: the market bands of ai_infrastructure, algorithm_engineer, "
+                         "cloud_computing, computer_vision, llm_algorithm, machine_learning, nlp, "
+                         "recommendation_algorithm, search_algorithm come from data marked "
+                         "synthetic (" +
+                         why + ")\n") != std::string::npos);
+  // Nothing is marked where nothing is synthetic.
+  dir.write("two.toml", talentcast::test::two_role_scenario());
+  const auto plain = run_talentcast("run two.toml --paths 300 --out two", dir.path());
+  REQUIRE(plain.exit_code == 0);
+  CHECK(plain.out.find("SYNTHETIC") == std::string::npos);
+  const auto plain_one = run_talentcast("benchmark two --role llm --salary 60000", dir.path());
+  CHECK(plain_one.out.find("SYNTHETIC") == std::string::npos);
+}

@@ -1,5 +1,5 @@
 // The central projection of a 2-role, 3-month scenario against a hand computation: a plain,
-// scalar transcription of MODEL.md's steps 1-9 written independently of the engine's
+// scalar transcription of docs/reference-model.md's steps 1-9 written independently of the engine's
 // vectorised code, exercising every term (mobility, layoffs, graduates, inflows with
 // elasticities, demand elasticity, events, drift, distributions at their medians).
 #include <algorithm>

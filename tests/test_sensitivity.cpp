@@ -63,3 +63,43 @@ TEST_CASE("Morris effects of a function with known elementary effects", "[sensit
   CHECK(m.mu_star[2] > 0.0);
   CHECK(m.mu_star[2] < 1.0);
 }
+
+TEST_CASE("parameters are ranked by an index only where their intervals allow", "[sensitivity]") {
+  using talentcast::core::Estimate;
+  using talentcast::core::rank_by;
+  using Pairs = std::vector<std::pair<std::size_t, std::size_t>>;
+  // Apart: ranked 1, 2, 0, whatever the order given.
+  std::vector<Estimate> index{{0.1, 0.05, 0.15}, {0.6, 0.5, 0.7}, {0.3, 0.2, 0.4}};
+  auto r = rank_by(index);
+  CHECK(r.order == std::vector<std::size_t>{1, 2, 0});
+  CHECK(r.supported());
+  // Overlapping neighbours are named, above first; a pair apart is not.
+  index[2] = {0.45, 0.3, 0.55};
+  r = rank_by(index);
+  CHECK(r.unresolved == Pairs{{1, 2}});
+  // Intervals touching at one end overlap.
+  index[2] = {0.45, 0.16, 0.5};
+  CHECK(rank_by(index).unresolved == Pairs{{1, 2}});
+  // Two parameters that do not matter need no order; one that may matter does.
+  index = {{0.8, 0.7, 0.9}, {0.01, -0.02, 0.04}, {0.02, 0.0, 0.03}};
+  CHECK(rank_by(index).supported());
+  index[2] = {0.02, 0.0, 0.06};
+  CHECK(rank_by(index).unresolved == Pairs{{2, 1}});
+
+  // On the Ishigami function: 4,096 base rows rank all three by either index; 16 cannot.
+  const double a = 7.0, b = 0.1, pi = std::numbers::pi;
+  for (const std::size_t n : {std::size_t{16}, std::size_t{4096}}) {
+    const Design design = saltelli(n, 3, 11);
+    std::vector<double> y(design.points());
+    for (std::size_t i = 0; i < design.points(); ++i) {
+      const double x1 = -pi + 2 * pi * design.at(i, 0), x2 = -pi + 2 * pi * design.at(i, 1),
+                   x3 = -pi + 2 * pi * design.at(i, 2);
+      y[i] = std::sin(x1) + a * std::pow(std::sin(x2), 2) + b * std::pow(x3, 4) * std::sin(x1);
+    }
+    const auto s = sobol_indices(y, n, 3, 1000, 0.95, 3);
+    CAPTURE(n);
+    CHECK(rank_by(s.total).supported() == (n == 4096));
+    CHECK(rank_by(s.first).supported() == (n == 4096));
+    if (n == 4096) CHECK(rank_by(s.total).order == std::vector<std::size_t>{0, 1, 2});
+  }
+}

@@ -2,6 +2,7 @@
 // parameter values, and the scenario of one point.
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdlib>
@@ -180,7 +181,7 @@ high = 0.8
 
 std::int64_t count_points(const std::filesystem::path& db) {
   try {
-    talentcast::core::Database d(db, true);
+    talentcast::core::Database d(db, talentcast::core::Access::read_only);
     auto q = d.prepare("SELECT count(*) FROM point");
     return q.step() ? q.integer(0) : 0;
   } catch (const talentcast::core::SqliteError&) {
@@ -216,7 +217,7 @@ TEST_CASE("a sweep killed with kill -9 resumes to the same database", "[sweep][c
   CHECK(interrupted_at >= 2);
   CHECK(interrupted_at < 12);
   {
-    talentcast::core::Database check(db, true);
+    talentcast::core::Database check(db, talentcast::core::Access::read_only);
     auto q = check.prepare("PRAGMA integrity_check");
     REQUIRE(q.step());
     CHECK(q.text(0) == "ok");
@@ -254,7 +255,7 @@ high = 0.3
   const std::string a = tcm::dump_sweep_database(dir.path() / "a.sqlite");
   CHECK(a == tcm::dump_sweep_database(dir.path() / "b.sqlite"));
   // Every metric of every series and period is stored by default.
-  talentcast::core::Database d(dir.path() / "a.sqlite", true);
+  talentcast::core::Database d(dir.path() / "a.sqlite", talentcast::core::Access::read_only);
   auto q = d.prepare("SELECT count(*) FROM stat WHERE point = 0");
   REQUIRE(q.step());
   CHECK(q.integer(0) == 8 * (2 * 16 + 11));
@@ -488,7 +489,7 @@ high = 0.4
 )");
   const auto r = talentcast::test::run_talentcast("sweep s.toml --db s.sqlite -q", dir.path());
   REQUIRE(r.exit_code == 0);
-  talentcast::core::Database d(dir.path() / "s.sqlite", true);
+  talentcast::core::Database d(dir.path() / "s.sqlite", talentcast::core::Access::read_only);
   auto q = d.prepare(
       "SELECT v.value, s.sd FROM point_value v JOIN stats s ON s.point = v.point "
       "WHERE s.role = 'llm' AND s.period = '2025-Q4' AND s.metric = 'openings' ORDER BY v.value");
@@ -498,4 +499,156 @@ high = 0.4
   CHECK(rows[0].first == 0.02);
   CHECK(rows[1].first == 0.4);
   CHECK(rows[1].second > 2 * rows[0].second);  // more demand volatility, more spread
+}
+
+TEST_CASE("sensitivity warns when the intervals are too wide to rank the parameters",
+          "[sweep][sensitivity][cli]") {
+  TempDir dir;
+  dir.write("base.toml", talentcast::test::two_role_scenario());
+  const auto sweep = [&](int base_rows) {
+    const std::string name = fmt::format("s{}", base_rows);
+    dir.write(name + ".toml", fmt::format(R"(scenario = "base.toml"
+design = "saltelli"
+points = {}
+paths = 200
+[[parameters]]
+key = "roles.llm.demand_growth"
+low = 0.0
+high = 0.3
+[[parameters]]
+key = "defaults.seeker_exit"
+low = 1.0
+high = 3.0
+)",
+                                          base_rows));
+    REQUIRE(talentcast::test::run_talentcast(
+                fmt::format("sweep {0}.toml --db {0}.sqlite -q --metrics ratio", name), dir.path())
+                .exit_code == 0);
+    return talentcast::test::run_talentcast(
+        fmt::format("sensitivity --db {}.sqlite --output ratio:llm:2025-Q4:p50 -f csv", name),
+        dir.path());
+  };
+  // The rule, applied here to the printed intervals: neighbours in the order of an index must
+  // have disjoint intervals, unless both end below 0.05.
+  const auto expected_warnings = [](const std::string& csv) {
+    struct Row {
+      std::string parameter;
+      double index[2][3];  // first, total: value, low, high
+    };
+    std::vector<Row> rows;
+    for (const auto& line : talentcast::test::lines_of(csv)) {
+      if (line.rfind("ratio:", 0) != 0) continue;
+      std::vector<std::string> f;
+      std::stringstream fields(line);
+      for (std::string field; std::getline(fields, field, ',');) f.push_back(field);
+      Row row{f[1], {}};
+      for (int i = 0; i < 6; ++i) row.index[i / 3][i % 3] = std::stod(f[2 + i]);
+      rows.push_back(row);
+    }
+    std::string warnings;
+    for (int k = 0; k < 2; ++k) {
+      auto order = rows;
+      std::stable_sort(order.begin(), order.end(),
+                       [&](const Row& a, const Row& b) { return a.index[k][0] > b.index[k][0]; });
+      for (std::size_t i = 1; i < order.size(); ++i) {
+        const auto& a = order[i - 1].index[k];
+        const auto& b = order[i].index[k];
+        if (a[1] > b[2] || (a[2] < 0.05 && b[2] < 0.05)) continue;
+        warnings += fmt::format(
+            "talentcast: warning: ratio:llm:2025-Q4:p50: the intervals are too wide to rank {} "
+            "({:.3f} [{:.3f}, {:.3f}]) above {} ({:.3f} [{:.3f}, {:.3f}]) by their {} index\n",
+            order[i - 1].parameter, a[0], a[1], a[2], order[i].parameter, b[0], b[1], b[2],
+            k == 0 ? "first-order" : "total");
+      }
+    }
+    return warnings;
+  };
+  const std::string rule =
+      "talentcast: the rule: parameters are ranked by an index in the order of its values; two "
+      "next to each other in that order are told apart when their 95% intervals do not overlap, "
+      "or when both intervals end below 0.05 (neither parameter matters); more base rows (the "
+      "sweep's points) narrow the intervals\n";
+  // 8 base rows cannot rank the two parameters; 128 can, and say nothing.
+  const auto few = sweep(8);
+  REQUIRE(few.exit_code == 0);
+  const std::string warnings = expected_warnings(few.out);
+  CHECK_FALSE(warnings.empty());
+  CHECK(few.err == warnings + rule);
+  const auto enough = sweep(128);
+  REQUIRE(enough.exit_code == 0);
+  CHECK(expected_warnings(enough.out).empty());
+  CHECK(enough.err.empty());
+}
+
+TEST_CASE("sensitivity --charts draws a tornado and Sobol indices with their intervals",
+          "[sweep][sensitivity][cli]") {
+  TempDir dir;
+  dir.write("base.toml", talentcast::test::two_role_scenario());
+  dir.write("s.toml", R"(scenario = "base.toml"
+design = "saltelli"
+points = 8
+paths = 200
+[[parameters]]
+key = "roles.llm.demand_growth"
+low = 0.0
+high = 0.3
+[[parameters]]
+key = "defaults.seeker_exit"
+low = 1.0
+high = 3.0
+)");
+  REQUIRE(
+      talentcast::test::run_talentcast("sweep s.toml --db s.sqlite -q --metrics ratio", dir.path())
+          .exit_code == 0);
+  const auto r = talentcast::test::run_talentcast(
+      "sensitivity --db s.sqlite --output ratio:llm:2025-Q4:p50 --output ratio:total:2024-Q1:mean "
+      "--charts out/charts",
+      dir.path());
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("wrote 4 charts (SVG and PNG) in out/charts\n") != std::string::npos);
+  const auto charts = dir.path() / "out" / "charts";
+  std::set<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(charts)) {
+    names.insert(entry.path().filename().string());
+  }
+  CHECK(names == std::set<std::string>{
+                     "ratio-llm-2025-Q4-p50-sobol.png", "ratio-llm-2025-Q4-p50-sobol.svg",
+                     "ratio-llm-2025-Q4-p50-tornado.png", "ratio-llm-2025-Q4-p50-tornado.svg",
+                     "ratio-total-2024-Q1-mean-sobol.png", "ratio-total-2024-Q1-mean-sobol.svg",
+                     "ratio-total-2024-Q1-mean-tornado.png",
+                     "ratio-total-2024-Q1-mean-tornado.svg", "manifest.json"});
+  CHECK(talentcast::test::read_file(charts / "manifest.json")
+            .find("\"format\": \"talentcast-sensitivity-charts-1\"") != std::string::npos);
+  // The same directory again: it is a chart set's, so its charts are replaced.
+  REQUIRE(talentcast::test::run_talentcast(
+              "sensitivity --db s.sqlite --output ratio:llm:2025-Q4:p50 --charts out/charts",
+              dir.path())
+              .exit_code == 0);
+  // A directory of the user's is not written into.
+  std::filesystem::create_directories(dir.path() / "mine");
+  dir.write("mine/notes.txt", "mine");
+  const auto refused = talentcast::test::run_talentcast(
+      "sensitivity --db s.sqlite --output ratio:llm:2025-Q4:p50 --charts mine", dir.path());
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.err ==
+        "talentcast: --charts mine: expected a new or empty directory, or an earlier one of "
+        "`sensitivity --charts`, found a directory holding 'notes.txt' and no manifest.json\n");
+  CHECK(refused.out.empty());
+  // Each chart says what it is and where it comes from, as text beside its drawing; the Sobol
+  // chart of an output whose ranking the intervals do not support says so.
+  const std::string sobol = talentcast::test::read_file(charts / "ratio-llm-2025-Q4-p50-sobol.svg");
+  CHECK(sobol.find("<title>Sobol indices: ratio:llm:2025-Q4:p50</title>") != std::string::npos);
+  CHECK(sobol.find("<desc>Intervals overlap: no ranking by first-order index is supported; run "
+                   "more base rows Sweep s.toml of base.toml: saltelli design, 32 points of 200 "
+                   "paths, seed 1.") != std::string::npos);
+  const std::string tornado =
+      talentcast::test::read_file(charts / "ratio-llm-2025-Q4-p50-tornado.svg");
+  CHECK(tornado.find("<title>Tornado: ratio:llm:2025-Q4:p50</title>") != std::string::npos);
+  CHECK(tornado.find("<desc>Sweep s.toml of base.toml") != std::string::npos);
+  // Without --charts, nothing is written.
+  std::filesystem::remove_all(charts);
+  REQUIRE(talentcast::test::run_talentcast(
+              "sensitivity --db s.sqlite --output ratio:llm:2025-Q4:p50", dir.path())
+              .exit_code == 0);
+  CHECK_FALSE(std::filesystem::exists(charts));
 }

@@ -152,3 +152,45 @@ TEST_CASE("bands and levels come from [defaults]' salary_data unless a role give
   CHECK(scenario.data_files.size() == 1);
   CHECK(scenario.data_files[0].second.size() == 64);  // a SHA-256 in hex
 }
+
+TEST_CASE("a scenario and a salary_data file can be marked synthetic", "[validation][fit]") {
+  talentcast::test::TempDir dir;
+  std::string csv = "role,salary\n";
+  for (int i = 0; i < 12; ++i)
+    csv += fmt::format("llm,{}\ncloud,{}\n", 50000 + 1000 * i, 40000 + 900 * i);
+  dir.write("pay.csv", csv);
+  dir.write("observed.csv", csv);
+  std::string text = talentcast::test::two_role_scenario();
+  text.replace(text.find("band_sigma = 0.36\n"), 18, "");
+  text.replace(text.find("salary = 65000\n"), 15,
+               "salary_data = { file = \"pay.csv\", synthetic = \"drawn by a script\" }\n");
+  // cloud names the same file without marking it: the file is synthetic all the same.
+  text.replace(text.find("salary = 40000\n"), 15, "salary_data = \"pay.csv\"\n");
+  dir.write("base.toml", text);
+  const auto base = talentcast::models::load_scenario(dir.path() / "base.toml");
+  CHECK(base.synthetic.empty());
+  REQUIRE(base.roles.size() == 2);
+  CHECK(base.roles[0].salary_data_synthetic == "drawn by a script");
+  CHECK(base.roles[1].salary_data_synthetic == "drawn by a script");
+  REQUIRE(base.synthetic_data_files.size() == 1);
+  CHECK(base.synthetic_data_files.begin()->second == "drawn by a script");
+
+  // A variant that names other data for llm replaces the whole table, marking included; the
+  // same holds for a number written with its source, whose base source would no longer hold.
+  dir.write("variant.toml",
+            "extends = \"base.toml\"\nsynthetic = \"an illustration\"\n"
+            "[roles.llm]\nsalary_data = { file = \"observed.csv\" }\n"
+            "[roles.cloud]\nratio = { value = 0.3 }\n");
+  std::string with_source = text;
+  with_source.replace(with_source.find("ratio = 0.27"), 12,
+                      "ratio = { value = 0.27, source = \"Maimai\" }");
+  dir.write("base.toml", with_source);
+  const auto variant = talentcast::models::load_scenario(dir.path() / "variant.toml");
+  CHECK(variant.synthetic == "an illustration");
+  CHECK(variant.roles[0].salary_data_synthetic.empty());
+  CHECK(variant.roles[0].salary_data.filename() == "observed.csv");
+  // The marking belongs to the scenario: with llm's table went the only mark of pay.csv.
+  CHECK(variant.roles[1].salary_data_synthetic.empty());
+  CHECK(variant.synthetic_data_files.empty());
+  CHECK(variant.resolved_toml.find("Maimai") == std::string::npos);
+}

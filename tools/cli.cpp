@@ -256,6 +256,9 @@ int main(int argc, char** argv) {
        "talentcast sensitivity --db out/sobol.sqlite --output salary_median:nlp:2030-Q4:mean "
        "--output ratio:total:*:p50 -f csv"},
       "(the databases: the examples of `talentcast sweep --help`)"));
+  sensitivity_cmd->add_option("--charts", sensitivity.charts,
+                              "Also write each output's tornado chart, and its Sobol chart "
+                              "(saltelli designs), as SVG and PNG into this directory");
 
   CompareArgs compare;
   auto* compare_cmd = app.add_subcommand(
@@ -329,9 +332,28 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"csv"}));
   export_cmd->add_option("--out,-o", export_args.out,
                          "Output file, new or an earlier export (default: standard output)");
-  export_cmd->footer(examples({"talentcast export --db out/lhs.sqlite --out out/lhs.csv"},
-                              "(out/lhs.sqlite: talentcast sweep scenarios/sweep-flagship-lhs.toml "
-                              "--db out/lhs.sqlite)"));
+  export_cmd
+      ->add_option("--metrics", export_args.metrics,
+                   "Only the rows of these metrics (comma-separated, as stored)")
+      ->delimiter(',');
+  export_cmd
+      ->add_option("--roles", export_args.roles,
+                   "Only the rows of these roles (comma-separated: role, role/level or total)")
+      ->delimiter(',');
+  export_cmd
+      ->add_option("--periods", export_args.periods,
+                   "Only the rows of these periods (comma-separated labels, e.g. 2030-Q4)")
+      ->delimiter(',');
+  export_cmd
+      ->add_option("--stats", export_args.stats,
+                   "Only these statistics' columns, in this order (comma-separated: mean, sd, "
+                   "p05, p10, p25, p50, p75, p90, p95, mcse)")
+      ->delimiter(',');
+  export_cmd->footer(examples(
+      {"talentcast export --db out/lhs.sqlite --out out/lhs.csv",
+       "talentcast export --db out/lhs.sqlite --metrics ratio --roles llm_algorithm,total "
+       "--periods 2030-Q4 --stats p10,p50,p90 --out out/lhs-ratio.csv"},
+      "(out/lhs.sqlite: talentcast sweep scenarios/sweep-flagship-lhs.toml --db out/lhs.sqlite)"));
 
   try {
     app.parse(argc, argv);

@@ -1,6 +1,7 @@
 #pragma once
 // The `talentcast` command line: subcommands run, validate and replay (docs/cli.md).
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -72,6 +73,7 @@ struct ManifestInfo {
   int threads = 0;
   int mpi_ranks = 1;
   double wall_seconds = 0.0;
+  std::chrono::system_clock::time_point created;  ///< when the run was made, for created_utc
   std::string forecast_csv_sha256;
   std::string bands_bin_sha256;  ///< empty: no band store
   std::string bands_json_sha256;
@@ -114,6 +116,7 @@ struct SensitivityArgs {
   std::vector<std::string> outputs;
   std::string format = "table";
   std::size_t resamples = 1000;
+  std::string charts;  ///< a directory for the tornado and Sobol charts; empty: none
 };
 int sensitivity_command(const SensitivityArgs& args);
 
@@ -121,6 +124,9 @@ struct ExportArgs {
   std::string db;
   std::string format = "csv";
   std::string out;
+  /// Only these (each empty: all), as stored: metric names, roles (role, role/level or total),
+  /// period labels; and only these statistics' columns, in this order.
+  std::vector<std::string> metrics, roles, periods, stats;
 };
 int export_command(const ExportArgs& args);
 

@@ -7,11 +7,14 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
 #include "interrupt.hpp"
+#include "number_text.hpp"
 #include "outputs.hpp"
+#include "talentcast/core/atomic_file.hpp"
 #include "talentcast/core/csv.hpp"
 #include "talentcast/core/sha256.hpp"
 #include "talentcast/models/benchmark.hpp"
@@ -26,22 +29,10 @@ namespace {
 // What a payroll benchmark writes into its directory (docs/output-formats.md).
 const std::vector<std::string> kPayrollOutputs{"employees.csv", "summary.csv", "manifest.json"};
 
-// 61474.6 -> "61,475"
-std::string grouped(double value) {
-  const std::string digits = fmt::format("{:.0f}", std::abs(value));
-  std::string text = value < 0 ? "-" : "";
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) text += ',';
-    text += digits[i];
-  }
-  return text;
-}
-
 // A salary as given: thousands grouped, cents kept when it has them (0.01 is not "0").
 std::string grouped_salary(double salary) {
   const double cents = std::round(salary * 100.0);
-  if (std::fmod(cents, 100.0) == 0.0) return grouped(salary);
-  return fmt::format("{}.{:02.0f}", grouped(std::trunc(salary)), std::fmod(cents, 100.0));
+  return grouped(salary, std::fmod(cents, 100.0) == 0.0 ? 0 : 2);
 }
 
 std::string names(const std::vector<std::string>& list) {
@@ -155,7 +146,11 @@ int print_salary(const BenchmarkArgs& args, double salary, const models::BandSto
   fmt::print("{} {} per {}: {}{}\n", grouped_salary(salary), store.currency, store.salary_unit,
              s.title == s.role ? s.role : fmt::format("{} ({})", s.title, s.role),
              s.level.empty() ? "" : fmt::format(", level {}", s.level));
-  fmt::print("{}\n\n", about_intervals(store));
+  fmt::print("{}\n", about_intervals(store));
+  if (const std::string why = store.synthetic_reason(series); !why.empty()) {
+    fmt::print("SYNTHETIC: this market band comes from data marked synthetic ({})\n", why);
+  }
+  fmt::print("\n");
   // Cells first, then columns as wide as their widest cell.
   std::vector<std::vector<std::string>> table{
       {"period", "percentile", "market p25", "market p50", "market p75", "market p90"}};
@@ -256,6 +251,25 @@ int run_payroll(const BenchmarkArgs& args, const models::BandStore& store,
       store.periods[horizon], store.currency,
       store.central ? "on the central projection (no intervals)"
                     : fmt::format("mean [80% interval] across {} sampled paths", store.samples));
+  {
+    // Which of the bands the payroll meets come from data marked synthetic.
+    std::map<std::string, std::vector<std::string>> synthetic;  // reason -> roles
+    for (const auto& s : result.summary) {
+      const int g = store.find(s.role, s.level);
+      if (g < 0) continue;  // the `all` row
+      const std::string why = store.synthetic_reason(static_cast<std::size_t>(g));
+      auto& roles = synthetic[why];
+      if (!why.empty() && std::find(roles.begin(), roles.end(), s.role) == roles.end()) {
+        roles.push_back(s.role);
+      }
+    }
+    synthetic.erase("");
+    for (const auto& [why, roles] : synthetic) {
+      fmt::print("SYNTHETIC: the market bands of {} come from data marked synthetic ({})\n",
+                 fmt::join(roles, ", "), why);
+    }
+    if (!synthetic.empty()) fmt::print("\n");
+  }
   std::vector<std::vector<std::string>> table{
       {"role/level", "headcount", "<p25 now", "<p25 " + store.periods[horizon],
        "to p25 " + store.periods[horizon], "to p50 " + store.periods[horizon]}};

@@ -1,6 +1,7 @@
 // `talentcast compare BASE WHATIF`: a what-if against its base on common random numbers
 // (docs/compare.md).
 
+#include <fmt/chrono.h>
 #include <fmt/core.h>
 #include <fmt/ranges.h>
 
@@ -9,13 +10,16 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <tuple>
 
 #include "chart.hpp"
 #include "cli.hpp"
 #include "html.hpp"
 #include "interrupt.hpp"
+#include "number_text.hpp"
 #include "outputs.hpp"
+#include "talentcast/core/atomic_file.hpp"
 #include "talentcast/core/mpi.hpp"
 #include "talentcast/core/progress.hpp"
 #include "talentcast/core/sha256.hpp"
@@ -83,6 +87,47 @@ std::string comparison_table(const models::Scenario& base, const models::Scenari
   return out;
 }
 
+// Why a comparison's numbers are synthetic: a scenario marked so; for salaries, also a band
+// fitted to synthetic data in either scenario. Empty when they are not.
+std::string synthetic_reason(const models::Scenario& base, const models::Scenario& whatif,
+                             std::optional<std::size_t> salary_of_role) {
+  for (const auto* s : {&base, &whatif}) {
+    if (!s->synthetic.empty()) return s->synthetic;
+  }
+  if (salary_of_role) {
+    for (const auto* s : {&base, &whatif}) {
+      const auto& why = s->roles[*salary_of_role].salary_data_synthetic;
+      if (!why.empty()) return why;
+    }
+  }
+  return "";
+}
+
+// What is synthetic, said at the top of the page.
+std::string synthetic_banner(const models::Scenario& base, const models::Scenario& whatif) {
+  const std::string whole = synthetic_reason(base, whatif, std::nullopt);
+  if (!whole.empty()) {
+    return fmt::format(
+        "<div class=\"banner\" id=\"synthetic\"><b>A scenario compared here is marked "
+        "synthetic:</b> {}. Every number and chart on this page is illustrative, and marked "
+        "{}.</div>\n",
+        html::escape(whole), html::synthetic_mark(whole));
+  }
+  std::map<std::filesystem::path, std::string> files;  // path -> why, from either scenario
+  for (const auto* s : {&base, &whatif})
+    files.insert(s->synthetic_data_files.begin(), s->synthetic_data_files.end());
+  if (files.empty()) return "";
+  std::string reasons;
+  for (const auto& [path, why] : files) {
+    reasons += fmt::format("<code>{}</code>: {}. ", html::escape(path.string()), html::escape(why));
+  }
+  return fmt::format(
+      "<div class=\"banner\" id=\"synthetic\"><b>Salaries come from synthetic data, not observed "
+      "pay.</b> Salary bands are fitted to data marked synthetic: {}Every salary number and "
+      "salary chart from them is marked {}.</div>\n",
+      reasons, html::synthetic_mark("fitted to synthetic data"));
+}
+
 // The comparison's own HTML report: per role, the fan of the ratio's change and of the median
 // salary's what-if-over-base ratio, key numbers, and how to reproduce it.
 std::vector<std::pair<std::filesystem::path, std::string>> comparison_report(
@@ -109,45 +154,80 @@ std::vector<std::pair<std::filesystem::path, std::string>> comparison_report(
     }
     return f;
   };
+  const std::string compared = fmt::format(
+      "{:%Y-%m-%d %H:%M} UTC",
+      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
+  // Drawn into every chart, so that a chart copied alone still says where it comes from.
+  const std::string caption = fmt::format(
+      "What-if {} against {}: {} paths on common random numbers, seed {}. talentcast {}, "
+      "commit {}. Compared {}.",
+      args.whatif, args.base, grouped(static_cast<double>(comparison.paths_done)), seed, kVersion,
+      html::short_commit(kGitCommit), compared);
+  const auto mark = [](const std::string& why) {
+    return why.empty() ? why : html::synthetic_mark(why);
+  };
+  const auto beside = [](const std::string& m) { return m.empty() ? m : " " + m; };
   std::string key = fmt::format(
-      "<table><tr><th>role</th><th>ratio, base</th><th>ratio, what-if</th><th>change in "
-      "ratio</th><th>median salary, what-if / base</th></tr>\n");
+      "<table class=\"key\"><tr><th>role</th><th>ratio, base<br><span class=\"note\">candidates "
+      "per opening</span></th><th>ratio, what-if</th><th>change in ratio<br><span "
+      "class=\"note\">what-if minus base</span></th><th>median salary<br><span "
+      "class=\"note\">what-if / base</span></th></tr>\n");
   std::string sections;
   for (const std::string& s : series) {
     if (s.find('/') != std::string::npos) continue;
+    const auto role = base.role_index(s);
+    const std::string title = role ? base.roles[*role].title : "All roles (total)";
+    const std::string id =
+        title == s ? "" : fmt::format("<span class=\"id\">{}</span>", html::escape(s));
+    const std::string all = mark(synthetic_reason(base, whatif, std::nullopt));
+    const std::string pay_mark = role ? mark(synthetic_reason(base, whatif, *role)) : std::string();
     const auto* b = at.at({s, period, "ratio", models::Quantity::base});
     const auto* w = at.at({s, period, "ratio", models::Quantity::whatif});
     const auto* d = at.at({s, period, "ratio", models::Quantity::difference});
     const auto salary = at.find({s, period, "salary_median", models::Quantity::ratio});
     key += fmt::format(
-        "<tr><td>{}</td><td class=\"n\">{:.3f}</td><td class=\"n\">{:.3f}</td><td "
-        "class=\"n\">{:+.3f} [{:+.3f}, {:+.3f}]</td><td class=\"n\">{}</td></tr>\n",
-        html::escape(s), b->percentiles[3], w->percentiles[3], d->percentiles[3], d->percentiles[1],
-        d->percentiles[5],
+        "<tr><td>{}{}</td><td class=\"n\">{:.3f}{}</td><td class=\"n\">{:.3f}{}</td><td "
+        "class=\"n\">{:+.3f} <span class=\"range\">[{:+.3f}, {:+.3f}]</span>{}</td><td "
+        "class=\"n\">{}</td></tr>\n",
+        html::escape(title), id.empty() ? "" : "<br>" + id, b->percentiles[3], beside(all),
+        w->percentiles[3], beside(all), d->percentiles[3], d->percentiles[1], d->percentiles[5],
+        beside(all),
         salary == at.end()
             ? std::string()
-            : fmt::format("{:.3f} [{:.3f}, {:.3f}]", salary->second->percentiles[3],
-                          salary->second->percentiles[1], salary->second->percentiles[5]));
+            : fmt::format("{:.3f} <span class=\"range\">[{:.3f}, {:.3f}]</span>{}",
+                          salary->second->percentiles[3], salary->second->percentiles[1],
+                          salary->second->percentiles[5], beside(pay_mark)));
     std::string charts;
     auto change = fan(s, "ratio", models::Quantity::difference);
-    change.title = fmt::format("{}: change in the supply-demand ratio", s);
+    change.title = fmt::format("{}: change in the supply-demand ratio", title);
+    change.notice = all.empty() ? "" : "SYNTHETIC SCENARIO: illustrative numbers, not a forecast";
+    change.caption = caption;
     change.y_label = "what-if minus base";
     change.reference = 0.0;
+    change.reference_label = "no change";
     charts += figures.add(chart::render(change), html::file_name(s) + "-ratio-change",
                           "The per-path difference of candidates per opening: median, 50%, 80% "
-                          "and 90% bands over paths; the dashed line is no change.");
+                          "and 90% bands over paths; the dashed line is no change.",
+                          all);
     if (salary != at.end()) {
       auto pay = fan(s, "salary_median", models::Quantity::ratio);
-      pay.title = fmt::format("{}: median salary, what-if over base", s);
+      pay.title = fmt::format("{}: median salary, what-if over base", title);
+      pay.notice = !all.empty()       ? change.notice
+                   : pay_mark.empty() ? ""
+                                      : "SYNTHETIC DATA: salaries fitted to a synthetic sample, "
+                                        "not observed pay";
+      pay.caption = caption;
       pay.y_label = "what-if / base";
       pay.reference = 1.0;
+      pay.reference_label = "no change";
       charts += figures.add(chart::render(pay), html::file_name(s) + "-salary-ratio",
                             "The per-path ratio of the median salaries: median and bands over "
-                            "paths; the dashed line is no change.");
+                            "paths; the dashed line is no change.",
+                            pay_mark);
     }
     sections += fmt::format(
-        "<section class=\"role\"><h3>{}</h3>\n<div class=\"charts\">\n{}</div></section>\n",
-        html::escape(s), charts);
+        "<section class=\"role\"><h3>{}{}</h3>\n<div class=\"charts\">\n{}</div></section>\n",
+        html::escape(title), id.empty() ? "" : " " + id, charts);
   }
   key += "</table>\n";
   const std::string csv = models::comparison_csv(comparison.rows);
@@ -156,21 +236,24 @@ std::vector<std::pair<std::filesystem::path, std::string>> comparison_report(
       "<tr><td>base</td><td><code>{}</code>, SHA-256 <code>{}</code></td></tr>\n"
       "<tr><td>what-if</td><td><code>{}</code>, SHA-256 <code>{}</code></td></tr>\n"
       "<tr><td>seed, paths</td><td>{}, {} (common to both)</td></tr>\n"
+      "<tr><td>compared</td><td>{}</td></tr>\n"
       "<tr><td>results digest</td><td>comparison.csv (<code>--format csv</code>) SHA-256 "
       "<code>{}</code></td></tr>\n<tr><td>command</td><td><code>{}</code></td></tr>\n</table>\n",
       html::escape(kVersion), html::escape(kGitCommit), html::escape(args.base),
       core::sha256_hex(base.resolved_toml), html::escape(args.whatif),
-      core::sha256_hex(whatif.resolved_toml), seed, comparison.paths_done, core::sha256_hex(csv),
-      html::escape(args.command_line));
+      core::sha256_hex(whatif.resolved_toml), seed, comparison.paths_done, compared,
+      core::sha256_hex(csv), html::escape(args.command_line));
   const std::string title = fmt::format("What-if: {}", whatif.title);
   const std::string body = fmt::format(
-      "<h1>{}</h1>\n<p>against <b>{}</b>.</p>\n<p>{}</p>\n<p class=\"note\">Both scenarios ran on "
+      "<h1>{}</h1>\n<p>against <b>{}</b>.</p>\n{}<p>{}</p>\n<p class=\"note\">Both scenarios ran "
+      "on "
       "the same {} paths with the same random numbers (seed {}), so each path's difference is "
       "the effect of what the what-if changes alone (docs/compare.md). Ranges are over paths: "
-      "the median with its 80% interval.</p>\n<h2>Key numbers, {}</h2>\n{}<h2>By role</h2>\n{}"
-      "<h2>How to cite and reproduce</h2>\n{}",
-      html::escape(title), html::escape(base.title), html::escape(whatif.description),
-      comparison.paths_done, seed, period, key, sections, cite);
+      "the median with its 80% interval. Compared {}.</p>\n<h2>Key numbers, {}</h2>\n{}<h2>By "
+      "role</h2>\n{}<h2>How to cite and reproduce</h2>\n{}",
+      html::escape(title), html::escape(base.title), synthetic_banner(base, whatif),
+      html::escape(whatif.description), grouped(static_cast<double>(comparison.paths_done)), seed,
+      compared, period, key, sections, cite);
   auto files = std::move(figures.files());
   files.emplace_back(out, html::page(title, body));
   return files;

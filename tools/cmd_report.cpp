@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -16,7 +17,9 @@
 #include "cli.hpp"
 #include "html.hpp"
 #include "interrupt.hpp"
+#include "number_text.hpp"
 #include "outputs.hpp"
+#include "report_context.hpp"
 #include "talentcast/core/atomic_file.hpp"
 #include "talentcast/core/csv.hpp"
 #include "talentcast/core/sha256.hpp"
@@ -126,10 +129,15 @@ void flatten(const nlohmann::json& v, const std::string& key, std::vector<Assump
   }
 }
 
-std::string interval(const Stats& s, const char* format) {
-  return fmt::format("{} [{}, {}]", fmt::format(fmt::runtime(format), s[kP50]),
-                     fmt::format(fmt::runtime(format), s[kP10]),
-                     fmt::format(fmt::runtime(format), s[kP90]));
+// A median with its 80% interval; the interval kept on one line.
+std::string interval(const Stats& s, const std::function<std::string(double)>& number) {
+  return fmt::format("{} <span class=\"range\">[{}, {}]</span>", number(s[kP50]), number(s[kP10]),
+                     number(s[kP90]));
+}
+
+// The mark beside a number from synthetic data, or "".
+std::string mark(const std::string& why) {
+  return why.empty() ? std::string() : html::synthetic_mark(why);
 }
 
 }  // namespace
@@ -145,9 +153,8 @@ int report_command(const ReportArgs& args) {
     return kExitBadInput;
   }
   const nlohmann::json& m = run.manifest;
-  const nlohmann::json scenario = m.value("scenario", nlohmann::json::object());
-  const std::string unit =
-      fmt::format("{} per {}", scenario.value("currency", ""), scenario.value("salary_unit", ""));
+  const RunContext c(m);
+  const nlohmann::json& scenario = c.scenario();
   const std::filesystem::path out =
       args.out.empty() ? dir / "report.html" : std::filesystem::path(args.out);
   const std::filesystem::path charts = out.parent_path() / "charts";
@@ -168,8 +175,6 @@ int report_command(const ReportArgs& args) {
   }
 
   html::Figures figures_out(charts);
-  const auto figure = [&](const chart::Rendered& r, const std::string& name,
-                          const std::string& caption) { return figures_out.add(r, name, caption); };
   const auto series_of = [&](const std::string& s, const std::string& metric) {
     chart::Fan fan;
     fan.periods = run.periods;
@@ -180,13 +185,21 @@ int report_command(const ReportArgs& args) {
     }
     return std::optional<chart::Fan>{fan};
   };
+  const auto labelled = [&](chart::Labels& chart, const std::string& title, bool salary,
+                            const std::string& s) {
+    chart.title = title;
+    chart.notice = c.notice(salary, s);
+    chart.caption = c.caption();
+  };
 
   // Key numbers, then each role's charts (levels' rows are in forecast.csv).
   const std::string first = run.periods.front(), last = run.periods.back();
   std::string key = fmt::format(
-      "<table><tr><th>role</th><th>ratio {0}</th><th>ratio {1}</th><th>P(shortage) {1}</th>"
-      "<th>median salary {1}</th></tr>\n",
-      first, last);
+      "<table class=\"key\"><tr><th>role</th><th>supply-demand ratio, {0}<br><span "
+      "class=\"note\">candidates per opening</span></th><th>ratio, {1}</th><th>P(shortage), "
+      "{1}<br><span class=\"note\">% of paths with ratio &lt; 1</span></th><th>median salary, "
+      "{1}<br><span class=\"note\">{2}</span></th></tr>\n",
+      first, last, html::escape(c.unit()));
   std::string sections;
   try {
     const auto is_level = [&](const std::string& s) {
@@ -194,6 +207,8 @@ int report_command(const ReportArgs& args) {
       return slash != std::string::npos && std::find(run.series.begin(), run.series.end(),
                                                      s.substr(0, slash)) != run.series.end();
     };
+    const auto ratio_text = [](double v) { return fmt::format("{:.2f}", v); };
+    const auto salary_text = [](double v) { return grouped(v); };
     for (const std::string& s : run.series) {
       if (guard.flag().load()) break;  // charts take the time: Ctrl-C is looked at between roles
       if (is_level(s)) continue;
@@ -202,25 +217,37 @@ int report_command(const ReportArgs& args) {
       const Stats* sh = run.find(s, last, "shortage");
       const Stats* w1 = run.find(s, last, "salary_median");
       if (r0 == nullptr || r1 == nullptr || sh == nullptr) continue;
+      const std::string title = c.title(s);
+      const std::string all = mark(c.synthetic());             // on every number
+      const std::string salary = mark(c.salary_synthetic(s));  // on its salary numbers
+      const auto beside = [](const std::string& tag) { return tag.empty() ? tag : " " + tag; };
       key += fmt::format(
-          "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{:.0f}% "
-          "± {:.1f}</td><td class=\"n\">{}</td></tr>\n",
-          html::escape(s), interval(*r0, "{:.2f}"), interval(*r1, "{:.2f}"), 100 * (*sh)[kMean],
-          100 * 1.96 * (*sh)[kMcse], w1 ? interval(*w1, "{:.0f}") : "");
+          "<tr><td>{}{}</td><td class=\"n\">{}{}</td><td class=\"n\">{}{}</td><td "
+          "class=\"n\">{:.0f}% <span class=\"range\">± {:.1f} pp</span>{}</td><td "
+          "class=\"n\">{}</td></tr>\n",
+          html::escape(title),
+          title == s ? "" : fmt::format("<br><span class=\"id\">{}</span>", html::escape(s)),
+          interval(*r0, ratio_text), beside(all), interval(*r1, ratio_text), beside(all),
+          100 * (*sh)[kMean], 100 * 1.96 * (*sh)[kMcse], beside(all),
+          w1 ? interval(*w1, salary_text) + beside(salary) : "");
       std::string figures;
       auto ratio = *series_of(s, "ratio");
-      ratio.title = fmt::format("{}: supply-demand ratio", s);
+      labelled(ratio, fmt::format("{}: supply-demand ratio", title), false, s);
       ratio.y_label = "candidates per opening";
       ratio.reference = 1.0;
-      figures += figure(chart::render(ratio), html::file_name(s) + "-ratio",
-                        "Candidates per opening: median, 50%, 80% and 90% bands over paths; "
-                        "the dashed line is 1, balance.");
-      if (auto salary = series_of(s, "salary_median")) {
-        salary->title = fmt::format("{}: median salary", s);
-        salary->y_label = unit;
-        figures += figure(chart::render(*salary), html::file_name(s) + "-salary",
-                          "The market's median salary: median, 50%, 80% and 90% bands over "
-                          "paths.");
+      ratio.reference_label = "1 = balance";
+      figures += figures_out.add(chart::render(ratio), html::file_name(s) + "-ratio",
+                                 "Candidates per opening: median, 50%, 80% and 90% bands over "
+                                 "paths; the dashed line is 1, balance.",
+                                 all);
+      if (auto pay = series_of(s, "salary_median")) {
+        labelled(*pay, fmt::format("{}: median salary", title), true, s);
+        pay->y_label = c.unit();
+        figures += figures_out.add(chart::render(*pay), html::file_name(s) + "-salary",
+                                   fmt::format("The market's median salary ({}): median, 50%, 80% "
+                                               "and 90% bands over paths.",
+                                               c.unit()),
+                                   salary);
       }
       chart::Fan shortage;
       shortage.periods = run.periods;
@@ -228,10 +255,11 @@ int report_command(const ReportArgs& args) {
         shortage.p50.push_back((*run.find(s, p, "shortage"))[kMean]);
       shortage.line_only = true;
       shortage.percent = true;
-      shortage.title = fmt::format("{}: probability of a shortage", s);
-      shortage.y_label = "share of paths with ratio < 1";
-      figures += figure(chart::render(shortage), html::file_name(s) + "-shortage",
-                        "The share of paths on which candidates are fewer than openings.");
+      labelled(shortage, fmt::format("{}: probability of a shortage", title), false, s);
+      shortage.y_label = "% of paths with ratio < 1";
+      figures +=
+          figures_out.add(chart::render(shortage), html::file_name(s) + "-shortage",
+                          "The share of paths on which candidates are fewer than openings.", all);
       if (run.find(s, last, "salary_p10") != nullptr) {
         chart::Bands bands;
         bands.periods = band_periods;
@@ -243,16 +271,19 @@ int report_command(const ReportArgs& args) {
           bands.p75.push_back((*run.find(s, p, "salary_p75"))[kP50]);
           bands.p90.push_back((*run.find(s, p, "salary_p90"))[kP50]);
         }
-        bands.title = fmt::format("{}: salary band", s);
-        bands.y_label = unit;
-        figures += figure(chart::render(bands), html::file_name(s) + "-band",
-                          "The market's salary band (10th to 90th percentile of pay) at its "
-                          "median path.");
+        labelled(bands, fmt::format("{}: salary band", title), true, s);
+        bands.y_label = c.unit();
+        figures += figures_out.add(chart::render(bands), html::file_name(s) + "-band",
+                                   fmt::format("The market's salary band ({}, 10th to 90th "
+                                               "percentile of pay) at its median path.",
+                                               c.unit()),
+                                   salary);
       }
       sections += fmt::format(
-          "<section class=\"role\" id=\"role-{}\"><h3>{}</h3>\n<div "
+          "<section class=\"role\" id=\"role-{}\"><h3>{}{}</h3>\n<div "
           "class=\"charts\">\n{}</div></section>\n",
-          html::file_name(s), html::escape(s), figures);
+          html::file_name(s), html::escape(title),
+          title == s ? "" : fmt::format(" <span class=\"id\">{}</span>", html::escape(s)), figures);
     }
   } catch (const std::exception& e) {
     fmt::print(stderr, "talentcast: {}\n", e.what());
@@ -272,9 +303,14 @@ int report_command(const ReportArgs& args) {
         "distribution</th><th>source</th></tr>\n",
         part, rows.size());
     for (const auto& row : rows) {
-      assumptions +=
-          fmt::format("<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>\n",
-                      html::escape(row.key), html::escape(row.value), html::escape(row.source));
+      // A long key path may break after its dots, on a narrow page.
+      std::string key_path = html::escape(row.key);
+      for (std::size_t at = key_path.find('.'); at != std::string::npos;
+           at = key_path.find('.', at + 6)) {
+        key_path.insert(at + 1, "<wbr>");
+      }
+      assumptions += fmt::format("<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>\n",
+                                 key_path, html::escape(row.value), html::escape(row.source));
     }
     assumptions += "</table></details>\n";
   }
@@ -289,6 +325,7 @@ int report_command(const ReportArgs& args) {
       "<table>\n<tr><td>talentcast</td><td>{} (commit <code>{}</code>)</td></tr>\n"
       "<tr><td>scenario</td><td><code>{}</code>, SHA-256 <code>{}</code></td></tr>\n"
       "<tr><td>seed, paths</td><td>{}, {}</td></tr>\n"
+      "<tr><td>run</td><td>{}</td></tr>\n"
       "<tr><td>results digest</td><td>forecast.csv SHA-256 <code>{}</code></td></tr>\n"
       "<tr><td>command</td><td><code>{}</code></td></tr>\n</table>\n"
       "<p>To reproduce: save <code>scenario_toml</code> from this run's manifest.json (with its "
@@ -298,24 +335,27 @@ int report_command(const ReportArgs& args) {
       html::escape(m.value("talentcast_version", "")), html::escape(m.value("git_commit", "")),
       html::escape(m.value("scenario_path", "")), html::escape(m.value("scenario_sha256", "")),
       m.value("seed", std::uint64_t{0}), m.value("paths", std::uint64_t{0}),
-      html::escape(m.value("forecast_csv_sha256", "")), html::escape(command), reproduce);
+      html::escape(c.run_date()), html::escape(m.value("forecast_csv_sha256", "")),
+      html::escape(command), reproduce);
 
   const std::string title = scenario.value("title", "talentcast forecast");
   const std::string body = fmt::format(
-      "<h1>{}</h1>\n<p>{}</p>\n<p class=\"note\">Forecast from {} to {}, {}</p>\n"
+      "<h1>{}</h1>\n{}<p>{}</p>\n<p class=\"note\">Forecast from {} to {}, {} Run {}; salaries in "
+      "{}.</p>\n"
       "<h2>Key numbers</h2>\n{}"
       "<h2>Forecasts by role</h2>\n{}"
       "<h2>Assumptions</h2>\n<p class=\"note\">Every value of the resolved scenario; "
-      "distributions are drawn once per path.</p>\n{}"
+      "distributions are drawn once per path. Printed, every section is shown.</p>\n{}"
       "<h2>How to cite and reproduce</h2>\n{}",
-      html::escape(title), html::escape(scenario.value("description", "")), first, last,
+      html::escape(title), c.synthetic_banner(), html::escape(scenario.value("description", "")),
+      first, last,
       central ? "the central projection: one path with every distribution at its median, no "
                 "shocks and no regime switches, so no ranges."
               : fmt::format("{} Monte Carlo paths. Ranges are over paths: the median with its 80% "
                             "interval (10th to 90th percentile); a probability with ± 1.96 Monte "
-                            "Carlo standard errors.",
-                            m.value("paths", std::uint64_t{0})),
-      key, sections, assumptions, cite);
+                            "Carlo standard errors, in percentage points (pp).",
+                            grouped(m.value("paths", 0.0))),
+      html::escape(c.run_date()), html::escape(c.unit()), key, sections, assumptions, cite);
   const std::string page = html::page(title, body);
   if (guard.flag().load()) {
     fmt::print(stderr, "talentcast: interrupted; nothing was written\n");

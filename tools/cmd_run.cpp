@@ -181,6 +181,7 @@ int run_command(const RunArgs& args) {
   manifest.command_line = args.command_line;
   manifest.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  manifest.created = std::chrono::system_clock::now();
   files.emplace_back(out / "manifest.json", manifest_json(manifest));
   if (const int written = write_outputs(files, guard.flag()); written != kExitOk) return written;
   // A run without a band store leaves none behind from an earlier run in the same directory

@@ -1,5 +1,5 @@
-// `talentcast sensitivity` and `talentcast export`: reading a sweep's results database
-// (docs/sweeps.md).
+// `talentcast sensitivity`: the sensitivity of a sweep's outputs to its parameters, from its
+// results database (docs/sweeps.md).
 
 #include <fmt/format.h>
 
@@ -12,20 +12,17 @@
 #include "cli.hpp"
 #include "interrupt.hpp"
 #include "outputs.hpp"
-#include "talentcast/core/atomic_file.hpp"
+#include "sensitivity_charts.hpp"
 #include "talentcast/core/sensitivity.hpp"
 #include "talentcast/core/sqlite.hpp"
-#include "talentcast/core/temporary_name.hpp"
+#include "talentcast/models/sweep_store.hpp"
+#include "talentcast/version.hpp"
 
 namespace talentcast::cli {
 
 namespace {
 
-// Whether a file's first bytes are an export's (docs/sweeps.md), which --out may replace.
-bool is_export(std::string_view head) {
-  const std::string_view header = head.substr(0, head.find('\n'));
-  return header.starts_with("point,") && header.find(",role,period,metric,") != header.npos;
-}
+constexpr std::string_view kChartsFormat = "talentcast-sensitivity-charts-1";
 
 const std::vector<std::string> kStatistics{"mean", "sd",  "p05", "p10", "p25",
                                            "p50",  "p75", "p90", "p95", "mcse"};
@@ -114,12 +111,26 @@ int sensitivity_command(const SensitivityArgs& args) {
                     "does not exist",
                     args.db));
   }
+  // --charts DIR is new, empty, or an earlier chart set's, which its manifest.json says.
+  if (const auto found =
+          args.charts.empty()
+              ? std::nullopt
+              : foreign_directory(args.charts, kChartsFormat, "a chart set's", {"manifest.json"})) {
+    errors.push_back(fmt::format(
+        "--charts {}: expected a new or empty directory, or an earlier one of `sensitivity "
+        "--charts`, found a directory {}",
+        args.charts, *found));
+  } else if (!args.charts.empty() && std::filesystem::exists(args.charts) &&
+             !std::filesystem::is_directory(args.charts)) {
+    errors.push_back(fmt::format("--charts {}: expected a directory, found a file", args.charts));
+  }
   if (!errors.empty()) {
     for (const auto& e : errors) fmt::print(stderr, "talentcast: {}\n", e);
     return kExitBadInput;
   }
+  InterruptGuard guard;
   try {
-    core::Database db(args.db, true);
+    core::Database db = models::open_store_to_read(args.db);
     const Results results = read_results(db);
     // "*" periods expand to every stored period.
     std::vector<Output> expanded;
@@ -137,6 +148,7 @@ int sensitivity_command(const SensitivityArgs& args) {
         "output,parameter,first,first_low,first_high,total,total_low,total_high,mu,mu_star,"
         "sigma,low_tenth_mean,high_tenth_mean\n";
     std::string table;
+    std::vector<OutputSensitivity> charted;  // for the warnings and the charts
     for (const auto& o : expanded) {
       std::vector<double> y(results.points, NAN);
       auto q =
@@ -182,6 +194,10 @@ int sensitivity_command(const SensitivityArgs& args) {
         }
         morris = core::morris_effects(y, unit, results.points / (d + 1));
       }
+      OutputSensitivity& sensitivity = charted.emplace_back();
+      sensitivity.output = o.name();
+      sensitivity.mean = std::accumulate(y.begin(), y.end(), 0.0) / static_cast<double>(y.size());
+      sensitivity.sobol = sobol;
       table +=
           fmt::format("{}  ({} design, {} points)\n", o.name(), results.design, results.points);
       std::size_t width = 9;
@@ -215,6 +231,9 @@ int sensitivity_command(const SensitivityArgs& args) {
         low /= static_cast<double>(n_low);
         high /= static_cast<double>(n_high);
         const std::string& key = results.parameters[j].key;
+        sensitivity.parameters.push_back(key);
+        sensitivity.low_tenth.push_back(low);
+        sensitivity.high_tenth.push_back(high);
         table += fmt::format("{:<{}}", key, width);
         nlohmann::ordered_json row;
         row["output"] = o.name();
@@ -251,6 +270,24 @@ int sensitivity_command(const SensitivityArgs& args) {
       }
       table += "\n";
     }
+    if (!args.charts.empty()) {
+      const std::filesystem::path dir(args.charts);
+      OutputFiles files = sensitivity_charts(charted, dir, sweep_caption(db));
+      // What the directory holds and where it came from; it also marks the directory as a chart
+      // set's, which a later --charts may write into again.
+      nlohmann::ordered_json manifest;
+      manifest["format"] = kChartsFormat;
+      manifest["talentcast_version"] = kVersion;
+      manifest["git_commit"] = kGitCommit;
+      manifest["database"] = args.db;
+      manifest["outputs"] = args.outputs;
+      auto& names = manifest["files"] = nlohmann::ordered_json::array();
+      for (const auto& [path, contents] : files) names.push_back(path.filename().string());
+      files.emplace_back(dir / "manifest.json", manifest.dump(1) + "\n");
+      if (const int written = write_outputs(files, guard.flag()); written != kExitOk) {
+        return written;
+      }
+    }
     if (args.format == "csv") {
       fmt::print("{}", csv);
     } else if (args.format == "json") {
@@ -262,91 +299,19 @@ int sensitivity_command(const SensitivityArgs& args) {
           "(saltelli designs); mu, mu*, sigma: Morris elementary effects per whole range of a "
           "parameter (morris designs); low/high tenth: mean output where the parameter is in its "
           "lowest/highest tenth of values, ties included (tornado data)\n");
+      if (!args.charts.empty()) {
+        fmt::print("wrote {} charts (SVG and PNG) in {}\n",
+                   charted.size() * (results.design == "saltelli" ? 2 : 1), args.charts);
+      }
     }
+    const auto warnings = ranking_warnings(charted);
+    for (const auto& warning : warnings) fmt::print(stderr, "talentcast: warning: {}\n", warning);
+    if (!warnings.empty()) fmt::print(stderr, "talentcast: the rule: {}\n", kRankingRule);
+  } catch (const models::SweepStoreError& e) {
+    fmt::print(stderr, "talentcast: {}\n", e.what());
+    return kExitBadInput;
   } catch (const core::SqliteError& e) {
     fmt::print(stderr, "talentcast: {}: not a readable sweep database ({})\n", args.db, e.what());
-    return kExitBadInput;
-  }
-  return kExitOk;
-}
-
-int export_command(const ExportArgs& args) {
-  if (!std::filesystem::is_regular_file(args.db)) {
-    fmt::print(stderr,
-               "talentcast: --db: expected a sweep's results database, found '{}', which does "
-               "not exist\n",
-               args.db);
-    return kExitBadInput;
-  }
-  if (const auto found = args.out.empty() ? std::nullopt : foreign_file(args.out, is_export)) {
-    fmt::print(stderr,
-               "talentcast: --out {}: expected a new file or an export talentcast wrote, found "
-               "{}; nothing was written\n",
-               args.out, *found);
-    return kExitBadInput;
-  }
-  InterruptGuard guard;
-  const std::string_view unwritten = args.out.empty() ? "" : "; nothing was written";
-  try {
-    core::Database db(args.db, true);
-    const Results results = read_results(db);
-    // Tidy: one row per (point, role, period, metric), with the point's parameter values,
-    // streamed to a file renamed into place when complete (or to standard output): memory does
-    // not grow with the database.
-    std::vector<core::PendingFile> file;
-    if (!args.out.empty()) {
-      const std::filesystem::path out(args.out);
-      core::remove_stale_temporaries(out.parent_path(), {out.filename().string()});
-      file.emplace_back(out);
-    }
-    const auto emit = [&](const std::string& line) {
-      if (!file.empty()) {
-        file.front().write(line);
-      } else if (std::fwrite(line.data(), 1, line.size(), stdout) != line.size()) {
-        throw std::runtime_error(fmt::format("cannot write to standard output: {}",
-                                             std::generic_category().message(errno)));
-      }
-    };
-    std::string line = "point";
-    for (const auto& p : results.parameters) line += "," + p.key;
-    line += ",role,period,metric,mean,sd,p05,p10,p25,p50,p75,p90,p95,mcse\n";
-    emit(line);
-    std::size_t points = 0;
-    std::int64_t last = -1;
-    auto q = db.prepare(
-        "SELECT point, role, period, metric, mean, sd, p05, p10, p25, p50, p75, p90, p95, mcse "
-        "FROM stats ORDER BY point, role, period, metric");
-    while (q.step()) {
-      if (guard.flag().load()) throw core::WriteInterrupted();
-      const auto point = static_cast<std::size_t>(q.integer(0));
-      if (q.integer(0) != last) ++points;
-      last = q.integer(0);
-      line = fmt::format("{}", point);
-      for (std::size_t j = 0; j < results.parameters.size(); ++j) {
-        line += fmt::format(",{}", results.values[point][j]);
-      }
-      line += fmt::format(",{},{},{}", q.text(1), q.text(2), q.text(3));
-      for (int c = 4; c < 14; ++c) line += fmt::format(",{}", q.real(c));
-      line += '\n';
-      emit(line);
-    }
-    core::commit_together(file, &guard.flag());
-    if (points < results.points) {
-      fmt::print(stderr,
-                 "talentcast: warning: {}: the sweep is incomplete ({} of {} points exported)\n",
-                 args.db, points, results.points);
-    }
-  } catch (const core::WriteInterrupted&) {
-    fmt::print(
-        stderr, "talentcast: interrupted{}\n",
-        args.out.empty() ? "; standard output holds part of the export" : "; nothing was written");
-    return kExitInterrupted;
-  } catch (const core::SqliteError& e) {
-    fmt::print(stderr, "talentcast: {}: not a readable sweep database ({}){}\n", args.db, e.what(),
-               unwritten);
-    return kExitBadInput;
-  } catch (const std::runtime_error& e) {
-    fmt::print(stderr, "talentcast: {}{}\n", e.what(), unwritten);
     return kExitBadInput;
   }
   return kExitOk;

@@ -3,6 +3,8 @@
 #include <fmt/core.h>
 
 #include <chrono>
+#include <optional>
+#include <vector>
 
 #include "cli.hpp"
 #include "interrupt.hpp"
@@ -14,6 +16,11 @@
 #include "talentcast/version.hpp"
 
 namespace talentcast::cli {
+
+namespace {
+// A check of the points quicker than this shows no bar.
+constexpr std::chrono::milliseconds kCheckBarDelay{1000};
+}  // namespace
 
 int sweep_command(const SweepArgs& args) {
   const auto started = std::chrono::steady_clock::now();
@@ -53,43 +60,83 @@ int sweep_command(const SweepArgs& args) {
       args.db.empty() ? std::filesystem::path("out") /
                             (std::filesystem::path(args.sweep).stem().string() + ".sqlite")
                       : std::filesystem::path(args.db);
+  // The folders made for the database, deepest first: removed again (when empty) if the
+  // sweep ends without creating it.
+  std::vector<std::filesystem::path> made;
   if (session.root() && !db.parent_path().empty()) {
     std::error_code ec;
+    for (auto dir = db.parent_path(); !dir.empty() && !std::filesystem::exists(dir, ec);
+         dir = dir.parent_path()) {
+      made.push_back(dir);
+    }
     std::filesystem::create_directories(db.parent_path(), ec);
   }
+  const auto remove_made = [&] {
+    std::error_code ec;
+    if (std::filesystem::exists(db, ec)) return;
+    for (const auto& dir : made) std::filesystem::remove(dir, ec);  // fails when not empty
+  };
 
-  const std::size_t points = sweep.design_points().points();
   InterruptGuard guard;
   options.stop = &guard.flag();
-  core::ProgressBar progress(points, "points", !args.quiet && session.root());
-  options.on_progress = [&](std::size_t done, std::size_t) { progress.update(done); };
+  // Two bars: a new sweep's check of its points (shown when it takes more than a second), then
+  // the points run, at a rate that counts only the points run now.
+  const bool bars = !args.quiet && session.root();
+  std::optional<core::ProgressBar> checking, running;
+  options.on_check = [&](std::size_t checked, std::size_t points) {
+    if (!checking) checking.emplace(points, "points", bars).verb("checked").delay(kCheckBarDelay);
+    checking->update(checked);
+  };
+  options.on_progress = [&](std::size_t done, std::size_t points) {
+    if (!running) {
+      if (checking) checking->finish();
+      running.emplace(points, "points", bars).resume_from(done);
+    }
+    running->update(done);
+  };
+  // Bars cleared, and the folders made for a database that was not created removed.
+  const auto clean_up = [&] {
+    if (checking) checking->finish();
+    if (running) running->finish();
+    remove_made();
+  };
   models::SweepRunResult result;
   try {
     result = models::run_sweep(sweep, db, options);
   } catch (const models::SweepStoreError& e) {
-    progress.finish();
+    clean_up();
     fmt::print(stderr, "talentcast: {}\n", e.what());
     return kExitBadInput;
   } catch (const models::ScenarioError& e) {
-    progress.finish();
+    clean_up();
     for (const auto& d : e.diagnostics()) fmt::print(stderr, "{}\n", d.message());
     fmt::print(stderr,
                "talentcast: {}: points of the design make invalid scenarios; no point was run\n",
                args.sweep);
     return kExitBadInput;
   } catch (const models::ModelError& e) {
-    progress.finish();
+    clean_up();
     fmt::print(stderr, "talentcast: {}\nThe points before it are in the database.\n", e.what());
     return kExitBadInput;
   } catch (const core::SqliteError& e) {
-    progress.finish();
+    clean_up();
     fmt::print(stderr, "talentcast: --db {}: {}\n", db.string(), e.what());
     return kExitBadInput;
   }
-  progress.finish();
-  if (!session.root()) return result.stopped ? kExitBadInput : kExitOk;
+  clean_up();
+  if (!session.root()) {
+    if (!result.stopped) return kExitOk;
+    return guard.flag() ? kExitInterrupted : kExitBadInput;
+  }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (result.interrupted_checking) {
+    fmt::print(stderr,
+               "talentcast: interrupted while checking that the design's {} points make valid "
+               "scenarios; nothing was run or written\n",
+               result.points);
+    return kExitInterrupted;
+  }
   if (result.interrupted) {
     fmt::print(stderr,
                "talentcast: interrupted: {} of {} points are in {}; run the same command again "

@@ -1,5 +1,7 @@
+#include <fmt/chrono.h>
 #include <toml++/toml.h>
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
@@ -23,8 +25,15 @@ std::string manifest_json(const ManifestInfo& info) {
   manifest["talentcast_version"] = kVersion;
   manifest["git_commit"] = kGitCommit;
   manifest["command"] = info.command_line;
+  // When it ran, for a reader citing it; not part of what a reproduction must match.
+  manifest["created_utc"] = fmt::format(
+      "{:%Y-%m-%dT%H:%M:%SZ}", std::chrono::time_point_cast<std::chrono::seconds>(info.created));
   manifest["scenario_path"] = scenario.path.string();
   manifest["scenario_sha256"] = core::sha256_hex(scenario.resolved_toml);
+  const auto reason = [](const std::string& why) {
+    return why.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(why);
+  };
+  manifest["synthetic"] = reason(scenario.synthetic);
   manifest["seed"] = info.seed;
   manifest["paths"] = info.paths;
   manifest["central"] = info.central;
@@ -43,12 +52,20 @@ std::string manifest_json(const ManifestInfo& info) {
   // The data the scenario read, and the bands fitted to it.
   auto& files = manifest["data_files"] = nlohmann::ordered_json::array();
   for (const auto& [path, sha256] : scenario.data_files) {
-    files.push_back({{"path", path.string()}, {"sha256", sha256}});
+    const auto marked = scenario.synthetic_data_files.find(path);
+    files.push_back(
+        {{"path", path.string()},
+         {"sha256", sha256},
+         {"synthetic",
+          reason(marked == scenario.synthetic_data_files.end() ? std::string() : marked->second)}});
   }
   auto& fits = manifest["band_fits"] = nlohmann::ordered_json::array();
-  const auto fit_json = [&](const std::string& name, const models::BandFit& fit) {
+  const auto fit_json = [&](const std::string& name, const models::BandFit& fit,
+                            const models::RoleSpec& role) {
     nlohmann::ordered_json f;
     f["series"] = name;
+    f["data_file"] = role.salary_data.string();
+    f["synthetic"] = reason(role.salary_data_synthetic);
     f["rows"] = fit.rows;
     f["effective_n"] = fit.effective_n;
     f["median"] = fit.median();
@@ -62,9 +79,9 @@ std::string manifest_json(const ManifestInfo& info) {
     fits.push_back(std::move(f));
   };
   for (const auto& role : scenario.roles) {
-    if (role.band) fit_json(role.name, role.band->fit);
+    if (role.band) fit_json(role.name, role.band->fit, role);
     for (const auto& level : role.levels) {
-      if (level.fitted) fit_json(role.name + "/" + level.name, level.fitted->fit);
+      if (level.fitted) fit_json(role.name + "/" + level.name, level.fitted->fit, role);
     }
   }
   manifest["warnings"] = scenario.warnings;

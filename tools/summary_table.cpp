@@ -1,6 +1,8 @@
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
+#include <map>
 
 #include "cli.hpp"
 
@@ -52,6 +54,26 @@ std::string summary_table(const models::Scenario& scenario,
          band(find(rows, role, last, "ratio"), false),
          band(find(rows, role, first, "salary_median"), true),
          band(find(rows, role, last, "salary_median"), true));
+  }
+  // What is synthetic, as the report says it (docs/report.md): a number from made-up data is
+  // never printed without saying so.
+  if (!scenario.synthetic.empty()) {
+    fmt::format_to(std::back_inserter(out), "\nSYNTHETIC: the scenario is marked synthetic ({})\n",
+                   scenario.synthetic);
+  } else {
+    std::map<std::filesystem::path, std::vector<std::string>> by_file;
+    for (const auto& role : scenario.roles) {
+      if (!role.salary_data_synthetic.empty()) by_file[role.salary_data].push_back(role.name);
+    }
+    for (const auto& [file, names] : by_file) {
+      const auto& role = scenario.roles[*scenario.role_index(names.front())];
+      fmt::format_to(std::back_inserter(out),
+                     "\nSYNTHETIC salaries: {} fitted to {}, marked synthetic ({})\n",
+                     names.size() == scenario.roles.size()
+                         ? std::string("every role's band is")
+                         : fmt::format("the bands of {} are", fmt::join(names, ", ")),
+                     file.string(), role.salary_data_synthetic);
+    }
   }
   return fmt::to_string(out);
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <stdexcept>
 
 #include "talentcast/core/accumulator.hpp"
@@ -41,6 +42,22 @@ void indices_of(std::span<const double> y, std::size_t dims, const std::vector<s
 }
 
 }  // namespace
+
+Ranking rank_by(std::span<const Estimate> index, double negligible) {
+  Ranking r;
+  r.order.resize(index.size());
+  std::iota(r.order.begin(), r.order.end(), std::size_t{0});
+  std::stable_sort(r.order.begin(), r.order.end(),
+                   [&](std::size_t a, std::size_t b) { return index[a].value > index[b].value; });
+  for (std::size_t k = 1; k < r.order.size(); ++k) {
+    const Estimate& above = index[r.order[k - 1]];
+    const Estimate& below = index[r.order[k]];
+    const bool apart = above.low > below.high;
+    const bool neither_matters = above.high < negligible && below.high < negligible;
+    if (!apart && !neither_matters) r.unresolved.emplace_back(r.order[k - 1], r.order[k]);
+  }
+  return r;
+}
 
 SobolIndices sobol_indices(std::span<const double> y, std::size_t n, std::size_t dims,
                            std::size_t resamples, double confidence, std::uint64_t seed) {

@@ -123,10 +123,17 @@ std::string BandStore::json(const std::string& binary_sha256) const {
   return j.dump(1) + "\n";
 }
 
+std::string BandStore::synthetic_reason(std::size_t series_index) const {
+  if (!synthetic.empty()) return synthetic;
+  const auto it = synthetic_roles.find(series[series_index].role);
+  return it == synthetic_roles.end() ? std::string() : it->second;
+}
+
 BandStore BandStore::read(const std::filesystem::path& dir) {
   // The run's manifest names the store it wrote: a store left from another run is refused.
   const auto manifest_path = dir / "manifest.json";
-  std::string kept_sha256, kept_json_sha256;
+  std::string kept_sha256, kept_json_sha256, synthetic;
+  std::map<std::string, std::string> synthetic_roles;
   SealState seal = SealState::missing;
   try {
     const auto manifest = nlohmann::ordered_json::parse(read_whole(manifest_path));
@@ -139,6 +146,15 @@ BandStore BandStore::read(const std::filesystem::path& dir) {
     }
     kept_sha256 = manifest.at("band_store").at("bands_bin_sha256");
     kept_json_sha256 = manifest.at("band_store").value("bands_json_sha256", "");
+    if (const auto it = manifest.find("synthetic"); it != manifest.end() && it->is_string()) {
+      synthetic = it->get<std::string>();
+    }
+    for (const auto& fit : manifest.value("band_fits", nlohmann::ordered_json::array())) {
+      const auto it = fit.find("synthetic");
+      if (it == fit.end() || !it->is_string()) continue;
+      const std::string series = fit.at("series");
+      synthetic_roles[series.substr(0, series.find('/'))] = it->get<std::string>();
+    }
   } catch (const nlohmann::json::exception& e) {
     throw BandStoreError(
         fmt::format("{}: not a talentcast run manifest ({})", manifest_path.string(), e.what()));
@@ -153,6 +169,8 @@ BandStore BandStore::read(const std::filesystem::path& dir) {
   }
   BandStore store;
   store.manifest_sealed = seal == SealState::intact;
+  store.synthetic = std::move(synthetic);
+  store.synthetic_roles = std::move(synthetic_roles);
   try {
     const auto j = nlohmann::json::parse(text);
     if (j.at("format") != kFormat) {

@@ -1,6 +1,6 @@
-// The labour-market model's monthly steps 1-9 (MODEL.md, "One month, for every path, in this
-// order") and its reported metrics, over the lanes of a block; the set-up of a block is in
-// labour_market_setup.cpp.
+// The labour-market model's monthly steps 1-9 (docs/reference-model.md, "One month, for every
+// path, in this order") and its reported metrics, over the lanes of a block; the set-up of a
+// block is in labour_market_setup.cpp.
 #include "talentcast/models/labour_market.hpp"
 
 #include <fmt/core.h>

@@ -1,5 +1,5 @@
 // The labour-market worker's set-up for a block: parameter draws (once per path) and the start
-// state (MODEL.md, "Parameters of a role", "Uncertainty").
+// state (docs/reference-model.md, "Parameters of a role", "Uncertainty").
 
 #include <Eigen/Cholesky>
 #include <boost/math/distributions/normal.hpp>
@@ -188,7 +188,7 @@ void Worker::initialise_state() {
   regime_.assign(static_cast<std::size_t>(lanes_), static_cast<int>(scenario_.initial_regime));
 }
 
-// G(y) for calendar year y (MODEL.md, "Graduation").
+// G(y) for calendar year y (docs/reference-model.md, "Graduation").
 void Worker::update_graduates(FieldLanes& field, int year) {
   if (field.cached_year == year) return;
   field.cached_year = year;

@@ -69,6 +69,15 @@ void Validator::salary_data(Scenario& s) {
     DataFile data(file, {"role", "salary"}, {"level", "weight"}, diagnostics_);
     if (!data.ok()) continue;
     s.data_files.emplace_back(file, data.sha256());
+    // Synthetic is a property of the file: marked where any role names it, it holds for all.
+    for (const DataSource* source : sources) {
+      if (source->synthetic.empty()) continue;
+      s.synthetic_data_files.emplace(file, source->synthetic);
+      for (const DataSource* user : sources) {
+        s.roles[user->role].salary_data_synthetic = source->synthetic;
+      }
+      break;
+    }
     const int role_column = data.column("role"), salary_column = data.column("salary");
     const int level_column = data.column("level"), weight_column = data.column("weight");
     std::map<std::size_t, RoleRows> rows;  // by role index, for the roles that use this file

@@ -16,10 +16,10 @@ namespace talentcast::models {
 namespace detail {
 
 namespace {
-const std::vector<std::string> kTopKeys{"title",  "description", "currency",       "salary_unit",
-                                        "start",  "step",        "horizon_years",  "seed",
-                                        "paths",  "defaults",    "roles",          "fields",
-                                        "events", "regimes",     "initial_regime", "correlation"};
+const std::vector<std::string> kTopKeys{
+    "title",  "description",   "synthetic", "currency",       "salary_unit", "start",
+    "step",   "horizon_years", "seed",      "paths",          "defaults",    "roles",
+    "fields", "events",        "regimes",   "initial_regime", "correlation"};
 
 std::vector<std::string> role_keys(bool defaults) {
   std::vector<std::string> keys;
@@ -41,6 +41,9 @@ void Validator::header(Scenario& s) {
   if (const auto* n = root_.get("title")) s.title = string(*n, "title", "a string").value_or("");
   if (const auto* n = root_.get("description")) {
     s.description = string(*n, "description", "a string").value_or("");
+  }
+  if (const auto* n = root_.get("synthetic")) {
+    s.synthetic = synthetic_reason(*n, "synthetic").value_or("");
   }
   if (const auto* n = required("currency")) {
     s.currency = string(*n, "currency", "a currency code such as \"CNY\"").value_or("");
@@ -181,12 +184,10 @@ void Validator::roles(Scenario& s) {
     const toml::node* data = own_data ? own_data : (gives_band(table) ? nullptr : defaults_data);
     if (data) {
       const std::string key = own_data ? prefix + "salary_data" : "defaults.salary_data";
-      if (auto file = string(*data, key, "the path of a CSV file of salaries, as a string")) {
-        const auto& source = data->source().path;
-        const std::filesystem::path dir =
-            source ? std::filesystem::path(*source).parent_path() : path_.parent_path();
-        data_sources_.push_back({s.roles.size(), dir / *file, data, key});
-        role.salary_data = dir / *file;
+      if (auto source = data_source(*data, key)) {
+        source->role = s.roles.size();
+        role.salary_data = source->file;
+        data_sources_.push_back(std::move(*source));
       }
     }
     for (const auto& p : role_param_table()) {
@@ -270,6 +271,35 @@ void Validator::roles(Scenario& s) {
     check_sum_at_most_one(*table->get("mobility"), key, s.roles[r].mobility);
   }
   salary_data(s);
+}
+
+std::optional<Validator::DataSource> Validator::data_source(const toml::node& node,
+                                                            const std::string& key) {
+  constexpr const char* kExpected =
+      "the path of a CSV file of salaries, as a string, or a table { file = \"...\", synthetic "
+      "= \"why\" }";
+  const toml::node* file = &node;
+  std::string synthetic;
+  if (const auto* table = node.as_table()) {
+    check_keys(*table, key + ".", {"file", "synthetic"}, "'file' or 'synthetic'");
+    if (const auto* reason = table->get("synthetic")) {
+      synthetic = synthetic_reason(*reason, key + ".synthetic").value_or("");
+    }
+    file = table->get("file");
+    if (!file) {
+      error(node, key + ".file", "the path of a CSV file of salaries, as a string", "nothing");
+      return std::nullopt;
+    }
+  }
+  const auto path =
+      string(*file, file == &node ? key : key + ".file",
+             file == &node ? kExpected : "the path of a CSV file of salaries, as a string");
+  if (!path) return std::nullopt;
+  // Relative to the file that names it, which may be a base that a variant extends.
+  const auto& source = file->source().path;
+  const std::filesystem::path dir =
+      source ? std::filesystem::path(*source).parent_path() : path_.parent_path();
+  return DataSource{0, dir / *path, &node, key, synthetic};
 }
 
 void Validator::levels(const toml::node& node, const std::string& key, const std::string& address,

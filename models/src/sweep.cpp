@@ -181,6 +181,28 @@ std::vector<double> Sweep::values(const core::Design& design_values, std::size_t
   return v;
 }
 
+double Sweep::design_size() const {
+  const auto d = static_cast<double>(parameters.size());
+  const auto n = static_cast<double>(points);
+  switch (design) {
+    case DesignKind::grid: {
+      double size = 1.0;
+      for (const auto& p : parameters) {
+        size *= static_cast<double>(p.levels.empty() ? grid_levels : p.levels.size());
+      }
+      return size;
+    }
+    case DesignKind::morris:
+      return n * (d + 1.0);
+    case DesignKind::saltelli:
+      return n * (d + 2.0);
+    case DesignKind::latin_hypercube:
+    case DesignKind::sobol:
+      break;
+  }
+  return n;
+}
+
 std::uint64_t Sweep::point_seed(std::size_t point) const {
   return splitmix64(seed ^ splitmix64(static_cast<std::uint64_t>(point)));
 }
@@ -197,6 +219,29 @@ Scenario resolve_with(const Sweep& sweep, const std::vector<std::pair<std::strin
   return detail::validate(table, sweep.scenario_path, files);
 }
 }  // namespace
+
+// The base scenario as read from its files, with its source positions (which copies lose).
+struct PointScenarios::Base {
+  toml::table table;
+  std::vector<std::string> files;
+};
+
+PointScenarios::PointScenarios(const Sweep& sweep)
+    : sweep_(sweep), base_(std::make_unique<Base>()) {
+  std::vector<Diagnostic> diagnostics;
+  base_->table = detail::resolve_scenario_file(sweep.scenario_path, diagnostics, base_->files);
+  if (!diagnostics.empty()) throw ScenarioError(std::move(diagnostics));
+}
+
+PointScenarios::~PointScenarios() = default;
+PointScenarios::PointScenarios(PointScenarios&&) noexcept = default;
+
+Scenario PointScenarios::operator()(const std::vector<double>& values) {
+  for (std::size_t j = 0; j < values.size(); ++j) {
+    set_path(base_->table, *split_path(sweep_.parameters[j].key), values[j]);
+  }
+  return detail::validate(base_->table, sweep_.scenario_path, base_->files);
+}
 
 Scenario base_scenario(const Sweep& sweep) {
   return resolve_with(sweep, {});
@@ -307,24 +352,30 @@ Sweep load_sweep(const std::filesystem::path& path) {
       sweep.seed = static_cast<std::uint64_t>(node->as_integer()->get());
     }
   }
-  // The base scenario, resolved once.
+  // The base scenario, resolved once. A missing file is this sweep's problem, located at its
+  // key; the base scenario's own problems come with their own locations, alone.
   std::vector<std::string> files;
-  if (const auto* node = root.get("scenario"); node && node->is_string()) {
-    sweep.scenario_path = path.parent_path() / node->as_string()->get();
-    std::vector<Diagnostic> base_diagnostics;
-    auto table = detail::resolve_scenario_file(sweep.scenario_path, base_diagnostics, files);
-    if (!base_diagnostics.empty()) throw ScenarioError(std::move(base_diagnostics));
-    sweep.base = std::make_shared<const toml::table>(std::move(table));
-    sweep.files = files;
-    try {
+  const auto* scenario = root.get("scenario");
+  if (scenario && scenario->is_string()) {
+    sweep.scenario_path = path.parent_path() / scenario->as_string()->get();
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(sweep.scenario_path, ec)) {
+      std::vector<Diagnostic> base_diagnostics;
+      auto table = detail::resolve_scenario_file(sweep.scenario_path, base_diagnostics, files);
+      if (!base_diagnostics.empty()) throw ScenarioError(std::move(base_diagnostics));
+      sweep.base = std::make_shared<const toml::table>(std::move(table));
+      sweep.files = files;
       detail::validate(*sweep.base, sweep.scenario_path, sweep.files);
-    } catch (const ScenarioError&) {
-      throw;  // the base scenario's own problems, with its own locations
+    } else {
+      error(*scenario, "scenario", "an existing scenario file (a path relative to the sweep file)",
+            fmt::format("'{}', which {}", sweep.scenario_path.string(),
+                        std::filesystem::exists(sweep.scenario_path, ec) ? "is not a regular file"
+                                                                         : "does not exist"));
     }
   } else {
-    error(node ? *node : static_cast<const toml::node&>(root), "scenario",
+    error(scenario ? *scenario : static_cast<const toml::node&>(root), "scenario",
           "the path of the base scenario file, as a string",
-          node ? detail::describe_node(*node) : "nothing");
+          scenario ? detail::describe_node(*scenario) : "nothing");
   }
   // The parameters.
   const auto* list = root.get("parameters") ? root.get("parameters")->as_array() : nullptr;
@@ -446,15 +497,19 @@ Sweep load_sweep(const std::filesystem::path& path) {
     }
     sweep.parameters.push_back(std::move(p));
   }
-  // A grid's size is the product of its levels: bounded like `points`.
-  if (grid && diagnostics.empty()) {
-    double size = 1.0;
-    for (const auto& p : sweep.parameters) {
-      size *= static_cast<double>(p.levels.empty() ? sweep.grid_levels : p.levels.size());
-    }
-    if (size > 1e7) {
+  // The design's size bounds the memory its points take (8 bytes per point and parameter, and
+  // 8 per point) and the time their check takes before the first runs.
+  if (diagnostics.empty()) {
+    const double size = sweep.design_size();
+    if (grid && size > kMaxDesignPoints) {
       error(root, "levels", "a grid of at most 10,000,000 points",
             fmt::format("{:.4g} points", size));
+    } else if (size > kMaxDesignPoints) {
+      const bool morris = sweep.design == DesignKind::morris;
+      error(*root.get("points"), "points", "a design of at most 10,000,000 points",
+            fmt::format("{:.4g} points ({} {} of {} points)", size, sweep.points,
+                        morris ? "trajectories" : "base rows",
+                        sweep.parameters.size() + (morris ? 1 : 2)));
     }
   }
   if (!diagnostics.empty()) {

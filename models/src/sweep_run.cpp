@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 #include <fmt/ranges.h>
+#include <tbb/enumerable_thread_specific.h>
 #include <tbb/info.h>
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_pipeline.h>
@@ -27,59 +28,6 @@
 namespace talentcast::models {
 
 namespace {
-
-constexpr const char* kSchema = R"sql(
-CREATE TABLE IF NOT EXISTS sweep (
-  id INTEGER PRIMARY KEY CHECK (id = 1),
-  identity TEXT NOT NULL,        -- JSON: what makes two runs the same sweep
-  sweep_file TEXT NOT NULL,
-  sweep_toml TEXT NOT NULL,
-  scenario_file TEXT NOT NULL,
-  scenario_sha256 TEXT NOT NULL,
-  design TEXT NOT NULL,
-  points INTEGER NOT NULL,       -- points in the design
-  paths INTEGER NOT NULL,        -- paths per point
-  seed INTEGER NOT NULL,
-  talentcast_version TEXT NOT NULL,
-  git_commit TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS parameter (
-  id INTEGER PRIMARY KEY,        -- the design's dimension, from 0
-  key TEXT NOT NULL UNIQUE,      -- key path in the scenario
-  low REAL, high REAL,           -- a range, or
-  levels TEXT                    -- a JSON array of values
-);
-CREATE TABLE IF NOT EXISTS series (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
-CREATE TABLE IF NOT EXISTS period (id INTEGER PRIMARY KEY, label TEXT NOT NULL UNIQUE);
-CREATE TABLE IF NOT EXISTS metric (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
-CREATE TABLE IF NOT EXISTS point (
-  id INTEGER PRIMARY KEY,        -- the point's index in the design
-  seed INTEGER NOT NULL,
-  manifest TEXT NOT NULL,        -- JSON
-  wall_seconds REAL NOT NULL     -- informational: differs between identical runs
-);
-CREATE TABLE IF NOT EXISTS point_value (
-  point INTEGER NOT NULL REFERENCES point(id),
-  parameter INTEGER NOT NULL REFERENCES parameter(id),
-  value REAL NOT NULL,
-  PRIMARY KEY (point, parameter)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS stat (
-  point INTEGER NOT NULL REFERENCES point(id),
-  series INTEGER NOT NULL REFERENCES series(id),
-  period INTEGER NOT NULL REFERENCES period(id),
-  metric INTEGER NOT NULL REFERENCES metric(id),
-  mean REAL, sd REAL, p05 REAL, p10 REAL, p25 REAL, p50 REAL, p75 REAL, p90 REAL, p95 REAL,
-  mcse REAL,
-  PRIMARY KEY (point, series, period, metric)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS stat_by_output ON stat (series, period, metric, point);
-CREATE VIEW IF NOT EXISTS stats AS
-  SELECT s.point, r.name AS role, p.label AS period, m.name AS metric, s.mean, s.sd, s.p05,
-         s.p10, s.p25, s.p50, s.p75, s.p90, s.p95, s.mcse
-  FROM stat s JOIN series r ON r.id = s.series JOIN period p ON p.id = s.period
-       JOIN metric m ON m.id = s.metric;
-)sql";
 
 // What makes two runs the same sweep, part by part: the sweep as parsed (not its comments),
 // the resolved base scenario and its data, what is stored, and the build.
@@ -122,132 +70,154 @@ std::int64_t id_of(core::Database& db, const char* table, const char* column,
   return db.last_insert_rowid();
 }
 
-// Opens (or creates) the store, checks that it holds this sweep, and returns the points still
-// to run, each checked to make a valid scenario.
-std::vector<std::size_t> prepare_store(const Sweep& sweep, const core::Design& design,
-                                       const std::filesystem::path& database,
-                                       const SweepRunOptions& options,
-                                       std::optional<core::Database>& store,
-                                       SweepRunResult& result) {
-  const Scenario base = base_scenario(sweep);
-  const nlohmann::ordered_json identity_json = identity_of(sweep, base, options);
-  const std::string identity = identity_json.dump();
-
-  core::Database& db = store.emplace(database);
-  {
-    // Another program's database is left alone.
-    auto tables = db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table'");
-    auto ours = db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'sweep'");
-    tables.step();
-    ours.step();
-    if (tables.integer(0) > 0 && ours.integer(0) == 0) {
-      throw SweepStoreError(fmt::format(
-          "{}: is a database of something else (it has tables but no sweep); use another --db",
-          database.string()));
-    }
+// Whether the store holds this sweep (false: it holds none yet); one holding another sweep is
+// refused, naming the parts of the identity that differ.
+bool holds_sweep(core::Database& db, const nlohmann::ordered_json& identity,
+                 const std::filesystem::path& database) {
+  auto existing = db.prepare("SELECT identity FROM sweep WHERE id = 1");
+  if (!existing.step()) return false;
+  if (existing.text(0) == identity.dump()) return true;
+  std::vector<std::string> differ;
+  nlohmann::ordered_json stored;
+  try {
+    stored = nlohmann::ordered_json::parse(existing.text(0));
+  } catch (const nlohmann::json::exception&) {
   }
-  // Write-ahead logging: a commit is one sequential append, durable against the process being
-  // killed at any moment (the next open recovers the log); 64 MB of page cache keeps the
-  // indexes' hot pages in memory as the database grows.
-  db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536");
-  db.execute(kSchema);
-  {
-    auto existing = db.prepare("SELECT identity FROM sweep WHERE id = 1");
-    if (existing.step()) {
-      if (existing.text(0) != identity) {
-        std::vector<std::string> differ;
-        nlohmann::ordered_json stored;
-        try {
-          stored = nlohmann::ordered_json::parse(existing.text(0));
-        } catch (const nlohmann::json::exception&) {
-        }
-        for (const auto& [part, value] : identity_json.items()) {
-          if (!stored.contains(part) || stored[part] != value) differ.push_back(part);
-        }
-        throw SweepStoreError(fmt::format(
-            "{}: holds another sweep (it differs in: {}); use another --db to keep both",
-            database.string(), fmt::join(differ, ", ")));
-      }
+  for (const auto& [part, value] : identity.items()) {
+    if (!stored.contains(part) || stored[part] != value) differ.push_back(part);
+  }
+  throw SweepStoreError(
+      fmt::format("{}: holds another sweep (it differs in: {}); use another --db to keep both",
+                  database.string(), fmt::join(differ, ", ")));
+}
+
+void record_sweep(core::Database& db, const Sweep& sweep, const Scenario& base,
+                  const std::string& identity, std::size_t points, const SweepRunOptions& options) {
+  core::Transaction transaction(db);
+  db.prepare(
+        "INSERT INTO sweep (id, identity, sweep_file, sweep_toml, scenario_file, "
+        "scenario_sha256, design, points, paths, seed, talentcast_version, git_commit) "
+        "VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, identity)
+      .bind(2, sweep.path.string())
+      .bind(3, sweep.text)
+      .bind(4, sweep.scenario_path.string())
+      .bind(5, core::sha256_hex(base.resolved_toml))
+      .bind(6, design_name(sweep.design))
+      .bind(7, static_cast<std::int64_t>(points))
+      .bind(8, static_cast<std::int64_t>(sweep.paths))
+      .bind(9, static_cast<std::int64_t>(sweep.seed))
+      .bind(10, options.version)
+      .bind(11, options.git_commit)
+      .run();
+  auto parameter =
+      db.prepare("INSERT INTO parameter (id, key, low, high, levels) VALUES (?, ?, ?, ?, ?)");
+  for (std::size_t j = 0; j < sweep.parameters.size(); ++j) {
+    const SweepParameter& p = sweep.parameters[j];
+    parameter.bind(1, static_cast<std::int64_t>(j)).bind(2, p.key);
+    if (p.levels.empty()) {
+      parameter.bind(3, p.low).bind(4, p.high).bind_null(5);
     } else {
-      core::Transaction transaction(db);
-      db.prepare(
-            "INSERT INTO sweep (id, identity, sweep_file, sweep_toml, scenario_file, "
-            "scenario_sha256, design, points, paths, seed, talentcast_version, git_commit) "
-            "VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-          .bind(1, identity)
-          .bind(2, sweep.path.string())
-          .bind(3, sweep.text)
-          .bind(4, sweep.scenario_path.string())
-          .bind(5, core::sha256_hex(base.resolved_toml))
-          .bind(6, design_name(sweep.design))
-          .bind(7, static_cast<std::int64_t>(result.points))
-          .bind(8, static_cast<std::int64_t>(sweep.paths))
-          .bind(9, static_cast<std::int64_t>(sweep.seed))
-          .bind(10, options.version)
-          .bind(11, options.git_commit)
-          .run();
-      auto parameter =
-          db.prepare("INSERT INTO parameter (id, key, low, high, levels) VALUES (?, ?, ?, ?, ?)");
-      for (std::size_t j = 0; j < sweep.parameters.size(); ++j) {
-        const SweepParameter& p = sweep.parameters[j];
-        parameter.bind(1, static_cast<std::int64_t>(j)).bind(2, p.key);
-        if (p.levels.empty()) {
-          parameter.bind(3, p.low).bind(4, p.high).bind_null(5);
-        } else {
-          parameter.bind_null(3).bind_null(4).bind(5, nlohmann::json(p.levels).dump());
-        }
-        parameter.run();
-      }
-      transaction.commit();
+      parameter.bind_null(3).bind_null(4).bind(5, nlohmann::json(p.levels).dump());
     }
+    parameter.run();
   }
-  std::set<std::int64_t> done;
-  for (auto points = db.prepare("SELECT id FROM point"); points.step();) {
-    done.insert(points.integer(0));
-  }
-  result.already_done = done.size();
-  if (options.on_progress) options.on_progress(done.size(), result.points);
+  transaction.commit();
+}
 
-  std::vector<std::size_t> todo;
-  for (std::size_t i = 0; i < result.points; ++i) {
-    if (!done.count(static_cast<std::int64_t>(i))) todo.push_back(i);
-  }
-  // Every point's scenario is valid before the first one runs: values valid one by one can
-  // clash together (a PERT's low above its mode, shares summing above 1).
-  {
-    // In parallel (each is a few tens of milliseconds), reported in point order.
-    std::vector<std::optional<Diagnostic>> problems(todo.size());
-    const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
-    tbb::task_arena(threads).execute([&] {
-      tbb::parallel_for(std::size_t{0}, todo.size(), [&](std::size_t k) {
-        const std::size_t i = todo[k];
+// Every point's scenario is valid before the first one runs: values valid one by one can clash
+// together (a PERT's low above its mode, shares summing above 1). Points are checked in
+// parallel a block at a time: memory stays bounded, progress is reported, and a stop is heard
+// within one point's check (a million points take a minute of CPU time or more). The first 20
+// invalid points are listed, in point order. Returns false when stopped.
+bool check_points(const Sweep& sweep, const core::Design& design, const SweepRunOptions& options) {
+  constexpr std::size_t kListed = 20;
+  const std::size_t points = design.points();
+  const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
+  const std::size_t block = 64 * static_cast<std::size_t>(threads);
+  const auto stopped = [&] { return options.stop && options.stop->load(); };
+  tbb::task_arena arena(threads);
+  tbb::enumerable_thread_specific<std::optional<PointScenarios>> scenarios;
+  std::vector<Diagnostic> invalid;
+  std::size_t count = 0;
+  for (std::size_t begin = 0; begin < points; begin += block) {
+    const std::size_t end = std::min(points, begin + block);
+    std::vector<std::optional<Diagnostic>> problems(end - begin);
+    arena.execute([&] {
+      tbb::parallel_for(begin, end, [&](std::size_t i) {
+        if (stopped()) return;
         const std::vector<double> values = sweep.values(design, i);
+        auto& scenario = scenarios.local();
         try {
-          sweep_scenario(sweep, values);
+          if (!scenario) scenario.emplace(sweep);
+          (*scenario)(values);
         } catch (const ScenarioError& e) {
           std::string point = fmt::format("point {} (", i);
           for (std::size_t j = 0; j < values.size(); ++j) {
             point += fmt::format("{}{} = {}", j ? ", " : "", sweep.parameters[j].key, values[j]);
           }
           const Diagnostic& first = e.diagnostics().front();
-          problems[k] =
+          problems[i - begin] =
               Diagnostic{sweep.path.string(), 0, 0, point + ")", first.key + ": " + first.expected,
                          first.found};
         }
       });
     });
-    std::vector<Diagnostic> invalid;
-    std::size_t count = 0;
+    if (stopped()) return false;
     for (auto& p : problems) {
-      if (p && ++count <= 20) invalid.push_back(std::move(*p));
+      if (p && ++count <= kListed) invalid.push_back(std::move(*p));
     }
-    if (count > 20) {
-      invalid.push_back({sweep.path.string(), 0, 0, "points", "at most 20 listed",
-                         fmt::format("{} more invalid points", count - 20)});
-    }
-    if (!invalid.empty()) throw ScenarioError(std::move(invalid));
+    if (options.on_check) options.on_check(end, points);
   }
+  if (count > kListed) {
+    invalid.push_back({sweep.path.string(), 0, 0, "points", "at most 20 listed",
+                       fmt::format("{} more invalid points", count - kListed)});
+  }
+  if (!invalid.empty()) throw ScenarioError(std::move(invalid));
+  return true;
+}
+
+// The design's points not in the store, in order: the ids come sorted (the primary key), and
+// the missing points are their gaps.
+std::vector<std::size_t> missing_points(core::Database& db, std::size_t points) {
+  std::vector<std::size_t> todo;
+  std::size_t next = 0;
+  auto ids = db.prepare("SELECT id FROM point WHERE id >= 0 AND id < ? ORDER BY id");
+  ids.bind(1, static_cast<std::int64_t>(points));
+  while (ids.step()) {
+    const auto id = static_cast<std::size_t>(ids.integer(0));
+    while (next < id) todo.push_back(next++);
+    next = id + 1;
+  }
+  while (next < points) todo.push_back(next++);
   return todo;
+}
+
+// Rank 0: opens the store when it exists, checks the points when it does not hold this sweep
+// yet and only then records it (creating the store), and finds the points still to run.
+// Returns false when stopped while checking: nothing was written.
+bool prepare_store(const Sweep& sweep, const core::Design& design,
+                   const std::filesystem::path& database, const SweepRunOptions& options,
+                   std::optional<core::Database>& store, std::vector<std::size_t>& todo,
+                   SweepRunResult& result) {
+  const Scenario base = base_scenario(sweep);
+  const nlohmann::ordered_json identity = identity_of(sweep, base, options);
+  bool recorded = false;
+  if (std::filesystem::exists(database)) {
+    store.emplace(open_store_to_write(database));
+    recorded = holds_sweep(*store, identity, database);
+  }
+  if (!recorded) {
+    if (!check_points(sweep, design, options)) return false;
+    if (!store) store.emplace(open_store_to_write(database));
+    // Another sweep may have made the store while the points were checked.
+    if (!holds_sweep(*store, identity, database)) {
+      record_sweep(*store, sweep, base, identity.dump(), result.points, options);
+    }
+  }
+  todo = missing_points(*store, result.points);
+  result.already_done = result.points - todo.size();
+  return true;
 }
 
 }  // namespace
@@ -293,17 +263,22 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
   // that they all make valid scenarios; the other ranks wait for its verdict and the list.
   std::optional<core::Database> db;
   std::vector<std::size_t> todo;
+  bool prepared = true;
   if (session.root()) {
     try {
-      todo = prepare_store(sweep, design, database, options, db, result);
+      prepared = prepare_store(sweep, design, database, options, db, todo, result);
     } catch (...) {
       session.decide(1);
       throw;
     }
   }
-  if (session.decide(0) != 0) {
-    result.stopped = true;
+  if (session.decide(prepared ? 0 : 1) != 0) {
+    result.interrupted = result.interrupted_checking = !prepared;
+    result.stopped = prepared;
     return result;
+  }
+  if (session.root() && options.on_progress) {
+    options.on_progress(result.already_done, result.points);
   }
   {
     core::ByteWriter list;
@@ -460,7 +435,7 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
 }
 
 std::string dump_sweep_database(const std::filesystem::path& database) {
-  core::Database db(database, true);
+  core::Database db(database, core::Access::read_only);
   std::string out;
   const auto dump = [&](const char* sql, int columns) {
     out += std::string(sql) + "\n";

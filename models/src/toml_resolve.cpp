@@ -22,12 +22,17 @@ void merge_into(toml::table& base, toml::table&& variant) {
       }
     }
   }
+  // A value written as a table (a distribution, a number with its source, a salary_data file
+  // with its marking) is one value: merged key by key, a base's source or synthetic marking
+  // would stay beside the variant's new value.
+  const auto is_value = [](const toml::table* t) {
+    return t->contains("dist") || t->contains("value") || t->contains("file");
+  };
   for (auto&& [key, node] : variant) {
     auto* existing = base.get(key);
     auto* variant_table = node.as_table();
     auto* base_table = existing ? existing->as_table() : nullptr;
-    if (base_table && variant_table && !variant_table->contains("dist") &&
-        !base_table->contains("dist")) {
+    if (base_table && variant_table && !is_value(variant_table) && !is_value(base_table)) {
       merge_into(*base_table, std::move(*variant_table));
     } else if (key.str() == "events" && existing && existing->is_array() && node.is_array()) {
       for (auto&& event : *node.as_array()) existing->as_array()->push_back(std::move(event));

@@ -101,6 +101,17 @@ class Validator {
     return node.as_string()->get();
   }
 
+  /// Why something is synthetic (`synthetic = "..."`): a string that says something.
+  std::optional<std::string> synthetic_reason(const toml::node& node, const std::string& key) {
+    const char* expected = "a string saying why the data are synthetic (made up, not observed)";
+    auto text = string(node, key, expected);
+    if (text && text->find_first_not_of(" \t\r\n") == std::string::npos) {
+      error(node, key, expected, "an empty string");
+      return std::nullopt;
+    }
+    return text;
+  }
+
   /// A table's optional `source`: a string, for the report.
   void source(const toml::table& table, const std::string& key) {
     if (const auto* node = table.get("source")) {
@@ -160,6 +171,16 @@ class Validator {
   /// messages; address prefixes its parameters' stream addresses (always the role's).
   void levels(const toml::node& node, const std::string& key, const std::string& address,
               RoleSpec& role);
+  // A role's salary_data: the file (relative to the scenario file that names it) and the key.
+  struct DataSource {
+    std::size_t role;
+    std::filesystem::path file;
+    const toml::node* node;
+    std::string key;
+    std::string synthetic;  ///< why the file is synthetic; empty when not marked here
+  };
+  /// A salary_data value: a path, or { file = path, synthetic = "why" }.
+  std::optional<DataSource> data_source(const toml::node& node, const std::string& key);
   /// Reads the salary_data files the roles name and fits their bands (scenario_salary.cpp).
   void salary_data(Scenario& s);
   void fields(Scenario& s);
@@ -176,13 +197,6 @@ class Validator {
   std::vector<Diagnostic> diagnostics_;
   std::vector<std::string> files_;
   std::vector<std::string> role_names_;
-  // A role's salary_data: the file (relative to the scenario file that names it) and the key.
-  struct DataSource {
-    std::size_t role;
-    std::filesystem::path file;
-    const toml::node* node;
-    std::string key;
-  };
   std::vector<DataSource> data_sources_;
   std::vector<std::vector<const toml::node*>> level_nodes_;  // per role, per level
 

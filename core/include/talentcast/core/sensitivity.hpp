@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "talentcast/core/design.hpp"
@@ -32,6 +33,22 @@ struct SobolIndices {
 SobolIndices sobol_indices(std::span<const double> y, std::size_t n, std::size_t dims,
                            std::size_t resamples = 1000, double confidence = 0.95,
                            std::uint64_t seed = 1);
+
+/// Parameters ranked by a Sobol index, and whether its intervals support the ranking.
+struct Ranking {
+  std::vector<std::size_t> order;  ///< parameters, the largest index first (ties: as given)
+  /// Neighbours in `order` (above, below) that are not ranked apart.
+  std::vector<std::pair<std::size_t, std::size_t>> unresolved;
+  bool supported() const { return unresolved.empty(); }
+};
+
+/// The rule for ranking parameters by an index (docs/sweeps.md): order them by its value,
+/// largest first. Two neighbours in that order are ranked apart when their intervals do not
+/// overlap (the upper one's low end above the lower one's high end), or when both intervals end
+/// below `negligible`: neither parameter matters, so their order does not either. Checking
+/// neighbours suffices: if a is ranked apart from b and b from c, a's low end lies above c's
+/// high end.
+Ranking rank_by(std::span<const Estimate> index, double negligible = 0.05);
 
 struct MorrisEffects {
   std::vector<double> mu;       ///< mean elementary effect

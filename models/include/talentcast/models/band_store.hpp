@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -49,6 +50,12 @@ struct BandStore {
   /// The run's manifest carries an intact seal (manifest_seal.hpp); false for one written
   /// before seals. A broken seal is refused by read().
   bool manifest_sealed = false;
+  /// What the run's manifest marks synthetic (docs/report.md): the whole scenario's reason, or
+  /// "", and per role whose band was fitted to a file marked synthetic, the file's reason.
+  std::string synthetic;
+  std::map<std::string, std::string> synthetic_roles;
+  /// Why a series' numbers come from synthetic data, or "" (levels share their role's).
+  std::string synthetic_reason(std::size_t series_index) const;
 
   std::span<const float> ln_medians(std::size_t series_index, std::size_t period) const;
   std::span<const float> log_sds(std::size_t series_index, std::size_t period) const;

@@ -1,7 +1,7 @@
 #pragma once
-// The reference labour-market model of MODEL.md as a core::PathModel: per path, the monthly
-// steps 1-9 for every role, aggregated into the 16 metrics per role and reporting period plus
-// the `total` pseudo-role.
+// The reference labour-market model of docs/reference-model.md as a core::PathModel: per path,
+// the monthly steps 1-9 for every role, aggregated into the 16 metrics per role and reporting
+// period plus the `total` pseudo-role.
 
 #include <cstdint>
 #include <memory>

@@ -1,6 +1,7 @@
 #pragma once
-// The 16 metrics each path reports per role and reporting period (MODEL.md, "What each path
-// reports"), and where each (role, period, metric) output sits in a path's output vector.
+// The 16 metrics each path reports per role and reporting period (docs/reference-model.md,
+// "What each path reports"), and where each (role, period, metric) output sits in a path's
+// output vector.
 
 #include <array>
 #include <cstddef>

@@ -18,7 +18,7 @@
 
 namespace talentcast::models {
 
-/// The numeric parameters of a role, in the order of MODEL.md's tables.
+/// The numeric parameters of a role, in the order of docs/reference-model.md's tables.
 enum class RoleParam : std::size_t {
   employed,
   openings,
@@ -101,6 +101,8 @@ struct RoleSpec {
   /// Annual rates M[r][s] at which people employed here become candidates for role s.
   std::vector<std::pair<std::size_t, Parameter>> mobility;
   std::filesystem::path salary_data;  ///< empty: salary and band_sigma are given
+  /// Why salary_data is synthetic (made up, not observed pay); empty when it is observed.
+  std::string salary_data_synthetic;
   std::optional<FittedBand> band;
   std::vector<LevelSpec> levels;
 
@@ -147,6 +149,8 @@ struct Scenario {
   std::filesystem::path path;
   std::string title;
   std::string description;
+  /// Why the whole scenario is synthetic (illustrative, not calibrated); empty when it is not.
+  std::string synthetic;
   std::string currency;
   SalaryUnit salary_unit = SalaryUnit::month;
   Date start;
@@ -168,6 +172,8 @@ struct Scenario {
   std::string resolved_toml;
   /// Data files read (salary_data), with the SHA-256 of their contents, for the manifest.
   std::vector<std::pair<std::filesystem::path, std::string>> data_files;
+  /// The data files marked synthetic, with why (a file marked anywhere is synthetic everywhere).
+  std::map<std::filesystem::path, std::string> synthetic_data_files;
   /// Problems that do not stop a run (a poor lognormal fit), printed by the command line.
   std::vector<std::string> warnings;
 

@@ -17,6 +17,9 @@ namespace talentcast::models {
 
 enum class DesignKind { grid, latin_hypercube, sobol, morris, saltelli };
 
+/// The most points a design may have (docs/sweeps.md).
+inline constexpr double kMaxDesignPoints = 10'000'000;
+
 struct SweepParameter {
   std::string key;  ///< key path in the resolved scenario: "roles.llm.attrition"
   double low = 0.0, high = 0.0;
@@ -42,6 +45,8 @@ struct Sweep {
 
   /// The design in the unit cube, one coordinate per parameter.
   core::Design design_points() const;
+  /// Its number of points, without making them (a double: a grid's product can overflow).
+  double design_size() const;
   /// The parameter values of a point.
   std::vector<double> values(const core::Design& design, std::size_t point) const;
   /// The seed of a point's run: a hash of (sweep seed, point index).
@@ -61,5 +66,28 @@ Scenario base_scenario(const Sweep& sweep);
 /// The base scenario with the parameters set to values (one per parameter). Throws
 /// ScenarioError when a value is outside its parameter's range.
 Scenario sweep_scenario(const Sweep& sweep, const std::vector<double>& values);
+
+/// The scenarios of points one after another, for one thread (checking a design's points): the
+/// same as sweep_scenario's, but the base scenario is read and parsed once, and each point only
+/// sets its values in it. Every point sets the same keys, so nothing of the one before remains.
+/// That halves the cost of a point of a small scenario, where reading and parsing the files
+/// is most of it.
+class PointScenarios {
+ public:
+  explicit PointScenarios(const Sweep& sweep);
+  ~PointScenarios();
+  PointScenarios(PointScenarios&&) noexcept;
+  PointScenarios(const PointScenarios&) = delete;
+  PointScenarios& operator=(const PointScenarios&) = delete;
+  PointScenarios& operator=(PointScenarios&&) = delete;
+
+  /// Throws ScenarioError as sweep_scenario does.
+  Scenario operator()(const std::vector<double>& values);
+
+ private:
+  struct Base;
+  const Sweep& sweep_;
+  std::unique_ptr<Base> base_;
+};
 
 }  // namespace talentcast::models

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "talentcast/models/sweep.hpp"
+#include "talentcast/models/sweep_store.hpp"
 
 namespace talentcast::models {
 
@@ -23,9 +24,12 @@ struct SweepRunOptions {
   std::string version;               ///< talentcast version and git commit, for the records
   std::string git_commit;
   std::string command_line;
-  /// Called after each committed point with (points done, points in the design).
+  /// Called while a new sweep's points are checked, with (points checked, points in the design).
+  std::function<void(std::size_t, std::size_t)> on_check;
+  /// Called before the first point runs and after each committed point, with (points done,
+  /// points in the design).
   std::function<void(std::size_t, std::size_t)> on_progress;
-  /// When it becomes true, no new point starts.
+  /// When it becomes true, no new point starts, and the check of the points stops.
   const std::atomic<bool>* stop = nullptr;
   /// Spread the points over the MPI ranks (core/mpi.hpp): every rank calls run_sweep alike;
   /// rank 0 alone opens the database and commits, the others run points it hands out.
@@ -37,21 +41,20 @@ struct SweepRunResult {
   std::size_t already_done = 0;  ///< found in the database
   std::size_t run = 0;           ///< run now
   bool interrupted = false;
-  /// A rank other than 0 whose rank 0 found a problem (and threw it): nothing was run.
+  /// Interrupted while the points were checked, before any ran: nothing was written.
+  bool interrupted_checking = false;
+  /// A rank other than 0 whose rank 0 found a problem (and threw it) or was interrupted while
+  /// checking: nothing was run.
   bool stopped = false;
-};
-
-/// A database that holds another sweep, or options that do not fit the sweep.
-class SweepStoreError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
 };
 
 /// Checks metrics and periods against the sweep's scenario; returns the problems, one line each.
 std::vector<std::string> check_store_filters(const Sweep& sweep, const SweepRunOptions& options);
 
-/// Runs the sweep's missing points into the database (created when absent). Throws
-/// SweepStoreError, ScenarioError (a point's values make an invalid scenario) or ModelError.
+/// Runs the sweep's missing points into the database. A new database is created only once every
+/// point of the design is found to make a valid scenario (a database holding the sweep was
+/// checked so when it was created, and is not checked again). Throws SweepStoreError,
+/// ScenarioError (points' values make invalid scenarios; the first 20 are listed) or ModelError.
 /// Distributed, the counts are rank 0's, and the database the same as a single process's.
 SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& database,
                          const SweepRunOptions& options);

@@ -1,0 +1,138 @@
+#include "talentcast/models/sweep_store.hpp"
+
+#include <fmt/core.h>
+#include <fmt/ranges.h>
+
+namespace talentcast::models {
+
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS sweep (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  identity TEXT NOT NULL,        -- JSON: what makes two runs the same sweep
+  sweep_file TEXT NOT NULL,
+  sweep_toml TEXT NOT NULL,
+  scenario_file TEXT NOT NULL,
+  scenario_sha256 TEXT NOT NULL,
+  design TEXT NOT NULL,
+  points INTEGER NOT NULL,       -- points in the design
+  paths INTEGER NOT NULL,        -- paths per point
+  seed INTEGER NOT NULL,
+  talentcast_version TEXT NOT NULL,
+  git_commit TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS parameter (
+  id INTEGER PRIMARY KEY,        -- the design's dimension, from 0
+  key TEXT NOT NULL UNIQUE,      -- key path in the scenario
+  low REAL, high REAL,           -- a range, or
+  levels TEXT                    -- a JSON array of values
+);
+CREATE TABLE IF NOT EXISTS series (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS period (id INTEGER PRIMARY KEY, label TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS metric (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS point (
+  id INTEGER PRIMARY KEY,        -- the point's index in the design
+  seed INTEGER NOT NULL,
+  manifest TEXT NOT NULL,        -- JSON
+  wall_seconds REAL NOT NULL     -- informational: differs between identical runs
+);
+CREATE TABLE IF NOT EXISTS point_value (
+  point INTEGER NOT NULL REFERENCES point(id),
+  parameter INTEGER NOT NULL REFERENCES parameter(id),
+  value REAL NOT NULL,
+  PRIMARY KEY (point, parameter)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS stat (
+  point INTEGER NOT NULL REFERENCES point(id),
+  series INTEGER NOT NULL REFERENCES series(id),
+  period INTEGER NOT NULL REFERENCES period(id),
+  metric INTEGER NOT NULL REFERENCES metric(id),
+  mean REAL, sd REAL, p05 REAL, p10 REAL, p25 REAL, p50 REAL, p75 REAL, p90 REAL, p95 REAL,
+  mcse REAL,
+  PRIMARY KEY (point, series, period, metric)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS stat_by_output ON stat (series, period, metric, point);
+CREATE VIEW IF NOT EXISTS stats AS
+  SELECT s.point, r.name AS role, p.label AS period, m.name AS metric, s.mean, s.sd, s.p05,
+         s.p10, s.p25, s.p50, s.p75, s.p90, s.p95, s.mcse
+  FROM stat s JOIN series r ON r.id = s.series JOIN period p ON p.id = s.period
+       JOIN metric m ON m.id = s.metric;
+)sql";
+
+// Damaged pages are refused before anything is read from them: a damaged store could
+// otherwise look complete to a resumed sweep, and give sensitivity numbers.
+void refuse_damage(core::Database& db, const std::filesystem::path& database) {
+  const std::vector<std::string> problems = db.quick_check();
+  if (problems.empty()) return;
+  throw SweepStoreError(fmt::format(
+      "{}: is damaged (SQLite's quick_check: {}); restore it from a copy, or run the sweep "
+      "again with another --db",
+      database.string(), fmt::join(problems, "; ")));
+}
+
+std::int64_t count(core::Database& db, const char* sql) {
+  auto q = db.prepare(sql);
+  return q.step() ? q.integer(0) : 0;
+}
+
+// A file that SQLite cannot read at all (not a database, or its first page damaged).
+void refuse_unreadable(core::Database& db, const std::filesystem::path& database) {
+  try {
+    db.execute("SELECT count(*) FROM sqlite_master");
+  } catch (const core::SqliteError& e) {
+    throw SweepStoreError(
+        fmt::format("{}: is not a readable SQLite database ({})", database.string(), e.what()));
+  }
+}
+
+}  // namespace
+
+core::Database open_store_to_write(const std::filesystem::path& database) {
+  std::optional<core::Database> opened;
+  try {
+    opened.emplace(database, core::Access::sole_writer);
+  } catch (const core::DatabaseInUse&) {
+    throw SweepStoreError(fmt::format(
+        "{}: another sweep is running on this database (its process holds the database's "
+        "lock); wait for it to finish or stop it, or use another --db",
+        database.string()));
+  } catch (const core::SqliteError& e) {
+    throw SweepStoreError(e.what());  // it names the file
+  }
+  core::Database db = std::move(*opened);
+  refuse_unreadable(db, database);
+  refuse_damage(db, database);
+  // Another program's database is left alone.
+  if (count(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table'") > 0 &&
+      count(db, "SELECT count(*) FROM sqlite_master WHERE name = 'sweep'") == 0) {
+    throw SweepStoreError(fmt::format(
+        "{}: is a database of something else (it has tables but no sweep); use another --db",
+        database.string()));
+  }
+  // Write-ahead logging: a commit is one sequential append, durable against the process being
+  // killed at any moment (the next open recovers the log); 64 MB of page cache keeps the
+  // indexes' hot pages in memory as the database grows.
+  db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536");
+  db.execute(kSchema);
+  return db;
+}
+
+core::Database open_store_to_read(const std::filesystem::path& database) {
+  std::optional<core::Database> opened;
+  try {
+    opened.emplace(database, core::Access::read_only);
+  } catch (const core::SqliteError& e) {
+    throw SweepStoreError(e.what());
+  }
+  core::Database db = std::move(*opened);
+  refuse_unreadable(db, database);
+  refuse_damage(db, database);
+  if (count(db, "SELECT count(*) FROM sqlite_master WHERE name = 'sweep'") == 0) {
+    throw SweepStoreError(fmt::format(
+        "{}: is not a sweep's results database (it has no sweep table)", database.string()));
+  }
+  return db;
+}
+
+}  // namespace talentcast::models

@@ -1,0 +1,194 @@
+// `talentcast export`: a sweep's results database as tidy CSV, whole or only the metrics, roles,
+// periods and statistics asked for (docs/sweeps.md).
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+
+#include "cli.hpp"
+#include "interrupt.hpp"
+#include "outputs.hpp"
+#include "talentcast/core/atomic_file.hpp"
+#include "talentcast/core/sqlite.hpp"
+#include "talentcast/core/temporary_name.hpp"
+#include "talentcast/models/sweep_store.hpp"
+
+namespace talentcast::cli {
+
+namespace {
+
+// Whether a file's first bytes are an export's (docs/sweeps.md), which --out may replace.
+bool is_export(std::string_view head) {
+  const std::string_view header = head.substr(0, head.find('\n'));
+  return header.starts_with("point,") && header.find(",role,period,metric,") != header.npos;
+}
+
+// The names a lookup table of the store holds (series, period, metric), in id order.
+std::vector<std::string> stored_names(core::Database& db, const char* table, const char* column) {
+  std::vector<std::string> names;
+  for (auto q = db.prepare(fmt::format("SELECT {} FROM {} ORDER BY id", column, table));
+       q.step();) {
+    names.push_back(q.text(0));
+  }
+  return names;
+}
+
+// The names a filter asks for, each once, in its order; unknown ones are errors listing `known`.
+std::vector<std::string> chosen(const std::string& flag, const std::vector<std::string>& asked,
+                                const std::vector<std::string>& known, const std::string& what,
+                                std::vector<std::string>& errors) {
+  std::vector<std::string> names;
+  for (const auto& name : asked) {
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      errors.push_back(fmt::format("{}: expected {} ({}), found '{}'", flag, what,
+                                   fmt::join(known, ", "), name));
+    } else if (std::find(names.begin(), names.end(), name) == names.end()) {
+      names.push_back(name);
+    }
+  }
+  return names;
+}
+
+std::vector<std::string> sorted(std::vector<std::string> names) {
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// "column IN (?, ?)" for a filter, or nothing when it keeps all.
+std::string in_clause(const char* column, const std::vector<std::string>& names) {
+  if (names.empty()) return "";
+  std::string clause = fmt::format(" AND {} IN (?", column);
+  for (std::size_t i = 1; i < names.size(); ++i) clause += ", ?";
+  return clause + ")";
+}
+
+}  // namespace
+
+int export_command(const ExportArgs& args) {
+  // Every problem at once, in the order of the CSV's columns; --stats is checked even when the
+  // database cannot be read.
+  std::vector<std::string> errors, stats_errors;
+  const std::vector<std::string> statistics(models::kStoredStatistics.begin(),
+                                            models::kStoredStatistics.end());
+  std::vector<std::string> stats =
+      chosen("--stats", args.stats, statistics, "statistics", stats_errors);
+  if (stats.empty()) stats = statistics;
+  if (!std::filesystem::is_regular_file(args.db)) {
+    fmt::print(stderr,
+               "talentcast: --db: expected a sweep's results database, found '{}', which does "
+               "not exist\n",
+               args.db);
+    for (const auto& error : stats_errors) fmt::print(stderr, "talentcast: {}\n", error);
+    return kExitBadInput;
+  }
+  if (const auto found = args.out.empty() ? std::nullopt : foreign_file(args.out, is_export)) {
+    fmt::print(stderr,
+               "talentcast: --out {}: expected a new file or an export talentcast wrote, found "
+               "{}; nothing was written\n",
+               args.out, *found);
+    return kExitBadInput;
+  }
+  InterruptGuard guard;
+  const std::string_view unwritten = args.out.empty() ? "" : "; nothing was written";
+  try {
+    core::Database db = models::open_store_to_read(args.db);
+    const std::string stored_in = fmt::format("stored in {}", args.db);
+    const auto metrics =
+        chosen("--metrics", args.metrics, sorted(stored_names(db, "metric", "name")),
+               "metrics " + stored_in, errors);
+    const auto roles = chosen("--roles", args.roles, sorted(stored_names(db, "series", "name")),
+                              "roles " + stored_in, errors);
+    const auto periods = chosen("--periods", args.periods, stored_names(db, "period", "label"),
+                                "periods " + stored_in, errors);
+    errors.insert(errors.end(), stats_errors.begin(), stats_errors.end());
+    if (!errors.empty()) {
+      for (const auto& e : errors) fmt::print(stderr, "talentcast: {}\n", e);
+      return kExitBadInput;
+    }
+
+    std::size_t design_points = 0;
+    if (auto q = db.prepare("SELECT points FROM sweep WHERE id = 1"); q.step()) {
+      design_points = static_cast<std::size_t>(q.integer(0));
+    }
+    std::vector<std::string> keys = stored_names(db, "parameter", "key");
+    std::map<std::int64_t, std::vector<double>> values;  // per stored point, by parameter
+    for (auto q = db.prepare("SELECT point, parameter, value FROM point_value"); q.step();) {
+      auto& v = values[q.integer(0)];
+      v.resize(keys.size());
+      v[static_cast<std::size_t>(q.integer(1))] = q.real(2);
+    }
+
+    // Tidy: one row per (point, role, period, metric), with the point's parameter values,
+    // streamed to a file named only when complete (or to standard output): memory does not
+    // grow with the database.
+    std::vector<core::PendingFile> file;
+    if (!args.out.empty()) {
+      const std::filesystem::path out(args.out);
+      core::remove_stale_temporaries(out.parent_path(), {out.filename().string()});
+      file.emplace_back(out);
+    }
+    const auto emit = [&](const std::string& text) {
+      if (!file.empty()) {
+        file.front().write(text);
+      } else if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size()) {
+        throw std::runtime_error(fmt::format("cannot write to standard output: {}",
+                                             std::generic_category().message(errno)));
+      }
+    };
+    std::string line = "point";
+    for (const auto& key : keys) line += "," + key;
+    line += fmt::format(",role,period,metric,{}\n", fmt::join(stats, ","));
+    emit(line);
+    std::size_t points = 0;
+    std::int64_t last = -1;
+    auto q =
+        db.prepare(fmt::format("SELECT point, role, period, metric, {} FROM stats WHERE 1{}{}{} "
+                               "ORDER BY point, role, period, metric",
+                               fmt::join(stats, ", "), in_clause("metric", metrics),
+                               in_clause("role", roles), in_clause("period", periods)));
+    int bound = 0;
+    for (const auto* names : {&metrics, &roles, &periods}) {
+      for (const auto& name : *names) q.bind(++bound, name);
+    }
+    const int columns = 4 + static_cast<int>(stats.size());
+    while (q.step()) {
+      if (guard.flag().load()) throw core::WriteInterrupted();
+      const std::int64_t point = q.integer(0);
+      if (point != last) ++points;
+      last = point;
+      line = fmt::format("{}", point);
+      for (const double v : values[point]) line += fmt::format(",{}", v);
+      line += fmt::format(",{},{},{}", q.text(1), q.text(2), q.text(3));
+      for (int c = 4; c < columns; ++c) line += fmt::format(",{}", q.real(c));
+      line += '\n';
+      emit(line);
+    }
+    core::commit_together(file, &guard.flag());
+    if (points < design_points) {
+      fmt::print(stderr,
+                 "talentcast: warning: {}: the sweep is incomplete ({} of {} points exported)\n",
+                 args.db, points, design_points);
+    }
+  } catch (const core::WriteInterrupted&) {
+    fmt::print(
+        stderr, "talentcast: interrupted{}\n",
+        args.out.empty() ? "; standard output holds part of the export" : "; nothing was written");
+    return kExitInterrupted;
+  } catch (const models::SweepStoreError& e) {
+    fmt::print(stderr, "talentcast: {}{}\n", e.what(), unwritten);
+    for (const auto& error : stats_errors) fmt::print(stderr, "talentcast: {}\n", error);
+    return kExitBadInput;
+  } catch (const core::SqliteError& e) {
+    fmt::print(stderr, "talentcast: {}: not a readable sweep database ({}){}\n", args.db, e.what(),
+               unwritten);
+    return kExitBadInput;
+  } catch (const std::runtime_error& e) {
+    fmt::print(stderr, "talentcast: {}{}\n", e.what(), unwritten);
+    return kExitBadInput;
+  }
+  return kExitOk;
+}
+
+}  // namespace talentcast::cli
