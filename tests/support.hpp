@@ -3,6 +3,7 @@
 // and running the talentcast command as a user would.
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,10 @@ std::filesystem::path source_dir();
 
 /// A valid two-role scenario used across tests (the example of docs/scenario-format.md).
 std::string two_role_scenario();
+
+/// Why no pseudo-terminal can be opened on this machine, if none can (a container without devpts
+/// mounted on /dev/pts), for the tests that run a command under script(1) to skip.
+std::optional<std::string> no_pseudo_terminal();
 
 /// Skips the running test case because this machine lacks a prerequisite (reason names it):
 /// prints "skipped: REASON", and the test program then exits with the code ctest reports as

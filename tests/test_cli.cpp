@@ -1,15 +1,9 @@
 // End-to-end runs of the `talentcast` command, as a user would type them.
-#include <fcntl.h>
 #include <fmt/core.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <catch2/catch.hpp>
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
 #include <nlohmann/json.hpp>
-#include <optional>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -27,24 +21,6 @@ using talentcast::test::run_talentcast;
 using talentcast::test::TempDir;
 
 namespace {
-
-// Why this machine cannot open a pseudo-terminal, if it cannot: a container without devpts
-// mounted on /dev/pts has /dev/ptmx, but opening it fails (ENODEV).
-std::optional<std::string> no_pseudo_terminal() {
-  const int controller = ::posix_openpt(O_RDWR | O_NOCTTY);
-  if (controller < 0) return fmt::format("posix_openpt: {}", std::strerror(errno));
-  std::optional<std::string> reason;
-  const char* name =
-      ::grantpt(controller) == 0 && ::unlockpt(controller) == 0 ? ::ptsname(controller) : nullptr;
-  const int terminal = name == nullptr ? -1 : ::open(name, O_RDWR | O_NOCTTY);
-  if (terminal < 0) {
-    reason = fmt::format("{}: {}", name == nullptr ? "/dev/ptmx" : name, std::strerror(errno));
-  } else {
-    ::close(terminal);
-  }
-  ::close(controller);
-  return reason;
-}
 
 // The CSV schema: the header, 13 fields a row, known metrics, period labels of the step, and
 // one row per (role, period, metric) with `total` lacking the salary metrics and each level
@@ -304,10 +280,8 @@ TEST_CASE("the flagship's first-period median ratios are within 15% of the publi
 }
 
 TEST_CASE("a progress bar is drawn when stderr is a terminal, and not with --quiet", "[cli]") {
-  if (const auto reason = no_pseudo_terminal()) {
-    return talentcast::test::skip_test(fmt::format(
-        "no pseudo-terminal can be opened ({}); mount devpts on /dev/pts to run this test",
-        *reason));
+  if (const auto reason = talentcast::test::no_pseudo_terminal()) {
+    return talentcast::test::skip_test(*reason);
   }
   TempDir dir;
   const auto scenario_path = dir.write("two.toml", talentcast::test::two_role_scenario());
