@@ -1,15 +1,24 @@
 #include "support.hpp"
 
+#include <fcntl.h>
 #include <fmt/core.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 
 namespace talentcast::test {
+
+namespace {
+bool g_skipped = false;
+}  // namespace
 
 TempDir::TempDir() {
   static std::atomic<int> counter{0};
@@ -109,6 +118,39 @@ std::vector<std::string> lines_of(const std::string& text) {
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   return lines;
+}
+
+std::optional<std::string> no_pseudo_terminal() {
+  // Without devpts on /dev/pts, /dev/ptmx is there but opening it fails (ENODEV).
+  const int controller = ::posix_openpt(O_RDWR | O_NOCTTY);
+  std::string failure;
+  if (controller < 0) {
+    failure = fmt::format("posix_openpt: {}", std::strerror(errno));
+  } else {
+    const char* name =
+        ::grantpt(controller) == 0 && ::unlockpt(controller) == 0 ? ::ptsname(controller) : nullptr;
+    const int terminal = name == nullptr ? -1 : ::open(name, O_RDWR | O_NOCTTY);
+    if (terminal < 0) {
+      failure = fmt::format("{}: {}", name == nullptr ? "/dev/ptmx" : name, std::strerror(errno));
+    } else {
+      ::close(terminal);
+    }
+    ::close(controller);
+  }
+  if (failure.empty()) return std::nullopt;
+  return fmt::format(
+      "no pseudo-terminal can be opened ({}); mount devpts on /dev/pts to run this test", failure);
+}
+
+void skip_test(const std::string& reason) {
+  fmt::print("skipped: {}\n", reason);
+  std::fflush(stdout);
+  g_skipped = true;
+}
+
+int exit_code(int failures) {
+  if (failures == 0) return g_skipped ? TALENTCAST_TEST_SKIP_CODE : 0;
+  return failures == TALENTCAST_TEST_SKIP_CODE ? 1 : failures;
 }
 
 }  // namespace talentcast::test

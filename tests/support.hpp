@@ -3,6 +3,7 @@
 // and running the talentcast command as a user would.
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,5 +47,19 @@ std::filesystem::path source_dir();
 
 /// A valid two-role scenario used across tests (the example of docs/scenario-format.md).
 std::string two_role_scenario();
+
+/// Why no pseudo-terminal can be opened on this machine, if none can (a container without devpts
+/// mounted on /dev/pts), for the tests that run a command under script(1) to skip.
+std::optional<std::string> no_pseudo_terminal();
+
+/// Skips the running test case because this machine lacks a prerequisite (reason names it):
+/// prints "skipped: REASON", and the test program then exits with the code ctest reports as
+/// "Skipped", unless an assertion failed (docs/testing.md). The test case returns right after:
+/// `return skip_test(...)`.
+void skip_test(const std::string& reason);
+
+/// The test program's exit code, given how many assertions failed: the skip code only when a
+/// test case was skipped and nothing failed, so that a skip never hides a failure.
+int exit_code(int failures);
 
 }  // namespace talentcast::test

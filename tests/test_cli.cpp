@@ -280,6 +280,9 @@ TEST_CASE("the flagship's first-period median ratios are within 15% of the publi
 }
 
 TEST_CASE("a progress bar is drawn when stderr is a terminal, and not with --quiet", "[cli]") {
+  if (const auto reason = talentcast::test::no_pseudo_terminal()) {
+    return talentcast::test::skip_test(*reason);
+  }
   TempDir dir;
   const auto scenario_path = dir.write("two.toml", talentcast::test::two_role_scenario());
   // script(1) (util-linux, on every Debian) runs the command on a pseudo-terminal.

@@ -289,6 +289,9 @@ high = 3.0
 
 TEST_CASE("the sweep's progress bars: checking a huge design, then points per minute",
           "[sweep][cli][safety]") {
+  if (const auto reason = talentcast::test::no_pseudo_terminal()) {
+    return talentcast::test::skip_test(*reason);
+  }
   TempDir dir;
   dir.write("base.toml", talentcast::test::two_role_scenario());
   dir.write("big.toml", R"(scenario = "base.toml"

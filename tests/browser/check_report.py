@@ -21,7 +21,8 @@ then as printed on A4 (print media, 703 px: 210 mm less two 12 mm margins, at 96
     are not;
   - the console has no errors (nor any request for something outside the file);
 then saves a screenshot of the whole report as WORK_DIR/report-screenshot.png and the report
-printed to PDF as WORK_DIR/report.pdf. Exits 0 when all holds, 1 with the reasons otherwise.
+printed to PDF as WORK_DIR/report.pdf. Exits 0 when all holds, 1 with the reasons otherwise,
+77 (skipped, tests/CMakeLists.txt) when Chromium, chromedriver or python3-selenium is missing.
 """
 import base64
 import os
@@ -140,6 +141,39 @@ def fail(message):
     sys.exit(1)
 
 
+def skip(missing):
+    print(f"check_report: skipped: {missing} is not installed (scripts/setup.sh --tests installs it)")
+    sys.exit(77)
+
+
+def start_chromium(webdriver, options):
+    """Chromium through chromedriver, reached at 127.0.0.1 and over a pipe: by default both
+    connections use "localhost" (selenium's to chromedriver, chromedriver's to Chromium's
+    DevTools), which a container without /etc/hosts cannot resolve."""
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common import utils
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    class LocalService(Service):
+        @property
+        def service_url(self):
+            return f"http://127.0.0.1:{self.port}"
+
+        def is_connectable(self):
+            return utils.is_connectable(self.port, "127.0.0.1")
+
+    class LoadingChrome(webdriver.Chrome):
+        def get(self, url):
+            """Opens url and waits until it has loaded: chromedriver sometimes returns while a
+            large page is still loading (seen on a loaded machine, with a port or a pipe)."""
+            super().get(url)
+            loaded = lambda driver: driver.execute_script("return document.readyState") == "complete"
+            WebDriverWait(self, 60).until(loaded, f"{url} did not finish loading in 60 s")
+
+    options.add_argument("--remote-debugging-pipe")
+    return LoadingChrome(service=LocalService(shutil.which("chromedriver")), options=options)
+
+
 def check_charts(driver, name, where, problems):
     charts = driver.execute_script(CHARTS_JS, SMALLEST_GLYPH_PX)
     if len(charts) == 0:
@@ -181,13 +215,15 @@ def main():
     talentcast, scenario, work = sys.argv[1:]
     for program in ("chromium", "chromedriver"):
         if shutil.which(program) is None:
-            fail(f"{program} is not installed (scripts/setup.sh installs chromium and chromium-driver)")
+            skip(program)
     try:
         from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
     except ImportError:
-        fail("python3-selenium is not installed (scripts/setup.sh installs it)")
+        skip("python3-selenium")
 
+    # An earlier build's outputs would be refused by `run` and `report`, not replaced.
+    for earlier in ("run", "compare"):
+        shutil.rmtree(os.path.join(work, earlier), ignore_errors=True)
     os.makedirs(work, exist_ok=True)
     run_dir = os.path.join(work, "run")
     subprocess.run([talentcast, "run", scenario, "--paths", "2000", "-q", "--out", run_dir],
@@ -206,7 +242,7 @@ def main():
                      "--disable-dev-shm-usage", f"--window-size={SCREEN_WIDTH},1000"):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    driver = start_chromium(webdriver, options)
     problems = []
     screenshot = os.path.join(work, "report-screenshot.png")
     try:
