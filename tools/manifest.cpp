@@ -104,8 +104,8 @@ std::string manifest_json(const ManifestInfo& info) {
   nlohmann::ordered_json scenario_files = nlohmann::ordered_json::array();
   for (const auto& file : scenario.source_files) {
     scenario_files.push_back({{"path", file.path.string()},
-                     {"sha256", core::sha256_hex(file.text)},
-                     {"text", file.text}});
+                              {"sha256", core::sha256_hex(file.text)},
+                              {"text", file.text}});
   }
   manifest["scenario_files"] = std::move(scenario_files);
   if (const auto& r = info.reproduces) {

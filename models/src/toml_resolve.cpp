@@ -59,51 +59,39 @@ toml::table resolve(const std::filesystem::path& path, std::vector<std::filesyst
     files.push_back(path.string());
     return table;
   }
-  if (!extends->is_string()) {
+  // A problem with `extends`: where it is written, what was expected, what was found.
+  const auto refuse = [&](std::string expected, std::string found) {
     Diagnostic d = located(*extends, path);
     d.key = "extends";
-    d.expected = "the path of a scenario file to extend, as a string";
-    d.found = "a value that is not a string";
-    diagnostics.push_back(d);
-    return {};
+    d.expected = std::move(expected);
+    d.found = std::move(found);
+    diagnostics.push_back(std::move(d));
+    return toml::table{};
+  };
+  if (!extends->is_string()) {
+    return refuse("the path of a scenario file to extend, as a string",
+                  "a value that is not a string");
   }
   const std::string& name = extends->as_string()->get();
   if (name.find('\0') != std::string::npos) {
-    Diagnostic d = located(*extends, path);
-    d.key = "extends";
-    d.expected = "the path of a scenario file to extend";
-    d.found = "a string with a NUL character";
-    diagnostics.push_back(d);
-    return {};
+    return refuse("the path of a scenario file to extend", "a string with a NUL character");
   }
   const auto base_path = path.parent_path() / name;
   std::error_code ec;
   const auto canonical = std::filesystem::weakly_canonical(base_path, ec);
   if (ec) {
-    Diagnostic d = located(*extends, path);
-    d.key = "extends";
-    d.expected = "an existing scenario file";
-    d.found = fmt::format("'{}', which cannot be resolved ({})", base_path.string(), ec.message());
-    diagnostics.push_back(d);
-    return {};
+    return refuse("an existing scenario file", fmt::format("'{}', which cannot be resolved ({})",
+                                                           base_path.string(), ec.message()));
   }
   if (std::find(chain.begin(), chain.end(), canonical) != chain.end()) {
     std::string cycle;
     for (const auto& p : chain) cycle += p.filename().string() + " -> ";
-    Diagnostic d = located(*extends, path);
-    d.key = "extends";
-    d.expected = "a chain of scenario files without a cycle";
-    d.found = cycle + canonical.filename().string();
-    diagnostics.push_back(d);
-    return {};
+    return refuse("a chain of scenario files without a cycle",
+                  cycle + canonical.filename().string());
   }
   if (!std::filesystem::exists(base_path, ec)) {
-    Diagnostic d = located(*extends, path);
-    d.key = "extends";
-    d.expected = "an existing scenario file";
-    d.found = fmt::format("'{}', which does not exist", base_path.string());
-    diagnostics.push_back(d);
-    return {};
+    return refuse("an existing scenario file",
+                  fmt::format("'{}', which does not exist", base_path.string()));
   }
   chain.push_back(canonical);
   toml::table merged = resolve(base_path, chain, diagnostics, files, sources);
