@@ -130,6 +130,19 @@ TEST_CASE("reproduce finds data files by their digest, and says what it could no
     CHECK(r.err.find("run/manifest.json: expected a manifest as talentcast wrote it") !=
           std::string::npos);
   }
+  SECTION("a manifest written before scenario_files is rebuilt from scenario_toml") {
+    // Sealed as such a manifest was. Its resolved scenario lists the roles in alphabetical order
+    // (cloud, llm), not as written (llm, cloud): the run goes through, and its results differ.
+    ordered_json manifest = ordered_json::parse(read_file(dir.path() / "run/manifest.json"));
+    manifest.erase("scenario_files");
+    talentcast::models::seal(manifest);
+    write(dir.path() / "run/manifest.json", manifest.dump(1));
+    const auto r = run_talentcast("reproduce run --out again -q", dir.path());
+    CHECK(r.exit_code == 3);
+    CHECK(r.out.find(": NOT reproduced") != std::string::npos);
+    CHECK(read_file(dir.path() / "again/inputs/variants/faster.toml") ==
+          manifest["scenario_toml"].get<std::string>());
+  }
   SECTION("results that differ from the manifest's: exit 3") {
     // As if another build had written the run: its digest differs, and its seal is intact.
     ordered_json manifest = ordered_json::parse(read_file(dir.path() / "run/manifest.json"));
