@@ -265,11 +265,13 @@ void Worker::record_period(int period, std::span<double> out, std::size_t count)
   // A salary band: its median and percentiles, and (for the band store) the first paths' log
   // median and log-sd, retained after the outputs.
   const bool retain = model_.options().band_store;
-  const auto band = [&](const OutputSeries& series, const Lanes& ln_median, const Lanes& sigma) {
-    const Lanes median = ln_median.exp();
-    put(series, Metric::salary_median, median);
+  const auto band = [&](const OutputSeries& series, const Lanes& ln_median, const Lanes& sigma,
+                        const BandSpread& spread) {
+    median_ = ln_median.exp();
+    put(series, Metric::salary_median, median_);
     for (std::size_t b = 0; b < kBandPercentiles.size(); ++b) {
-      put(series, kBandPercentiles[b].second, median * (band_z_[b] * sigma).exp());
+      scratch_ = median_ * spread[b];
+      put(series, kBandPercentiles[b].second, scratch_);
     }
     if (!retain) return;
     const auto group = static_cast<std::size_t>(&series - layout.series().data());
@@ -314,10 +316,11 @@ void Worker::record_period(int period, std::span<double> out, std::size_t count)
     total_sum_openings += role.sum_openings;
     market(series, candidates, openings, role.sum_openings, role.sum_hires,
            role[RoleParam::neutral_ratio]);
-    band(series, role.ln_salary, role[RoleParam::band_sigma]);
+    band(series, role.ln_salary, role[RoleParam::band_sigma], role.band_spread);
     for (std::size_t l = 0; l < role.levels.size(); ++l) {
-      band(layout.level_series(r, l), role.ln_salary + role.levels[l].ln_multiplier,
-           role.levels[l].sigma);
+      const LevelLanes& level = role.levels[l];
+      level_ln_median_ = role.ln_salary + level.ln_multiplier;
+      band(layout.level_series(r, l), level_ln_median_, level.sigma, level.spread);
     }
     for (Lanes* sum : {&role.sum_candidates, &role.sum_openings, &role.sum_unfilled,
                        &role.sum_hires, &role.sum_new_openings, &role.sum_new_candidates}) {
@@ -334,11 +337,22 @@ void Worker::record_period(int period, std::span<double> out, std::size_t count)
          total[static_cast<std::size_t>(Metric::hires)], Lanes::Ones(lanes_));
 }
 
+void Worker::compute_band_spreads() {
+  const auto spread = [&](const Lanes& sigma, BandSpread& out) {
+    for (std::size_t b = 0; b < kBandPercentiles.size(); ++b) out[b] = (band_z_[b] * sigma).exp();
+  };
+  for (RoleLanes& role : roles_) {
+    spread(role[RoleParam::band_sigma], role.band_spread);
+    for (LevelLanes& level : role.levels) spread(level.sigma, level.spread);
+  }
+}
+
 void Worker::simulate(std::uint64_t first_path, std::size_t count, std::span<double> out) {
   first_path_ = first_path;
   lanes_ = static_cast<Eigen::Index>((count + kLaneMultiple - 1) / kLaneMultiple * kLaneMultiple);
   draw_parameters();
   initialise_state();
+  compute_band_spreads();
   const int months_per_period = scenario_.months_per_period();
   for (int month = 0; month < scenario_.months(); ++month) {
     step_month(month);

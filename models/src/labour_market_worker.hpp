@@ -21,9 +21,15 @@ constexpr double kDt = 1.0 / 12.0;
 /// vectorised code (no scalar remainder loop), whichever block it is in.
 constexpr std::size_t kLaneMultiple = 8;
 
+/// A band's percentiles over its median, per path: exp(z_b sigma) for each of
+/// kBandPercentiles. A path's sigma is drawn once, so these are computed once per block rather
+/// than at every reporting period.
+using BandSpread = std::array<Lanes, kBandPercentiles.size()>;
+
 // A level's band, per path: the log of its multiplier of the role median, and its log-sd.
 struct LevelLanes {
   Lanes ln_multiplier, sigma;
+  BandSpread spread;
 };
 
 // A role's per-path parameters and state, one lane per path of the block.
@@ -45,6 +51,7 @@ struct RoleLanes {
   // Sums over the current reporting period.
   Lanes sum_candidates, sum_openings, sum_unfilled, sum_hires, sum_new_openings, sum_new_candidates;
   std::vector<LevelLanes> levels;
+  BandSpread band_spread;  // of the role's own band
 
   const Lanes& operator[](RoleParam p) const { return param[static_cast<std::size_t>(p)]; }
 };
@@ -85,6 +92,8 @@ class Worker final : public core::PathWorker {
   void draw_band(const FittedBand& band, Lanes& sigma, Lanes& log_median);
   void draw_levels(const RoleSpec& spec, RoleLanes& role);
   void initialise_state();
+  /// The band spreads of every role and level (their sigmas drawn).
+  void compute_band_spreads();
   void step_month(int month);
   void update_graduates(FieldLanes& field, int year);
   void record_period(int period, std::span<double> out, std::size_t count);
@@ -108,6 +117,7 @@ class Worker final : public core::PathWorker {
   std::vector<std::uint64_t> role_addresses_;  // FNV-1a of each role's name
   std::vector<Lanes> eps_demand_, eps_wage_;
   Lanes uniform_radius_, uniform_angle_, scratch_;
+  Lanes median_, level_ln_median_;  // record_period's scratch
 };
 
 }  // namespace talentcast::models::detail
