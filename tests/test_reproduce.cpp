@@ -143,6 +143,42 @@ TEST_CASE("reproduce finds data files by their digest, and says what it could no
     CHECK(read_file(dir.path() / "again/inputs/variants/faster.toml") ==
           manifest["scenario_toml"].get<std::string>());
   }
+  SECTION(
+      "a manifest whose fields are not of the kind talentcast writes: exit 2, nothing written") {
+    // Sealed again after the edit, as anyone can: the seal detects changes, it is no signature.
+    const ordered_json original = ordered_json::parse(read_file(dir.path() / "run/manifest.json"));
+    const auto reproduce_with = [&](const char* key, const ordered_json& value) {
+      ordered_json manifest = original;
+      manifest[key] = value;
+      talentcast::models::seal(manifest);
+      write(dir.path() / "run/manifest.json", manifest.dump(1));
+      return run_talentcast("reproduce run --out again -q", dir.path());
+    };
+    const std::string tail = "; nothing was run or written\n";
+    auto r = reproduce_with("scenario_files", ordered_json::array({1}));
+    CHECK(r.exit_code == 2);
+    CHECK(r.err ==
+          "talentcast: run/manifest.json: scenario_files[0]: expected an object, found "
+          "number" +
+              tail);
+    ordered_json directory = original["scenario_files"];
+    directory[0]["path"] = "variants/..";
+    r = reproduce_with("scenario_files", directory);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err ==
+          "talentcast: run/manifest.json: scenario_files[0].path: expected a file's "
+          "path, found 'variants/..'" +
+              tail);
+    r = reproduce_with("data_files", "data/pay.csv");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err ==
+          "talentcast: run/manifest.json: data_files: expected an array, found string" + tail);
+    r = reproduce_with("seed", "42");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err ==
+          "talentcast: run/manifest.json: seed: expected a whole number, found string" + tail);
+    CHECK_FALSE(fs::exists(dir.path() / "again"));
+  }
   SECTION("results that differ from the manifest's: exit 3") {
     // As if another build had written the run: its digest differs, and its seal is intact.
     ordered_json manifest = ordered_json::parse(read_file(dir.path() / "run/manifest.json"));

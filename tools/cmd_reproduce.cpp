@@ -9,7 +9,9 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <initializer_list>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "cli.hpp"
 #include "outputs.hpp"
@@ -55,6 +57,60 @@ std::vector<fs::path> laid_out(const std::vector<InputFile>& files, const fs::pa
   return placed;
 }
 
+// A recorded path that names a file: not empty, and not ending in a directory ("a/", "x/..").
+bool names_a_file(const fs::path& path) {
+  const fs::path name = path.lexically_normal().filename();
+  return !name.empty() && name != "." && name != "..";
+}
+
+// What in the manifest's fields that reproduce reads is not of the kind talentcast writes (a
+// manifest edited by hand and sealed again, or written by something else), if anything.
+std::optional<std::string> shape_problem(const ordered_json& manifest) {
+  const auto files_problem =
+      [&](const char* key,
+          std::initializer_list<const char*> fields) -> std::optional<std::string> {
+    const auto files = manifest.find(key);
+    if (files == manifest.end()) return std::nullopt;
+    if (!files->is_array())
+      return fmt::format("{}: expected an array, found {}", key, files->type_name());
+    for (std::size_t i = 0; i < files->size(); ++i) {
+      const ordered_json& file = (*files)[i];
+      if (!file.is_object()) {
+        return fmt::format("{}[{}]: expected an object, found {}", key, i, file.type_name());
+      }
+      for (const char* field : fields) {
+        if (!file.contains(field) || !file[field].is_string()) {
+          return fmt::format("{}[{}].{}: expected a string, found {}", key, i, field,
+                             file.contains(field) ? file[field].type_name() : "none");
+        }
+      }
+      if (!names_a_file(file["path"].get<std::string>())) {
+        return fmt::format("{}[{}].path: expected a file's path, found '{}'", key, i,
+                           file["path"].get<std::string>());
+      }
+    }
+    return std::nullopt;
+  };
+  if (auto problem = files_problem("scenario_files", {"path", "sha256", "text"})) return problem;
+  if (auto problem = files_problem("data_files", {"path", "sha256"})) return problem;
+  for (const char* key : {"seed", "paths"}) {
+    const auto it = manifest.find(key);
+    if (it == manifest.end() || !it->is_number_unsigned()) {
+      return fmt::format("{}: expected a whole number, found {}", key,
+                         it == manifest.end() ? "none" : it->type_name());
+    }
+  }
+  if (const auto it = manifest.find("central"); it != manifest.end() && !it->is_boolean()) {
+    return fmt::format("central: expected true or false, found {}", it->type_name());
+  }
+  if (const auto it = manifest.find("band_store"); it != manifest.end()) {
+    if (!it->is_object() || !it->value("samples", ordered_json(0)).is_number_unsigned()) {
+      return "band_store.samples: expected a whole number";
+    }
+  }
+  return std::nullopt;
+}
+
 std::string field_string(const ordered_json& manifest, const char* key) {
   const auto it = manifest.find(key);
   return it != manifest.end() && it->is_string() ? it->get<std::string>() : std::string();
@@ -98,6 +154,11 @@ int reproduce_command(const ReproduceArgs& args) {
       break;
     case models::SealState::intact:
       break;
+  }
+
+  if (const auto problem = shape_problem(manifest)) {
+    fmt::print(stderr, "talentcast: {}: {}; nothing was run or written\n", shown, *problem);
+    return kExitBadInput;
   }
 
   std::vector<std::string> errors;
