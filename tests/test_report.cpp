@@ -155,6 +155,26 @@ TEST_CASE("report refuses what is not a run, or a run whose results changed", "[
   CHECK_FALSE(std::filesystem::exists(dir.path() / "run" / "report.html"));
 }
 
+TEST_CASE("report refuses a manifest field of another kind than talentcast writes, writing nothing",
+          "[report][cli]") {
+  // The seal removed, as a hand edit could: report warns, then must still not trust the fields.
+  TempDir dir;
+  dir.write("base.toml", talentcast::test::two_role_scenario());
+  REQUIRE(talentcast::test::run_talentcast("run base.toml -q --paths 500 --out run", dir.path())
+              .exit_code == 0);
+  auto manifest = nlohmann::ordered_json::parse(read_file(dir.path() / "run" / "manifest.json"));
+  manifest.erase("reproducible_sha256");
+  manifest["seed"] = "42";
+  dir.write("run/manifest.json", manifest.dump(1));
+  const auto r = talentcast::test::run_talentcast("report run", dir.path());
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("talentcast: run/manifest.json: expected a manifest as talentcast writes it, "
+                   "found a field of another kind ([json.exception.type_error.302] type must be "
+                   "number, but is string); nothing was written\n") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "run" / "report.html"));
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "run" / "charts"));
+}
+
 namespace {
 
 // A two-role scenario whose roles have titles; llm's band is fitted to a file marked synthetic.

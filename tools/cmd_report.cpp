@@ -144,7 +144,9 @@ std::string mark(const std::string& why) {
 
 }  // namespace
 
-int report_command(const ReportArgs& args) {
+namespace {
+
+int write_report(const ReportArgs& args) {
   InterruptGuard guard;
   const std::filesystem::path dir(args.run_dir);
   RunData run;
@@ -287,6 +289,8 @@ int report_command(const ReportArgs& args) {
           html::file_name(s), html::escape(title),
           title == s ? "" : fmt::format(" <span class=\"id\">{}</span>", html::escape(s)), figures);
     }
+  } catch (const nlohmann::json::exception&) {
+    throw;  // a manifest field of another kind: bad input (report_command)
   } catch (const std::exception& e) {
     fmt::print(stderr, "talentcast: {}\n", e.what());
     return kExitInternal;
@@ -372,6 +376,23 @@ int report_command(const ReportArgs& args) {
                charts.string());
   }
   return kExitOk;
+}
+
+}  // namespace
+
+int report_command(const ReportArgs& args) {
+  // Everything is read and drawn before anything is written, so a manifest field of another
+  // kind than talentcast writes (a manifest edited by hand, its seal removed) stops the report
+  // with nothing written.
+  try {
+    return write_report(args);
+  } catch (const nlohmann::json::exception& e) {
+    fmt::print(stderr,
+               "talentcast: {}: expected a manifest as talentcast writes it, found a field of "
+               "another kind ({}); nothing was written\n",
+               (std::filesystem::path(args.run_dir) / "manifest.json").string(), e.what());
+    return kExitBadInput;
+  }
 }
 
 }  // namespace talentcast::cli
