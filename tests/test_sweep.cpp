@@ -615,8 +615,8 @@ high = 3.0
                      "ratio-llm-2025-Q4-p50-sobol.png", "ratio-llm-2025-Q4-p50-sobol.svg",
                      "ratio-llm-2025-Q4-p50-tornado.png", "ratio-llm-2025-Q4-p50-tornado.svg",
                      "ratio-total-2024-Q1-mean-sobol.png", "ratio-total-2024-Q1-mean-sobol.svg",
-                     "ratio-total-2024-Q1-mean-tornado.png",
-                     "ratio-total-2024-Q1-mean-tornado.svg", "manifest.json"});
+                     "ratio-total-2024-Q1-mean-tornado.png", "ratio-total-2024-Q1-mean-tornado.svg",
+                     "manifest.json"});
   CHECK(talentcast::test::read_file(charts / "manifest.json")
             .find("\"format\": \"talentcast-sensitivity-charts-1\"") != std::string::npos);
   // The same directory again: it is a chart set's, so its charts are replaced.
