@@ -275,8 +275,9 @@ int reproduce_command(const ReproduceArgs& args) {
   }
 
   models::ForecastSettings settings = models::default_settings(*scenario);
-  settings.seed = manifest.value("seed", std::uint64_t{0});
-  settings.paths = manifest.value("paths", std::uint64_t{1});
+  // shape_problem has checked these fields' kinds.
+  settings.seed = manifest.at("seed").get<std::uint64_t>();
+  settings.paths = manifest.at("paths").get<std::uint64_t>();
   settings.central = manifest.value("central", false);
   settings.band_samples = 0;
   if (const auto store = manifest.find("band_store"); store != manifest.end()) {
