@@ -144,6 +144,65 @@ TEST_CASE("a range wider than 28 octaves collapses its smallest magnitudes, what
   }
 }
 
+TEST_CASE("adding a block of values counts them as adding them one by one", "[sketch]") {
+  // The engine adds each output's values a block at a time, through a fast path for blocks of
+  // one sign (zeros allowed) whose keys the window holds; every kind of block must give the
+  // counts of adding value by value.
+  std::mt19937_64 engine(23);
+  std::lognormal_distribution<double> lognormal(3.0, 0.8);
+  std::uniform_real_distribution<double> exponent(-30.0, 6.0);
+  const auto block = [&](int kind) {
+    std::vector<double> values(256);
+    for (double& v : values) {
+      switch (kind) {
+        case 0:
+          v = lognormal(engine);
+          break;  // positive
+        case 1:
+          v = engine() % 4 == 0 ? 0.0 : lognormal(engine);
+          break;  // and zeros
+        case 2:
+          v = engine() % 4 == 0 ? 0.0 : -lognormal(engine);
+          break;  // negative
+        case 3:
+          v = (engine() % 3 == 0 ? -1.0 : 1.0) * lognormal(engine);
+          break;  // mixed
+        case 4:
+          v = std::pow(10.0, exponent(engine));
+          break;  // wider than the window
+        case 5:
+          v = 0.0;
+          break;
+        default:
+          v = static_cast<double>(engine() % 2);
+          break;  // 0 and 1
+      }
+    }
+    return values;
+  };
+  for (int kind = 0; kind <= 6; ++kind) {
+    for (int first_kind = 0; first_kind <= 6; ++first_kind) {
+      INFO("blocks of kind " << kind << " after blocks of kind " << first_kind);
+      QuantileSketch by_block, by_value;
+      std::vector<double> all;
+      for (int b = 0; b < 6; ++b) {
+        const std::vector<double> values = block(b < 2 ? first_kind : kind);
+        by_block.add(values);
+        for (double v : values) by_value.add(v);
+        all.insert(all.end(), values.begin(), values.end());
+      }
+      REQUIRE(by_block.count() == by_value.count());
+      CHECK(by_block.min() == by_value.min());
+      CHECK(by_block.max() == by_value.max());
+      for (int i = 0; i <= 100; ++i) {
+        const double p = i / 100.0;
+        INFO("p = " << p);
+        CHECK(by_block.quantile(p) == by_value.quantile(p));
+      }
+    }
+  }
+}
+
 TEST_CASE("a sketch sent as bytes merges exactly as the sketch itself", "[sketch][mpi]") {
   // What a distributed run does with each rank's sketches (docs/mpi.md).
   std::mt19937_64 engine(11);

@@ -5,6 +5,7 @@
 #include <bit>
 #include <cassert>
 #include <cmath>
+#include <limits>
 
 #include "talentcast/core/bytes.hpp"
 
@@ -73,6 +74,20 @@ void QuantileSketch::Side::add(std::int64_t key, std::uint32_t n) {
   counts[static_cast<std::size_t>(key - first)] += n;
 }
 
+bool QuantileSketch::Side::cover(std::int64_t low, std::int64_t high) {
+  add(high, 0);
+  add(low, 0);
+  return low >= first;  // else low is collapsed: the general path clamps key by key
+}
+
+void QuantileSketch::Side::count_all(std::span<const double> values, std::uint64_t zeros) noexcept {
+  std::uint32_t* const counter = counts.data();
+  const std::int64_t offset = first;
+  // Zeros (key 0) are counted in the lowest bucket, then taken out of it: no branch per value.
+  for (double v : values) ++counter[std::max(key_of(std::abs(v)), offset) - offset];
+  counter[0] -= static_cast<std::uint32_t>(zeros);
+}
+
 void QuantileSketch::add_to_buckets(double value) noexcept {
   if (value > 0.0) {
     positive_.add(key_of(value), 1);
@@ -113,10 +128,35 @@ void QuantileSketch::add(std::span<const double> values) {
     for (double v : values) add(v);
     return;
   }
-  const auto [lowest, highest] = std::minmax_element(values.begin(), values.end());
-  min_ = std::min(min_, *lowest);
-  max_ = std::max(max_, *highest);
+  // One scan for the extremes, the smallest magnitude of each sign and the zeros.
+  double lowest = values[0], highest = values[0];
+  double least_positive = std::numeric_limits<double>::infinity(), least_negative = -least_positive;
+  std::uint64_t zeros = 0;
+  for (double v : values) {
+    lowest = v < lowest ? v : lowest;
+    highest = v > highest ? v : highest;
+    least_positive = v > 0.0 && v < least_positive ? v : least_positive;
+    least_negative = v < 0.0 && v > least_negative ? v : least_negative;
+    zeros += v == 0.0;
+  }
+  min_ = std::min(min_, lowest);
+  max_ = std::max(max_, highest);
   count_ += values.size();
+  // The common case: values of one sign (and zeros) whose keys the window can hold at once.
+  // The window is set for the largest key, then the smallest (as adding them first would), and
+  // the counters are then incremented without checks: the counts are those of adding the
+  // values one by one.
+  if (lowest >= 0.0 &&
+      (highest == 0.0 || positive_.cover(key_of(least_positive), key_of(highest)))) {
+    zeros_ += zeros;
+    if (highest > 0.0) positive_.count_all(values, zeros);
+    return;
+  }
+  if (highest <= 0.0 && negative_.cover(key_of(-least_negative), key_of(-lowest))) {
+    zeros_ += zeros;
+    negative_.count_all(values, zeros);
+    return;
+  }
   // Histogram increments are memory-latency bound (thousands of outputs, each with its own
   // counters): touch every counter's cache line first so that the misses overlap.
   constexpr std::size_t kChunk = 64;

@@ -64,6 +64,12 @@ class QuantileSketch {
     std::int64_t first = 0;
     std::vector<std::uint32_t> counts;
     void add(std::int64_t key, std::uint32_t n);
+    /// Makes the window hold keys low..high (low <= high), as adding them would; false when
+    /// low falls below what the window may keep (it would be collapsed).
+    bool cover(std::int64_t low, std::int64_t high);
+    /// Counts each of values (of this side's sign or zero, the keys covered) once; `zeros` is
+    /// how many of them are zero, which it does not count.
+    void count_all(std::span<const double> values, std::uint64_t zeros) noexcept;
   };
   void add_to_buckets(double value) noexcept;
   void flush_exact();
