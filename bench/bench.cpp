@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "talentcast/core/vector_math.hpp"
 #include "talentcast/models/forecast.hpp"
 #include "talentcast/models/scenario_loader.hpp"
 
@@ -21,11 +22,26 @@ int main(int argc, char** argv) {
   std::uint64_t paths = 100000;
   int threads = 0;
   int repeat = 3;
+  std::string kernel;
   app.add_option("scenario", path, "Scenario file")->required();
   app.add_option("--paths,-n", paths, "Paths per run")->default_val(100000);
   app.add_option("--threads,-j", threads, "Threads (0: all cores)")->default_val(0);
   app.add_option("--repeat,-r", repeat, "Runs; the fastest is reported")->default_val(3);
+  app.add_option("--kernel", kernel,
+                 "Vector maths kernel: sse2, avx2 or avx512 (default: the widest this processor "
+                 "runs; results are the same bits with each)")
+      ->check(CLI::IsMember({"sse2", "avx2", "avx512"}));
   CLI11_PARSE(app, argc, argv);
+  namespace vmath = talentcast::core::vmath;
+  for (vmath::Kernel k : {vmath::Kernel::sse2, vmath::Kernel::avx2, vmath::Kernel::avx512}) {
+    if (vmath::kernel_name(k) != kernel) continue;
+    try {
+      vmath::set_active_kernel(k);
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "talentcast_bench: {}\n", e.what());
+      return 2;
+    }
+  }
 
   using namespace talentcast::models;
   double best = 1e300;
@@ -49,9 +65,10 @@ int main(int argc, char** argv) {
   getrusage(RUSAGE_SELF, &usage);
   const double path_role_steps = static_cast<double>(paths) * static_cast<double>(roles) * months;
   fmt::print(
-      "scenario={} paths={} threads={} roles={} months={} best_of={} wall_s={:.3f} "
+      "scenario={} paths={} threads={} kernel={} roles={} months={} best_of={} wall_s={:.3f} "
       "path_role_steps_per_s={:.3e} ns_per_path_role_step={:.1f} peak_rss_mb={:.1f}\n",
-      path, paths, threads, roles, months, repeat, best, path_role_steps / best,
-      1e9 * best / path_role_steps, static_cast<double>(usage.ru_maxrss) / 1024.0);
+      path, paths, threads, vmath::kernel_name(vmath::active_kernel()), roles, months, repeat, best,
+      path_role_steps / best, 1e9 * best / path_role_steps,
+      static_cast<double>(usage.ru_maxrss) / 1024.0);
   return 0;
 }

@@ -5,6 +5,7 @@
 
 #include "support.hpp"
 #include "talentcast/core/forecast_table.hpp"
+#include "talentcast/core/vector_math.hpp"
 #include "talentcast/models/forecast.hpp"
 #include "talentcast/models/labour_market.hpp"
 #include "talentcast/models/scenario_loader.hpp"
@@ -133,4 +134,22 @@ demand_growth_add = { dist = "uniform", low = 0.0, high = 0.5 }
   const auto& layout = model.layout();
   CHECK(values[layout.index(0, 0, models::Metric::demand)] !=
         values[layout.index(1, 0, models::Metric::demand)]);
+}
+
+TEST_CASE("forecasts are byte-identical whichever vector kernel runs", "[determinism][vmath]") {
+  // core::vmath's loops for SSE2, AVX2 and AVX-512 give the same bits (test_vector_math.cpp);
+  // this checks it end to end, on the kernels this processor supports.
+  test::TempDir dir;
+  const auto scenario = models::load_scenario(dir.write("two.toml", test::two_role_scenario()));
+  const core::vmath::Kernel before = core::vmath::active_kernel();
+  std::vector<std::string> csv;
+  for (core::vmath::Kernel kernel : core::vmath::supported_kernels()) {
+    core::vmath::set_active_kernel(kernel);
+    models::ForecastSettings settings = models::default_settings(scenario);
+    settings.paths = 600;
+    settings.threads = 2;
+    csv.push_back(core::forecast_csv(models::run_forecast(scenario, settings).rows));
+  }
+  core::vmath::set_active_kernel(before);
+  for (std::size_t k = 1; k < csv.size(); ++k) CHECK(csv[k] == csv[0]);
 }

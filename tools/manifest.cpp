@@ -9,6 +9,7 @@
 #include "cli.hpp"
 #include "talentcast/core/engine.hpp"
 #include "talentcast/core/sha256.hpp"
+#include "talentcast/core/vector_math.hpp"
 #include "talentcast/models/manifest_seal.hpp"
 #include "talentcast/version.hpp"
 
@@ -89,6 +90,8 @@ std::string manifest_json(const ManifestInfo& info) {
   manifest["threads"] =
       info.threads > 0 ? info.threads : static_cast<int>(std::thread::hardware_concurrency());
   manifest["mpi_ranks"] = info.mpi_ranks;
+  // Which instruction set's loops ran the vector maths: informational, as no bit depends on it.
+  manifest["vector_kernel"] = core::vmath::kernel_name(core::vmath::active_kernel());
   if (info.precision != nullptr) {
     manifest["target_mcse"] = {{"target", info.precision->target},
                                {"reached", info.precision->reached},

@@ -1,27 +1,56 @@
 #include "talentcast/core/accumulator.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace talentcast::core {
 
+namespace {
+
+// The sums of Moments::of run in kPartials interleaved partial sums (value i into partial
+// i % kPartials), added pairwise at the end: independent additions that a processor overlaps
+// and a compiler vectorises, in a fixed order, so the bits depend only on the values.
+constexpr std::size_t kPartials = 8;
+
+double pairwise(const std::array<double, kPartials>& p) noexcept {
+  return ((p[0] + p[1]) + (p[2] + p[3])) + ((p[4] + p[5]) + (p[6] + p[7]));
+}
+
+}  // namespace
+
 Moments Moments::of(std::span<const double> values) noexcept {
   Moments result;
-  result.count = values.size();
+  const std::size_t n_values = values.size();
+  result.count = n_values;
   if (values.empty()) return result;
-  const double n = static_cast<double>(values.size());
-  double sum = 0.0;
-  for (double v : values) sum += v;
-  result.mean = sum / n;
+  const double n = static_cast<double>(n_values);
+  const std::size_t whole = n_values / kPartials * kPartials;
+  std::array<double, kPartials> sum{};
+  for (std::size_t i = 0; i < whole; i += kPartials) {
+    for (std::size_t j = 0; j < kPartials; ++j) sum[j] += values[i + j];
+  }
+  for (std::size_t i = whole; i < n_values; ++i) sum[i - whole] += values[i];
+  result.mean = pairwise(sum) / n;
   // The second pass also corrects the mean for the rounding of the first (so that equal values
   // have exactly their value as mean and a zero M2).
-  double deviation = 0.0, m2 = 0.0;
-  for (double v : values) {
-    deviation += v - result.mean;
-    m2 += (v - result.mean) * (v - result.mean);
+  std::array<double, kPartials> deviation{}, m2{};
+  const double mean = result.mean;
+  for (std::size_t i = 0; i < whole; i += kPartials) {
+    for (std::size_t j = 0; j < kPartials; ++j) {
+      const double d = values[i + j] - mean;
+      deviation[j] += d;
+      m2[j] += d * d;
+    }
   }
-  result.mean += deviation / n;
-  result.m2 = std::max(0.0, m2 - deviation * deviation / n);
+  for (std::size_t i = whole; i < n_values; ++i) {
+    const double d = values[i] - mean;
+    deviation[i - whole] += d;
+    m2[i - whole] += d * d;
+  }
+  const double total_deviation = pairwise(deviation);
+  result.mean += total_deviation / n;
+  result.m2 = std::max(0.0, pairwise(m2) - total_deviation * total_deviation / n);
   return result;
 }
 

@@ -10,10 +10,27 @@
 
 #include "labour_market_worker.hpp"
 #include "talentcast/core/box_muller.hpp"
+#include "talentcast/core/vector_math.hpp"
 
 namespace talentcast::models {
 
 namespace detail {
+
+namespace {
+
+// exp and log of every lane, in place, with core::vmath: vectorised for the processor, the
+// same bits on every one.
+void exp_in_place(Lanes& x) noexcept {
+  const std::span<double> lanes(x.data(), static_cast<std::size_t>(x.size()));
+  core::vmath::exp(lanes, lanes);
+}
+
+void log_in_place(Lanes& x) noexcept {
+  const std::span<double> lanes(x.data(), static_cast<std::size_t>(x.size()));
+  core::vmath::log(lanes, lanes);
+}
+
+}  // namespace
 
 void Worker::step_month(int month) {
   const int calendar = scenario_.start.ordinal() + month;
@@ -113,11 +130,13 @@ void Worker::step_month(int month) {
       log_change += role.demand_vol_correction + role.demand_vol_sqrt_dt * role.shock_demand;
     if (role.demand_reacts_to_wages) {
       // (ws / ws_prev)^(-eD): 1 in month 0, where ws = ws_prev = 1.
-      log_change -=
-          role[RoleParam::demand_elasticity] * (role.smoothed_wage / role.smoothed_wage_prev).log();
+      scratch_ = role.smoothed_wage / role.smoothed_wage_prev;
+      log_in_place(scratch_);
+      log_change -= role[RoleParam::demand_elasticity] * scratch_;
     }
     role.demand_before = role.demand;
-    role.demand *= log_change.exp();
+    exp_in_place(log_change);
+    role.demand *= log_change;
     for (std::size_t e = 0; e < events_.size(); ++e) {
       if (events_[e].has_jump && month == scenario_.events[e].first_month &&
           event_applies(scenario_.events[e], r)) {
@@ -158,12 +177,14 @@ void Worker::step_month(int month) {
       scratch_ = role.ln_salary - role.ln_w0 - role[RoleParam::wage_drift] * t;  // ln w
     }
     if (role.has_overseas) {
-      role.new_candidates += kDt * role[RoleParam::overseas_inflow] *
-                             (role[RoleParam::overseas_elasticity] * scratch_).exp();
+      role.log_change = role[RoleParam::overseas_elasticity] * scratch_;
+      exp_in_place(role.log_change);
+      role.new_candidates += kDt * role[RoleParam::overseas_inflow] * role.log_change;
     }
     if (role.has_switchers) {
-      role.new_candidates += kDt * role[RoleParam::switcher_inflow] *
-                             (role[RoleParam::switcher_elasticity] * scratch_).exp();
+      role.log_change = role[RoleParam::switcher_elasticity] * scratch_;
+      exp_in_place(role.log_change);
+      role.new_candidates += kDt * role[RoleParam::switcher_inflow] * role.log_change;
     }
     role.candidates = role.candidates * role.seeker_keep + role.new_candidates;
   }
@@ -180,14 +201,17 @@ void Worker::step_month(int month) {
     role.sum_openings += role.openings;
     // 7. Matching: H = n (1 - exp(-mu U^alpha V^(1-alpha) dt / n)), n = min(U, V).
     const Lanes& alpha = role[RoleParam::matching_elasticity];
-    role.ln_candidates = role.candidates.log();
-    role.ln_openings = role.openings.log();
+    role.ln_candidates = role.candidates;
+    log_in_place(role.ln_candidates);
+    role.ln_openings = role.openings;
+    log_in_place(role.ln_openings);
     role.matchable = role.candidates.min(role.openings);
-    role.meetings = role[RoleParam::matching_efficiency] *
-                    (alpha * role.ln_candidates + (1.0 - alpha) * role.ln_openings).exp();
-    role.hires =
-        (role.matchable > 0.0)
-            .select(role.matchable * (1.0 - (-role.meetings * kDt / role.matchable).exp()), 0.0);
+    role.meetings = alpha * role.ln_candidates + (1.0 - alpha) * role.ln_openings;
+    exp_in_place(role.meetings);
+    role.meetings *= role[RoleParam::matching_efficiency];
+    scratch_ = -role.meetings * kDt / role.matchable;  // not finite where nothing is matchable
+    exp_in_place(scratch_);
+    role.hires = (role.matchable > 0.0).select(role.matchable * (1.0 - scratch_), 0.0);
     role.employed += role.hires;
     role.candidates -= role.hires;
     role.sum_unfilled += role.openings - role.hires;
@@ -209,8 +233,8 @@ void Worker::step_month(int month) {
         kDt;
     if (stochastic) role.ln_salary += role.wage_vol_sqrt_dt * role.shock_wage;
     // The smoothed real salary, with the real salary after this month (t = (k + 1) / 12).
-    scratch_ =
-        (role.ln_salary - role.ln_w0 - role[RoleParam::wage_drift] * ((month + 1) / 12.0)).exp();
+    scratch_ = role.ln_salary - role.ln_w0 - role[RoleParam::wage_drift] * ((month + 1) / 12.0);
+    exp_in_place(scratch_);
     role.smoothed_wage_prev = role.smoothed_wage;
     role.smoothed_wage += (scratch_ - role.smoothed_wage) * (-std::expm1(-kDt));
   }
@@ -267,7 +291,8 @@ void Worker::record_period(int period, std::span<double> out, std::size_t count)
   const bool retain = model_.options().band_store;
   const auto band = [&](const OutputSeries& series, const Lanes& ln_median, const Lanes& sigma,
                         const BandSpread& spread) {
-    median_ = ln_median.exp();
+    median_ = ln_median;
+    exp_in_place(median_);
     put(series, Metric::salary_median, median_);
     for (std::size_t b = 0; b < kBandPercentiles.size(); ++b) {
       scratch_ = median_ * spread[b];
@@ -339,7 +364,10 @@ void Worker::record_period(int period, std::span<double> out, std::size_t count)
 
 void Worker::compute_band_spreads() {
   const auto spread = [&](const Lanes& sigma, BandSpread& out) {
-    for (std::size_t b = 0; b < kBandPercentiles.size(); ++b) out[b] = (band_z_[b] * sigma).exp();
+    for (std::size_t b = 0; b < kBandPercentiles.size(); ++b) {
+      out[b] = band_z_[b] * sigma;
+      exp_in_place(out[b]);
+    }
   };
   for (RoleLanes& role : roles_) {
     spread(role[RoleParam::band_sigma], role.band_spread);

@@ -2,16 +2,18 @@
 // Box-Muller over arrays of uniforms: z1 = r cos(2 pi u2),
 // z2 = r sin(2 pi u2), r = sqrt(-2 ln u1), two independent standard normals per pair.
 //
-// The radius is vectorised with Eigen. Eigen has no vectorised double-precision sine or
-// cosine, and glibc's sincos was the largest cost of the shocks, so the angle's cosine and
-// sine come from their Taylor
-// series on [0, pi/4] (errors below 2e-16, tested against std::cos and std::sin in
-// tests/test_random.cpp), mapped to the full circle by exact octant symmetries: 4 u2 = q + f
-// with q the quadrant, and the reduced angle is f pi/2 for f < 1/2 or (1 - f) pi/2 with cosine
-// and sine swapped, both exact in floating point.
+// The radius is vectorised (core::vmath::log and Eigen's sqrt). Eigen has no vectorised
+// double-precision sine or cosine, and glibc's sincos was the largest cost of the shocks, so the
+// angle's cosine and sine come from their Taylor series on [0, pi/4] (errors below 2e-16, tested
+// against std::cos and std::sin in tests/test_random.cpp), mapped to the full circle by exact
+// octant symmetries: 4 u2 = q + f with q the quadrant, and the reduced angle is f pi/2 for f < 1/2
+// or (1 - f) pi/2 with cosine and sine swapped, both exact in floating point.
 
 #include <Eigen/Core>
 #include <numbers>
+#include <span>
+
+#include "talentcast/core/vector_math.hpp"
 
 namespace talentcast::core {
 
@@ -73,7 +75,10 @@ inline void cos_sin_turn(double u, double& cos_out, double& sin_out) {
 
 inline void box_muller(const Eigen::ArrayXd& u1, const Eigen::ArrayXd& u2, Eigen::ArrayXd& z1,
                        Eigen::ArrayXd& z2) {
-  z1 = (-2.0 * u1.log()).sqrt();  // the radius, vectorised
+  z1 = u1;  // the radius, vectorised
+  vmath::log(std::span<const double>(z1.data(), static_cast<std::size_t>(z1.size())),
+             std::span<double>(z1.data(), static_cast<std::size_t>(z1.size())));
+  z1 = (-2.0 * z1).sqrt();
   z2.resize(z1.size());
   for (Eigen::Index i = 0; i < z1.size(); ++i) {
     double cosine = 0.0, sine = 0.0;

@@ -1,0 +1,51 @@
+#pragma once
+// exp and log over arrays of doubles, vectorised for the processor the program runs on, with
+// the same bits on every x86-64 processor.
+//
+// The functions are written once in plain C++ (core/src/vector_math.cpp): a polynomial after
+// an exact range reduction, branch-free, with IEEE special values. The loops over the arrays
+// are compiled three times, for the x86-64 baseline (SSE2, 2 doubles a vector), AVX2 with FMA
+// (4) and AVX-512 (8), and the widest the processor supports is chosen at run time. Floating-point
+// contraction into fused multiply-adds is off for that file, so each element goes through the same
+// operations, each rounded the same way, whatever the width: the kernel changes the speed, never a
+// bit of the result (tests/test_vector_math.cpp checks every kernel the processor supports against
+// the baseline).
+//
+// Accuracy (the same test, against glibc over a million arguments): exp within 1 ulp of the
+// correctly rounded result for normal results, log within 1 ulp.
+
+#include <cstddef>
+#include <span>
+#include <string_view>
+#include <vector>
+
+namespace talentcast::core::vmath {
+
+/// The instruction sets the loops are compiled for, narrowest first.
+enum class Kernel { sse2, avx2, avx512 };
+
+/// "sse2", "avx2" or "avx512".
+std::string_view kernel_name(Kernel kernel) noexcept;
+/// The widest kernel this processor supports.
+Kernel widest_supported() noexcept;
+/// The kernels this processor supports, narrowest first.
+std::vector<Kernel> supported_kernels();
+/// The kernel the functions below use: the widest supported unless set. Set it only before
+/// threads use the functions (tests, and the manifest's record of what ran).
+Kernel active_kernel() noexcept;
+void set_active_kernel(Kernel kernel);
+
+/// out[i] = exp(in[i]), i < in.size(); out may be in.
+void exp(std::span<const double> in, std::span<double> out) noexcept;
+/// out[i] = log(in[i]), i < in.size(); out may be in.
+void log(std::span<const double> in, std::span<double> out) noexcept;
+
+/// The same, with a given kernel (for tests; Kernel must be supported).
+void exp(Kernel kernel, std::span<const double> in, std::span<double> out) noexcept;
+void log(Kernel kernel, std::span<const double> in, std::span<double> out) noexcept;
+
+/// One element, scalar (what every kernel computes for each element).
+double exp_one(double x) noexcept;
+double log_one(double x) noexcept;
+
+}  // namespace talentcast::core::vmath

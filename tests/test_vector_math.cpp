@@ -1,0 +1,152 @@
+// core::vmath's exp and log: every instruction set's loop gives the same bits, and those bits
+// are within one unit in the last place of glibc's (which are correctly rounded, or within
+// one ulp of it).
+#include <bit>
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <random>
+#include <vector>
+
+#include "talentcast/core/vector_math.hpp"
+
+namespace vmath = talentcast::core::vmath;
+
+namespace {
+
+// Distance in units in the last place between two finite doubles of the same sign.
+std::uint64_t ulps(double a, double b) {
+  const auto ia = std::bit_cast<std::int64_t>(a), ib = std::bit_cast<std::int64_t>(b);
+  return ia > ib ? static_cast<std::uint64_t>(ia - ib) : static_cast<std::uint64_t>(ib - ia);
+}
+
+bool same_bits(double a, double b) {
+  return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b) ||
+         (std::isnan(a) && std::isnan(b));
+}
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Arguments over the whole domain of each function, special values first.
+std::vector<double> exp_arguments() {
+  std::vector<double> x{0.0,
+                        -0.0,
+                        1.0,
+                        -1.0,
+                        kInf,
+                        -kInf,
+                        kNaN,
+                        1e-300,
+                        -1e-300,
+                        709.78,
+                        709.79,
+                        710.0,
+                        -708.0,
+                        -745.0,
+                        -745.2,
+                        -746.0,
+                        -800.0,
+                        800.0,
+                        0x1p-30,
+                        -0x1p-30,
+                        0.34657359027997264,
+                        -0.34657359027997264};
+  std::mt19937_64 engine(5);
+  std::uniform_real_distribution<double> wide(-750.0, 712.0), narrow(-2.0, 2.0);
+  for (int i = 0; i < 300000; ++i) x.push_back(wide(engine));
+  for (int i = 0; i < 300000; ++i) x.push_back(narrow(engine));
+  return x;
+}
+
+std::vector<double> log_arguments() {
+  std::vector<double> x{0.0,
+                        -0.0,
+                        1.0,
+                        -1.0,
+                        kInf,
+                        -kInf,
+                        kNaN,
+                        0x1p-1074,
+                        0x1p-1022,
+                        0x1.fffffffffffffp-1023,
+                        std::numeric_limits<double>::max(),
+                        1.4142135623730951,
+                        1.4142135623730949,
+                        0.7071067811865476,
+                        2.0,
+                        0.5};
+  std::mt19937_64 engine(6);
+  std::uniform_real_distribution<double> exponent(-1074.0, 1023.0), near_one(0.9, 1.1);
+  for (int i = 0; i < 300000; ++i) x.push_back(std::exp2(exponent(engine)));
+  for (int i = 0; i < 300000; ++i) x.push_back(near_one(engine));
+  return x;
+}
+
+}  // namespace
+
+TEST_CASE("every vector kernel gives the bits of the scalar function", "[vmath]") {
+  const std::vector<double> xe = exp_arguments(), xl = log_arguments();
+  for (vmath::Kernel kernel : vmath::supported_kernels()) {
+    INFO("kernel " << vmath::kernel_name(kernel));
+    // An odd length, so that each loop's remainder is run too; then in place.
+    for (std::size_t length : {xe.size() - 3, xe.size()}) {
+      std::vector<double> out(length);
+      vmath::exp(kernel, std::span(xe.data(), length), out);
+      std::size_t differ = 0;
+      for (std::size_t i = 0; i < length; ++i) differ += !same_bits(out[i], vmath::exp_one(xe[i]));
+      CHECK(differ == 0);
+    }
+    std::vector<double> in_place = xl;
+    vmath::log(kernel, in_place, in_place);
+    std::size_t differ = 0;
+    for (std::size_t i = 0; i < xl.size(); ++i)
+      differ += !same_bits(in_place[i], vmath::log_one(xl[i]));
+    CHECK(differ == 0);
+  }
+  CHECK(vmath::supported_kernels().front() == vmath::Kernel::sse2);
+  CHECK(vmath::supported_kernels().back() == vmath::widest_supported());
+}
+
+TEST_CASE("exp and log are within one ulp of glibc's, with IEEE special values", "[vmath]") {
+  for (double x : exp_arguments()) {
+    const double expected = std::exp(x), got = vmath::exp_one(x);
+    INFO("exp(" << x << "): " << got << " against " << expected);
+    if (std::isnan(expected) || std::isinf(expected) || expected == 0.0) {
+      CHECK(same_bits(got, expected));
+    } else if (expected >= std::numeric_limits<double>::min()) {
+      CHECK(ulps(got, expected) <= 1);
+    } else {  // a subnormal result: within one of its (fewer) significant places
+      CHECK(std::abs(got - expected) <= 0x1p-1074);
+    }
+  }
+  for (double x : log_arguments()) {
+    const double expected = std::log(x), got = vmath::log_one(x);
+    INFO("log(" << x << "): " << got << " against " << expected);
+    if (std::isnan(expected) || std::isinf(expected) || expected == 0.0) {
+      CHECK((std::isnan(expected) ? std::isnan(got) : same_bits(got, expected)));
+    } else {
+      CHECK(ulps(got, expected) <= 1);
+    }
+  }
+  CHECK(vmath::exp_one(0.0) == 1.0);
+  CHECK(vmath::log_one(1.0) == 0.0);
+}
+
+TEST_CASE("a kernel the processor cannot run is refused", "[vmath]") {
+  const vmath::Kernel before = vmath::active_kernel();
+  for (vmath::Kernel kernel : {vmath::Kernel::sse2, vmath::Kernel::avx2, vmath::Kernel::avx512}) {
+    const auto supported = vmath::supported_kernels();
+    if (std::find(supported.begin(), supported.end(), kernel) != supported.end()) {
+      vmath::set_active_kernel(kernel);
+      CHECK(vmath::active_kernel() == kernel);
+    } else {
+      CHECK_THROWS_WITH(
+          vmath::set_active_kernel(kernel),
+          "this processor cannot run the " + std::string(vmath::kernel_name(kernel)) + " kernel");
+      CHECK(vmath::active_kernel() != kernel);
+    }
+  }
+  vmath::set_active_kernel(before);
+}
