@@ -6,6 +6,8 @@
 #include <cassert>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
+#include <type_traits>
 
 #include "talentcast/core/bytes.hpp"
 
@@ -26,35 +28,77 @@ double QuantileSketch::point_in(std::int64_t key, double position) noexcept {
   return lo + position * (hi - lo);
 }
 
-void QuantileSketch::Side::add(std::int64_t key, std::uint32_t n) {
+std::uint64_t QuantileSketch::Side::count(std::size_t i) const noexcept {
+  return low[i] + (high.empty() ? 0 : std::uint64_t{high[i]} << kLowBits);
+}
+
+void QuantileSketch::Side::set(std::size_t i, std::uint64_t total) {
+  low[i] = static_cast<std::uint16_t>(total & kLowMask);
+  if (total > kLowMask && high.empty()) high.assign(low.size(), 0);
+  if (!high.empty()) high[i] = static_cast<std::uint32_t>(total >> kLowBits);
+}
+
+void QuantileSketch::Side::normalise() {
+  for (std::size_t i = 0; i < low.size(); ++i) {
+    if (low[i] > kLowMask) set(i, count(i));
+  }
+}
+
+void QuantileSketch::Side::drop_front(std::size_t n) {
+  low.erase(low.begin(), low.begin() + static_cast<std::ptrdiff_t>(n));
+  if (!high.empty()) high.erase(high.begin(), high.begin() + static_cast<std::ptrdiff_t>(n));
+}
+
+void QuantileSketch::Side::grow_front(std::size_t n) {
+  // One allocation each, of the final size (<= kMaxBuckets).
+  const auto grow = [n](auto& counts) {
+    std::remove_reference_t<decltype(counts)> grown;
+    grown.reserve(counts.size() + n);
+    grown.assign(n, 0);
+    grown.insert(grown.end(), counts.begin(), counts.end());
+    counts.swap(grown);
+  };
+  grow(low);
+  if (!high.empty()) grow(high);
+}
+
+void QuantileSketch::Side::grow_back(std::size_t size) {
+  // With slack, so that a drifting range reallocates only logarithmically often.
+  if (size > low.capacity()) {
+    low.reserve(std::min(size + low.size() / 2, static_cast<std::size_t>(kMaxBuckets)));
+  }
+  low.resize(size, 0);
+  if (!high.empty()) high.resize(size, 0);
+}
+
+void QuantileSketch::Side::add(std::int64_t key, std::uint64_t n) {
   const std::int64_t index = key - first;
-  if (index >= 0 && index < static_cast<std::int64_t>(counts.size())) {
-    counts[static_cast<std::size_t>(index)] += n;  // the common case
+  if (index >= 0 && index < static_cast<std::int64_t>(low.size())) {
+    const auto i = static_cast<std::size_t>(index);  // the common case
+    set(i, count(i) + n);
     return;
   }
-  if (counts.empty()) {
+  if (low.empty()) {
     first = key;
-    counts.assign(1, 0);
+    low.assign(1, 0);
   }
-  std::int64_t last = first + static_cast<std::int64_t>(counts.size()) - 1;
+  std::int64_t last = first + static_cast<std::int64_t>(low.size()) - 1;
   if (key > last) {
     // A new largest magnitude: the window moves up, collapsing what falls below it.
     const std::int64_t new_first = std::max(first, key - kMaxBuckets + 1);
     if (new_first > first) {
       const auto drop = static_cast<std::size_t>(std::min(new_first - first, last - first + 1));
-      std::uint32_t collapsed = 0;
-      for (std::size_t i = 0; i < drop; ++i) collapsed += counts[i];
-      counts.erase(counts.begin(), counts.begin() + static_cast<std::ptrdiff_t>(drop));
-      if (counts.empty()) counts.assign(1, 0);
+      std::uint64_t collapsed = 0;
+      for (std::size_t i = 0; i < drop; ++i) collapsed += count(i);
+      drop_front(drop);
+      if (low.empty()) {
+        low.assign(1, 0);
+        high.clear();
+      }
       first = new_first;
-      counts[0] += collapsed;
+      set(0, count(0) + collapsed);
     }
-    // Grow with slack, so that a drifting range reallocates only logarithmically often.
-    const auto needed = static_cast<std::size_t>(key - first + 1);
-    if (needed > counts.capacity()) {
-      counts.reserve(std::min(needed + counts.size() / 2, static_cast<std::size_t>(kMaxBuckets)));
-    }
-    counts.resize(needed, 0);
+    grow_back(static_cast<std::size_t>(key - first + 1));
   } else {
     // Below the window: extend it downwards with slack (empty buckets), but never past
     // kMaxBuckets below the largest key; anything lower is collapsed into the lowest bucket.
@@ -62,30 +106,29 @@ void QuantileSketch::Side::add(std::int64_t key, std::uint32_t n) {
     key = std::max(key, lowest);
     if (key < first) {
       const std::int64_t new_first =
-          std::max(lowest, key - static_cast<std::int64_t>(counts.size() / 2));
-      std::vector<std::uint32_t> grown;
-      grown.reserve(counts.size() + static_cast<std::size_t>(first - new_first));  // <= kMaxBuckets
-      grown.assign(static_cast<std::size_t>(first - new_first), 0);
-      grown.insert(grown.end(), counts.begin(), counts.end());
-      counts.swap(grown);
+          std::max(lowest, key - static_cast<std::int64_t>(low.size() / 2));
+      grow_front(static_cast<std::size_t>(first - new_first));
       first = new_first;
     }
   }
-  counts[static_cast<std::size_t>(key - first)] += n;
+  const auto i = static_cast<std::size_t>(key - first);
+  set(i, count(i) + n);
 }
 
-bool QuantileSketch::Side::cover(std::int64_t low, std::int64_t high) {
-  add(high, 0);
-  add(low, 0);
-  return low >= first;  // else low is collapsed: the general path clamps key by key
+bool QuantileSketch::Side::cover(std::int64_t low_key, std::int64_t high_key) {
+  add(high_key, 0);
+  add(low_key, 0);
+  return low_key >= first;  // else low_key is collapsed: the general path clamps key by key
 }
 
 void QuantileSketch::Side::count_all(std::span<const double> values, std::uint64_t zeros) noexcept {
-  std::uint32_t* const counter = counts.data();
+  std::uint16_t* const counter = low.data();
   const std::int64_t offset = first;
   // Zeros (key 0) are counted in the lowest bucket, then taken out of it: no branch per value.
+  // The arithmetic is modulo 2^16, and exact because the true counts stay below 2^16
+  // (QuantileSketch::add normalises first).
   for (double v : values) ++counter[std::max(key_of(std::abs(v)), offset) - offset];
-  counter[0] -= static_cast<std::uint32_t>(zeros);
+  counter[0] = static_cast<std::uint16_t>(counter[0] - zeros);
 }
 
 void QuantileSketch::add_to_buckets(double value) noexcept {
@@ -146,6 +189,14 @@ void QuantileSketch::add(std::span<const double> values) {
   // The window is set for the largest key, then the smallest (as adding them first would), and
   // the counters are then incremented without checks: the counts are those of adding the
   // values one by one.
+  // Between normalisations at most kLowMask + 1 values are counted by count_all, so that no
+  // 16-bit counter, below 2^15 after a normalisation, can pass 2^16 - 1.
+  if (unnormalised_ + values.size() > Side::kLowMask + 1) {
+    positive_.normalise();
+    negative_.normalise();
+    unnormalised_ = 0;
+  }
+  unnormalised_ += values.size();
   if (lowest >= 0.0 &&
       (highest == 0.0 || positive_.cover(key_of(least_positive), key_of(highest)))) {
     zeros_ += zeros;
@@ -168,8 +219,8 @@ void QuantileSketch::add(std::span<const double> values) {
       keys[i] = key_of(std::abs(v));
       const Side& side = v > 0.0 ? positive_ : negative_;
       const std::int64_t index = keys[i] - side.first;
-      if (index >= 0 && index < static_cast<std::int64_t>(side.counts.size())) {
-        __builtin_prefetch(&side.counts[static_cast<std::size_t>(index)], 1);
+      if (index >= 0 && index < static_cast<std::int64_t>(side.low.size())) {
+        __builtin_prefetch(&side.low[static_cast<std::size_t>(index)], 1);
       }
     }
     for (std::size_t i = 0; i < n; ++i) {  // as add_to_buckets, value by value
@@ -205,9 +256,9 @@ void QuantileSketch::merge(const QuantileSketch& other) {
   for (const auto* side : {&other.positive_, &other.negative_}) {
     Side& mine = side == &other.positive_ ? positive_ : negative_;
     // Largest magnitudes first, so the window settles before the small ones arrive.
-    for (std::size_t i = side->counts.size(); i-- > 0;) {
-      if (side->counts[i] != 0)
-        mine.add(side->first + static_cast<std::int64_t>(i), side->counts[i]);
+    for (std::size_t i = side->low.size(); i-- > 0;) {
+      const std::uint64_t n = side->count(i);
+      if (n != 0) mine.add(side->first + static_cast<std::int64_t>(i), n);
     }
   }
 }
@@ -216,7 +267,9 @@ void QuantileSketch::write(ByteWriter& out) const {
   out.put(count_).put(min_).put(max_).put(zeros_).put(bucketed_);
   out.put_array(std::span<const double>(exact_));
   for (const Side* side : {&negative_, &positive_}) {
-    out.put(side->first).put_array(std::span<const std::uint32_t>(side->counts));
+    out.put(side->first)
+        .put_array(std::span<const std::uint16_t>(side->low))
+        .put_array(std::span<const std::uint32_t>(side->high));
   }
 }
 
@@ -230,7 +283,11 @@ QuantileSketch QuantileSketch::read(ByteReader& in) {
   s.exact_ = in.get_array<double>();
   for (Side* side : {&s.negative_, &s.positive_}) {
     side->first = in.get<std::int64_t>();
-    side->counts = in.get_array<std::uint32_t>();
+    side->low = in.get_array<std::uint16_t>();
+    side->high = in.get_array<std::uint32_t>();
+    if (!side->high.empty() && side->high.size() != side->low.size()) {
+      throw std::runtime_error("a quantile sketch's message is malformed");
+    }
   }
   return s;
 }
@@ -249,17 +306,19 @@ void QuantileSketch::order_statistics(std::span<const std::uint64_t> ranks,
   };
   std::uint64_t below = 0;
   // Negative values in increasing order: largest magnitude first, positions running downwards.
-  for (std::size_t i = negative_.counts.size(); i-- > 0 && next < ranks.size();) {
+  for (std::size_t i = negative_.low.size(); i-- > 0 && next < ranks.size();) {
     const std::int64_t key = negative_.first + static_cast<std::int64_t>(i);
-    emit(below, negative_.counts[i], [&](double p) { return -point_in(key, 1.0 - p); });
-    below += negative_.counts[i];
+    const std::uint64_t n = negative_.count(i);
+    emit(below, n, [&](double p) { return -point_in(key, 1.0 - p); });
+    below += n;
   }
   emit(below, zeros_, [](double) { return 0.0; });
   below += zeros_;
-  for (std::size_t i = 0; i < positive_.counts.size() && next < ranks.size(); ++i) {
+  for (std::size_t i = 0; i < positive_.low.size() && next < ranks.size(); ++i) {
     const std::int64_t key = positive_.first + static_cast<std::int64_t>(i);
-    emit(below, positive_.counts[i], [&](double p) { return point_in(key, p); });
-    below += positive_.counts[i];
+    const std::uint64_t n = positive_.count(i);
+    emit(below, n, [&](double p) { return point_in(key, p); });
+    below += n;
   }
   for (; next < ranks.size(); ++next) out[next] = max_;
   // The extreme order statistics are known exactly.
@@ -311,7 +370,8 @@ double QuantileSketch::quantile(double p) const {
 }
 
 std::size_t QuantileSketch::memory_bytes() const noexcept {
-  return (positive_.counts.capacity() + negative_.counts.capacity()) * sizeof(std::uint32_t) +
+  return (positive_.low.capacity() + negative_.low.capacity()) * sizeof(std::uint16_t) +
+         (positive_.high.capacity() + negative_.high.capacity()) * sizeof(std::uint32_t) +
          exact_.capacity() * sizeof(double);
 }
 

@@ -10,7 +10,8 @@
 //
 // Memory: each sign keeps at most kMaxBuckets consecutive buckets (28 octaves). Magnitudes
 // below 2^-28 of the largest magnitude of their sign share the lowest kept bucket (DDSketch's
-// collapsing), so a sketch never exceeds 2 x 28 KiB whatever the number of values.
+// collapsing). A bucket takes 2 bytes, 6 once a count of the sketch has passed 2^15, so a
+// sketch never exceeds 2 x 42 KiB whatever the number of values.
 //
 // Error bound (docs/output-formats.md, tested in tests/test_quantile_sketch.cpp): each order
 // statistic is estimated inside its own bucket (interpolated by rank within the bucket, as if
@@ -59,17 +60,35 @@ class QuantileSketch {
   std::size_t memory_bytes() const noexcept;
 
  private:
-  // One sign's buckets: counts[i] counts bucket key first + i, at most kMaxBuckets of them.
+  // One sign's buckets: bucket key first + i holds count(i), at most kMaxBuckets of them.
+  // A count is kept in two parts, so that the counters the engine increments are 2 bytes (half
+  // the cache lines of 4): its low 15 bits in `low`, the rest in `high` (allocated the first
+  // time a count needs it). count_all increments `low` alone, letting it run up to 2^16 - 1;
+  // normalise() carries what is above 15 bits into `high`.
   struct Side {
+    static constexpr int kLowBits = 15;
+    static constexpr std::uint64_t kLowMask = (std::uint64_t{1} << kLowBits) - 1;
     std::int64_t first = 0;
-    std::vector<std::uint32_t> counts;
-    void add(std::int64_t key, std::uint32_t n);
-    /// Makes the window hold keys low..high (low <= high), as adding them would; false when
-    /// low falls below what the window may keep (it would be collapsed).
-    bool cover(std::int64_t low, std::int64_t high);
-    /// Counts each of values (of this side's sign or zero, the keys covered) once; `zeros` is
-    /// how many of them are zero, which it does not count.
+    std::vector<std::uint16_t> low;
+    std::vector<std::uint32_t> high;
+
+    std::uint64_t count(std::size_t i) const noexcept;
+    void set(std::size_t i, std::uint64_t total);
+    /// Adds n to key's count, moving or extending the window (and collapsing) as needed.
+    void add(std::int64_t key, std::uint64_t n);
+    /// Makes the window hold keys low_key..high_key (low_key <= high_key), as adding them
+    /// would; false when low_key falls below what the window may keep (it would be collapsed).
+    bool cover(std::int64_t low_key, std::int64_t high_key);
+    /// Counts each of values (of this side's sign or zero, the keys covered) once in `low`;
+    /// `zeros` is how many of them are zero, which it does not count.
     void count_all(std::span<const double> values, std::uint64_t zeros) noexcept;
+    /// Carries every low part above 15 bits into high.
+    void normalise();
+
+   private:
+    void drop_front(std::size_t n);
+    void grow_front(std::size_t n);
+    void grow_back(std::size_t size);
   };
   void add_to_buckets(double value) noexcept;
   void flush_exact();
@@ -85,6 +104,7 @@ class QuantileSketch {
   Side positive_;
   std::uint64_t zeros_ = 0;
   std::uint64_t count_ = 0;
+  std::uint64_t unnormalised_ = 0;  // values counted by count_all since the last normalise()
   double min_ = 0.0;
   double max_ = 0.0;
 };
