@@ -18,12 +18,87 @@ namespace talentcast::core {
 
 namespace {
 
-// What one thread keeps between blocks: the model's worker, the block's raw outputs and its
-// share of the percentile sketches.
+// A thread's RowSink: rows are handed out from chunks of memory that never move, and each
+// flush reduces them into the block's moments, the thread's sketches and the retained values,
+// then reuses them. So a thread holds the rows of one flush (a reporting period's, for the
+// labour-market model), not a block's every output.
+class ReducingSink final : public RowSink {
+ public:
+  ReducingSink(std::size_t outputs, std::size_t retained, std::uint64_t retain_paths,
+               std::vector<double>& retained_values)
+      : outputs_(outputs),
+        retained_(retained),
+        retain_paths_(retain_paths),
+        retained_values_(retained_values),
+        sketches_(outputs) {}
+
+  /// Before each block: where its moments go, and which paths it holds.
+  void start(std::uint64_t first_path, std::size_t count, std::vector<Moments>& moments) {
+    first_path_ = first_path;
+    count_ = count;
+    moments_ = &moments;
+    reduced_ = 0;
+  }
+  /// After each block: every output must have been reported once.
+  void finish() const {
+    if (!pending_.empty() || reduced_ != outputs_) {
+      throw std::logic_error("a PathWorker left outputs of a block unreported or unflushed");
+    }
+  }
+
+  std::span<double> row(std::size_t v) override {
+    const std::size_t slot = pending_.size();
+    if (slot / kChunkRows == chunks_.size()) {
+      chunks_.push_back(std::make_unique<double[]>(kChunkRows * kBlockPaths));
+    }
+    pending_.push_back(v);
+    return {chunks_[slot / kChunkRows].get() + slot % kChunkRows * kBlockPaths, kBlockPaths};
+  }
+
+  void flush() override {
+    for (std::size_t slot = 0; slot < pending_.size(); ++slot) {
+      const std::size_t v = pending_[slot];
+      const double* row = chunks_[slot / kChunkRows].get() + slot % kChunkRows * kBlockPaths;
+      const std::span<const double> values(row, count_);
+      if (v < outputs_) {
+        (*moments_)[v] = Moments::of(values);
+        sketches_[v].add(values);
+        ++reduced_;
+        continue;
+      }
+      // A retained value goes straight to its place for the paths kept: blocks never share a
+      // path.
+      const std::size_t j = v - outputs_;
+      for (std::uint64_t path = first_path_; path < std::min(retain_paths_, first_path_ + count_);
+           ++path) {
+        retained_values_[static_cast<std::size_t>(path) * retained_ + j] =
+            row[static_cast<std::size_t>(path - first_path_)];
+      }
+    }
+    pending_.clear();
+  }
+
+  std::vector<QuantileSketch>& sketches() { return sketches_; }
+
+ private:
+  static constexpr std::size_t kChunkRows = 64;
+  const std::size_t outputs_, retained_;
+  const std::uint64_t retain_paths_;
+  std::vector<double>& retained_values_;
+  std::vector<QuantileSketch> sketches_;
+  std::vector<std::unique_ptr<double[]>> chunks_;
+  std::vector<std::size_t> pending_;  // the output of each row handed out, in order
+  std::uint64_t first_path_ = 0;
+  std::size_t count_ = 0;
+  std::vector<Moments>* moments_ = nullptr;
+  std::size_t reduced_ = 0;
+};
+
+// What one thread keeps between blocks: the model's worker, and its sink with its share of the
+// percentile sketches.
 struct ThreadState {
   std::unique_ptr<PathWorker> worker;
-  std::vector<double> block_outputs;
-  std::vector<QuantileSketch> sketches;
+  std::unique_ptr<ReducingSink> sink;
 };
 
 // A block in flight: its chunk, its paths and the moments of each output over them.
@@ -87,8 +162,7 @@ void run_chunks(const PathModel& model, const RunOptions& options, ChunkFlow& fl
   tbb::enumerable_thread_specific<ThreadState> states([&] {
     ThreadState state;
     state.worker = model.make_worker();
-    state.block_outputs.assign((outputs + retained) * kBlockPaths, 0.0);
-    state.sketches.resize(outputs);
+    state.sink = std::make_unique<ReducingSink>(outputs, retained, retain_paths, retained_values);
     return state;
   });
 
@@ -131,21 +205,10 @@ void run_chunks(const PathModel& model, const RunOptions& options, ChunkFlow& fl
   // Stage 2 (parallel): simulates a block and reduces it to moments and sketch counts.
   const auto simulate = [&](BlockToken token) {
     ThreadState& state = states.local();
-    state.worker->simulate(token.first_path, token.count, state.block_outputs);
-    for (std::size_t v = 0; v < outputs; ++v) {
-      const std::span<const double> values(&state.block_outputs[v * kBlockPaths], token.count);
-      (*token.moments)[v] = Moments::of(values);
-      state.sketches[v].add(values);
-    }
-    // Retained values go straight to their own places: blocks never share a path.
-    for (std::uint64_t path = token.first_path;
-         path < std::min(retain_paths, token.first_path + token.count); ++path) {
-      const auto lane = static_cast<std::size_t>(path - token.first_path);
-      double* target = &retained_values[static_cast<std::size_t>(path) * retained];
-      for (std::size_t j = 0; j < retained; ++j) {
-        target[j] = state.block_outputs[(outputs + j) * kBlockPaths + lane];
-      }
-    }
+    state.sink->start(token.first_path, token.count, *token.moments);
+    state.worker->simulate(token.first_path, token.count, *state.sink);
+    state.sink->flush();
+    state.sink->finish();
     return token;
   };
   // Stage 3 (serial, in order): merges the block's moments into its chunk's, which fixes the
@@ -183,8 +246,8 @@ void run_chunks(const PathModel& model, const RunOptions& options, ChunkFlow& fl
   for (std::size_t v = 0; v < outputs; ++v) {
     QuantileSketch merged;
     for (ThreadState& state : states) {
-      merged.merge(state.sketches[v]);
-      state.sketches[v] = QuantileSketch{};
+      merged.merge(state.sink->sketches()[v]);
+      state.sink->sketches()[v] = QuantileSketch{};
     }
     flow.sketch(v, std::move(merged));
   }

@@ -58,27 +58,32 @@ class PairedModel final : public core::PathModel {
           whatif_(model.whatif_.make_worker()),
           a_(model.base_.outputs_per_path() * core::kBlockPaths),
           b_(a_.size()) {}
-    void simulate(std::uint64_t first_path, std::size_t count, std::span<double> out) override {
+    void simulate(std::uint64_t first_path, std::size_t count, core::RowSink& out) override {
       constexpr std::size_t B = core::kBlockPaths;
-      base_->simulate(first_path, count, a_);
-      whatif_->simulate(first_path, count, b_);
+      base_->simulate(first_path, count, std::span<double>(a_));
+      whatif_->simulate(first_path, count, std::span<double>(b_));
       const std::size_t n = model_.base_.outputs_per_path();
       for (std::size_t v = 0; v < n; ++v) {
+        const std::span<double> base = out.row(v), whatif = out.row(n + v),
+                                difference = out.row(2 * n + v);
         for (std::size_t i = 0; i < count; ++i) {
           const double a = a_[v * B + i], b = b_[v * B + i];
-          out[v * B + i] = a;
-          out[(n + v) * B + i] = b;
-          out[(2 * n + v) * B + i] = b - a;
+          base[i] = a;
+          whatif[i] = b;
+          difference[i] = b - a;
         }
+        if ((v + 1) % kFlushOutputs == 0) out.flush();  // bounds the sink's rows
       }
       for (std::size_t k = 0; k < model_.salary_.size(); ++k) {
         const std::size_t v = model_.salary_[k];
-        for (std::size_t i = 0; i < count; ++i)
-          out[(3 * n + k) * B + i] = b_[v * B + i] / a_[v * B + i];
+        const std::span<double> ratio = out.row(3 * n + k);
+        for (std::size_t i = 0; i < count; ++i) ratio[i] = b_[v * B + i] / a_[v * B + i];
       }
+      out.flush();
     }
 
    private:
+    static constexpr std::size_t kFlushOutputs = 256;
     const PairedModel& model_;
     std::unique_ptr<core::PathWorker> base_, whatif_;
     std::vector<double> a_, b_;

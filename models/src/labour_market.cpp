@@ -264,12 +264,12 @@ void Worker::check_finite(int month, std::size_t r, std::size_t count) const {
   }
 }
 
-void Worker::record_period(int period, std::span<double> out, std::size_t count) {
+void Worker::record_period(int period, core::RowSink& out, std::size_t count) {
   const OutputLayout& layout = model_.layout();
   const double months = scenario_.months_per_period();
   const auto p = static_cast<std::size_t>(period);
   const auto put = [&](const OutputSeries& series, Metric metric, const Lanes& values) {
-    double* target = &out[layout.index(series, p, metric) * core::kBlockPaths];
+    double* target = out.row(layout.index(series, p, metric)).data();
     bool finite = true;
     for (std::size_t i = 0; i < count; ++i) {
       target[i] = values[static_cast<Eigen::Index>(i)];
@@ -302,7 +302,7 @@ void Worker::record_period(int period, std::span<double> out, std::size_t count)
     const auto group = static_cast<std::size_t>(&series - layout.series().data());
     for (std::size_t q = 0; q < 2; ++q) {
       const Lanes& values = q == 0 ? ln_median : sigma;
-      double* target = &out[(layout.size() + layout.band_value(group, p, q)) * core::kBlockPaths];
+      double* target = out.row(layout.size() + layout.band_value(group, p, q)).data();
       for (std::size_t i = 0; i < count; ++i) target[i] = values[static_cast<Eigen::Index>(i)];
     }
   };
@@ -375,7 +375,7 @@ void Worker::compute_band_spreads() {
   }
 }
 
-void Worker::simulate(std::uint64_t first_path, std::size_t count, std::span<double> out) {
+void Worker::simulate(std::uint64_t first_path, std::size_t count, core::RowSink& out) {
   first_path_ = first_path;
   lanes_ = static_cast<Eigen::Index>((count + kLaneMultiple - 1) / kLaneMultiple * kLaneMultiple);
   draw_parameters();
@@ -385,7 +385,10 @@ void Worker::simulate(std::uint64_t first_path, std::size_t count, std::span<dou
   for (int month = 0; month < scenario_.months(); ++month) {
     step_month(month);
     for (std::size_t r = 0; r < roles_.size(); ++r) check_finite(month, r, count);
-    if ((month + 1) % months_per_period == 0) record_period(month / months_per_period, out, count);
+    if ((month + 1) % months_per_period == 0) {
+      record_period(month / months_per_period, out, count);
+      out.flush();  // the period's rows are reduced while in cache
+    }
   }
 }
 

@@ -83,7 +83,8 @@ inline bool event_applies(const EventSpec& event, std::size_t role) {
 class Worker final : public core::PathWorker {
  public:
   explicit Worker(const LabourMarketModel& model);
-  void simulate(std::uint64_t first_path, std::size_t count, std::span<double> out) override;
+  using core::PathWorker::simulate;
+  void simulate(std::uint64_t first_path, std::size_t count, core::RowSink& out) override;
 
  private:
   void draw(const Parameter& p, Lanes& out) const;
@@ -96,7 +97,7 @@ class Worker final : public core::PathWorker {
   void compute_band_spreads();
   void step_month(int month);
   void update_graduates(FieldLanes& field, int year);
-  void record_period(int period, std::span<double> out, std::size_t count);
+  void record_period(int period, core::RowSink& out, std::size_t count);
   void check_finite(int month, std::size_t r, std::size_t count) const;
 
   const LabourMarketModel& model_;

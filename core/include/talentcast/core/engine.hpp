@@ -32,15 +32,48 @@ inline constexpr std::size_t kChunkBlocks = 64;
 /// Paths per chunk.
 inline constexpr std::uint64_t kChunkPaths = kChunkBlocks * kBlockPaths;
 
+/// Where a worker writes a block's outputs, a row at a time: row v holds output v (or, past the
+/// outputs, retained value v - outputs) of each path of the block, kBlockPaths doubles of
+/// which the block's first `count` are read.
+class RowSink {
+ public:
+  virtual ~RowSink() = default;
+  /// The row of v, to fill before the next flush(); each v exactly once a block.
+  virtual std::span<double> row(std::size_t v) = 0;
+  /// The rows handed out since the last flush are complete: the engine reduces them (moments,
+  /// percentile sketches, retained values) and reuses their memory. A worker flushes as often
+  /// as suits it, at least before simulate() returns: flushing each reporting period's rows
+  /// reduces them while they are in cache, and keeps the engine's rows to one period's.
+  virtual void flush() = 0;
+};
+
+/// A RowSink over one array of every row (row v at out[v * kBlockPaths]): replays and tests.
+class WholeBlock final : public RowSink {
+ public:
+  explicit WholeBlock(std::span<double> out) : out_(out) {}
+  std::span<double> row(std::size_t v) override {
+    return out_.subspan(v * kBlockPaths, kBlockPaths);
+  }
+  void flush() override {}
+
+ private:
+  std::span<double> out_;
+};
+
 /// Simulates blocks of paths; one per thread, so it may keep scratch state.
 class PathWorker {
  public:
   virtual ~PathWorker() = default;
-  /// Simulates paths [first_path, first_path + count), count <= kBlockPaths, and writes output v
-  /// of path first_path + i to out[v * kBlockPaths + i], for v below the outputs then the
-  /// retained values (PathModel). Must be a pure function of the paths' indices: the same path
-  /// gives the same outputs in any block and on any thread.
-  virtual void simulate(std::uint64_t first_path, std::size_t count, std::span<double> out) = 0;
+  /// Simulates paths [first_path, first_path + count), count <= kBlockPaths, and writes each
+  /// output and retained value (PathModel) of path first_path + i to lane i of its row of
+  /// `out`. Must be a pure function of the paths' indices: the same path gives the same
+  /// outputs in any block and on any thread.
+  virtual void simulate(std::uint64_t first_path, std::size_t count, RowSink& out) = 0;
+  /// The same into one array: value v of path first_path + i at out[v * kBlockPaths + i].
+  void simulate(std::uint64_t first_path, std::size_t count, std::span<double> out) {
+    WholeBlock sink(out);
+    simulate(first_path, count, sink);
+  }
 };
 
 /// What the engine needs of a model.
