@@ -56,13 +56,29 @@ class ReducingSink final : public RowSink {
   }
 
   void flush() override {
+    // Each output's sketch is prepared (its counters asked for) one output ahead, so that they
+    // arrive while the previous output's moments and counts are computed.
+    const auto values_at = [&](std::size_t slot) {
+      return std::span<const double>(
+          chunks_[slot / kChunkRows].get() + slot % kChunkRows * kBlockPaths, count_);
+    };
+    const auto next_output = [&](std::size_t slot) {
+      while (slot < pending_.size() && pending_[slot] >= outputs_) ++slot;
+      return slot;
+    };
+    std::size_t next = next_output(0);
+    QuantileSketch::Prepared prepared;
+    if (next < pending_.size()) prepared = sketches_[pending_[next]].prepare(values_at(next));
     for (std::size_t slot = 0; slot < pending_.size(); ++slot) {
       const std::size_t v = pending_[slot];
-      const double* row = chunks_[slot / kChunkRows].get() + slot % kChunkRows * kBlockPaths;
-      const std::span<const double> values(row, count_);
+      const std::span<const double> values = values_at(slot);
+      const double* row = values.data();
       if (v < outputs_) {
+        const QuantileSketch::Prepared current = prepared;
+        next = next_output(slot + 1);
+        if (next < pending_.size()) prepared = sketches_[pending_[next]].prepare(values_at(next));
         (*moments_)[v] = Moments::of(values);
-        sketches_[v].add(values);
+        sketches_[v].count(values, current);
         ++reduced_;
         continue;
       }

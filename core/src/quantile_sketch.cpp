@@ -75,7 +75,7 @@ void QuantileSketch::Side::add(std::int64_t key, std::uint64_t n) {
   const std::int64_t index = key - first;
   if (index >= 0 && index < static_cast<std::int64_t>(low.size())) {
     const auto i = static_cast<std::size_t>(index);  // the common case
-    set(i, count(i) + n);
+    if (n != 0) set(i, count(i) + n);
     return;
   }
   if (low.empty()) {
@@ -112,7 +112,7 @@ void QuantileSketch::Side::add(std::int64_t key, std::uint64_t n) {
     }
   }
   const auto i = static_cast<std::size_t>(key - first);
-  set(i, count(i) + n);
+  if (n != 0) set(i, count(i) + n);
 }
 
 bool QuantileSketch::Side::cover(std::int64_t low_key, std::int64_t high_key) {
@@ -165,11 +165,12 @@ void QuantileSketch::add(double value) {
   if (count_ > kExactLimit) flush_exact();
 }
 
-void QuantileSketch::add(std::span<const double> values) {
-  if (values.empty()) return;
+QuantileSketch::Prepared QuantileSketch::prepare(std::span<const double> values) {
+  Prepared prepared;
+  if (values.empty()) return prepared;
   if (!bucketed_ || values.size() < 16) {
     for (double v : values) add(v);
-    return;
+    return prepared;
   }
   // One scan for the extremes, the smallest magnitude of each sign and the zeros.
   double lowest = values[0], highest = values[0];
@@ -185,10 +186,6 @@ void QuantileSketch::add(std::span<const double> values) {
   min_ = std::min(min_, lowest);
   max_ = std::max(max_, highest);
   count_ += values.size();
-  // The common case: values of one sign (and zeros) whose keys the window can hold at once.
-  // The window is set for the largest key, then the smallest (as adding them first would), and
-  // the counters are then incremented without checks: the counts are those of adding the
-  // values one by one.
   // Between normalisations at most kLowMask + 1 values are counted by count_all, so that no
   // 16-bit counter, below 2^15 after a normalisation, can pass 2^16 - 1.
   if (unnormalised_ + values.size() > Side::kLowMask + 1) {
@@ -197,17 +194,51 @@ void QuantileSketch::add(std::span<const double> values) {
     unnormalised_ = 0;
   }
   unnormalised_ += values.size();
-  if (lowest >= 0.0 &&
-      (highest == 0.0 || positive_.cover(key_of(least_positive), key_of(highest)))) {
+  // The common case: values of one sign (and zeros) whose keys the window can hold at once.
+  // The window is set for the largest key, then the smallest (as adding them first would), and
+  // the counters are then incremented without checks: the counts are those of adding the
+  // values one by one.
+  if (lowest >= 0.0 && highest == 0.0) {
     zeros_ += zeros;
-    if (highest > 0.0) positive_.count_all(values, zeros);
+    return prepared;
+  }
+  Side* side = nullptr;
+  std::int64_t low_key = 0, high_key = 0;
+  if (lowest >= 0.0) {
+    side = &positive_;
+    low_key = key_of(least_positive);
+    high_key = key_of(highest);
+  } else if (highest <= 0.0) {
+    side = &negative_;
+    low_key = key_of(-least_negative);
+    high_key = key_of(-lowest);
+  }
+  if (side == nullptr || !side->cover(low_key, high_key)) {
+    prepared.general = true;  // counted value by value
+    return prepared;
+  }
+  // The counters these values increment lie between those of the two keys: asked for now, they
+  // arrive while the caller does other work before count().
+  const std::uint16_t* low = &side->low[static_cast<std::size_t>(low_key - side->first)];
+  const std::uint16_t* high = &side->low[static_cast<std::size_t>(high_key - side->first)];
+  constexpr std::ptrdiff_t kLine = 64 / sizeof(std::uint16_t);
+  constexpr std::ptrdiff_t kMaxPrefetched = 64 * kLine;
+  if (high - low <= kMaxPrefetched) {
+    for (const std::uint16_t* p = low; p <= high; p += kLine) __builtin_prefetch(p, 1);
+    __builtin_prefetch(high, 1);
+  }
+  prepared.side = side;
+  prepared.zeros = zeros;
+  return prepared;
+}
+
+void QuantileSketch::count(std::span<const double> values, const Prepared& prepared) {
+  if (prepared.side != nullptr) {
+    zeros_ += prepared.zeros;
+    prepared.side->count_all(values, prepared.zeros);
     return;
   }
-  if (highest <= 0.0 && negative_.cover(key_of(-least_negative), key_of(-lowest))) {
-    zeros_ += zeros;
-    negative_.count_all(values, zeros);
-    return;
-  }
+  if (!prepared.general) return;  // prepare() counted them
   // Histogram increments are memory-latency bound (thousands of outputs, each with its own
   // counters): touch every counter's cache line first so that the misses overlap.
   constexpr std::size_t kChunk = 64;
@@ -234,6 +265,10 @@ void QuantileSketch::add(std::span<const double> values) {
       }
     }
   }
+}
+
+void QuantileSketch::add(std::span<const double> values) {
+  count(values, prepare(values));
 }
 
 void QuantileSketch::merge(const QuantileSketch& other) {

@@ -31,6 +31,8 @@ class ByteWriter;
 class ByteReader;
 
 class QuantileSketch {
+  struct Side;
+
  public:
   static constexpr int kMantissaBits = 8;
   static constexpr std::size_t kExactLimit = 256;
@@ -38,8 +40,21 @@ class QuantileSketch {
 
   void add(double value);
   /// Adds many values; the same result as adding them one by one, faster: the bucket counters'
-  /// cache lines are prefetched before they are incremented.
+  /// cache lines are prefetched before they are incremented. Equal to count(values,
+  /// prepare(values)).
   void add(std::span<const double> values);
+
+  /// add(values) in two halves, so that the counters' cache lines arrive while the caller does
+  /// other work: prepare() scans the values, moves the window and asks for the counters;
+  /// count() increments them. In between, other sketches may be used, and this one not at all.
+  class Prepared {
+    friend class QuantileSketch;
+    Side* side = nullptr;  // the side counted in one go, or
+    bool general = false;  // counted value by value; neither: prepare() counted them
+    std::uint64_t zeros = 0;
+  };
+  Prepared prepare(std::span<const double> values);
+  void count(std::span<const double> values, const Prepared& prepared);
   void merge(const QuantileSketch& other);
 
   std::uint64_t count() const noexcept { return count_; }
