@@ -1,6 +1,8 @@
 // core::vmath's exp and log: every instruction set's loop gives the same bits, and those bits
 // are within one unit in the last place of glibc's (which are correctly rounded, or within
 // one ulp of it).
+#include <algorithm>
+#include <array>
 #include <bit>
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -103,6 +105,28 @@ TEST_CASE("every vector kernel gives the bits of the scalar function", "[vmath]"
     std::size_t differ = 0;
     for (std::size_t i = 0; i < xl.size(); ++i)
       differ += !same_bits(in_place[i], vmath::log_one(xl[i]));
+    CHECK(differ == 0);
+  }
+  // Box-Muller, from the scalar functions.
+  std::mt19937_64 engine(7);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  std::vector<double> u1(100001), u2(u1.size());
+  for (std::size_t i = 0; i < u1.size(); ++i) {
+    u1[i] = std::max(unit(engine), 0x1p-53);
+    u2[i] = i < 8 ? std::array<double, 8>{1e-17, 0.125, 0.25, 0.375, 0.5, 0.75, 1 - 1e-16, 0.6}[i]
+                  : unit(engine);
+  }
+  for (vmath::Kernel kernel : vmath::supported_kernels()) {
+    INFO("kernel " << vmath::kernel_name(kernel));
+    std::vector<double> z1(u1.size()), z2(u1.size());
+    vmath::box_muller(kernel, u1, u2, z1, z2);
+    std::size_t differ = 0;
+    for (std::size_t i = 0; i < u1.size(); ++i) {
+      double cosine = 0.0, sine = 0.0;
+      vmath::cos_sin_turn_one(u2[i], cosine, sine);
+      const double radius = std::sqrt(-2.0 * vmath::log_one(u1[i]));
+      differ += !same_bits(z1[i], radius * cosine) || !same_bits(z2[i], radius * sine);
+    }
     CHECK(differ == 0);
   }
   CHECK(vmath::supported_kernels().front() == vmath::Kernel::sse2);

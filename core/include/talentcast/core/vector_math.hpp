@@ -44,6 +44,16 @@ void log(std::span<const double> in, std::span<double> out) noexcept;
 void exp(Kernel kernel, std::span<const double> in, std::span<double> out) noexcept;
 void log(Kernel kernel, std::span<const double> in, std::span<double> out) noexcept;
 
+/// Box-Muller: z1[i] = r cos(2 pi u2[i]), z2[i] = r sin(2 pi u2[i]), r = sqrt(-2 log u1[i]),
+/// for u1, u2 in (0, 1) (the uniforms of CounterRng); two independent standard normals.
+void box_muller(std::span<const double> u1, std::span<const double> u2, std::span<double> z1,
+                std::span<double> z2) noexcept;
+void box_muller(Kernel kernel, std::span<const double> u1, std::span<const double> u2,
+                std::span<double> z1, std::span<double> z2) noexcept;
+
+/// cos and sin of the angle 2 pi u, u in [0, 1), within 2e-16 (Box-Muller's angle).
+void cos_sin_turn_one(double u, double& cos_out, double& sin_out) noexcept;
+
 /// One element, scalar (what every kernel computes for each element).
 double exp_one(double x) noexcept;
 double log_one(double x) noexcept;
