@@ -11,6 +11,7 @@
 #include <random>
 #include <vector>
 
+#include "talentcast/core/random.hpp"
 #include "talentcast/core/vector_math.hpp"
 
 namespace vmath = talentcast::core::vmath;
@@ -173,4 +174,33 @@ TEST_CASE("a kernel the processor cannot run is refused", "[vmath]") {
     }
   }
   vmath::set_active_kernel(before);
+}
+
+TEST_CASE("lane-wise Philox gives Random123's uniforms on every kernel", "[vmath][random]") {
+  using talentcast::core::CounterRng;
+  using talentcast::core::Domain;
+  for (std::uint64_t seed : {0ull, 20240101ull, 0xfedcba9876543210ull}) {
+    const CounterRng rng(seed);
+    // A run of paths crossing 2^32, where the counter keeps the path's low 32 bits.
+    for (std::uint64_t first : {0ull, 4294967200ull}) {
+      for (vmath::Kernel kernel : vmath::supported_kernels()) {
+        INFO("seed " << seed << ", first path " << first << ", kernel "
+                     << vmath::kernel_name(kernel));
+        vmath::PhiloxAddress address;
+        address.a = 83;
+        address.b = 0x9abcdef0u;
+        address.word3 = (static_cast<std::uint32_t>(Domain::shock) << 24) | 0x123456u;
+        address.key0 = static_cast<std::uint32_t>(seed);
+        address.key1 = static_cast<std::uint32_t>(seed >> 32);
+        std::vector<double> u1(203), u2(203);
+        vmath::philox_uniforms(kernel, first, address, u1, u2);
+        std::size_t differ = 0;
+        for (std::size_t i = 0; i < u1.size(); ++i) {
+          const auto u = rng.uniforms(first + i, 83, 0x9abcdef0u, Domain::shock, 0x123456u);
+          differ += !same_bits(u1[i], u[0]) || !same_bits(u2[i], u[1]);
+        }
+        CHECK(differ == 0);
+      }
+    }
+  }
 }

@@ -158,6 +158,38 @@ TALENTCAST_INLINE void box_muller_kernel(double u1, double u2, double& z1, doubl
   z2 = radius * sine;
 }
 
+// Philox4x32-10 (Salmon et al. 2011; Random123's philox4x32, which tests/test_vector_math.cpp
+// checks it against) of the counter (path, a, b, word3) under the key, then its two 64-bit
+// halves as uniforms in (0, 1) as CounterRng::to_open_unit makes them. Written lane by lane in
+// 32-bit words and 64-bit products so that it vectorises.
+TALENTCAST_INLINE void philox_uniforms_kernel(std::uint32_t path, const PhiloxAddress& address,
+                                              double& u1, double& u2) noexcept {
+  std::uint32_t c0 = path, c1 = address.a, c2 = address.b, c3 = address.word3;
+  std::uint32_t k0 = address.key0, k1 = address.key1;
+  for (int round = 0; round < 10; ++round) {
+    if (round > 0) {
+      k0 += 0x9E3779B9u;
+      k1 += 0xBB67AE85u;
+    }
+    const std::uint64_t p0 = std::uint64_t{0xD2511F53u} * c0;
+    const std::uint64_t p1 = std::uint64_t{0xCD9E8D57u} * c2;
+    const auto hi0 = static_cast<std::uint32_t>(p0 >> 32), lo0 = static_cast<std::uint32_t>(p0);
+    const auto hi1 = static_cast<std::uint32_t>(p1 >> 32), lo1 = static_cast<std::uint32_t>(p1);
+    c0 = hi1 ^ c1 ^ k0;
+    c1 = lo1;
+    c2 = hi0 ^ c3 ^ k1;
+    c3 = lo0;
+  }
+  // (k + 1/2) 2^-52 for the top 52 bits k of (hi, lo); k as a double by its bits (exact).
+  const auto unit = [](std::uint32_t hi, std::uint32_t lo) {
+    const std::uint64_t k = ((std::uint64_t{hi} << 32) | lo) >> 12;
+    const double k_value = std::bit_cast<double>(k | std::bit_cast<std::uint64_t>(0x1p52)) - 0x1p52;
+    return (k_value + 0.5) * 0x1p-52;
+  };
+  u1 = unit(c0, c1);
+  u2 = unit(c2, c3);
+}
+
 // The loops, one per instruction set. Element i depends only on in[i], so out may be in
 // (no dependence between iterations: ivdep).
 #if defined(__clang__)
@@ -179,35 +211,49 @@ TALENTCAST_INLINE void box_muller_kernel(double u1, double u2, double& z1, doubl
       box_muller_kernel(u1[i], u2[i], z1[i], z2[i]);                      \
   }
 
+#define TALENTCAST_PHILOX_LOOP(name)                                      \
+  void name(std::uint64_t first_path, const PhiloxAddress& address,     \
+            double* u1, double* u2, std::size_t n) noexcept {           \
+    for (std::size_t i = 0; i < n; ++i)                                 \
+      philox_uniforms_kernel(static_cast<std::uint32_t>(first_path + i), \
+                             address, u1[i], u2[i]);                    \
+  }
+
 TALENTCAST_LOOP(exp_sse2, exp_kernel)
 TALENTCAST_LOOP(log_sse2, log_kernel)
 TALENTCAST_BOX_MULLER_LOOP(box_muller_sse2)
+TALENTCAST_PHILOX_LOOP(philox_sse2)
 #if defined(__x86_64__)
 #define TALENTCAST_AVX2 gnu::target("avx2,fma,bmi,bmi2")
 #define TALENTCAST_AVX512 gnu::target("avx512f,avx512dq,avx512vl,avx512bw,avx2,fma,bmi,bmi2")
 [[TALENTCAST_AVX2]] TALENTCAST_LOOP(exp_avx2, exp_kernel)
 [[TALENTCAST_AVX2]] TALENTCAST_LOOP(log_avx2, log_kernel)
 [[TALENTCAST_AVX2]] TALENTCAST_BOX_MULLER_LOOP(box_muller_avx2)
+[[TALENTCAST_AVX2]] TALENTCAST_PHILOX_LOOP(philox_avx2)
 [[TALENTCAST_AVX512]] TALENTCAST_LOOP(exp_avx512, exp_kernel)
 [[TALENTCAST_AVX512]] TALENTCAST_LOOP(log_avx512, log_kernel)
 [[TALENTCAST_AVX512]] TALENTCAST_BOX_MULLER_LOOP(box_muller_avx512)
+[[TALENTCAST_AVX512]] TALENTCAST_PHILOX_LOOP(philox_avx512)
 #endif
     // clang-format on
 
     using Loop = void(*)(const double*, double*, std::size_t) noexcept;
 using PairLoop = void (*)(const double*, const double*, double*, double*, std::size_t) noexcept;
+using PhiloxLoop = void (*)(std::uint64_t, const PhiloxAddress&, double*, double*,
+                            std::size_t) noexcept;
 
 struct Loops {
   Loop exp, log;
   PairLoop box_muller;
+  PhiloxLoop philox;
 };
 
 Loops loops_of(Kernel kernel) noexcept {
 #if defined(__x86_64__)
-  if (kernel == Kernel::avx512) return {exp_avx512, log_avx512, box_muller_avx512};
-  if (kernel == Kernel::avx2) return {exp_avx2, log_avx2, box_muller_avx2};
+  if (kernel == Kernel::avx512) return {exp_avx512, log_avx512, box_muller_avx512, philox_avx512};
+  if (kernel == Kernel::avx2) return {exp_avx2, log_avx2, box_muller_avx2, philox_avx2};
 #endif
-  return {exp_sse2, log_sse2, box_muller_sse2};
+  return {exp_sse2, log_sse2, box_muller_sse2, philox_sse2};
 }
 
 bool supports(Kernel kernel) noexcept {
@@ -300,6 +346,16 @@ void box_muller(std::span<const double> u1, std::span<const double> u2, std::spa
 void box_muller(Kernel kernel, std::span<const double> u1, std::span<const double> u2,
                 std::span<double> z1, std::span<double> z2) noexcept {
   loops_of(kernel).box_muller(u1.data(), u2.data(), z1.data(), z2.data(), u1.size());
+}
+
+void philox_uniforms(std::uint64_t first_path, const PhiloxAddress& address, std::span<double> u1,
+                     std::span<double> u2) noexcept {
+  philox_uniforms(active_kernel(), first_path, address, u1, u2);
+}
+
+void philox_uniforms(Kernel kernel, std::uint64_t first_path, const PhiloxAddress& address,
+                     std::span<double> u1, std::span<double> u2) noexcept {
+  loops_of(kernel).philox(first_path, address, u1.data(), u2.data(), u1.size());
 }
 
 void cos_sin_turn_one(double u, double& cos_out, double& sin_out) noexcept {

@@ -70,17 +70,15 @@ void Worker::step_month(int month) {
     // Box-Muller, vectorised over the paths.
     uniform_radius_.resize(lanes_);
     uniform_angle_.resize(lanes_);
+    const auto lanes = static_cast<std::size_t>(lanes_);
     for (std::size_t r = 0; r < R; ++r) {
-      for (Eigen::Index i = 0; i < lanes_; ++i) {
-        // Addressed by the role's name, so adding a role leaves the others' shocks unchanged.
-        const std::uint64_t address = role_addresses_[r];
-        const auto u =
-            rng_.uniforms(first_path_ + static_cast<std::uint64_t>(i),
-                          static_cast<std::uint32_t>(month), static_cast<std::uint32_t>(address),
-                          core::Domain::shock, static_cast<std::uint32_t>(address >> 40));
-        uniform_radius_[i] = u[0];
-        uniform_angle_[i] = u[1];
-      }
+      // Addressed by the role's name, so adding a role leaves the others' shocks unchanged.
+      const std::uint64_t address = role_addresses_[r];
+      rng_.uniforms(first_path_, static_cast<std::uint32_t>(month),
+                    static_cast<std::uint32_t>(address), core::Domain::shock,
+                    static_cast<std::uint32_t>(address >> 40),
+                    std::span<double>(uniform_radius_.data(), lanes),
+                    std::span<double>(uniform_angle_.data(), lanes));
       core::box_muller(uniform_radius_, uniform_angle_, eps_demand_[r], eps_wage_[r]);
     }
     for (std::size_t r = 0; r < R; ++r) {

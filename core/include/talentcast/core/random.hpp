@@ -14,7 +14,10 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
 #include <string_view>
+
+#include "talentcast/core/vector_math.hpp"
 
 namespace talentcast::core {
 
@@ -59,6 +62,19 @@ class CounterRng {
                                  Domain domain, std::uint32_t index = 0) const noexcept {
     auto w = bits(path, a, b, domain, index);
     return {to_open_unit(w[0], w[1]), to_open_unit(w[2], w[3])};
+  }
+
+  /// uniforms(first_path + i, a, b, domain, index) for i < u1.size(): u1[i] and u2[i], the same
+  /// bits, computed many paths at a time (core::vmath).
+  void uniforms(std::uint64_t first_path, std::uint32_t a, std::uint32_t b, Domain domain,
+                std::uint32_t index, std::span<double> u1, std::span<double> u2) const noexcept {
+    vmath::PhiloxAddress address;
+    address.a = a;
+    address.b = b;
+    address.word3 = (static_cast<std::uint32_t>(domain) << 24) | index;
+    address.key0 = key_.v[0];
+    address.key1 = key_.v[1];
+    vmath::philox_uniforms(first_path, address, u1, u2);
   }
 
   /// (k + 1/2) 2^-52 for the top 52 bits k of (hi, lo): strictly inside (0, 1), never 0 or 1.

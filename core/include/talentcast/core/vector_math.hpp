@@ -15,6 +15,7 @@
 // correctly rounded result for normal results, log within 1 ulp.
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -50,6 +51,19 @@ void box_muller(std::span<const double> u1, std::span<const double> u2, std::spa
                 std::span<double> z2) noexcept;
 void box_muller(Kernel kernel, std::span<const double> u1, std::span<const double> u2,
                 std::span<double> z1, std::span<double> z2) noexcept;
+
+/// Philox4x32-10 counters (path, a, b, word3) under the key (key0, key1): CounterRng's
+/// addresses (random.hpp) for a run of consecutive paths.
+struct PhiloxAddress {
+  std::uint32_t a = 0, b = 0, word3 = 0;
+  std::uint32_t key0 = 0, key1 = 0;
+};
+/// u1[i], u2[i]: the two uniforms in (0, 1) of CounterRng::uniforms at path first_path + i
+/// (its low 32 bits, as CounterRng takes them) and `address`, for i < u1.size(); the same bits.
+void philox_uniforms(std::uint64_t first_path, const PhiloxAddress& address, std::span<double> u1,
+                     std::span<double> u2) noexcept;
+void philox_uniforms(Kernel kernel, std::uint64_t first_path, const PhiloxAddress& address,
+                     std::span<double> u1, std::span<double> u2) noexcept;
 
 /// cos and sin of the angle 2 pi u, u in [0, 1), within 2e-16 (Box-Muller's angle).
 void cos_sin_turn_one(double u, double& cos_out, double& sin_out) noexcept;
