@@ -235,6 +235,24 @@ TEST_CASE("counts past 16 bits are carried exactly, in blocks, merges and messag
   }
 }
 
+TEST_CASE("the exact min and max do not depend on the order of signed zeros", "[sketch]") {
+  // -0 and +0 compare equal; min and max take -0 as the smaller, whichever came first, so
+  // that they are the same for any order of values and of merges (any thread count).
+  QuantileSketch forward, backward, merged_ab, merged_ba, a, b;
+  for (double v : {0.0, -0.0}) forward.add(v);
+  for (double v : {-0.0, 0.0}) backward.add(v);
+  a.add(0.0);
+  b.add(-0.0);
+  merged_ab.merge(a);
+  merged_ab.merge(b);
+  merged_ba.merge(b);
+  merged_ba.merge(a);
+  for (const QuantileSketch* s : {&forward, &backward, &merged_ab, &merged_ba}) {
+    CHECK(std::signbit(s->min()));
+    CHECK(!std::signbit(s->max()));
+  }
+}
+
 TEST_CASE("a sketch sent as bytes merges exactly as the sketch itself", "[sketch][mpi]") {
   // What a distributed run does with each rank's sketches (docs/mpi.md).
   std::mt19937_64 engine(11);

@@ -204,3 +204,39 @@ TEST_CASE("lane-wise Philox gives Random123's uniforms on every kernel", "[vmath
     }
   }
 }
+
+TEST_CASE("the extremes scan is the same on every kernel, and order-free for signed zeros",
+          "[vmath][sketch]") {
+  std::mt19937_64 engine(13);
+  std::normal_distribution<double> normal(0.0, 3.0);
+  for (std::size_t n : {1, 7, 8, 9, 256, 1001}) {
+    std::vector<double> values(n);
+    for (double& v : values) {
+      const auto kind = engine() % 6;
+      v = kind == 0 ? 0.0 : kind == 1 ? -0.0 : normal(engine);
+    }
+    // The reference, value by value.
+    double lowest = values[0], highest = values[0];
+    double least_positive = kInf, least_negative = -kInf;
+    std::uint64_t zeros = 0;
+    const auto before = [](double a, double b) {
+      return a < b || (a == b && std::signbit(a) && !std::signbit(b));
+    };
+    for (double v : values) {
+      if (before(v, lowest)) lowest = v;
+      if (before(highest, v)) highest = v;
+      if (v > 0.0 && v < least_positive) least_positive = v;
+      if (v < 0.0 && v > least_negative) least_negative = v;
+      zeros += v == 0.0;
+    }
+    for (vmath::Kernel kernel : vmath::supported_kernels()) {
+      INFO(n << " values, kernel " << vmath::kernel_name(kernel));
+      const vmath::Extremes e = vmath::extremes(kernel, values);
+      CHECK(same_bits(e.lowest, lowest));
+      CHECK(same_bits(e.highest, highest));
+      CHECK(same_bits(e.least_positive, least_positive));
+      CHECK(same_bits(e.least_negative, least_negative));
+      CHECK(e.zeros == zeros);
+    }
+  }
+}

@@ -10,12 +10,25 @@
 #include <type_traits>
 
 #include "talentcast/core/bytes.hpp"
+#include "talentcast/core/vector_math.hpp"
 
 namespace talentcast::core {
 
 namespace {
+
 constexpr int kShift = 52 - QuantileSketch::kMantissaBits;
+
+// The smaller and larger of two values in the order with -0 before +0, so that the exact min
+// and max do not depend on the order in which values arrive or sketches merge.
+double lower(double a, double b) noexcept {
+  return b < a || (b == a && std::signbit(b) && !std::signbit(a)) ? b : a;
 }
+
+double higher(double a, double b) noexcept {
+  return a < b || (a == b && std::signbit(a) && !std::signbit(b)) ? b : a;
+}
+
+}  // namespace
 
 std::int64_t QuantileSketch::key_of(double magnitude) noexcept {
   return static_cast<std::int64_t>(std::bit_cast<std::uint64_t>(magnitude) >> kShift);
@@ -153,8 +166,8 @@ void QuantileSketch::add(double value) {
   if (count_ == 0) {
     min_ = max_ = value;
   } else {
-    min_ = std::min(min_, value);
-    max_ = std::max(max_, value);
+    min_ = lower(min_, value);
+    max_ = higher(max_, value);
   }
   ++count_;
   if (bucketed_) {
@@ -173,18 +186,12 @@ QuantileSketch::Prepared QuantileSketch::prepare(std::span<const double> values)
     return prepared;
   }
   // One scan for the extremes, the smallest magnitude of each sign and the zeros.
-  double lowest = values[0], highest = values[0];
-  double least_positive = std::numeric_limits<double>::infinity(), least_negative = -least_positive;
-  std::uint64_t zeros = 0;
-  for (double v : values) {
-    lowest = v < lowest ? v : lowest;
-    highest = v > highest ? v : highest;
-    least_positive = v > 0.0 && v < least_positive ? v : least_positive;
-    least_negative = v < 0.0 && v > least_negative ? v : least_negative;
-    zeros += v == 0.0;
-  }
-  min_ = std::min(min_, lowest);
-  max_ = std::max(max_, highest);
+  const vmath::Extremes e = vmath::extremes(values);
+  const double lowest = e.lowest, highest = e.highest;
+  const double least_positive = e.least_positive, least_negative = e.least_negative;
+  const std::uint64_t zeros = e.zeros;
+  min_ = lower(min_, lowest);
+  max_ = higher(max_, highest);
   count_ += values.size();
   // Between normalisations at most kLowMask + 1 values are counted by count_all, so that no
   // 16-bit counter, below 2^15 after a normalisation, can pass 2^16 - 1.
@@ -277,8 +284,8 @@ void QuantileSketch::merge(const QuantileSketch& other) {
     min_ = other.min_;
     max_ = other.max_;
   } else {
-    min_ = std::min(min_, other.min_);
-    max_ = std::max(max_, other.max_);
+    min_ = lower(min_, other.min_);
+    max_ = higher(max_, other.max_);
   }
   count_ += other.count_;
   if (!bucketed_ && !other.bucketed_ && count_ <= kExactLimit) {

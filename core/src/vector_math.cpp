@@ -13,6 +13,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <atomic>
 #include <bit>
 #include <cmath>
@@ -190,6 +191,53 @@ TALENTCAST_INLINE void philox_uniforms_kernel(std::uint32_t path, const PhiloxAd
   u2 = unit(c2, c3);
 }
 
+// The scan of Extremes in kScanLanes interleaved lanes (value i in lane i % kScanLanes), each
+// lane's minimum and maximum in the total order with -0 before +0, the lanes then combined in a
+// fixed order: the result depends on the values alone, whatever the vector width.
+constexpr std::size_t kScanLanes = 8;
+
+TALENTCAST_INLINE bool before(double a, double b) noexcept {
+  return a < b || (a == b && std::bit_cast<std::int64_t>(a) < std::bit_cast<std::int64_t>(b));
+}
+
+struct ScanLanes {
+  double lowest[kScanLanes], highest[kScanLanes];
+  double least_positive[kScanLanes], least_negative[kScanLanes];
+  std::uint64_t zeros[kScanLanes];
+};
+
+TALENTCAST_INLINE void scan_value(ScanLanes& s, std::size_t j, double v) noexcept {
+  s.lowest[j] = before(v, s.lowest[j]) ? v : s.lowest[j];
+  s.highest[j] = before(s.highest[j], v) ? v : s.highest[j];
+  s.least_positive[j] = (v > 0.0) & (v < s.least_positive[j]) ? v : s.least_positive[j];
+  s.least_negative[j] = (v < 0.0) & (v > s.least_negative[j]) ? v : s.least_negative[j];
+  s.zeros[j] += v == 0.0 ? 1 : 0;
+}
+
+TALENTCAST_INLINE Extremes extremes_kernel(const double* values, std::size_t n) noexcept {
+  ScanLanes s;
+  for (std::size_t j = 0; j < kScanLanes; ++j) {
+    s.lowest[j] = s.highest[j] = values[0];
+    s.least_positive[j] = kInfinity;
+    s.least_negative[j] = -kInfinity;
+    s.zeros[j] = 0;
+  }
+  const std::size_t whole = n / kScanLanes * kScanLanes;
+  for (std::size_t i = 0; i < whole; i += kScanLanes) {
+    for (std::size_t j = 0; j < kScanLanes; ++j) scan_value(s, j, values[i + j]);
+  }
+  for (std::size_t i = whole; i < n; ++i) scan_value(s, i - whole, values[i]);
+  Extremes e{s.lowest[0], s.highest[0], s.least_positive[0], s.least_negative[0], s.zeros[0]};
+  for (std::size_t j = 1; j < kScanLanes; ++j) {
+    e.lowest = before(s.lowest[j], e.lowest) ? s.lowest[j] : e.lowest;
+    e.highest = before(e.highest, s.highest[j]) ? s.highest[j] : e.highest;
+    e.least_positive = std::min(e.least_positive, s.least_positive[j]);
+    e.least_negative = std::max(e.least_negative, s.least_negative[j]);
+    e.zeros += s.zeros[j];
+  }
+  return e;
+}
+
 // The loops, one per instruction set. Element i depends only on in[i], so out may be in
 // (no dependence between iterations: ivdep).
 #if defined(__clang__)
@@ -219,6 +267,12 @@ TALENTCAST_INLINE void philox_uniforms_kernel(std::uint32_t path, const PhiloxAd
                              address, u1[i], u2[i]);                    \
   }
 
+#define TALENTCAST_EXTREMES(name)                                         \
+  Extremes name(const double* values, std::size_t n) noexcept {         \
+    return extremes_kernel(values, n);                                  \
+  }
+
+TALENTCAST_EXTREMES(extremes_sse2)
 TALENTCAST_LOOP(exp_sse2, exp_kernel)
 TALENTCAST_LOOP(log_sse2, log_kernel)
 TALENTCAST_BOX_MULLER_LOOP(box_muller_sse2)
@@ -226,10 +280,12 @@ TALENTCAST_PHILOX_LOOP(philox_sse2)
 #if defined(__x86_64__)
 #define TALENTCAST_AVX2 gnu::target("avx2,fma,bmi,bmi2")
 #define TALENTCAST_AVX512 gnu::target("avx512f,avx512dq,avx512vl,avx512bw,avx2,fma,bmi,bmi2")
+[[TALENTCAST_AVX2]] TALENTCAST_EXTREMES(extremes_avx2)
 [[TALENTCAST_AVX2]] TALENTCAST_LOOP(exp_avx2, exp_kernel)
 [[TALENTCAST_AVX2]] TALENTCAST_LOOP(log_avx2, log_kernel)
 [[TALENTCAST_AVX2]] TALENTCAST_BOX_MULLER_LOOP(box_muller_avx2)
 [[TALENTCAST_AVX2]] TALENTCAST_PHILOX_LOOP(philox_avx2)
+[[TALENTCAST_AVX512]] TALENTCAST_EXTREMES(extremes_avx512)
 [[TALENTCAST_AVX512]] TALENTCAST_LOOP(exp_avx512, exp_kernel)
 [[TALENTCAST_AVX512]] TALENTCAST_LOOP(log_avx512, log_kernel)
 [[TALENTCAST_AVX512]] TALENTCAST_BOX_MULLER_LOOP(box_muller_avx512)
@@ -242,18 +298,24 @@ using PairLoop = void (*)(const double*, const double*, double*, double*, std::s
 using PhiloxLoop = void (*)(std::uint64_t, const PhiloxAddress&, double*, double*,
                             std::size_t) noexcept;
 
+using ExtremesScan = Extremes (*)(const double*, std::size_t) noexcept;
+
 struct Loops {
   Loop exp, log;
   PairLoop box_muller;
   PhiloxLoop philox;
+  ExtremesScan extremes;
 };
 
 Loops loops_of(Kernel kernel) noexcept {
 #if defined(__x86_64__)
-  if (kernel == Kernel::avx512) return {exp_avx512, log_avx512, box_muller_avx512, philox_avx512};
-  if (kernel == Kernel::avx2) return {exp_avx2, log_avx2, box_muller_avx2, philox_avx2};
+  if (kernel == Kernel::avx512) {
+    return {exp_avx512, log_avx512, box_muller_avx512, philox_avx512, extremes_avx512};
+  }
+  if (kernel == Kernel::avx2)
+    return {exp_avx2, log_avx2, box_muller_avx2, philox_avx2, extremes_avx2};
 #endif
-  return {exp_sse2, log_sse2, box_muller_sse2, philox_sse2};
+  return {exp_sse2, log_sse2, box_muller_sse2, philox_sse2, extremes_sse2};
 }
 
 bool supports(Kernel kernel) noexcept {
@@ -356,6 +418,14 @@ void philox_uniforms(std::uint64_t first_path, const PhiloxAddress& address, std
 void philox_uniforms(Kernel kernel, std::uint64_t first_path, const PhiloxAddress& address,
                      std::span<double> u1, std::span<double> u2) noexcept {
   loops_of(kernel).philox(first_path, address, u1.data(), u2.data(), u1.size());
+}
+
+Extremes extremes(std::span<const double> values) noexcept {
+  return extremes(active_kernel(), values);
+}
+
+Extremes extremes(Kernel kernel, std::span<const double> values) noexcept {
+  return loops_of(kernel).extremes(values.data(), values.size());
 }
 
 void cos_sin_turn_one(double u, double& cos_out, double& sin_out) noexcept {

@@ -65,6 +65,18 @@ void philox_uniforms(std::uint64_t first_path, const PhiloxAddress& address, std
 void philox_uniforms(Kernel kernel, std::uint64_t first_path, const PhiloxAddress& address,
                      std::span<double> u1, std::span<double> u2) noexcept;
 
+/// What QuantileSketch needs of a block of values before counting them. lowest and highest
+/// order -0 before +0 (so they do not depend on the order of the values).
+struct Extremes {
+  double lowest, highest;
+  double least_positive;  ///< the smallest positive value; infinity if none
+  double least_negative;  ///< the negative value nearest zero; -infinity if none
+  std::uint64_t zeros;    ///< how many values are zero
+};
+/// The Extremes of values (not empty, finite).
+Extremes extremes(std::span<const double> values) noexcept;
+Extremes extremes(Kernel kernel, std::span<const double> values) noexcept;
+
 /// cos and sin of the angle 2 pi u, u in [0, 1), within 2e-16 (Box-Muller's angle).
 void cos_sin_turn_one(double u, double& cos_out, double& sin_out) noexcept;
 
