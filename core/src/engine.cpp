@@ -262,8 +262,13 @@ void run_chunks(const PathModel& model, const RunOptions& options, ChunkFlow& fl
   for (std::size_t v = 0; v < outputs; ++v) {
     QuantileSketch merged;
     for (ThreadState& state : states) {
-      merged.merge(state.sink->sketches()[v]);
-      state.sink->sketches()[v] = QuantileSketch{};
+      QuantileSketch& mine = state.sink->sketches()[v];
+      if (merged.count() == 0) {
+        merged = std::move(mine);  // the same counts as merging into an empty sketch
+      } else {
+        merged.merge(mine);
+      }
+      mine = QuantileSketch{};
     }
     flow.sketch(v, std::move(merged));
   }

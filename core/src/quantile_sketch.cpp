@@ -155,10 +155,10 @@ void QuantileSketch::add_to_buckets(double value) noexcept {
 }
 
 void QuantileSketch::flush_exact() {
-  for (double v : exact_) add_to_buckets(v);
-  exact_.clear();
-  exact_.shrink_to_fit();
   bucketed_ = true;
+  const std::vector<double> values = std::move(exact_);
+  exact_ = {};
+  if (!values.empty()) count(values, prepare_buckets(values, vmath::extremes(values)));
 }
 
 void QuantileSketch::add(double value) {
@@ -179,22 +179,37 @@ void QuantileSketch::add(double value) {
 }
 
 QuantileSketch::Prepared QuantileSketch::prepare(std::span<const double> values) {
-  Prepared prepared;
-  if (values.empty()) return prepared;
-  if (!bucketed_ || values.size() < 16) {
+  if (values.empty()) return {};
+  if (bucketed_ && values.size() < 16) {
     for (double v : values) add(v);
-    return prepared;
+    return {};
   }
   // One scan for the extremes, the smallest magnitude of each sign and the zeros.
   const vmath::Extremes e = vmath::extremes(values);
+  min_ = count_ == 0 ? e.lowest : lower(min_, e.lowest);
+  max_ = count_ == 0 ? e.highest : higher(max_, e.highest);
+  count_ += values.size();
+  if (!bucketed_) {  // kept as they are, until there are more than kExactLimit
+    exact_.insert(exact_.end(), values.begin(), values.end());
+    if (count_ > kExactLimit) flush_exact();
+    return {};
+  }
+  return prepare_buckets(values, e);
+}
+
+QuantileSketch::Prepared QuantileSketch::prepare_buckets(std::span<const double> values,
+                                                         const vmath::Extremes& e) {
+  Prepared prepared;
   const double lowest = e.lowest, highest = e.highest;
   const double least_positive = e.least_positive, least_negative = e.least_negative;
   const std::uint64_t zeros = e.zeros;
-  min_ = lower(min_, lowest);
-  max_ = higher(max_, highest);
-  count_ += values.size();
   // Between normalisations at most kLowMask + 1 values are counted by count_all, so that no
-  // 16-bit counter, below 2^15 after a normalisation, can pass 2^16 - 1.
+  // 16-bit counter, below 2^15 after a normalisation, can pass 2^16 - 1; a larger block is
+  // counted value by value.
+  if (values.size() > Side::kLowMask + 1) {
+    prepared.general = true;
+    return prepared;
+  }
   if (unnormalised_ + values.size() > Side::kLowMask + 1) {
     positive_.normalise();
     negative_.normalise();

@@ -3,10 +3,10 @@
 // path's outputs into forecast statistics. It knows nothing of the model but this interface.
 //
 // Determinism: paths are grouped into blocks of kBlockPaths by index, and blocks into chunks of
-// kChunkBlocks. A block's moments are computed by one thread in path order; a chunk's are its
-// blocks' merged in block order (a serial_in_order pipeline stage); the totals are the chunks'
-// merged in chunk order. Percentile sketches hold integer counts, merged exactly in any order.
-// So every statistic is the same for any thread count, and for any number of MPI ranks: a
+// kChunkBlocks. A block's moments are computed by one thread in a fixed order (Moments::of); a
+// chunk's are its blocks' merged in block order (a serial_in_order pipeline stage); the totals are
+// the chunks' merged in chunk order. Percentile sketches hold integer counts, merged exactly in any
+// order. So every statistic is the same for any thread count, and for any number of MPI ranks: a
 // distributed run (RunOptions::distributed) hands chunks out to the ranks and merges their
 // moments in chunk order on rank 0. Memory is bounded by the number of outputs, threads and
 // ranks, never by the number of paths.

@@ -25,6 +25,8 @@
 #include <span>
 #include <vector>
 
+#include "talentcast/core/vector_math.hpp"
+
 namespace talentcast::core {
 
 class ByteWriter;
@@ -106,6 +108,8 @@ class QuantileSketch {
     void grow_back(std::size_t size);
   };
   void add_to_buckets(double value) noexcept;
+  /// prepare()'s bucket half: the window and the prefetches for values, whose extremes are e.
+  Prepared prepare_buckets(std::span<const double> values, const vmath::Extremes& e);
   void flush_exact();
   /// The estimated order statistics at ranks (ascending), written to out.
   void order_statistics(std::span<const std::uint64_t> ranks, std::span<double> out) const;
