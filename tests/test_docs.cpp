@@ -108,7 +108,7 @@ TEST_CASE("the README's samples are what the commands print", "[docs][cli][scena
   bool summary = false;
   for (const auto& block : blocks) {
     if (block.starts_with("China AI talent market 2024-2030 (Maimai")) {
-      // The run's summary: the same but for "20000 paths in 3.82 s".
+      // The run's summary: the same but for "20000 paths in 1.60 s".
       const std::regex time(R"(paths in [0-9.]+ s)");
       CHECK(std::regex_replace(block, time, "paths in T s") ==
             std::regex_replace(trimmed(run.out), time, "paths in T s"));

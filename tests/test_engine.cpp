@@ -15,8 +15,9 @@ namespace {
 // rows (0: only at the end), and reports every output unless told to skip one.
 class ToyModel final : public PathModel {
  public:
-  ToyModel(std::size_t outputs, std::size_t flush_every, bool skip_one = false)
-      : outputs_(outputs), flush_every_(flush_every), skip_one_(skip_one) {}
+  enum class Fault { none, skip_one, twice, past_the_end };
+  ToyModel(std::size_t outputs, std::size_t flush_every, Fault fault = Fault::none)
+      : outputs_(outputs), flush_every_(flush_every), fault_(fault) {}
   std::size_t outputs_per_path() const override { return outputs_; }
   std::size_t retained_per_path() const override { return 1; }
   std::unique_ptr<PathWorker> make_worker() const override {
@@ -30,8 +31,9 @@ class ToyModel final : public PathModel {
     using PathWorker::simulate;
     void simulate(std::uint64_t first, std::size_t count, RowSink& out) override {
       for (std::size_t v = 0; v < model_.outputs_; ++v) {
-        if (model_.skip_one_ && v == 1) continue;
-        const std::span<double> row = out.row(v);
+        if (model_.fault_ == Fault::skip_one && v == 1) continue;
+        if (model_.fault_ == Fault::past_the_end && v == 1) out.row(model_.outputs_ + 1);
+        const std::span<double> row = out.row(model_.fault_ == Fault::twice && v == 1 ? 0 : v);
         for (std::size_t i = 0; i < count; ++i) row[i] = static_cast<double>(first + i + v);
         if (model_.flush_every_ != 0 && (v + 1) % model_.flush_every_ == 0) out.flush();
       }
@@ -44,7 +46,7 @@ class ToyModel final : public PathModel {
     const ToyModel& model_;
   };
   std::size_t outputs_, flush_every_;
-  bool skip_one_;
+  Fault fault_;
 };
 
 }  // namespace
@@ -75,9 +77,17 @@ TEST_CASE("a worker's flushes do not change the results", "[engine]") {
   for (std::size_t p = 0; p < 300; ++p) CHECK(once.retained[p] == -static_cast<double>(p));
 }
 
-TEST_CASE("a worker that leaves an output unreported is refused", "[engine]") {
+TEST_CASE("a worker that breaks the row contract is refused", "[engine]") {
   RunOptions options;
   options.paths = 300;
   options.threads = 1;
-  CHECK_THROWS_AS(run(ToyModel(5, 0, true), options), std::logic_error);
+  // An output left out, one reported twice (with another left out: the same number of rows),
+  // and a row past the retained values: each would otherwise give wrong statistics silently
+  // or write out of bounds.
+  CHECK_THROWS_WITH(run(ToyModel(5, 0, ToyModel::Fault::skip_one), options),
+                    "a PathWorker left outputs of a block unreported or unflushed");
+  CHECK_THROWS_WITH(run(ToyModel(5, 0, ToyModel::Fault::twice), options),
+                    "a PathWorker reported an output twice in one block");
+  CHECK_THROWS_WITH(run(ToyModel(5, 0, ToyModel::Fault::past_the_end), options),
+                    "a PathWorker asked for a row past its outputs and retained values");
 }

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <limits>
 #include <random>
 #include <stdexcept>
 #include <vector>
@@ -251,6 +252,53 @@ TEST_CASE("the exact min and max do not depend on the order of signed zeros", "[
     CHECK(std::signbit(s->min()));
     CHECK(!std::signbit(s->max()));
   }
+}
+
+TEST_CASE("one bucket's count past 16 bits, in blocks at the carry's limits and after a message",
+          "[sketch]") {
+  // Every value in one bucket: each block's count lands on one 16-bit counter. Blocks of
+  // exactly 2^15 and 2^15 + 1 values sit at the limit of what may be counted between carries.
+  for (std::size_t block : {std::size_t{256}, std::size_t{32768}, std::size_t{32769}}) {
+    INFO("blocks of " << block);
+    QuantileSketch sketch;
+    const std::vector<double> ones(block, 1.0);
+    std::size_t total = 0;
+    while (total < 200000) {
+      sketch.add(ones);
+      total += block;
+    }
+    sketch.add(std::vector<double>(300, 2.0));
+    // total ones, then 300 twos: the median and the 99th percentile are 1 (within the bucket).
+    CHECK(sketch.count() == total + 300);
+    CHECK(sketch.quantile(0.5) == Approx(1.0).epsilon(0x1p-8));
+    CHECK(sketch.quantile(0.99) == Approx(1.0).epsilon(0x1p-8));
+  }
+  // A sketch read from a message, its counters past 15 bits, then counted on (an MPI rank's).
+  QuantileSketch sent;
+  sent.add(std::vector<double>(32768, 1.0));
+  talentcast::core::ByteWriter message;
+  sent.write(message);
+  talentcast::core::ByteReader reader(message.bytes());
+  QuantileSketch received = QuantileSketch::read(reader);
+  received.add(std::vector<double>(32768, 1.0));
+  received.add(std::vector<double>(256, 2.0));
+  CHECK(received.count() == 65792);
+  CHECK(received.quantile(0.5) == Approx(1.0).epsilon(0x1p-8));
+}
+
+TEST_CASE("a NaN in a block is counted as add(double) counts it, and writes nowhere else",
+          "[sketch]") {
+  // NaN has no bucket; a block holding one goes value by value (NaN with the zeros, as ever).
+  QuantileSketch by_block, by_value;
+  std::vector<double> block(300, 1.0);
+  by_block.add(block);
+  for (double v : block) by_value.add(v);
+  block.assign(16, 1.0);
+  block[1] = std::numeric_limits<double>::quiet_NaN();
+  by_block.add(block);
+  for (double v : block) by_value.add(v);
+  CHECK(by_block.count() == by_value.count());
+  for (double p : {0.0, 0.01, 0.5, 1.0}) CHECK(by_block.quantile(p) == by_value.quantile(p));
 }
 
 TEST_CASE("a sketch sent as bytes merges exactly as the sketch itself", "[sketch][mpi]") {

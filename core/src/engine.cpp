@@ -24,13 +24,17 @@ namespace {
 // labour-market model), not a block's every output.
 class ReducingSink final : public RowSink {
  public:
+  /// bucketed: the run has more than QuantileSketch::kExactLimit paths, so its merged sketches
+  /// will be bucketed: each thread's starts so (the same counts, without keeping the first
+  /// values and then moving them into buckets).
   ReducingSink(std::size_t outputs, std::size_t retained, std::uint64_t retain_paths,
-               std::vector<double>& retained_values)
+               std::vector<double>& retained_values, bool bucketed)
       : outputs_(outputs),
         retained_(retained),
         retain_paths_(retain_paths),
         retained_values_(retained_values),
-        sketches_(outputs) {}
+        sketches_(outputs, bucketed ? QuantileSketch::bucketed() : QuantileSketch{}),
+        reported_in_(outputs + retained, 0) {}
 
   /// Before each block: where its moments go, and which paths it holds.
   void start(std::uint64_t first_path, std::size_t count, std::vector<Moments>& moments) {
@@ -38,8 +42,9 @@ class ReducingSink final : public RowSink {
     count_ = count;
     moments_ = &moments;
     reduced_ = 0;
+    ++block_;
   }
-  /// After each block: every output must have been reported once.
+  /// After each block: every output must have been reported, once (row() refuses a second).
   void finish() const {
     if (!pending_.empty() || reduced_ != outputs_) {
       throw std::logic_error("a PathWorker left outputs of a block unreported or unflushed");
@@ -47,6 +52,13 @@ class ReducingSink final : public RowSink {
   }
 
   std::span<double> row(std::size_t v) override {
+    if (v >= outputs_ + retained_) {
+      throw std::logic_error("a PathWorker asked for a row past its outputs and retained values");
+    }
+    if (reported_in_[v] == block_) {
+      throw std::logic_error("a PathWorker reported an output twice in one block");
+    }
+    reported_in_[v] = block_;
     const std::size_t slot = pending_.size();
     if (slot / kChunkRows == chunks_.size()) {
       chunks_.push_back(std::make_unique<double[]>(kChunkRows * kBlockPaths));
@@ -108,6 +120,8 @@ class ReducingSink final : public RowSink {
   std::size_t count_ = 0;
   std::vector<Moments>* moments_ = nullptr;
   std::size_t reduced_ = 0;
+  std::uint64_t block_ = 0;                 // blocks started, so the first is 1
+  std::vector<std::uint64_t> reported_in_;  // the block each row was last reported in
 };
 
 // What one thread keeps between blocks: the model's worker, and its sink with its share of the
@@ -178,7 +192,8 @@ void run_chunks(const PathModel& model, const RunOptions& options, ChunkFlow& fl
   tbb::enumerable_thread_specific<ThreadState> states([&] {
     ThreadState state;
     state.worker = model.make_worker();
-    state.sink = std::make_unique<ReducingSink>(outputs, retained, retain_paths, retained_values);
+    state.sink = std::make_unique<ReducingSink>(outputs, retained, retain_paths, retained_values,
+                                                flow.paths > QuantileSketch::kExactLimit);
     return state;
   });
 

@@ -205,8 +205,9 @@ QuantileSketch::Prepared QuantileSketch::prepare_buckets(std::span<const double>
   const std::uint64_t zeros = e.zeros;
   // Between normalisations at most kLowMask + 1 values are counted by count_all, so that no
   // 16-bit counter, below 2^15 after a normalisation, can pass 2^16 - 1; a larger block is
-  // counted value by value.
-  if (values.size() > Side::kLowMask + 1) {
+  // counted value by value, as is a block with a NaN (which the extremes ignore, and which has
+  // no bucket: counted with the zeros, as add(double) does).
+  if (values.size() > Side::kLowMask + 1 || e.nans != 0) {
     prepared.general = true;
     return prepared;
   }
@@ -241,13 +242,13 @@ QuantileSketch::Prepared QuantileSketch::prepare_buckets(std::span<const double>
   }
   // The counters these values increment lie between those of the two keys: asked for now, they
   // arrive while the caller does other work before count().
-  const std::uint16_t* low = &side->low[static_cast<std::size_t>(low_key - side->first)];
-  const std::uint16_t* high = &side->low[static_cast<std::size_t>(high_key - side->first)];
-  constexpr std::ptrdiff_t kLine = 64 / sizeof(std::uint16_t);
-  constexpr std::ptrdiff_t kMaxPrefetched = 64 * kLine;
+  const auto low = static_cast<std::size_t>(low_key - side->first);
+  const auto high = static_cast<std::size_t>(high_key - side->first);
+  constexpr std::size_t kLine = 64 / sizeof(std::uint16_t);
+  constexpr std::size_t kMaxPrefetched = 64 * kLine;
   if (high - low <= kMaxPrefetched) {
-    for (const std::uint16_t* p = low; p <= high; p += kLine) __builtin_prefetch(p, 1);
-    __builtin_prefetch(high, 1);
+    for (std::size_t k = low; k <= high; k += kLine) __builtin_prefetch(side->low.data() + k, 1);
+    __builtin_prefetch(side->low.data() + high, 1);
   }
   prepared.side = side;
   prepared.zeros = zeros;
@@ -345,6 +346,7 @@ QuantileSketch QuantileSketch::read(ByteReader& in) {
     if (!side->high.empty() && side->high.size() != side->low.size()) {
       throw std::runtime_error("a quantile sketch's message is malformed");
     }
+    side->normalise();  // the sender's counters may be past 15 bits: carried before counting on
   }
   return s;
 }

@@ -203,7 +203,7 @@ TALENTCAST_INLINE bool before(double a, double b) noexcept {
 struct ScanLanes {
   double lowest[kScanLanes], highest[kScanLanes];
   double least_positive[kScanLanes], least_negative[kScanLanes];
-  std::uint64_t zeros[kScanLanes];
+  std::uint64_t zeros[kScanLanes], nans[kScanLanes];
 };
 
 TALENTCAST_INLINE void scan_value(ScanLanes& s, std::size_t j, double v) noexcept {
@@ -212,6 +212,7 @@ TALENTCAST_INLINE void scan_value(ScanLanes& s, std::size_t j, double v) noexcep
   s.least_positive[j] = (v > 0.0) & (v < s.least_positive[j]) ? v : s.least_positive[j];
   s.least_negative[j] = (v < 0.0) & (v > s.least_negative[j]) ? v : s.least_negative[j];
   s.zeros[j] += v == 0.0 ? 1 : 0;
+  s.nans[j] += v != v ? 1 : 0;
 }
 
 TALENTCAST_INLINE Extremes extremes_kernel(const double* values, std::size_t n) noexcept {
@@ -221,19 +222,22 @@ TALENTCAST_INLINE Extremes extremes_kernel(const double* values, std::size_t n) 
     s.least_positive[j] = kInfinity;
     s.least_negative[j] = -kInfinity;
     s.zeros[j] = 0;
+    s.nans[j] = 0;
   }
   const std::size_t whole = n / kScanLanes * kScanLanes;
   for (std::size_t i = 0; i < whole; i += kScanLanes) {
     for (std::size_t j = 0; j < kScanLanes; ++j) scan_value(s, j, values[i + j]);
   }
   for (std::size_t i = whole; i < n; ++i) scan_value(s, i - whole, values[i]);
-  Extremes e{s.lowest[0], s.highest[0], s.least_positive[0], s.least_negative[0], s.zeros[0]};
+  Extremes e{s.lowest[0],         s.highest[0], s.least_positive[0],
+             s.least_negative[0], s.zeros[0],   s.nans[0]};
   for (std::size_t j = 1; j < kScanLanes; ++j) {
     e.lowest = before(s.lowest[j], e.lowest) ? s.lowest[j] : e.lowest;
     e.highest = before(e.highest, s.highest[j]) ? s.highest[j] : e.highest;
     e.least_positive = std::min(e.least_positive, s.least_positive[j]);
     e.least_negative = std::max(e.least_negative, s.least_negative[j]);
     e.zeros += s.zeros[j];
+    e.nans += s.nans[j];
   }
   return e;
 }

@@ -40,6 +40,16 @@ class QuantileSketch {
   static constexpr std::size_t kExactLimit = 256;
   static constexpr std::int64_t kMaxBuckets = std::int64_t{28} << kMantissaBits;
 
+  /// A sketch that buckets from its first value. Its percentiles are those of a default one
+  /// once it holds more than kExactLimit values (the same counts); below that they are
+  /// bucketed estimates rather than exact. For sketches known to end above kExactLimit (a
+  /// run's per-thread sketches when the run has more paths), it saves keeping the first values.
+  static QuantileSketch bucketed() {
+    QuantileSketch s;
+    s.bucketed_ = true;
+    return s;
+  }
+
   void add(double value);
   /// Adds many values; the same result as adding them one by one, faster: the bucket counters'
   /// cache lines are prefetched before they are incremented. Equal to count(values,

@@ -13,6 +13,10 @@
 //
 // Accuracy (the same test, against glibc over a million arguments): exp within 1 ulp of the
 // correctly rounded result for normal results, log within 1 ulp.
+//
+// The same-bits promise is this file's: the model's other transcendental calls (parameter
+// draws through Boost, a few once-per-block terms) use glibc's libm, whose FMA variants may
+// differ in the last bit (docs/performance.md, "Vector maths").
 
 #include <cstddef>
 #include <cstdint>
@@ -72,8 +76,9 @@ struct Extremes {
   double least_positive;  ///< the smallest positive value; infinity if none
   double least_negative;  ///< the negative value nearest zero; -infinity if none
   std::uint64_t zeros;    ///< how many values are zero
+  std::uint64_t nans;     ///< how many are NaN (the extremes ignore them, unless values[0] is)
 };
-/// The Extremes of values (not empty, finite).
+/// The Extremes of values (not empty).
 Extremes extremes(std::span<const double> values) noexcept;
 Extremes extremes(Kernel kernel, std::span<const double> values) noexcept;
 
