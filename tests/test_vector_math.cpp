@@ -34,28 +34,12 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Arguments over the whole domain of each function, special values first.
 std::vector<double> exp_arguments() {
-  std::vector<double> x{0.0,
-                        -0.0,
-                        1.0,
-                        -1.0,
-                        kInf,
-                        -kInf,
-                        kNaN,
-                        1e-300,
-                        -1e-300,
-                        709.78,
-                        709.79,
-                        710.0,
-                        -708.0,
-                        -745.0,
-                        -745.2,
-                        -746.0,
-                        -800.0,
-                        800.0,
-                        0x1p-30,
-                        -0x1p-30,
-                        0.34657359027997264,
-                        -0.34657359027997264};
+  // clang-format off
+  std::vector<double> x{
+      0.0, -0.0, 1.0, -1.0, kInf, -kInf, kNaN, 1e-300, -1e-300, 709.78, 709.79, 710.0, -708.0,
+      -745.0, -745.2, -746.0, -800.0, 800.0, 0x1p-30, -0x1p-30, 0.34657359027997264,
+      -0.34657359027997264};
+  // clang-format on
   std::mt19937_64 engine(5);
   std::uniform_real_distribution<double> wide(-750.0, 712.0), narrow(-2.0, 2.0);
   for (int i = 0; i < 300000; ++i) x.push_back(wide(engine));
@@ -64,22 +48,12 @@ std::vector<double> exp_arguments() {
 }
 
 std::vector<double> log_arguments() {
-  std::vector<double> x{0.0,
-                        -0.0,
-                        1.0,
-                        -1.0,
-                        kInf,
-                        -kInf,
-                        kNaN,
-                        0x1p-1074,
-                        0x1p-1022,
-                        0x1.fffffffffffffp-1023,
-                        std::numeric_limits<double>::max(),
-                        1.4142135623730951,
-                        1.4142135623730949,
-                        0.7071067811865476,
-                        2.0,
-                        0.5};
+  // clang-format off
+  std::vector<double> x{
+      0.0, -0.0, 1.0, -1.0, kInf, -kInf, kNaN, 0x1p-1074, 0x1p-1022, 0x1.fffffffffffffp-1023,
+      std::numeric_limits<double>::max(), 1.4142135623730951, 1.4142135623730949,
+      0.7071067811865476, 2.0, 0.5};
+  // clang-format on
   std::mt19937_64 engine(6);
   std::uniform_real_distribution<double> exponent(-1074.0, 1023.0), near_one(0.9, 1.1);
   for (int i = 0; i < 300000; ++i) x.push_back(std::exp2(exponent(engine)));
