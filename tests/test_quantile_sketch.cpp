@@ -102,6 +102,12 @@ TEST_CASE("merging is exact and independent of order", "[sketch]") {
     CHECK(backward.quantile(p) == all.quantile(p));
   }
   CHECK(forward.count() == 30000);
+  // Merging by move (into an empty sketch: taken; then merged) gives the same.
+  QuantileSketch moved, copies[3] = {parts[0], parts[1], parts[2]};
+  for (auto& part : copies) moved.merge(std::move(part));
+  for (double p : {0.01, 0.5, 0.99}) CHECK(moved.quantile(p) == all.quantile(p));
+  CHECK(moved.count() == 30000);
+  CHECK(copies[0].count() == 0);
 }
 
 TEST_CASE("memory depends on the range of values, not on their number", "[sketch]") {

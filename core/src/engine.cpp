@@ -64,15 +64,14 @@ class ReducingSink final : public RowSink {
       chunks_.push_back(std::make_unique<double[]>(kChunkRows * kBlockPaths));
     }
     pending_.push_back(v);
-    return {chunks_[slot / kChunkRows].get() + slot % kChunkRows * kBlockPaths, kBlockPaths};
+    return {slot_row(slot), kBlockPaths};
   }
 
   void flush() override {
     // Each output's sketch is prepared (its counters asked for) one output ahead, so that they
     // arrive while the previous output's moments and counts are computed.
     const auto values_at = [&](std::size_t slot) {
-      return std::span<const double>(
-          chunks_[slot / kChunkRows].get() + slot % kChunkRows * kBlockPaths, count_);
+      return std::span<const double>(slot_row(slot), count_);
     };
     const auto next_output = [&](std::size_t slot) {
       while (slot < pending_.size() && pending_[slot] >= outputs_) ++slot;
@@ -109,6 +108,10 @@ class ReducingSink final : public RowSink {
   std::vector<QuantileSketch>& sketches() { return sketches_; }
 
  private:
+  double* slot_row(std::size_t slot) const {
+    return chunks_[slot / kChunkRows].get() + slot % kChunkRows * kBlockPaths;
+  }
+
   static constexpr std::size_t kChunkRows = 64;
   const std::size_t outputs_, retained_;
   const std::uint64_t retain_paths_;
@@ -277,13 +280,7 @@ void run_chunks(const PathModel& model, const RunOptions& options, ChunkFlow& fl
   for (std::size_t v = 0; v < outputs; ++v) {
     QuantileSketch merged;
     for (ThreadState& state : states) {
-      QuantileSketch& mine = state.sink->sketches()[v];
-      if (merged.count() == 0) {
-        merged = std::move(mine);  // the same counts as merging into an empty sketch
-      } else {
-        merged.merge(mine);
-      }
-      mine = QuantileSketch{};
+      merged.merge(std::move(state.sink->sketches()[v]));  // and releases it
     }
     flow.sketch(v, std::move(merged));
   }

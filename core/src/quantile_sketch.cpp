@@ -21,11 +21,10 @@ constexpr int kShift = 52 - QuantileSketch::kMantissaBits;
 // The smaller and larger of two values in the order with -0 before +0, so that the exact min
 // and max do not depend on the order in which values arrive or sketches merge.
 double lower(double a, double b) noexcept {
-  return b < a || (b == a && std::signbit(b) && !std::signbit(a)) ? b : a;
+  return vmath::before(b, a) ? b : a;
 }
-
 double higher(double a, double b) noexcept {
-  return a < b || (a == b && std::signbit(a) && !std::signbit(b)) ? b : a;
+  return vmath::before(a, b) ? b : a;
 }
 
 }  // namespace
@@ -200,9 +199,6 @@ QuantileSketch::Prepared QuantileSketch::prepare(std::span<const double> values)
 QuantileSketch::Prepared QuantileSketch::prepare_buckets(std::span<const double> values,
                                                          const vmath::Extremes& e) {
   Prepared prepared;
-  const double lowest = e.lowest, highest = e.highest;
-  const double least_positive = e.least_positive, least_negative = e.least_negative;
-  const std::uint64_t zeros = e.zeros;
   // Between normalisations at most kLowMask + 1 values are counted by count_all, so that no
   // 16-bit counter, below 2^15 after a normalisation, can pass 2^16 - 1; a larger block is
   // counted value by value, as is a block with a NaN (which the extremes ignore, and which has
@@ -221,20 +217,20 @@ QuantileSketch::Prepared QuantileSketch::prepare_buckets(std::span<const double>
   // The window is set for the largest key, then the smallest (as adding them first would), and
   // the counters are then incremented without checks: the counts are those of adding the
   // values one by one.
-  if (lowest >= 0.0 && highest == 0.0) {
-    zeros_ += zeros;
+  if (e.lowest >= 0.0 && e.highest == 0.0) {
+    zeros_ += e.zeros;
     return prepared;
   }
   Side* side = nullptr;
   std::int64_t low_key = 0, high_key = 0;
-  if (lowest >= 0.0) {
+  if (e.lowest >= 0.0) {
     side = &positive_;
-    low_key = key_of(least_positive);
-    high_key = key_of(highest);
-  } else if (highest <= 0.0) {
+    low_key = key_of(e.least_positive);
+    high_key = key_of(e.highest);
+  } else if (e.highest <= 0.0) {
     side = &negative_;
-    low_key = key_of(-least_negative);
-    high_key = key_of(-lowest);
+    low_key = key_of(-e.least_negative);
+    high_key = key_of(-e.lowest);
   }
   if (side == nullptr || !side->cover(low_key, high_key)) {
     prepared.general = true;  // counted value by value
@@ -251,7 +247,7 @@ QuantileSketch::Prepared QuantileSketch::prepare_buckets(std::span<const double>
     __builtin_prefetch(side->low.data() + high, 1);
   }
   prepared.side = side;
-  prepared.zeros = zeros;
+  prepared.zeros = e.zeros;
   return prepared;
 }
 
@@ -292,6 +288,15 @@ void QuantileSketch::count(std::span<const double> values, const Prepared& prepa
 
 void QuantileSketch::add(std::span<const double> values) {
   count(values, prepare(values));
+}
+
+void QuantileSketch::merge(QuantileSketch&& other) {
+  if (count_ == 0 && !bucketed_) {  // merging into an empty sketch gives the other's counts
+    *this = std::move(other);
+    other = QuantileSketch{};
+    return;
+  }
+  merge(static_cast<const QuantileSketch&>(other));
 }
 
 void QuantileSketch::merge(const QuantileSketch& other) {

@@ -196,10 +196,6 @@ TALENTCAST_INLINE void philox_uniforms_kernel(std::uint32_t path, const PhiloxAd
 // fixed order: the result depends on the values alone, whatever the vector width.
 constexpr std::size_t kScanLanes = 8;
 
-TALENTCAST_INLINE bool before(double a, double b) noexcept {
-  return a < b || (a == b && std::bit_cast<std::int64_t>(a) < std::bit_cast<std::int64_t>(b));
-}
-
 struct ScanLanes {
   double lowest[kScanLanes], highest[kScanLanes];
   double least_positive[kScanLanes], least_negative[kScanLanes];

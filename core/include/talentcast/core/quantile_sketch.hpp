@@ -68,6 +68,9 @@ class QuantileSketch {
   Prepared prepare(std::span<const double> values);
   void count(std::span<const double> values, const Prepared& prepared);
   void merge(const QuantileSketch& other);
+  /// The same; into an empty sketch (not bucketed()), it takes other's state instead of
+  /// copying its counts, and leaves other empty.
+  void merge(QuantileSketch&& other);
 
   std::uint64_t count() const noexcept { return count_; }
   double min() const noexcept { return min_; }

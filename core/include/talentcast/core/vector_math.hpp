@@ -18,6 +18,7 @@
 // draws through Boost, a few once-per-block terms) use glibc's libm, whose FMA variants may
 // differ in the last bit (docs/performance.md, "Vector maths").
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -68,6 +69,12 @@ void philox_uniforms(std::uint64_t first_path, const PhiloxAddress& address, std
                      std::span<double> u2) noexcept;
 void philox_uniforms(Kernel kernel, std::uint64_t first_path, const PhiloxAddress& address,
                      std::span<double> u1, std::span<double> u2) noexcept;
+
+/// a < b in the order with -0 before +0 (of the doubles other than NaN): a minimum or maximum
+/// taken with it does not depend on the order of the values.
+[[gnu::always_inline]] inline bool before(double a, double b) noexcept {
+  return a < b || (a == b && std::bit_cast<std::int64_t>(a) < std::bit_cast<std::int64_t>(b));
+}
 
 /// What QuantileSketch needs of a block of values before counting them. lowest and highest
 /// order -0 before +0 (so they do not depend on the order of the values).
