@@ -1,6 +1,7 @@
 // `talentcast export`: a sweep's results database as tidy CSV, whole or only the metrics, roles,
 // periods and statistics asked for (docs/sweeps.md).
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -129,7 +130,7 @@ int export_command(const ExportArgs& args) {
       core::remove_stale_temporaries(out.parent_path(), {out.filename().string()});
       file.emplace_back(out);
     }
-    const auto emit = [&](const std::string& text) {
+    const auto emit = [&](std::string_view text) {
       if (!file.empty()) {
         file.front().write(text);
       } else if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size()) {
@@ -137,10 +138,16 @@ int export_command(const ExportArgs& args) {
                                              std::generic_category().message(errno)));
       }
     };
-    std::string line = "point";
-    for (const auto& key : keys) line += "," + key;
-    line += fmt::format(",role,period,metric,{}\n", fmt::join(stats, ","));
-    emit(line);
+    // Rows are formatted into one buffer and written a megabyte at a time.
+    fmt::memory_buffer text;
+    const auto out = fmt::appender(text);
+    const auto flush = [&] {
+      emit(std::string_view(text.data(), text.size()));
+      text.clear();
+    };
+    fmt::format_to(out, "point");
+    for (const auto& key : keys) fmt::format_to(out, ",{}", key);
+    fmt::format_to(out, ",role,period,metric,{}\n", fmt::join(stats, ","));
     std::size_t points = 0;
     std::int64_t last = -1;
     auto q =
@@ -153,18 +160,23 @@ int export_command(const ExportArgs& args) {
       for (const auto& name : *names) q.bind(++bound, name);
     }
     const int columns = 4 + static_cast<int>(stats.size());
+    const std::vector<double>* point_values = nullptr;
     while (q.step()) {
       if (guard.flag().load()) throw core::WriteInterrupted();
       const std::int64_t point = q.integer(0);
-      if (point != last) ++points;
+      if (point != last) {
+        ++points;
+        point_values = &values[point];
+      }
       last = point;
-      line = fmt::format("{}", point);
-      for (const double v : values[point]) line += fmt::format(",{}", v);
-      line += fmt::format(",{},{},{}", q.text(1), q.text(2), q.text(3));
-      for (int c = 4; c < columns; ++c) line += fmt::format(",{}", q.real(c));
-      line += '\n';
-      emit(line);
+      fmt::format_to(out, FMT_COMPILE("{}"), point);
+      for (const double v : *point_values) fmt::format_to(out, FMT_COMPILE(",{}"), v);
+      fmt::format_to(out, FMT_COMPILE(",{},{},{}"), q.text(1), q.text(2), q.text(3));
+      for (int c = 4; c < columns; ++c) fmt::format_to(out, FMT_COMPILE(",{}"), q.real(c));
+      text.push_back('\n');
+      if (text.size() >= (1u << 20)) flush();
     }
+    flush();
     core::commit_together(file, &guard.flag());
     if (points < design_points) {
       fmt::print(stderr,
