@@ -6,7 +6,7 @@
 #     Eigen 3.4, Boost.Math, oneTBB, toml++, CLI11, fmt, Random123 (counter-based random
 #     streams), nlohmann-json (JSON outputs), OpenSSL (SHA-256 in manifests), SQLite (the sweep
 #     results store), Open MPI (runs across machines, docs/mpi.md), Cairo with pkg-config and
-#     the DejaVu fonts (the report's charts, as SVG and PNG)
+#     the DejaVu fonts (the report's charts, as SVG and PNG), zlib (the charts' PNG files)
 #   bash scripts/setup.sh --tests   all that, and what the test suite adds:
 #     Catch2 v2 (the tests), and Chromium with chromedriver and python3-selenium (the test that
 #     opens the report in a real browser)
@@ -27,7 +27,7 @@ packages=(
   libeigen3-dev libboost-math-dev libtbb-dev libtomlplusplus-dev libcli11-dev
   libfmt-dev librandom123-dev nlohmann-json3-dev libssl-dev libsqlite3-dev
   openmpi-bin libopenmpi-dev
-  pkg-config libcairo2-dev fonts-dejavu-core
+  pkg-config libcairo2-dev fonts-dejavu-core zlib1g-dev
 )
 if $tests; then
   packages+=(catch2 chromium chromium-driver python3-selenium)

@@ -362,3 +362,95 @@ TEST_CASE("a chart draws its caption and its warning into the image", "[report]"
   CHECK(warned.svg.find("<desc>SYNTHETIC DATA: not observed Scenario s.toml.") !=
         std::string::npos);
 }
+
+TEST_CASE("an inlined chart's ids and their references are prefixed, and nothing else",
+          "[report]") {
+  const std::string svg =
+      "<?xml version=\"1.0\"?>\n<svg width=\"1\">\n"
+      "<clipPath id=\"clip-1\"><path d=\"M 0 0\"/></clipPath>\n"
+      "<clipPath\tid=\"clip-10\"/>\n"
+      "<g clip-path=\"url(#clip-1)\"><use xlink:href=\"#clip-10\"/>"
+      "<use href=\"#glyph-0-1\"/><text>#clip-1 and more</text></g>\n"
+      "<symbol id=\"glyph-0-1\"/></svg>\n";
+  CHECK(talentcast::cli::chart::inline_svg(svg, "c7-") ==
+        "<svg width=\"1\">\n"
+        "<clipPath id=\"c7-clip-1\"><path d=\"M 0 0\"/></clipPath>\n"
+        "<clipPath\tid=\"c7-clip-10\"/>\n"
+        "<g clip-path=\"url(#c7-clip-1)\"><use xlink:href=\"#c7-clip-10\"/>"
+        "<use href=\"#c7-glyph-0-1\"/><text>#clip-1 and more</text></g>\n"
+        "<symbol id=\"c7-glyph-0-1\"/></svg>\n");
+}
+
+TEST_CASE("a chart's PNG decodes, through libpng, to the pixels that were drawn", "[report]") {
+  namespace detail = talentcast::cli::chart::detail;
+  // Decodes PNG bytes with Cairo's reader (libpng), which checks every chunk's CRC and the
+  // zlib stream's checksum.
+  const auto decode = [](const std::string& bytes) {
+    struct Reader {
+      const std::string* bytes;
+      std::size_t at = 0;
+    } reader{&bytes};
+    return cairo_image_surface_create_from_png_stream(
+        [](void* closure, unsigned char* data, unsigned int length) {
+          auto* r = static_cast<Reader*>(closure);
+          if (r->bytes->size() - r->at < length) return CAIRO_STATUS_READ_ERROR;
+          std::memcpy(data, r->bytes->data() + r->at, length);
+          r->at += length;
+          return CAIRO_STATUS_SUCCESS;
+        },
+        &reader);
+  };
+  const auto pixel = [](cairo_surface_t* s, int x, int y) {
+    std::uint32_t p;
+    std::memcpy(&p, cairo_image_surface_get_data(s) + y * cairo_image_surface_get_stride(s) + 4 * x,
+                4);
+    return p;
+  };
+  for (const double alpha : {1.0, 0.5}) {
+    CAPTURE(alpha);
+    // Odd sizes, a gradient over several rows, and (at alpha 0.5) translucent and clear pixels.
+    cairo_surface_t* drawn = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 37, 23);
+    cairo_t* cr = cairo_create(drawn);
+    cairo_set_source_rgba(cr, 1, 1, 1, alpha);
+    cairo_paint(cr);
+    cairo_pattern_t* ramp = cairo_pattern_create_linear(0, 0, 37, 23);
+    cairo_pattern_add_color_stop_rgba(ramp, 0, 0.9, 0.1, 0.2, alpha);
+    cairo_pattern_add_color_stop_rgba(ramp, 1, 0.1, 0.3, 0.8, alpha);
+    cairo_set_source(cr, ramp);
+    cairo_rectangle(cr, 3, 2, 30, 18);
+    cairo_fill(cr);
+    cairo_pattern_destroy(ramp);
+    if (alpha < 1) {
+      cairo_set_operator(cr, CAIRO_OPERATOR_CLEAR);
+      cairo_rectangle(cr, 0, 0, 2, 2);
+      cairo_fill(cr);
+    }
+    cairo_destroy(cr);
+    const std::string bytes = detail::png(drawn);
+    CHECK(bytes[25] == (alpha < 1 ? 6 : 2));  // the IHDR's colour type: RGBA or RGB
+    cairo_surface_t* read = decode(bytes);
+    REQUIRE(cairo_surface_status(read) == CAIRO_STATUS_SUCCESS);
+    REQUIRE(cairo_image_surface_get_width(read) == 37);
+    REQUIRE(cairo_image_surface_get_height(read) == 23);
+    for (int y = 0; y < 23; ++y) {
+      for (int x = 0; x < 37; ++x) {
+        const std::uint32_t want = pixel(drawn, x, y), got = pixel(read, x, y);
+        CAPTURE(x, y, want, got);
+        REQUIRE(got >> 24 == want >> 24);
+        for (int shift : {0, 8, 16}) {  // premultiplied, un-premultiplied, and back: within 1
+          const int w = static_cast<int>((want >> shift) & 0xff);
+          const int g = static_cast<int>((got >> shift) & 0xff);
+          REQUIRE(std::abs(w - g) <= (alpha < 1 ? 1 : 0));
+        }
+      }
+    }
+    // A damaged byte in the pixel data is caught by the reader: the checksums are real.
+    std::string damaged = bytes;
+    damaged[damaged.size() / 2] ^= 0x10;
+    cairo_surface_t* refused = decode(damaged);
+    CHECK(cairo_surface_status(refused) != CAIRO_STATUS_SUCCESS);
+    cairo_surface_destroy(refused);
+    cairo_surface_destroy(read);
+    cairo_surface_destroy(drawn);
+  }
+}

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <regex>
 #include <set>
 #include <stdexcept>
 
@@ -225,24 +224,35 @@ Rendered render(const Bands& bands) {
 }
 
 std::string inline_svg(const std::string& svg, const std::string& prefix) {
-  std::string out = svg.substr(std::min(svg.size(), svg.find("<svg")));
-  std::set<std::string> ids;
-  static const std::regex id(R"re(\sid="([^"]+)")re");
-  for (auto it = std::sregex_iterator(out.begin(), out.end(), id); it != std::sregex_iterator();
-       ++it) {
-    ids.insert((*it)[1]);
+  const std::string_view in = std::string_view(svg).substr(std::min(svg.size(), svg.find("<svg")));
+  // The ids the SVG defines: a whitespace, then id="...", each match read past its quote.
+  std::set<std::string, std::less<>> ids;
+  const auto space = [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
+  for (std::size_t at = 0; at + 5 < in.size(); ++at) {
+    if (!space(in[at]) || in.compare(at + 1, 4, "id=\"") != 0) continue;
+    const std::size_t close = in.find('"', at + 5);
+    if (close == std::string_view::npos) break;
+    if (close > at + 5) ids.emplace(in.substr(at + 5, close - at - 5));
+    at = close;
   }
-  // Every reference to an id ends with a quote or a parenthesis: replacing "#id" + that end
-  // cannot touch a longer id that starts the same way.
-  for (const std::string& name : ids) {
-    for (const auto& [from, to] :
-         {std::pair{" id=\"" + name + "\"", " id=\"" + prefix + name + "\""},
-          std::pair{"#" + name + "\"", "#" + prefix + name + "\""},
-          std::pair{"#" + name + ")", "#" + prefix + name + ")"}}) {
-      for (std::size_t at = out.find(from); at != std::string::npos;
-           at = out.find(from, at + to.size())) {
-        out.replace(at, from.size(), to);
-      }
+  // One pass: each definition ( id="name") and each reference (#name followed by a quote or a
+  // parenthesis) gets the prefix; a longer id that starts the same way is its own name.
+  std::string out;
+  out.reserve(in.size() + in.size() / 8);
+  for (std::size_t at = 0; at < in.size();) {
+    std::size_t name = std::string_view::npos, close = std::string_view::npos;
+    if (space(in[at]) && in.compare(at + 1, 4, "id=\"") == 0) {
+      name = at + 5;
+      close = in.find('"', name);
+    } else if (in[at] == '#') {
+      name = at + 1;
+      close = in.find_first_of("\")", name);
+    }
+    if (close != std::string_view::npos && ids.contains(in.substr(name, close - name))) {
+      out.append(in.substr(at, name - at)).append(prefix).append(in.substr(name, close + 1 - name));
+      at = close + 1;
+    } else {
+      out += in[at++];
     }
   }
   return out;

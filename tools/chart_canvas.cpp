@@ -2,9 +2,11 @@
 
 #include <cairo-svg.h>
 #include <fmt/core.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <stdexcept>
 
 #include "number_text.hpp"
@@ -199,6 +201,91 @@ std::string xml_escape(const std::string& text) {
 }
 }  // namespace
 
+namespace {
+
+void append_u32(std::string& out, std::uint32_t v) {
+  for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((v >> shift) & 0xff);
+}
+
+// A PNG chunk: its length, type and data, and the CRC-32 of type and data.
+void append_chunk(std::string& out, std::string_view type, std::string_view data) {
+  append_u32(out, static_cast<std::uint32_t>(data.size()));
+  const std::size_t start = out.size();
+  out.append(type).append(data);
+  const auto* typed = reinterpret_cast<const Bytef*>(out.data() + start);
+  append_u32(out,
+             static_cast<std::uint32_t>(crc32(0, typed, static_cast<uInt>(out.size() - start))));
+}
+
+}  // namespace
+
+std::string png(cairo_surface_t* image) {
+  cairo_surface_flush(image);
+  const int width = cairo_image_surface_get_width(image);
+  const int height = cairo_image_surface_get_height(image);
+  const int stride = cairo_image_surface_get_stride(image);
+  const unsigned char* data = cairo_image_surface_get_data(image);
+  if (data == nullptr || cairo_image_surface_get_format(image) != CAIRO_FORMAT_ARGB32) {
+    throw std::runtime_error("a chart's PNG needs an ARGB32 image surface");
+  }
+  // Cairo's pixels: native-endian 32-bit words, alpha in the high byte, colours premultiplied.
+  const auto pixels = [&](int y) {
+    return reinterpret_cast<const std::uint32_t*>(data + static_cast<std::ptrdiff_t>(y) * stride);
+  };
+  bool opaque = true;
+  for (int y = 0; y < height && opaque; ++y) {
+    opaque =
+        std::all_of(pixels(y), pixels(y) + width, [](std::uint32_t p) { return p >> 24 == 0xff; });
+  }
+  const std::size_t channels = opaque ? 3 : 4;
+
+  z_stream z{};
+  if (deflateInit(&z, kPngDeflateLevel) != Z_OK) {
+    throw std::runtime_error("zlib could not start compressing a chart");
+  }
+  std::string idat;
+  std::vector<unsigned char> row(1 + static_cast<std::size_t>(width) * channels);  // filter 0
+  unsigned char chunk[1 << 16];
+  const auto pump = [&](int flush) {
+    int status = Z_OK;
+    do {
+      z.next_out = chunk;
+      z.avail_out = sizeof chunk;
+      status = deflate(&z, flush);
+      idat.append(reinterpret_cast<const char*>(chunk), sizeof chunk - z.avail_out);
+    } while (z.avail_out == 0);
+    return status;
+  };
+  for (int y = 0; y < height; ++y) {
+    unsigned char* c = row.data() + 1;
+    for (const std::uint32_t* p = pixels(y); p != pixels(y) + width; ++p, c += channels) {
+      const unsigned a = *p >> 24;
+      for (int k = 0; k < 3; ++k) {
+        const unsigned v = (*p >> (16 - 8 * k)) & 0xff;
+        c[k] = static_cast<unsigned char>(a == 0xff ? v : a == 0 ? 0 : (v * 255 + a / 2) / a);
+      }
+      if (!opaque) c[3] = static_cast<unsigned char>(a);
+    }
+    z.next_in = row.data();
+    z.avail_in = static_cast<uInt>(row.size());
+    pump(Z_NO_FLUSH);
+  }
+  const int status = pump(Z_FINISH);
+  deflateEnd(&z);
+  if (status != Z_STREAM_END) throw std::runtime_error("zlib could not compress a chart");
+
+  std::string out("\x89PNG\r\n\x1a\n", 8);
+  std::string header;
+  append_u32(header, static_cast<std::uint32_t>(width));
+  append_u32(header, static_cast<std::uint32_t>(height));
+  // 8 bits a channel, RGB (2) or RGBA (6), deflate, adaptive filtering, no interlace.
+  header += std::string{'\x08', static_cast<char>(opaque ? 2 : 6), '\0', '\0', '\0'};
+  append_chunk(out, "IHDR", header);
+  append_chunk(out, "IDAT", idat);
+  append_chunk(out, "IEND", "");
+  return out;
+}
+
 Rendered both(const Labels& labels, const std::function<void(cairo_t*)>& draw) {
   Rendered out;
   const auto append = [](void* closure, const unsigned char* data, unsigned int length) {
@@ -231,7 +318,8 @@ Rendered both(const Labels& labels, const std::function<void(cairo_t*)>& draw) {
   cairo_scale(cr, 2, 2);
   draw(cr);
   cairo_destroy(cr);
-  const cairo_status_t png_status = cairo_surface_write_to_png_stream(png, append, &out.png);
+  const cairo_status_t png_status = cairo_surface_status(png);
+  if (png_status == CAIRO_STATUS_SUCCESS) out.png = detail::png(png);
   cairo_surface_destroy(png);
   if (svg_status != CAIRO_STATUS_SUCCESS || png_status != CAIRO_STATUS_SUCCESS) {
     throw std::runtime_error(fmt::format(

@@ -49,6 +49,13 @@ struct LegendItem {
   Swatch swatch = Swatch::box;
 };
 
+/// An ARGB32 image surface as a PNG file's bytes: 8-bit RGB when every pixel is opaque (a chart
+/// always is), else RGBA with the colours un-premultiplied. No row filter and deflate level 3:
+/// charts are flat colour, which that keeps within about 10% of the size of Cairo's own writer
+/// (adaptive filters, level 6) in less than a third of its time.
+std::string png(cairo_surface_t* image);
+inline constexpr int kPngDeflateLevel = 3;
+
 /// The area left for the plot, in chart coordinates.
 struct Box {
   double left, right, top, bottom;
