@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 
@@ -18,22 +19,34 @@ namespace talentcast::core {
 
 namespace {
 
+// The percentile sketches of a process's run, one per output, shared by its threads: a thread
+// counts a block's values into an output's sketch holding the lock of the output's stripe (of
+// kStripe consecutive outputs). Counts are integers and a sketch's state after a set of values
+// does not depend on their order, so the sketches are the same whichever thread counts which
+// block when. One set, not one a thread: memory does not grow with threads, and nothing is
+// merged at the end.
+struct SharedSketches {
+  static constexpr std::size_t kStripe = 64;
+  SharedSketches(std::size_t outputs, bool bucketed)
+      : sketches(outputs, bucketed ? QuantileSketch::bucketed() : QuantileSketch{}),
+        stripes((outputs + kStripe - 1) / kStripe) {}
+  std::vector<QuantileSketch> sketches;
+  std::vector<std::mutex> stripes;
+};
+
 // A thread's RowSink: rows are handed out from chunks of memory that never move, and each
-// flush reduces them into the block's moments, the thread's sketches and the retained values,
+// flush reduces them into the block's moments, the shared sketches and the retained values,
 // then reuses them. So a thread holds the rows of one flush (a reporting period's, for the
 // labour-market model), not a block's every output.
 class ReducingSink final : public RowSink {
  public:
-  /// bucketed: the run has more than QuantileSketch::kExactLimit paths, so its merged sketches
-  /// will be bucketed: each thread's starts so (the same counts, without keeping the first
-  /// values and then moving them into buckets).
   ReducingSink(std::size_t outputs, std::size_t retained, std::uint64_t retain_paths,
-               std::vector<double>& retained_values, bool bucketed)
+               std::vector<double>& retained_values, SharedSketches& shared)
       : outputs_(outputs),
         retained_(retained),
         retain_paths_(retain_paths),
         retained_values_(retained_values),
-        sketches_(outputs, bucketed ? QuantileSketch::bucketed() : QuantileSketch{}),
+        shared_(shared),
         reported_in_(outputs + retained, 0) {}
 
   /// Before each block: where its moments go, and which paths it holds.
@@ -68,46 +81,51 @@ class ReducingSink final : public RowSink {
   }
 
   void flush() override {
-    // Each output's sketch is prepared (its counters asked for) one output ahead, so that they
-    // arrive while the previous output's moments and counts are computed.
     const auto values_at = [&](std::size_t slot) {
       return std::span<const double>(slot_row(slot), count_);
     };
-    const auto next_output = [&](std::size_t slot) {
-      while (slot < pending_.size() && pending_[slot] >= outputs_) ++slot;
-      return slot;
-    };
-    std::size_t next = next_output(0);
-    QuantileSketch::Prepared prepared;
-    if (next < pending_.size()) prepared = sketches_[pending_[next]].prepare(values_at(next));
-    for (std::size_t slot = 0; slot < pending_.size(); ++slot) {
-      const std::size_t v = pending_[slot];
-      const std::span<const double> values = values_at(slot);
-      const double* row = values.data();
-      if (v < outputs_) {
-        const QuantileSketch::Prepared current = prepared;
-        next = next_output(slot + 1);
-        if (next < pending_.size()) prepared = sketches_[pending_[next]].prepare(values_at(next));
-        (*moments_)[v] = Moments::of(values);
-        sketches_[v].count(values, current);
-        ++reduced_;
+    std::vector<QuantileSketch>& sketches = shared_.sketches;
+    for (std::size_t run = 0; run < pending_.size();) {
+      const std::size_t v0 = pending_[run];
+      if (v0 >= outputs_) {
+        retain(v0 - outputs_, values_at(run).data());
+        ++run;
         continue;
       }
-      // A retained value goes straight to its place for the paths kept: blocks never share a
-      // path.
-      const std::size_t j = v - outputs_;
-      for (std::uint64_t path = first_path_; path < std::min(retain_paths_, first_path_ + count_);
-           ++path) {
-        retained_values_[static_cast<std::size_t>(path) * retained_ + j] =
-            row[static_cast<std::size_t>(path - first_path_)];
+      // A run of rows whose outputs share a stripe, under its lock. In it, each output's sketch
+      // is prepared (its counters asked for) one output ahead, so that they arrive while the
+      // previous output's moments and counts are computed.
+      const std::size_t stripe = v0 / SharedSketches::kStripe;
+      std::size_t end = run + 1;
+      while (end < pending_.size() && pending_[end] < outputs_ &&
+             pending_[end] / SharedSketches::kStripe == stripe) {
+        ++end;
       }
+      const std::lock_guard lock(shared_.stripes[stripe]);
+      QuantileSketch::Prepared prepared = sketches[v0].prepare(values_at(run));
+      for (std::size_t slot = run; slot < end; ++slot) {
+        const std::size_t v = pending_[slot];
+        const QuantileSketch::Prepared current = prepared;
+        if (slot + 1 < end) prepared = sketches[pending_[slot + 1]].prepare(values_at(slot + 1));
+        (*moments_)[v] = Moments::of(values_at(slot));
+        sketches[v].count(values_at(slot), current);
+        ++reduced_;
+      }
+      run = end;
     }
     pending_.clear();
   }
 
-  std::vector<QuantileSketch>& sketches() { return sketches_; }
-
  private:
+  // A retained value goes straight to its place for the paths kept: blocks never share a path.
+  void retain(std::size_t j, const double* row) {
+    for (std::uint64_t path = first_path_; path < std::min(retain_paths_, first_path_ + count_);
+         ++path) {
+      retained_values_[static_cast<std::size_t>(path) * retained_ + j] =
+          row[static_cast<std::size_t>(path - first_path_)];
+    }
+  }
+
   double* slot_row(std::size_t slot) const {
     return chunks_[slot / kChunkRows].get() + slot % kChunkRows * kBlockPaths;
   }
@@ -116,7 +134,7 @@ class ReducingSink final : public RowSink {
   const std::size_t outputs_, retained_;
   const std::uint64_t retain_paths_;
   std::vector<double>& retained_values_;
-  std::vector<QuantileSketch> sketches_;
+  SharedSketches& shared_;
   std::vector<std::unique_ptr<double[]>> chunks_;
   std::vector<std::size_t> pending_;  // the output of each row handed out, in order
   std::uint64_t first_path_ = 0;
@@ -127,8 +145,7 @@ class ReducingSink final : public RowSink {
   std::vector<std::uint64_t> reported_in_;  // the block each row was last reported in
 };
 
-// What one thread keeps between blocks: the model's worker, and its sink with its share of the
-// percentile sketches.
+// What one thread keeps between blocks: the model's worker, and its sink.
 struct ThreadState {
   std::unique_ptr<PathWorker> worker;
   std::unique_ptr<ReducingSink> sink;
@@ -192,11 +209,14 @@ void run_chunks(const PathModel& model, const RunOptions& options, ChunkFlow& fl
   const std::uint64_t retain_paths = retained == 0 ? 0 : retained_values.size() / retained;
   const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
 
+  // A run of more than QuantileSketch::kExactLimit paths has bucketed sketches at the end: they
+  // start so (the same counts, without keeping the first values and then moving them).
+  SharedSketches shared(outputs, flow.paths > QuantileSketch::kExactLimit);
   tbb::enumerable_thread_specific<ThreadState> states([&] {
     ThreadState state;
     state.worker = model.make_worker();
-    state.sink = std::make_unique<ReducingSink>(outputs, retained, retain_paths, retained_values,
-                                                flow.paths > QuantileSketch::kExactLimit);
+    state.sink =
+        std::make_unique<ReducingSink>(outputs, retained, retain_paths, retained_values, shared);
     return state;
   });
 
@@ -275,15 +295,8 @@ void run_chunks(const PathModel& model, const RunOptions& options, ChunkFlow& fl
     }
   } while (flow.again && flow.again());
   if (flow.finished) flow.finished();
-  // Each output's thread sketches are merged (an exact, order-independent sum of counts) and
-  // released one output at a time, so no second full set of sketches is ever held.
-  for (std::size_t v = 0; v < outputs; ++v) {
-    QuantileSketch merged;
-    for (ThreadState& state : states) {
-      merged.merge(std::move(state.sink->sketches()[v]));  // and releases it
-    }
-    flow.sketch(v, std::move(merged));
-  }
+  // Each output's sketch is passed on and released one at a time.
+  for (std::size_t v = 0; v < outputs; ++v) flow.sketch(v, std::move(shared.sketches[v]));
 }
 
 RunResult run_local(const PathModel& model, const RunOptions& options) {

@@ -75,9 +75,10 @@ void QuantileSketch::Side::grow_front(std::size_t n) {
 }
 
 void QuantileSketch::Side::grow_back(std::size_t size) {
-  // With slack, so that a drifting range reallocates only logarithmically often.
+  // With slack (an eighth: a run holds one sketch an output, and slack is most of what a wide
+  // window wastes), so that a drifting range reallocates only logarithmically often.
   if (size > low.capacity()) {
-    low.reserve(std::min(size + low.size() / 2, static_cast<std::size_t>(kMaxBuckets)));
+    low.reserve(std::min(size + low.size() / 8, static_cast<std::size_t>(kMaxBuckets)));
   }
   low.resize(size, 0);
   if (!high.empty()) high.resize(size, 0);
@@ -112,13 +113,13 @@ void QuantileSketch::Side::add(std::int64_t key, std::uint64_t n) {
     }
     grow_back(static_cast<std::size_t>(key - first + 1));
   } else {
-    // Below the window: extend it downwards with slack (empty buckets), but never past
-    // kMaxBuckets below the largest key; anything lower is collapsed into the lowest bucket.
+    // Below the window: extend it downwards with slack (an eighth, in empty buckets), but never
+    // past kMaxBuckets below the largest key; anything lower is collapsed into the lowest bucket.
     const std::int64_t lowest = last - kMaxBuckets + 1;
     key = std::max(key, lowest);
     if (key < first) {
       const std::int64_t new_first =
-          std::max(lowest, key - static_cast<std::int64_t>(low.size() / 2));
+          std::max(lowest, key - static_cast<std::int64_t>(low.size() / 8));
       grow_front(static_cast<std::size_t>(first - new_first));
       first = new_first;
     }

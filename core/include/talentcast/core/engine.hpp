@@ -5,11 +5,12 @@
 // Determinism: paths are grouped into blocks of kBlockPaths by index, and blocks into chunks of
 // kChunkBlocks. A block's moments are computed by one thread in a fixed order (Moments::of); a
 // chunk's are its blocks' merged in block order (a serial_in_order pipeline stage); the totals are
-// the chunks' merged in chunk order. Percentile sketches hold integer counts, merged exactly in any
-// order. So every statistic is the same for any thread count, and for any number of MPI ranks: a
-// distributed run (RunOptions::distributed) hands chunks out to the ranks and merges their
-// moments in chunk order on rank 0. Memory is bounded by the number of outputs, threads and
-// ranks, never by the number of paths.
+// the chunks' merged in chunk order. Percentile sketches hold integer counts, whose sum does not
+// depend on order: a process's threads count into one shared set of sketches (an output's under
+// the lock of its stripe of outputs), and ranks' sets are merged on rank 0. So every statistic is
+// the same for any thread count, and for any number of MPI ranks: a distributed run
+// (RunOptions::distributed) hands chunks out to the ranks and merges their moments in chunk order
+// on rank 0. Memory is bounded by the number of outputs and ranks, never by the number of paths.
 
 #include <atomic>
 #include <cstdint>

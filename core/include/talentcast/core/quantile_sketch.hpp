@@ -43,7 +43,7 @@ class QuantileSketch {
   /// A sketch that buckets from its first value. Its percentiles are those of a default one
   /// once it holds more than kExactLimit values (the same counts); below that they are
   /// bucketed estimates rather than exact. For sketches known to end above kExactLimit (a
-  /// run's per-thread sketches when the run has more paths), it saves keeping the first values.
+  /// run's sketches when the run has more paths), it saves keeping the first values.
   static QuantileSketch bucketed() {
     QuantileSketch s;
     s.bucketed_ = true;
