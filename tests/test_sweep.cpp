@@ -194,12 +194,15 @@ TEST_CASE("a sweep killed with kill -9 resumes to the same database", "[sweep][c
   TempDir dir;
   const std::string flagship =
       (talentcast::test::source_dir() / "scenarios" / "china-ai-2024.toml").string();
-  dir.write("s.toml", small_sweep(flagship, 12, 1000));
+  // Enough points that the sweep outlasts its first commit (points are committed together about
+  // once a second).
+  constexpr int kPoints = 48;
+  dir.write("s.toml", small_sweep(flagship, kPoints, 512));
   const auto full = talentcast::test::run_talentcast(
       "sweep s.toml --db full.sqlite -q --metrics ratio,hires --periods 2024-Q1,2030-Q4",
       dir.path());
   REQUIRE(full.exit_code == 0);
-  CHECK(count_points(dir.path() / "full.sqlite") == 12);
+  CHECK(count_points(dir.path() / "full.sqlite") == kPoints);
 
   // Started in the background and killed once two points are in.
   const std::string start = fmt::format(
@@ -215,7 +218,7 @@ TEST_CASE("a sweep killed with kill -9 resumes to the same database", "[sweep][c
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   const auto interrupted_at = count_points(db);
   CHECK(interrupted_at >= 2);
-  CHECK(interrupted_at < 12);
+  CHECK(interrupted_at < kPoints);
   {
     talentcast::core::Database check(db, talentcast::core::Access::read_only);
     auto q = check.prepare("PRAGMA integrity_check");

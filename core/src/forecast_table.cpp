@@ -1,5 +1,6 @@
 #include "talentcast/core/forecast_table.hpp"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
@@ -25,9 +26,12 @@ std::string forecast_csv(const std::vector<ForecastRow>& rows) {
 }
 
 void append_summary_csv(fmt::memory_buffer& out, const Summary& s) {
-  fmt::format_to(std::back_inserter(out), ",{},{}", s.mean, s.sd);
-  for (double p : s.percentiles) fmt::format_to(std::back_inserter(out), ",{}", p);
-  fmt::format_to(std::back_inserter(out), ",{}", s.mcse);
+  // Compiled formats: the shortest decimal that reads back as the same double, as "{}" gives,
+  // without parsing the format string once a number (a sweep writes this for every point).
+  const auto to = fmt::appender(out);
+  fmt::format_to(to, FMT_COMPILE(",{},{}"), s.mean, s.sd);
+  for (double p : s.percentiles) fmt::format_to(to, FMT_COMPILE(",{}"), p);
+  fmt::format_to(to, FMT_COMPILE(",{}"), s.mcse);
 }
 
 std::string forecast_json(const std::vector<ForecastRow>& rows) {

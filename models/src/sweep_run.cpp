@@ -306,13 +306,27 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
     if (fresh) it->second = id_of(*db, tables[kind][0], tables[kind][1], name);
     return it->second;
   };
+  // Points are committed together, a transaction about every kCommitSeconds and when the sweep
+  // ends or stops: each commit rewrites the pages of the stat_by_output index that the points
+  // touch (one an output), so one a point would cost more with every point stored. A kill -9
+  // loses at most the points since the last commit, which the next run redoes.
+  constexpr std::chrono::duration<double> kCommitSeconds(1.0);
+  std::optional<core::Transaction> open;  // the points collected since the last commit
+  bool open_whole = true;                 // and none of them is half inserted
+  auto committed_at = std::chrono::steady_clock::now();
+  const auto commit_open = [&] {
+    if (open && open_whole) open->commit();
+    open.reset();
+    committed_at = std::chrono::steady_clock::now();
+  };
   const auto commit = [&](std::uint64_t, core::ByteReader& in) {
     const auto i = static_cast<std::int64_t>(in.get<std::uint64_t>());
     const std::vector<double> values = in.get_array<double>();
     const std::string manifest = in.get_string();
     const double seconds = in.get<double>();
     const auto rows = in.get<std::uint64_t>();
-    core::Transaction transaction(*db);
+    if (!open) open.emplace(*db);
+    open_whole = false;
     db->prepare("INSERT INTO point (id, seed, manifest, wall_seconds) VALUES (?, ?, ?, ?)")
         .bind(1, i)
         .bind(2, static_cast<std::int64_t>(sweep.point_seed(static_cast<std::size_t>(i))))
@@ -342,7 +356,8 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
       }
       stat.bind(14, summary.mcse).run();
     }
-    transaction.commit();
+    open_whole = true;
+    if (std::chrono::steady_clock::now() - committed_at >= kCommitSeconds) commit_open();
     ++result.run;
     if (options.on_progress) options.on_progress(result.already_done + result.run, result.points);
   };
@@ -420,16 +435,28 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
   };
   const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
   tbb::task_arena arena(threads);
-  arena.execute([&] {
-    tbb::parallel_pipeline(
-        static_cast<std::size_t>(2 * threads),
-        tbb::make_filter<void, std::shared_ptr<PointRun>>(tbb::filter_mode::serial_in_order, take) &
-            tbb::make_filter<std::shared_ptr<PointRun>, std::shared_ptr<PointRun>>(
-                tbb::filter_mode::parallel, guarded(simulate)) &
-            tbb::make_filter<std::shared_ptr<PointRun>, void>(tbb::filter_mode::serial_in_order,
-                                                              guarded(submit)));
-  });
-  const std::uint64_t handed_out = farm.finish();
+  std::uint64_t handed_out = 0;
+  try {
+    arena.execute([&] {
+      tbb::parallel_pipeline(
+          static_cast<std::size_t>(2 * threads),
+          tbb::make_filter<void, std::shared_ptr<PointRun>>(tbb::filter_mode::serial_in_order,
+                                                            take) &
+              tbb::make_filter<std::shared_ptr<PointRun>, std::shared_ptr<PointRun>>(
+                  tbb::filter_mode::parallel, guarded(simulate)) &
+              tbb::make_filter<std::shared_ptr<PointRun>, void>(tbb::filter_mode::serial_in_order,
+                                                                guarded(submit)));
+    });
+    handed_out = farm.finish();
+  } catch (...) {
+    try {
+      commit_open();  // the points collected whole before the failure
+    } catch (const core::SqliteError&) {
+      // The failure is what is reported; the points not committed are run again next time.
+    }
+    throw;
+  }
+  commit_open();
   result.interrupted = session.root() && handed_out < todo.size();
   return result;
 }
