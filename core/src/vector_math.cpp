@@ -193,8 +193,10 @@ TALENTCAST_INLINE void philox_uniforms_kernel(std::uint32_t path, const PhiloxAd
 
 // The scan of Extremes in kScanLanes interleaved lanes (value i in lane i % kScanLanes), each
 // lane's minimum and maximum in the total order with -0 before +0, the lanes then combined in a
-// fixed order: the result depends on the values alone, whatever the vector width.
-constexpr std::size_t kScanLanes = 8;
+// fixed order: the result depends on the values alone, whatever the vector width. 32 lanes are
+// four AVX-512 registers a quantity: four independent chains of compares, where one would wait
+// on the latency of each compare and blend before the next.
+constexpr std::size_t kScanLanes = 32;
 
 struct ScanLanes {
   double lowest[kScanLanes], highest[kScanLanes];
@@ -211,6 +213,20 @@ TALENTCAST_INLINE void scan_value(ScanLanes& s, std::size_t j, double v) noexcep
   s.nans[j] += v != v ? 1 : 0;
 }
 
+// Lane j takes in lane j + half's: minima and maxima in the total order, and sums of counts,
+// neither of which depends on the order in which lanes are combined.
+TALENTCAST_INLINE void fold_lanes(ScanLanes& s, std::size_t half) noexcept {
+  for (std::size_t j = 0; j < half; ++j) {
+    const std::size_t k = j + half;
+    s.lowest[j] = before(s.lowest[k], s.lowest[j]) ? s.lowest[k] : s.lowest[j];
+    s.highest[j] = before(s.highest[j], s.highest[k]) ? s.highest[k] : s.highest[j];
+    s.least_positive[j] = std::min(s.least_positive[j], s.least_positive[k]);
+    s.least_negative[j] = std::max(s.least_negative[j], s.least_negative[k]);
+    s.zeros[j] += s.zeros[k];
+    s.nans[j] += s.nans[k];
+  }
+}
+
 TALENTCAST_INLINE Extremes extremes_kernel(const double* values, std::size_t n) noexcept {
   ScanLanes s;
   for (std::size_t j = 0; j < kScanLanes; ++j) {
@@ -225,17 +241,9 @@ TALENTCAST_INLINE Extremes extremes_kernel(const double* values, std::size_t n) 
     for (std::size_t j = 0; j < kScanLanes; ++j) scan_value(s, j, values[i + j]);
   }
   for (std::size_t i = whole; i < n; ++i) scan_value(s, i - whole, values[i]);
-  Extremes e{s.lowest[0],         s.highest[0], s.least_positive[0],
-             s.least_negative[0], s.zeros[0],   s.nans[0]};
-  for (std::size_t j = 1; j < kScanLanes; ++j) {
-    e.lowest = before(s.lowest[j], e.lowest) ? s.lowest[j] : e.lowest;
-    e.highest = before(e.highest, s.highest[j]) ? s.highest[j] : e.highest;
-    e.least_positive = std::min(e.least_positive, s.least_positive[j]);
-    e.least_negative = std::max(e.least_negative, s.least_negative[j]);
-    e.zeros += s.zeros[j];
-    e.nans += s.nans[j];
-  }
-  return e;
+  for (std::size_t half = kScanLanes / 2; half >= 1; half /= 2) fold_lanes(s, half);
+  return {s.lowest[0],         s.highest[0], s.least_positive[0],
+          s.least_negative[0], s.zeros[0],   s.nans[0]};
 }
 
 // The loops, one per instruction set. Element i depends only on in[i], so out may be in

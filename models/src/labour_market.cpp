@@ -349,6 +349,7 @@ void Worker::record_period(int period, core::RowSink& out, std::size_t count) {
                        &role.sum_hires, &role.sum_new_openings, &role.sum_new_candidates}) {
       sum->setZero();
     }
+    out.flush();  // a role's rows (about 40) are reduced while in the core's cache
   }
   for (Metric metric :
        {Metric::demand, Metric::employed, Metric::candidates, Metric::openings, Metric::unfilled,
@@ -385,7 +386,7 @@ void Worker::simulate(std::uint64_t first_path, std::size_t count, core::RowSink
     for (std::size_t r = 0; r < roles_.size(); ++r) check_finite(month, r, count);
     if ((month + 1) % months_per_period == 0) {
       record_period(month / months_per_period, out, count);
-      out.flush();  // the period's rows are reduced while in cache
+      out.flush();  // the totals' rows
     }
   }
 }
