@@ -39,6 +39,8 @@ class PairedModel final : public core::PathModel {
         }
       }
     }
+    salary_of_.assign(base.outputs_per_path(), kNotSalary);
+    for (std::size_t k = 0; k < salary_.size(); ++k) salary_of_[salary_[k]] = k;
   }
   std::size_t outputs_per_path() const override {
     return 3 * base_.outputs_per_path() + salary_.size();
@@ -50,48 +52,97 @@ class PairedModel final : public core::PathModel {
   }
 
  private:
-  class Worker final : public core::PathWorker {
+  // The what-if's rows, paired as the what-if worker flushes them with the base's (held whole
+  // for the block): each output's base, what-if and difference rows, and the ratio row of a
+  // salary output, go to the engine's sink. The what-if's rows are read while in cache, and
+  // never held for a whole block.
+  class PairingSink final : public core::RowSink {
    public:
-    explicit Worker(const PairedModel& model)
-        : model_(model),
-          base_(model.base_.make_worker()),
-          whatif_(model.whatif_.make_worker()),
-          a_(model.base_.outputs_per_path() * core::kBlockPaths),
-          b_(a_.size()) {}
-    void simulate(std::uint64_t first_path, std::size_t count, core::RowSink& out) override {
+    PairingSink(const PairedModel& model, const std::vector<double>& base)
+        : model_(model), base_(base), n_(model.base_.outputs_per_path()) {}
+    void start(core::RowSink& out, std::size_t count) {
+      out_ = &out;
+      count_ = count;
+    }
+    std::span<double> row(std::size_t v) override {
+      if (v >= n_) throw std::logic_error("a compared worker reported a row past its outputs");
+      const std::size_t slot = pending_.size();
+      if (slot / kChunkRows == chunks_.size()) {
+        chunks_.push_back(std::make_unique<double[]>(kChunkRows * core::kBlockPaths));
+      }
+      pending_.push_back(v);
+      return {slot_row(slot), core::kBlockPaths};
+    }
+    void flush() override {
       constexpr std::size_t B = core::kBlockPaths;
-      base_->simulate(first_path, count, std::span<double>(a_));
-      whatif_->simulate(first_path, count, std::span<double>(b_));
-      const std::size_t n = model_.base_.outputs_per_path();
-      for (std::size_t v = 0; v < n; ++v) {
-        const std::span<double> base = out.row(v), whatif = out.row(n + v),
-                                difference = out.row(2 * n + v);
-        for (std::size_t i = 0; i < count; ++i) {
-          const double a = a_[v * B + i], b = b_[v * B + i];
-          base[i] = a;
-          whatif[i] = b;
-          difference[i] = b - a;
-        }
-        if ((v + 1) % kFlushOutputs == 0) out.flush();  // bounds the sink's rows
+      // Quantity by quantity, so that the engine's sink gets rows of neighbouring outputs
+      // together.
+      for (std::size_t slot = 0; slot < pending_.size(); ++slot) {
+        const std::size_t v = pending_[slot];
+        std::copy_n(base_.data() + v * B, count_, out_->row(v).data());
       }
-      for (std::size_t k = 0; k < model_.salary_.size(); ++k) {
-        const std::size_t v = model_.salary_[k];
-        const std::span<double> ratio = out.row(3 * n + k);
-        for (std::size_t i = 0; i < count; ++i) ratio[i] = b_[v * B + i] / a_[v * B + i];
+      for (std::size_t slot = 0; slot < pending_.size(); ++slot) {
+        std::copy_n(slot_row(slot), count_, out_->row(n_ + pending_[slot]).data());
       }
-      out.flush();
+      for (std::size_t slot = 0; slot < pending_.size(); ++slot) {
+        const std::size_t v = pending_[slot];
+        const double* a = base_.data() + v * B;
+        const double* b = slot_row(slot);
+        double* difference = out_->row(2 * n_ + v).data();
+        for (std::size_t i = 0; i < count_; ++i) difference[i] = b[i] - a[i];
+      }
+      for (std::size_t slot = 0; slot < pending_.size(); ++slot) {
+        const std::size_t v = pending_[slot];
+        const std::size_t k = model_.salary_of_[v];
+        if (k == kNotSalary) continue;
+        const double* a = base_.data() + v * B;
+        const double* b = slot_row(slot);
+        double* ratio = out_->row(3 * n_ + k).data();
+        for (std::size_t i = 0; i < count_; ++i) ratio[i] = b[i] / a[i];
+      }
+      pending_.clear();
+      out_->flush();
     }
 
    private:
-    static constexpr std::size_t kFlushOutputs = 256;
+    static constexpr std::size_t kChunkRows = 64;
+    double* slot_row(std::size_t slot) const {
+      return chunks_[slot / kChunkRows].get() + slot % kChunkRows * core::kBlockPaths;
+    }
     const PairedModel& model_;
-    std::unique_ptr<core::PathWorker> base_, whatif_;
-    std::vector<double> a_, b_;
+    const std::vector<double>& base_;
+    const std::size_t n_;
+    core::RowSink* out_ = nullptr;
+    std::size_t count_ = 0;
+    std::vector<std::unique_ptr<double[]>> chunks_;
+    std::vector<std::size_t> pending_;
   };
 
+  class Worker final : public core::PathWorker {
+   public:
+    explicit Worker(const PairedModel& model)
+        : base_(model.base_.make_worker()),
+          whatif_(model.whatif_.make_worker()),
+          a_(model.base_.outputs_per_path() * core::kBlockPaths),
+          pairing_(model, a_) {}
+    void simulate(std::uint64_t first_path, std::size_t count, core::RowSink& out) override {
+      base_->simulate(first_path, count, std::span<double>(a_));
+      pairing_.start(out, count);
+      whatif_->simulate(first_path, count, pairing_);
+      pairing_.flush();
+    }
+
+   private:
+    std::unique_ptr<core::PathWorker> base_, whatif_;
+    std::vector<double> a_;
+    PairingSink pairing_;
+  };
+
+  static constexpr std::size_t kNotSalary = static_cast<std::size_t>(-1);
   const LabourMarketModel& base_;
   const LabourMarketModel& whatif_;
   std::vector<std::size_t> salary_;
+  std::vector<std::size_t> salary_of_;  // by base output: its k in salary_, or kNotSalary
 };
 
 }  // namespace
