@@ -194,9 +194,9 @@ TEST_CASE("a sweep killed with kill -9 resumes to the same database", "[sweep][c
   TempDir dir;
   const std::string flagship =
       (talentcast::test::source_dir() / "scenarios" / "china-ai-2024.toml").string();
-  // Enough points that the sweep outlasts its first commit (points are committed together about
-  // once a second).
-  constexpr int kPoints = 48;
+  // Fast points are committed together (about once a second, here every 50 ms on two threads):
+  // the sweep outlasts its first commits on any machine, and is killed with a batch open.
+  constexpr int kPoints = 24;
   dir.write("s.toml", small_sweep(flagship, kPoints, 512));
   const auto full = talentcast::test::run_talentcast(
       "sweep s.toml --db full.sqlite -q --metrics ratio,hires --periods 2024-Q1,2030-Q4",
@@ -206,8 +206,9 @@ TEST_CASE("a sweep killed with kill -9 resumes to the same database", "[sweep][c
 
   // Started in the background and killed once two points are in.
   const std::string start = fmt::format(
-      "cd '{}' && (exec '{}' sweep s.toml --db killed.sqlite -q --metrics ratio,hires "
-      "--periods 2024-Q1,2030-Q4 </dev/null >/dev/null 2>&1 & echo $! > pid)",
+      "cd '{}' && (TALENTCAST_TEST_SWEEP_COMMIT_SECONDS=0.05 exec '{}' sweep s.toml --db "
+      "killed.sqlite -q --threads 2 --metrics ratio,hires --periods 2024-Q1,2030-Q4 </dev/null "
+      ">/dev/null 2>&1 & echo $! > pid)",
       dir.path().string(), TALENTCAST_EXE);
   REQUIRE(std::system(start.c_str()) == 0);
   const auto db = dir.path() / "killed.sqlite";

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <stdexcept>
 
 #include "number_text.hpp"
@@ -243,6 +244,7 @@ std::string png(cairo_surface_t* image) {
   if (deflateInit(&z, kPngDeflateLevel) != Z_OK) {
     throw std::runtime_error("zlib could not start compressing a chart");
   }
+  const std::unique_ptr<z_stream, int (*)(z_stream*)> end_deflate(&z, deflateEnd);
   std::string idat;
   std::vector<unsigned char> row(1 + static_cast<std::size_t>(width) * channels);  // filter 0
   unsigned char chunk[1 << 16];
@@ -271,7 +273,6 @@ std::string png(cairo_surface_t* image) {
     pump(Z_NO_FLUSH);
   }
   const int status = pump(Z_FINISH);
-  deflateEnd(&z);
   if (status != Z_STREAM_END) throw std::runtime_error("zlib could not compress a chart");
 
   std::string out("\x89PNG\r\n\x1a\n", 8);
@@ -319,8 +320,9 @@ Rendered both(const Labels& labels, const std::function<void(cairo_t*)>& draw) {
   draw(cr);
   cairo_destroy(cr);
   const cairo_status_t png_status = cairo_surface_status(png);
+  const std::unique_ptr<cairo_surface_t, void (*)(cairo_surface_t*)> release(png,
+                                                                             cairo_surface_destroy);
   if (png_status == CAIRO_STATUS_SUCCESS) out.png = detail::png(png);
-  cairo_surface_destroy(png);
   if (svg_status != CAIRO_STATUS_SUCCESS || png_status != CAIRO_STATUS_SUCCESS) {
     throw std::runtime_error(fmt::format(
         "Cairo could not draw a chart: {}",

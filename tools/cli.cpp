@@ -207,7 +207,8 @@ int main(int argc, char** argv) {
   auto* sweep_cmd = app.add_subcommand(
       "sweep",
       "Run every point of a sweep file (a design over a scenario's parameters) into a SQLite "
-      "database, each point in its own transaction: run it again to resume");
+      "database, committed as points finish (about once a second when they are fast): run it "
+      "again to resume");
   sweep_cmd->add_option("sweep", sweep.sweep, "Sweep file (TOML, docs/sweeps.md)")->required();
   sweep_cmd->add_option("--db", sweep.db,
                         "Results database (SQLite), created if missing; a database of the same "

@@ -30,8 +30,12 @@ struct SharedSketches {
   SharedSketches(std::size_t outputs, bool bucketed)
       : sketches(outputs, bucketed ? QuantileSketch::bucketed() : QuantileSketch{}),
         stripes((outputs + kStripe - 1) / kStripe) {}
+  // A lock a cache line, so that two threads taking neighbouring stripes do not share one.
+  struct alignas(64) Stripe {
+    std::mutex mutex;
+  };
   std::vector<QuantileSketch> sketches;
-  std::vector<std::mutex> stripes;
+  std::vector<Stripe> stripes;
 };
 
 // A thread's RowSink: rows are handed out from chunks of memory that never move, and each
@@ -101,7 +105,7 @@ class ReducingSink final : public RowSink {
              pending_[end] / SharedSketches::kStripe == stripe) {
         ++end;
       }
-      const std::lock_guard lock(shared_.stripes[stripe]);
+      const std::lock_guard lock(shared_.stripes[stripe].mutex);
       QuantileSketch::Prepared prepared = sketches[v0].prepare(values_at(run));
       for (std::size_t slot = run; slot < end; ++slot) {
         const std::size_t v = pending_[slot];
@@ -171,9 +175,9 @@ struct ChunkFlow {
   std::function<void(std::size_t paths)> block_done;
   /// Checked before each block (local runs); a distributed run stops only between chunks.
   const std::atomic<bool>* stop = nullptr;
-  /// After the last chunk, before the sketches are merged.
+  /// After the last chunk, before the sketches are passed on.
   std::function<void()> finished;
-  /// Each output's sketch, merged over this process's threads, in output order.
+  /// Each output's sketch (this process's threads counted into one), in output order.
   std::function<void(std::size_t output, QuantileSketch&& sketch)> sketch;
   /// The paths of the run so far: chunks are cut at it (an adaptive run raises it between rounds).
   std::uint64_t paths = 0;

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -290,7 +291,7 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
 
   // Points run in parallel, one thread each (a point of a few thousand paths does not keep
   // several threads busy), on every rank; each goes to the farm, whose collector on rank 0
-  // (on the calling thread of a single process, in point order) commits it in a transaction.
+  // (on the calling thread of a single process, in point order) commits it (below).
   struct PointRun {
     std::size_t unit = 0;  // index into todo
     std::size_t index = 0;
@@ -306,18 +307,36 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
     if (fresh) it->second = id_of(*db, tables[kind][0], tables[kind][1], name);
     return it->second;
   };
-  // Points are committed together, a transaction about every kCommitSeconds and when the sweep
-  // ends or stops: each commit rewrites the pages of the stat_by_output index that the points
-  // touch (one an output), so one a point would cost more with every point stored. A kill -9
-  // loses at most the points since the last commit, which the next run redoes.
-  constexpr std::chrono::duration<double> kCommitSeconds(1.0);
+  // When points arrive less than kBatchBelow apart (a moving average), they are committed
+  // together, a transaction about every batch_seconds (kCommitSeconds; docs/sweeps.md), and when
+  // the sweep ends or stops: each commit rewrites the page of the stat_by_output index that each
+  // output's rows go to, so a commit a point would cost more with every point stored. Slower
+  // points, and every point of a distributed sweep (whose rank 0 an abort on another rank
+  // kills), are committed one by one. A point that fails half inserted has its rows deleted
+  // before the others are committed (a savepoint a point would journal every page it touches).
+  // A kill -9 loses at most the batch open (about two seconds of points), which the next run
+  // redoes.
+  constexpr double kCommitSeconds = 1.0, kBatchBelow = 1.0;
+  const double batch_seconds = [] {
+    const char* test = std::getenv("TALENTCAST_TEST_SWEEP_COMMIT_SECONDS");  // docs/cli.md
+    return test != nullptr && *test != '\0' ? std::atof(test) : kCommitSeconds;
+  }();
+  const bool batching = !session.distributed();
+  using Clock = std::chrono::steady_clock;
   std::optional<core::Transaction> open;  // the points collected since the last commit
-  bool open_whole = true;                 // and none of them is half inserted
-  auto committed_at = std::chrono::steady_clock::now();
+  std::optional<std::int64_t> half;       // a point of them half inserted
+  Clock::time_point opened_at, arrived_at = Clock::now();
+  double interval = kCommitSeconds;  // between points' arrivals, a moving average
   const auto commit_open = [&] {
-    if (open && open_whole) open->commit();
+    if (!open) return;
+    if (half) {
+      for (const char* table : {"stat WHERE point", "point_value WHERE point", "point WHERE id"}) {
+        db->prepare(fmt::format("DELETE FROM {} = ?", table)).bind(1, *half).run();
+      }
+      half.reset();
+    }
+    open->commit();
     open.reset();
-    committed_at = std::chrono::steady_clock::now();
   };
   const auto commit = [&](std::uint64_t, core::ByteReader& in) {
     const auto i = static_cast<std::int64_t>(in.get<std::uint64_t>());
@@ -325,8 +344,14 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
     const std::string manifest = in.get_string();
     const double seconds = in.get<double>();
     const auto rows = in.get<std::uint64_t>();
-    if (!open) open.emplace(*db);
-    open_whole = false;
+    const Clock::time_point now = Clock::now();
+    interval = 0.75 * interval + 0.25 * std::chrono::duration<double>(now - arrived_at).count();
+    arrived_at = now;
+    if (!open) {
+      open.emplace(*db);
+      opened_at = now;
+    }
+    half = i;
     db->prepare("INSERT INTO point (id, seed, manifest, wall_seconds) VALUES (?, ?, ?, ?)")
         .bind(1, i)
         .bind(2, static_cast<std::int64_t>(sweep.point_seed(static_cast<std::size_t>(i))))
@@ -356,14 +381,17 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
       }
       stat.bind(14, summary.mcse).run();
     }
-    open_whole = true;
-    if (std::chrono::steady_clock::now() - committed_at >= kCommitSeconds) commit_open();
+    half.reset();
+    if (!batching || interval >= kBatchBelow ||
+        std::chrono::duration<double>(Clock::now() - opened_at).count() >= batch_seconds) {
+      commit_open();
+    }
     ++result.run;
     if (options.on_progress) options.on_progress(result.already_done + result.run, result.points);
   };
   core::mpi::Farm::Options farm_options;
   farm_options.units = todo.size();
-  farm_options.window = 16;  // points received but not committed: about 1 MB each
+  farm_options.window = 16;  // points received but not collected: about 1 MB each
   farm_options.stop = options.stop;
   farm_options.collect = commit;
   core::mpi::Farm farm(session, std::move(farm_options));
@@ -449,10 +477,14 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
     });
     handed_out = farm.finish();
   } catch (...) {
-    try {
-      commit_open();  // the points collected whole before the failure
-    } catch (const core::SqliteError&) {
-      // The failure is what is reported; the points not committed are run again next time.
+    // The points collected whole before the failure. (Distributed, the collector thread may
+    // still be in commit(), and commits each point itself.)
+    if (batching) {
+      try {
+        commit_open();
+      } catch (const core::SqliteError&) {
+        // The failure is what is reported; the points not committed are run again next time.
+      }
     }
     throw;
   }
