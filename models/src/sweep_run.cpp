@@ -311,17 +311,15 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
   // together, a transaction about every batch_seconds (kCommitSeconds; docs/sweeps.md), and when
   // the sweep ends or stops: each commit rewrites the page of the stat_by_output index that each
   // output's rows go to, so a commit a point would cost more with every point stored. Slower
-  // points, and every point of a distributed sweep (whose rank 0 an abort on another rank
-  // kills), are committed one by one. A point that fails half inserted has its rows deleted
+  // points are committed one by one. A point that fails half inserted has its rows deleted
   // before the others are committed (a savepoint a point would journal every page it touches).
-  // A kill -9 loses at most the batch open (about two seconds of points), which the next run
-  // redoes.
+  // A kill -9, or an abort of a distributed sweep (which kills rank 0 too), loses at most the
+  // batch open (about two seconds of points), which the next run redoes.
   constexpr double kCommitSeconds = 1.0, kBatchBelow = 1.0;
   const double batch_seconds = [] {
     const char* test = std::getenv("TALENTCAST_TEST_SWEEP_COMMIT_SECONDS");  // docs/cli.md
     return test != nullptr && *test != '\0' ? std::atof(test) : kCommitSeconds;
   }();
-  const bool batching = !session.distributed();
   using Clock = std::chrono::steady_clock;
   std::optional<core::Transaction> open;  // the points collected since the last commit
   std::optional<std::int64_t> half;       // a point of them half inserted
@@ -382,7 +380,7 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
       stat.bind(14, summary.mcse).run();
     }
     half.reset();
-    if (!batching || interval >= kBatchBelow ||
+    if (interval >= kBatchBelow ||
         std::chrono::duration<double>(Clock::now() - opened_at).count() >= batch_seconds) {
       commit_open();
     }
@@ -455,7 +453,9 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
       try {
         return stage(std::move(point));
       } catch (const std::exception& e) {
-        std::fprintf(stderr, "talentcast: %s\nThe points before it are in the database.\n",
+        std::fprintf(stderr,
+                     "talentcast: %s\nThe points committed before it are in the database; the same "
+                     "command runs the rest.\n",
                      e.what());
         session.abort(2);
       }
@@ -477,9 +477,10 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
     });
     handed_out = farm.finish();
   } catch (...) {
-    // The points collected whole before the failure. (Distributed, the collector thread may
-    // still be in commit(), and commits each point itself.)
-    if (batching) {
+    // The points collected whole before the failure. (Not distributed: there the collector
+    // thread may still be in commit() until the farm is destroyed, and the open batch is lost
+    // with rank 0, as the failure's message says.)
+    if (!session.distributed()) {
       try {
         commit_open();
       } catch (const core::SqliteError&) {
