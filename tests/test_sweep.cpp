@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdlib>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -13,6 +14,7 @@
 
 #include "support.hpp"
 #include "talentcast/core/sqlite.hpp"
+#include "talentcast/models/forecast.hpp"
 #include "talentcast/models/sweep.hpp"
 #include "talentcast/models/sweep_run.hpp"
 
@@ -263,6 +265,58 @@ high = 0.3
   auto q = d.prepare("SELECT count(*) FROM stat WHERE point = 0");
   REQUIRE(q.step());
   CHECK(q.integer(0) == 8 * (2 * 16 + 11));
+}
+
+TEST_CASE("a point's stored statistics are its scenario's forecast row for row", "[sweep][cli]") {
+  // 344 rows a point: five statements of 64 rows, then 24 one by one.
+  TempDir dir;
+  dir.write("base.toml", talentcast::test::two_role_scenario());
+  dir.write("s.toml", R"(scenario = "base.toml"
+design = "latin_hypercube"
+points = 3
+paths = 300
+seed = 5
+[[parameters]]
+key = "roles.llm.demand_growth"
+low = 0.0
+high = 0.3
+)");
+  REQUIRE(talentcast::test::run_talentcast("sweep s.toml --db a.sqlite -q", dir.path()).exit_code ==
+          0);
+  const auto sweep = tcm::load_sweep(dir.path() / "s.toml");
+  const auto design = sweep.design_points();
+  talentcast::core::Database db(dir.path() / "a.sqlite", talentcast::core::Access::read_only);
+  for (std::size_t point = 0; point < 3; ++point) {
+    CAPTURE(point);
+    tcm::ForecastSettings settings;
+    settings.paths = sweep.paths;
+    settings.seed = sweep.point_seed(point);
+    settings.threads = 1;
+    const auto forecast =
+        tcm::run_forecast(tcm::sweep_scenario(sweep, sweep.values(design, point)), settings);
+    auto q = db.prepare(
+        "SELECT role, period, metric, mean, sd, p05, p10, p25, p50, p75, p90, p95, mcse FROM "
+        "stats WHERE point = ?");
+    q.bind(1, static_cast<std::int64_t>(point));
+    std::map<std::string, std::vector<double>> stored;
+    while (q.step()) {
+      std::vector<double> values;
+      for (int c = 3; c < 13; ++c) values.push_back(q.real(c));
+      stored[q.text(0) + "," + q.text(1) + "," + q.text(2)] = values;
+    }
+    REQUIRE(stored.size() == forecast.rows.size());
+    REQUIRE(forecast.rows.size() == 344);
+    for (const auto& row : forecast.rows) {
+      const std::string key = row.role + "," + row.period + "," + row.metric;
+      CAPTURE(key);
+      std::vector<double> expected{row.summary.mean, row.summary.sd};
+      expected.insert(expected.end(), row.summary.percentiles.begin(),
+                      row.summary.percentiles.end());
+      expected.push_back(row.summary.mcse);
+      REQUIRE(stored.count(key) == 1);
+      CHECK(stored[key] == expected);
+    }
+  }
 }
 
 TEST_CASE("bad sweep options and a database of another sweep are user errors",

@@ -360,24 +360,40 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
     for (std::size_t j = 0; j < values.size(); ++j) {
       value.bind(1, i).bind(2, static_cast<std::int64_t>(j)).bind(3, values[j]).run();
     }
-    auto stat = db->prepare(
-        "INSERT INTO stat (point, series, period, metric, mean, sd, p05, p10, p25, p50, p75, "
-        "p90, p95, mcse) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    for (std::uint64_t r = 0; r < rows; ++r) {
-      const std::string role = in.get_string();
-      const std::string period = in.get_string();
-      const std::string metric = in.get_string();
-      const auto summary = in.get<core::Summary>();
-      stat.bind(1, i)
-          .bind(2, id(0, role))
-          .bind(3, id(1, period))
-          .bind(4, id(2, metric))
-          .bind(5, summary.mean)
-          .bind(6, summary.sd);
-      for (std::size_t q = 0; q < summary.percentiles.size(); ++q) {
-        stat.bind(7 + static_cast<int>(q), summary.percentiles[q]);
+    // The rows go kStatRows to a statement (fewer statements to run), the rest one by one.
+    const auto insert_stat = [&](std::size_t rows_each) {
+      std::string sql =
+          "INSERT INTO stat (point, series, period, metric, mean, sd, p05, p10, p25, p50, p75, "
+          "p90, p95, mcse) VALUES ";
+      for (std::size_t k = 0; k < rows_each; ++k) {
+        sql += k == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                      : ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
       }
-      stat.bind(14, summary.mcse).run();
+      return db->prepare(sql);
+    };
+    constexpr std::size_t kStatRows = 64, kColumns = 14;
+    auto many = insert_stat(kStatRows), one = insert_stat(1);
+    for (std::uint64_t r = 0; r < rows;) {
+      const bool whole = rows - r >= kStatRows;
+      core::Statement& stat = whole ? many : one;
+      for (const std::uint64_t end = r + (whole ? kStatRows : 1); r < end; ++r) {
+        const int at = static_cast<int>((whole ? r % kStatRows : 0) * kColumns);
+        const std::string role = in.get_string();
+        const std::string period = in.get_string();
+        const std::string metric = in.get_string();
+        const auto summary = in.get<core::Summary>();
+        stat.bind(at + 1, i)
+            .bind(at + 2, id(0, role))
+            .bind(at + 3, id(1, period))
+            .bind(at + 4, id(2, metric))
+            .bind(at + 5, summary.mean)
+            .bind(at + 6, summary.sd);
+        for (std::size_t q = 0; q < summary.percentiles.size(); ++q) {
+          stat.bind(at + 7 + static_cast<int>(q), summary.percentiles[q]);
+        }
+        stat.bind(at + 14, summary.mcse);
+      }
+      stat.run();
     }
     half.reset();
     if (interval >= kBatchBelow ||
