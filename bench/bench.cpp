@@ -12,11 +12,13 @@
 #include <algorithm>
 #include <chrono>
 
+#include "talentcast/core/allocator.hpp"
 #include "talentcast/core/vector_math.hpp"
 #include "talentcast/models/forecast.hpp"
 #include "talentcast/models/scenario_loader.hpp"
 
 int main(int argc, char** argv) {
+  talentcast::core::tune_allocator();  // as the command does
   CLI::App app{"talentcast_bench: time full forecasts of a scenario"};
   std::string path;
   std::uint64_t paths = 100000;

@@ -5,9 +5,11 @@
 #include <stdexcept>
 
 #include "cli.hpp"
+#include "talentcast/core/allocator.hpp"
 #include "talentcast/core/mpi.hpp"
 
 int main(int argc, char** argv) {
+  talentcast::core::tune_allocator();
   namespace mpi = talentcast::core::mpi;
   // Started by mpirun, the process joins the MPI job for its lifetime (docs/mpi.md).
   std::optional<mpi::Session> session;
