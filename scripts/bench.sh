@@ -18,3 +18,19 @@ done
 # Salary benchmarking: a million-row payroll against the flagship's band store.
 "$build/bin/talentcast" run "$scenario" --out "$build/bench-flagship" --quiet
 "$build/bin/talentcast_bench_payroll" "$build/bench-flagship" --rows 1000000 --threads 2
+# The engine issue's command targets (docs/performance.md, "The fast-engine issue"): compare at
+# 5,000 paths, the report of a 20,000-path run, a 200-point sweep of 2,000 paths a point and its
+# export. Wall times from bash's `time`; each command runs once.
+TIMEFORMAT='%R s wall, %U s user, %S s system'
+talentcast="$build/bin/talentcast"
+echo "compare, 5,000 paths:"
+time "$talentcast" compare "$scenario" scenarios/china-ai-grad-expansion.toml --paths 5000 -q >/dev/null
+rm -rf "$build/bench-report" && "$talentcast" run "$scenario" --out "$build/bench-report" -q
+echo "report of a 20,000-path run (38 charts):"
+time "$talentcast" report "$build/bench-report" -q
+rm -f "$build"/bench-sweep.sqlite* "$build/bench-sweep.csv"
+echo "sweep, 200 points x 2,000 paths (scenarios/sweep-flagship-lhs.toml):"
+time "$talentcast" sweep scenarios/sweep-flagship-lhs.toml --db "$build/bench-sweep.sqlite" -q
+echo "export of the 200-point sweep (485 MB of CSV):"
+time "$talentcast" export --db "$build/bench-sweep.sqlite" --out "$build/bench-sweep.csv"
+rm -f "$build/bench-sweep.csv"
