@@ -181,6 +181,22 @@ high = 0.8
                      scenario, points, paths);
 }
 
+// A sweep of 300 paths a point over the llm role's demand growth in
+// talentcast::test::two_role_scenario(), written beside it as base.toml.
+std::string llm_growth_sweep(const std::string& design, int points) {
+  return fmt::format(R"(scenario = "base.toml"
+design = "{}"
+points = {}
+paths = 300
+seed = 5
+[[parameters]]
+key = "roles.llm.demand_growth"
+low = 0.0
+high = 0.3
+)",
+                     design, points);
+}
+
 std::int64_t count_points(const std::filesystem::path& db) {
   try {
     talentcast::core::Database d(db, talentcast::core::Access::read_only);
@@ -245,15 +261,7 @@ TEST_CASE("a sweep killed with kill -9 resumes to the same database", "[sweep][c
 TEST_CASE("a sweep's database is the same for any thread count", "[sweep][cli][determinism]") {
   TempDir dir;
   dir.write("base.toml", talentcast::test::two_role_scenario());
-  dir.write("s.toml", R"(scenario = "base.toml"
-design = "sobol"
-points = 8
-paths = 300
-[[parameters]]
-key = "roles.llm.demand_growth"
-low = 0.0
-high = 0.3
-)");
+  dir.write("s.toml", llm_growth_sweep("sobol", 8));
   REQUIRE(talentcast::test::run_talentcast("sweep s.toml --db a.sqlite -q -j 1", dir.path())
               .exit_code == 0);
   REQUIRE(talentcast::test::run_talentcast("sweep s.toml --db b.sqlite -q -j 2", dir.path())
@@ -271,16 +279,7 @@ TEST_CASE("a point's stored statistics are its scenario's forecast row for row",
   // 344 rows a point: five statements of 64 rows, then 24 one by one.
   TempDir dir;
   dir.write("base.toml", talentcast::test::two_role_scenario());
-  dir.write("s.toml", R"(scenario = "base.toml"
-design = "latin_hypercube"
-points = 3
-paths = 300
-seed = 5
-[[parameters]]
-key = "roles.llm.demand_growth"
-low = 0.0
-high = 0.3
-)");
+  dir.write("s.toml", llm_growth_sweep("latin_hypercube", 3));
   REQUIRE(talentcast::test::run_talentcast("sweep s.toml --db a.sqlite -q", dir.path()).exit_code ==
           0);
   const auto sweep = tcm::load_sweep(dir.path() / "s.toml");

@@ -76,21 +76,16 @@ class ReducingSink final : public RowSink {
       throw std::logic_error("a PathWorker reported an output twice in one block");
     }
     reported_in_[v] = block_;
-    const std::size_t slot = pending_.size();
-    if (slot / kChunkRows == chunks_.size()) {
-      chunks_.push_back(std::make_unique<double[]>(kChunkRows * kBlockPaths));
-    }
-    pending_.push_back(v);
-    return {slot_row(slot), kBlockPaths};
+    return pending_.add(v);
   }
 
   void flush() override {
     const auto values_at = [&](std::size_t slot) {
-      return std::span<const double>(slot_row(slot), count_);
+      return std::span<const double>(pending_.data(slot), count_);
     };
     std::vector<QuantileSketch>& sketches = shared_.sketches;
     for (std::size_t run = 0; run < pending_.size();) {
-      const std::size_t v0 = pending_[run];
+      const std::size_t v0 = pending_.output(run);
       if (v0 >= outputs_) {
         retain(v0 - outputs_, values_at(run).data());
         ++run;
@@ -101,16 +96,17 @@ class ReducingSink final : public RowSink {
       // previous output's moments and counts are computed.
       const std::size_t stripe = v0 / SharedSketches::kStripe;
       std::size_t end = run + 1;
-      while (end < pending_.size() && pending_[end] < outputs_ &&
-             pending_[end] / SharedSketches::kStripe == stripe) {
+      while (end < pending_.size() && pending_.output(end) < outputs_ &&
+             pending_.output(end) / SharedSketches::kStripe == stripe) {
         ++end;
       }
       const std::lock_guard lock(shared_.stripes[stripe].mutex);
       QuantileSketch::Prepared prepared = sketches[v0].prepare(values_at(run));
       for (std::size_t slot = run; slot < end; ++slot) {
-        const std::size_t v = pending_[slot];
+        const std::size_t v = pending_.output(slot);
         const QuantileSketch::Prepared current = prepared;
-        if (slot + 1 < end) prepared = sketches[pending_[slot + 1]].prepare(values_at(slot + 1));
+        if (slot + 1 < end)
+          prepared = sketches[pending_.output(slot + 1)].prepare(values_at(slot + 1));
         (*moments_)[v] = Moments::of(values_at(slot));
         sketches[v].count(values_at(slot), current);
         ++reduced_;
@@ -130,17 +126,11 @@ class ReducingSink final : public RowSink {
     }
   }
 
-  double* slot_row(std::size_t slot) const {
-    return chunks_[slot / kChunkRows].get() + slot % kChunkRows * kBlockPaths;
-  }
-
-  static constexpr std::size_t kChunkRows = 64;
   const std::size_t outputs_, retained_;
   const std::uint64_t retain_paths_;
   std::vector<double>& retained_values_;
   SharedSketches& shared_;
-  std::vector<std::unique_ptr<double[]>> chunks_;
-  std::vector<std::size_t> pending_;  // the output of each row handed out, in order
+  PendingRows pending_;
   std::uint64_t first_path_ = 0;
   std::size_t count_ = 0;
   std::vector<Moments>* moments_ = nullptr;

@@ -66,37 +66,32 @@ class PairedModel final : public core::PathModel {
     }
     std::span<double> row(std::size_t v) override {
       if (v >= n_) throw std::logic_error("a compared worker reported a row past its outputs");
-      const std::size_t slot = pending_.size();
-      if (slot / kChunkRows == chunks_.size()) {
-        chunks_.push_back(std::make_unique<double[]>(kChunkRows * core::kBlockPaths));
-      }
-      pending_.push_back(v);
-      return {slot_row(slot), core::kBlockPaths};
+      return pending_.add(v);
     }
     void flush() override {
       constexpr std::size_t B = core::kBlockPaths;
       // Quantity by quantity, so that the engine's sink gets rows of neighbouring outputs
       // together.
       for (std::size_t slot = 0; slot < pending_.size(); ++slot) {
-        const std::size_t v = pending_[slot];
+        const std::size_t v = pending_.output(slot);
         std::copy_n(base_.data() + v * B, count_, out_->row(v).data());
       }
       for (std::size_t slot = 0; slot < pending_.size(); ++slot) {
-        std::copy_n(slot_row(slot), count_, out_->row(n_ + pending_[slot]).data());
+        std::copy_n(pending_.data(slot), count_, out_->row(n_ + pending_.output(slot)).data());
       }
       for (std::size_t slot = 0; slot < pending_.size(); ++slot) {
-        const std::size_t v = pending_[slot];
+        const std::size_t v = pending_.output(slot);
         const double* a = base_.data() + v * B;
-        const double* b = slot_row(slot);
+        const double* b = pending_.data(slot);
         double* difference = out_->row(2 * n_ + v).data();
         for (std::size_t i = 0; i < count_; ++i) difference[i] = b[i] - a[i];
       }
       for (std::size_t slot = 0; slot < pending_.size(); ++slot) {
-        const std::size_t v = pending_[slot];
+        const std::size_t v = pending_.output(slot);
         const std::size_t k = model_.salary_of_[v];
         if (k == kNotSalary) continue;
         const double* a = base_.data() + v * B;
-        const double* b = slot_row(slot);
+        const double* b = pending_.data(slot);
         double* ratio = out_->row(3 * n_ + k).data();
         for (std::size_t i = 0; i < count_; ++i) ratio[i] = b[i] / a[i];
       }
@@ -105,17 +100,12 @@ class PairedModel final : public core::PathModel {
     }
 
    private:
-    static constexpr std::size_t kChunkRows = 64;
-    double* slot_row(std::size_t slot) const {
-      return chunks_[slot / kChunkRows].get() + slot % kChunkRows * core::kBlockPaths;
-    }
     const PairedModel& model_;
     const std::vector<double>& base_;
     const std::size_t n_;
     core::RowSink* out_ = nullptr;
     std::size_t count_ = 0;
-    std::vector<std::unique_ptr<double[]>> chunks_;
-    std::vector<std::size_t> pending_;
+    core::PendingRows pending_;  // the what-if's
   };
 
   class Worker final : public core::PathWorker {

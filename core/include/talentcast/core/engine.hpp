@@ -48,6 +48,35 @@ class RowSink {
   virtual void flush() = 0;
 };
 
+/// The rows a flushing RowSink has handed out since its last flush, in order: kBlockPaths
+/// doubles each, from chunks of memory that never move (a row stays valid while more are
+/// added), reused after clear().
+class PendingRows {
+ public:
+  /// A new row, for v.
+  std::span<double> add(std::size_t v) {
+    const std::size_t slot = outputs_.size();
+    if (slot / kChunkRows == chunks_.size()) {
+      chunks_.push_back(std::make_unique<double[]>(kChunkRows * kBlockPaths));
+    }
+    outputs_.push_back(v);
+    return {data(slot), kBlockPaths};
+  }
+  std::size_t size() const noexcept { return outputs_.size(); }
+  bool empty() const noexcept { return outputs_.empty(); }
+  /// The v of the slot-th row handed out, and its values.
+  std::size_t output(std::size_t slot) const { return outputs_[slot]; }
+  double* data(std::size_t slot) const {
+    return chunks_[slot / kChunkRows].get() + slot % kChunkRows * kBlockPaths;
+  }
+  void clear() noexcept { outputs_.clear(); }
+
+ private:
+  static constexpr std::size_t kChunkRows = 64;
+  std::vector<std::unique_ptr<double[]>> chunks_;
+  std::vector<std::size_t> outputs_;
+};
+
 /// A RowSink over one array of every row (row v at out[v * kBlockPaths]): replays and tests.
 class WholeBlock final : public RowSink {
  public:
