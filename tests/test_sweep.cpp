@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdlib>
@@ -356,6 +357,56 @@ high = 0.3
   dir.write("s.toml", "# a comment\n" + sweep);
   CHECK(talentcast::test::run_talentcast("sweep s.toml --db x.sqlite -q", dir.path()).exit_code ==
         0);
+}
+
+TEST_CASE("a sweep's statistics are indexed by output once its last point is in",
+          "[sweep][sensitivity][cli]") {
+  TempDir dir;
+  dir.write("base.toml", talentcast::test::two_role_scenario());
+  dir.write("s.toml", llm_growth_sweep("latin_hypercube", 6));
+  const auto sweep = tcm::load_sweep(dir.path() / "s.toml");
+  const auto indexed = [&] {
+    talentcast::core::Database d(dir.path() / "s.sqlite", talentcast::core::Access::read_only);
+    auto q = d.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'stat_by_output'");
+    return q.step() && q.integer(0) == 1;
+  };
+  // Stopped after its second point: no index, and sensitivity refuses the sweep at once.
+  std::atomic<bool> stop{false};
+  tcm::SweepRunOptions options;
+  options.threads = 1;
+  options.stop = &stop;
+  options.on_progress = [&](std::size_t done, std::size_t) {
+    if (done >= 2) stop = true;
+  };
+  const auto stopped = tcm::run_sweep(sweep, dir.path() / "s.sqlite", options);
+  REQUIRE(stopped.interrupted);
+  const std::int64_t committed = count_points(dir.path() / "s.sqlite");
+  REQUIRE(committed >= 2);
+  REQUIRE(committed < 6);
+  CHECK_FALSE(indexed());
+  const auto refused = talentcast::test::run_talentcast(
+      "sensitivity --db s.sqlite --output ratio:llm:2025-Q4:p50", dir.path());
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.err == fmt::format("talentcast: s.sqlite: the sweep is incomplete ({} of 6 "
+                                   "points); run talentcast sweep again to finish it\n",
+                                   committed));
+  // Finished: indexed, and sensitivity's query of one output uses the index.
+  options.stop = nullptr;
+  options.on_progress = nullptr;
+  const auto finished = tcm::run_sweep(sweep, dir.path() / "s.sqlite", options);
+  CHECK_FALSE(finished.interrupted);
+  CHECK(finished.run == static_cast<std::size_t>(6 - committed));
+  REQUIRE(indexed());
+  talentcast::core::Database d(dir.path() / "s.sqlite", talentcast::core::Access::read_only);
+  auto plan = d.prepare(
+      "EXPLAIN QUERY PLAN SELECT point, p50 FROM stats WHERE metric = 'ratio' AND role = 'llm' "
+      "AND period = '2025-Q4' ORDER BY point");
+  std::string details;
+  while (plan.step()) details += plan.text(3) + "\n";
+  CHECK(details.find("stat_by_output") != std::string::npos);
+  CHECK(talentcast::test::run_talentcast("sensitivity --db s.sqlite --output ratio:llm:2025-Q4:p50",
+                                         dir.path())
+            .exit_code == 0);
 }
 
 TEST_CASE("sensitivity and export read a sweep's database", "[sweep][sensitivity][cli]") {

@@ -46,6 +46,7 @@ struct Results {
   std::string design;
   std::size_t points = 0;
   std::uint64_t seed = 0;
+  std::size_t committed = 0;  // points in the database
   std::vector<Parameter> parameters;
   std::vector<std::vector<double>> values;  // [point][parameter]
   std::vector<std::string> periods;
@@ -70,6 +71,9 @@ Results read_results(core::Database& db) {
   for (auto q = db.prepare("SELECT point, parameter, value FROM point_value"); q.step();) {
     const auto i = static_cast<std::size_t>(q.integer(0));
     if (i < r.points) r.values[i][static_cast<std::size_t>(q.integer(1))] = q.real(2);
+  }
+  for (auto q = db.prepare("SELECT count(*) FROM point"); q.step();) {
+    r.committed = static_cast<std::size_t>(q.integer(0));
   }
   for (auto q = db.prepare("SELECT label FROM period ORDER BY id"); q.step();) {
     r.periods.push_back(q.text(0));
@@ -132,6 +136,16 @@ int sensitivity_command(const SensitivityArgs& args) {
   try {
     core::Database db = models::open_store_to_read(args.db);
     const Results results = read_results(db);
+    // Checked before any output is read: an incomplete sweep's statistics are not indexed by
+    // output (models::index_store), so each output's query would scan them all.
+    const auto incomplete = [&](std::size_t found) {
+      fmt::print(stderr,
+                 "talentcast: {}: the sweep is incomplete ({} of {} points); run talentcast "
+                 "sweep again to finish it\n",
+                 args.db, found, results.points);
+      return kExitBadInput;
+    };
+    if (results.committed < results.points) return incomplete(results.committed);
     // "*" periods expand to every stored period.
     std::vector<Output> expanded;
     for (const auto& o : outputs) {
@@ -171,13 +185,7 @@ int sensitivity_command(const SensitivityArgs& args) {
                    args.db, o.name());
         return kExitBadInput;
       }
-      if (found < results.points) {
-        fmt::print(stderr,
-                   "talentcast: {}: the sweep is incomplete ({} of {} points); run talentcast "
-                   "sweep again to finish it\n",
-                   args.db, found, results.points);
-        return kExitBadInput;
-      }
+      if (found < results.points) return incomplete(found);
       std::optional<core::SobolIndices> sobol;
       std::optional<core::MorrisEffects> morris;
       if (results.design == "saltelli") {

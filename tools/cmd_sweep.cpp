@@ -94,10 +94,21 @@ int sweep_command(const SweepArgs& args) {
     }
     running->update(done);
   };
-  // Bars cleared, and the folders made for a database that was not created removed.
+  // Then, where the bar was shown, a line while the statistics are indexed.
+  std::size_t status_width = 0;
+  options.on_indexing = [&] {
+    if (!running || !running->active()) return;
+    running->finish();
+    const std::string_view status = "indexing the statistics by output";
+    fmt::print(stderr, "{}\r", status);
+    std::fflush(stderr);
+    status_width = status.size();
+  };
+  // Bars and lines cleared, and the folders made for a database that was not created removed.
   const auto clean_up = [&] {
     if (checking) checking->finish();
     if (running) running->finish();
+    if (status_width > 0) fmt::print(stderr, "\r{: <{}}\r", "", status_width);
     remove_made();
   };
   models::SweepRunResult result;

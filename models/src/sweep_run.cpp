@@ -309,8 +309,9 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
   };
   // When points arrive less than kBatchBelow apart (a moving average), they are committed
   // together, a transaction about every batch_seconds (kCommitSeconds; docs/sweeps.md), and when
-  // the sweep ends or stops: each commit rewrites the page of the stat_by_output index that each
-  // output's rows go to, so a commit a point would cost more with every point stored. Slower
+  // the sweep ends or stops: a commit writes the table's upper pages and the log's frames again
+  // (a 200-point sweep of 128 paths a point runs 1.25 times longer with a commit a point). The
+  // statistics are indexed by output only once the last point is in (index_store). Slower
   // points are committed one by one. A point that fails half inserted has its rows deleted
   // before the others are committed (a savepoint a point would journal every page it touches).
   // A kill -9, or an abort of a distributed sweep (which kills rank 0 too), loses at most the
@@ -507,6 +508,10 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
   }
   commit_open();
   result.interrupted = session.root() && handed_out < todo.size();
+  if (session.root() && !result.interrupted) {
+    if (options.on_indexing) options.on_indexing();
+    index_store(*db);
+  }
   return result;
 }
 

@@ -52,7 +52,6 @@ CREATE TABLE IF NOT EXISTS stat (
   mcse REAL,
   PRIMARY KEY (point, series, period, metric)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS stat_by_output ON stat (series, period, metric, point);
 CREATE VIEW IF NOT EXISTS stats AS
   SELECT s.point, r.name AS role, p.label AS period, m.name AS metric, s.mean, s.sd, s.p05,
          s.p10, s.p25, s.p50, s.p75, s.p90, s.p95, s.mcse
@@ -116,6 +115,10 @@ core::Database open_store_to_write(const std::filesystem::path& database) {
   db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536");
   db.execute(kSchema);
   return db;
+}
+
+void index_store(core::Database& db) {
+  db.execute("CREATE INDEX IF NOT EXISTS stat_by_output ON stat (series, period, metric, point)");
 }
 
 core::Database open_store_to_read(const std::filesystem::path& database) {

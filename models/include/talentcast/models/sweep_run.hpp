@@ -29,6 +29,9 @@ struct SweepRunOptions {
   /// Called before the first point runs and after each committed point, with (points done,
   /// points in the design).
   std::function<void(std::size_t, std::size_t)> on_progress;
+  /// Called when the last point is in, before the statistics are indexed by output (seconds
+  /// for a large sweep: about 8 ms a flagship point).
+  std::function<void()> on_indexing;
   /// When it becomes true, no new point starts, and the check of the points stops.
   const std::atomic<bool>* stop = nullptr;
   /// Spread the points over the MPI ranks (core/mpi.hpp): every rank calls run_sweep alike;

@@ -28,6 +28,12 @@ class SweepStoreError : public std::runtime_error {
 /// program's database are refused with SweepStoreError.
 core::Database open_store_to_write(const std::filesystem::path& database);
 
+/// Indexes a complete sweep's statistics by output (series, period, metric, point), for
+/// sensitivity's queries of one output across the points. The index is built once the last
+/// point is in: kept up to date point by point, it would rewrite a page of it for every output
+/// at each commit (docs/sweeps.md, "The results database").
+void index_store(core::Database& db);
+
 /// Opens the store only to read it, from read-only media too (core::Access::read_only). A
 /// database that cannot be read, is damaged (PRAGMA quick_check) or holds no sweep is refused
 /// with SweepStoreError.
