@@ -2,10 +2,14 @@
 // manifest is read.
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "support.hpp"
+#include "talentcast/core/forecast_table.hpp"
+#include "talentcast/core/sha256.hpp"
 #include "talentcast/models/manifest_seal.hpp"
 
 namespace fs = std::filesystem;
@@ -119,4 +123,46 @@ TEST_CASE("report and benchmark refuse a hand-edited manifest, and warn of an un
           "talentcast: run/bands.json: expected the bands.json its manifest names "
           "(bands_json_sha256), found another; run the scenario again\n");
   }
+}
+
+TEST_CASE("a SHA-256 given in pieces is the digest of the whole", "[manifest]") {
+  using talentcast::core::Sha256;
+  using talentcast::core::sha256_hex;
+  // FIPS 180-2's examples.
+  CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  const std::string two_blocks = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+  Sha256 pieces;
+  for (std::size_t at = 0; at < two_blocks.size(); at += 5) pieces.update(two_blocks.substr(at, 5));
+  CHECK(pieces.hex() == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  CHECK(Sha256().hex() == sha256_hex(""));
+}
+
+TEST_CASE("forecast.csv's digest is computed in pieces without the whole text", "[manifest]") {
+  // 3,000 rows, about 400 KiB of text: several pieces of 64 KiB, the last one partial.
+  std::vector<talentcast::core::ForecastRow> rows;
+  for (int i = 0; i < 3000; ++i) {
+    talentcast::core::ForecastRow row{
+        "role" + std::to_string(i % 7), fmt::format("20{}-Q1", i % 90), "ratio", {}};
+    row.summary.mean = 1.0 / (i + 3);
+    row.summary.sd = std::sqrt(static_cast<double>(i));
+    for (std::size_t q = 0; q < row.summary.percentiles.size(); ++q) {
+      row.summary.percentiles[q] = static_cast<double>(q) / (i + 7);
+    }
+    row.summary.mcse = 1e-9 * i;
+    rows.push_back(row);
+  }
+  const std::string csv = talentcast::core::forecast_csv(rows);
+  REQUIRE(csv.size() > 4 * 64 * 1024);
+  CHECK(std::count(csv.begin(), csv.end(), '\n') == 3001);
+  CHECK(csv.rfind("role,period,metric,mean,", 0) == 0);
+  CHECK(talentcast::core::forecast_csv_sha256(rows) == talentcast::core::sha256_hex(csv));
+  std::string joined;
+  std::size_t pieces = 0;
+  talentcast::core::write_forecast_csv(rows, [&](std::string_view piece) {
+    CHECK(piece.size() < 64 * 1024 + 512);
+    joined += piece;
+    ++pieces;
+  });
+  CHECK(joined == csv);
+  CHECK(pieces >= 5);
 }

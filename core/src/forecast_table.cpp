@@ -6,10 +6,13 @@
 #include <nlohmann/json.hpp>
 
 #include "talentcast/core/csv.hpp"
+#include "talentcast/core/sha256.hpp"
 
 namespace talentcast::core {
 
-std::string forecast_csv(const std::vector<ForecastRow>& rows) {
+void write_forecast_csv(const std::vector<ForecastRow>& rows,
+                        const std::function<void(std::string_view)>& write) {
+  constexpr std::size_t kPiece = 64 * 1024;
   fmt::memory_buffer out;
   fmt::format_to(std::back_inserter(out), "{}\n", kForecastCsvHeader);
   for (const auto& row : rows) {
@@ -21,8 +24,24 @@ std::string forecast_csv(const std::vector<ForecastRow>& rows) {
     append_csv_field(out, row.metric);
     append_summary_csv(out, row.summary);
     out.push_back('\n');
+    if (out.size() >= kPiece) {
+      write(std::string_view(out.data(), out.size()));
+      out.clear();
+    }
   }
-  return fmt::to_string(out);
+  if (out.size() > 0) write(std::string_view(out.data(), out.size()));
+}
+
+std::string forecast_csv(const std::vector<ForecastRow>& rows) {
+  std::string csv;
+  write_forecast_csv(rows, [&](std::string_view piece) { csv += piece; });
+  return csv;
+}
+
+std::string forecast_csv_sha256(const std::vector<ForecastRow>& rows) {
+  Sha256 digest;
+  write_forecast_csv(rows, [&](std::string_view piece) { digest.update(piece); });
+  return digest.hex();
 }
 
 void append_summary_csv(fmt::memory_buffer& out, const Summary& s) {

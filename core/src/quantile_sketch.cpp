@@ -44,6 +44,15 @@ std::uint64_t QuantileSketch::Side::count(std::size_t i) const noexcept {
   return low[i] + (high.empty() ? 0 : std::uint64_t{high[i]} << kLowBits);
 }
 
+std::uint64_t QuantileSketch::Side::total(std::size_t from, std::size_t to) const noexcept {
+  std::uint64_t sum = 0;
+  for (std::size_t i = from; i < to; ++i) sum += low[i];
+  if (!high.empty()) {
+    for (std::size_t i = from; i < to; ++i) sum += std::uint64_t{high[i]} << kLowBits;
+  }
+  return sum;
+}
+
 void QuantileSketch::Side::set(std::size_t i, std::uint64_t total) {
   low[i] = static_cast<std::uint16_t>(total & kLowMask);
   if (total > kLowMask && high.empty()) high.assign(low.size(), 0);
@@ -369,21 +378,39 @@ void QuantileSketch::order_statistics(std::span<const std::uint64_t> ranks,
       ++next;
     }
   };
+  // Runs of kRun buckets below the next rank are passed over by their total count.
+  constexpr std::size_t kRun = 32;
   std::uint64_t below = 0;
   // Negative values in increasing order: largest magnitude first, positions running downwards.
-  for (std::size_t i = negative_.low.size(); i-- > 0 && next < ranks.size();) {
-    const std::int64_t key = negative_.first + static_cast<std::int64_t>(i);
-    const std::uint64_t n = negative_.count(i);
-    emit(below, n, [&](double p) { return -point_in(key, 1.0 - p); });
-    below += n;
+  for (std::size_t end = negative_.low.size(); end > 0 && next < ranks.size();) {
+    const std::size_t start = end > kRun ? end - kRun : 0;
+    if (const std::uint64_t n = negative_.total(start, end); below + n <= ranks[next]) {
+      below += n;
+    } else {
+      for (std::size_t i = end; i-- > start;) {
+        const std::int64_t key = negative_.first + static_cast<std::int64_t>(i);
+        const std::uint64_t count = negative_.count(i);
+        emit(below, count, [&](double p) { return -point_in(key, 1.0 - p); });
+        below += count;
+      }
+    }
+    end = start;
   }
   emit(below, zeros_, [](double) { return 0.0; });
   below += zeros_;
-  for (std::size_t i = 0; i < positive_.low.size() && next < ranks.size(); ++i) {
-    const std::int64_t key = positive_.first + static_cast<std::int64_t>(i);
-    const std::uint64_t n = positive_.count(i);
-    emit(below, n, [&](double p) { return point_in(key, p); });
-    below += n;
+  for (std::size_t start = 0; start < positive_.low.size() && next < ranks.size();) {
+    const std::size_t end = std::min(start + kRun, positive_.low.size());
+    if (const std::uint64_t n = positive_.total(start, end); below + n <= ranks[next]) {
+      below += n;
+    } else {
+      for (std::size_t i = start; i < end; ++i) {
+        const std::int64_t key = positive_.first + static_cast<std::int64_t>(i);
+        const std::uint64_t count = positive_.count(i);
+        emit(below, count, [&](double p) { return point_in(key, p); });
+        below += count;
+      }
+    }
+    start = end;
   }
   for (; next < ranks.size(); ++next) out[next] = max_;
   // The extreme order statistics are known exactly.

@@ -440,7 +440,7 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
       manifest["values"][sweep.parameters[j].key] = point->values[j];
     }
     manifest["scenario_sha256"] = core::sha256_hex(scenario.resolved_toml);
-    manifest["forecast_csv_sha256"] = core::sha256_hex(core::forecast_csv(forecast.rows));
+    manifest["forecast_csv_sha256"] = core::forecast_csv_sha256(forecast.rows);
     manifest["talentcast_version"] = options.version;
     manifest["git_commit"] = options.git_commit;
     point->manifest = manifest.dump();

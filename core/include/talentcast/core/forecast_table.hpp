@@ -5,7 +5,9 @@
 
 #include <fmt/format.h>
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "talentcast/core/accumulator.hpp"
@@ -31,6 +33,13 @@ void append_summary_csv(fmt::memory_buffer& out, const Summary& summary);
 
 /// forecast.csv: the header, then one line per row.
 std::string forecast_csv(const std::vector<ForecastRow>& rows);
+
+/// The same text given to write in pieces of about 64 KiB, in order (none held whole).
+void write_forecast_csv(const std::vector<ForecastRow>& rows,
+                        const std::function<void(std::string_view)>& write);
+
+/// The SHA-256 of forecast_csv(rows), in lower-case hexadecimal.
+std::string forecast_csv_sha256(const std::vector<ForecastRow>& rows);
 
 /// forecast.json: {"columns": [...], "paths": P, "forecast": {role: {period: {metric: {...}}}}},
 /// roles, periods and metrics in the rows' order.

@@ -103,6 +103,8 @@ class QuantileSketch {
     std::vector<std::uint32_t> high;
 
     std::uint64_t count(std::size_t i) const noexcept;
+    /// The counts of buckets from..to (excluded) together.
+    std::uint64_t total(std::size_t from, std::size_t to) const noexcept;
     void set(std::size_t i, std::uint64_t total);
     /// Adds n to key's count, moving or extending the window (and collapsing) as needed.
     void add(std::int64_t key, std::uint64_t n);
