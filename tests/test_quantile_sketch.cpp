@@ -23,10 +23,12 @@ double exact_quantile(std::vector<double> sorted, double p) {
 
 // The documented bound: within 2^-8 relative when the bracketing order statistics share a
 // sign; otherwise between the order statistics one rank further out (0.1% in rank).
-void check_bound(const std::vector<double>& values, const QuantileSketch& sketch) {
+void check_bound(const std::vector<double>& values, const QuantileSketch& sketch,
+                 const std::vector<double>& ps = {0.0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95,
+                                                  0.99, 1.0}) {
   std::vector<double> sorted = values;
   std::sort(sorted.begin(), sorted.end());
-  for (double p : {0.0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1.0}) {
+  for (double p : ps) {
     const double exact = exact_quantile(sorted, p);
     const double estimate = sketch.quantile(p);
     INFO("p = " << p << ", exact " << exact << ", estimate " << estimate);
@@ -69,6 +71,34 @@ TEST_CASE("sketch percentiles are within 0.39% of exact ones", "[sketch]") {
     QuantileSketch sketch;
     for (double v : values) sketch.add(v);
     check_bound(values, sketch);
+  }
+}
+
+TEST_CASE("every percentile is within the bound, wherever its rank falls among the buckets",
+          "[sketch]") {
+  // Runs of buckets below a rank are passed over by their total (order_statistics): 2,001
+  // percentiles put ranks in every run, at their edges, on both sides of zero.
+  std::vector<double> ps;
+  for (int i = 0; i <= 2000; ++i) ps.push_back(i / 2000.0);
+  std::mt19937_64 engine(777);
+  SECTION("both signs over 23 octaves, with zeros") {
+    std::uniform_real_distribution<double> magnitude(-8.0, 8.0);
+    std::vector<double> values(30000);
+    QuantileSketch sketch;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      const double v = std::exp(magnitude(engine));
+      values[i] = i % 17 == 0 ? 0.0 : (i % 3 == 0 ? -v : v);
+      sketch.add(values[i]);
+    }
+    check_bound(values, sketch, ps);
+  }
+  SECTION("counts past 16 bits in a narrow range") {
+    std::lognormal_distribution<double> dist(0.0, 0.02);
+    std::vector<double> values(300000);
+    QuantileSketch sketch;
+    for (double& v : values) v = dist(engine);
+    sketch.add(values);
+    check_bound(values, sketch, ps);
   }
 }
 
