@@ -1,10 +1,16 @@
 // Determinism: the same scenario, seed and path count give the same bytes for any thread
 // count; a path's values do not depend on the block it is computed in, nor on how many other
 // paths there are.
+#include <fmt/core.h>
+
 #include <catch2/catch.hpp>
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "support.hpp"
 #include "talentcast/core/forecast_table.hpp"
+#include "talentcast/core/libm.hpp"
 #include "talentcast/core/vector_math.hpp"
 #include "talentcast/models/forecast.hpp"
 #include "talentcast/models/labour_market.hpp"
@@ -152,4 +158,77 @@ TEST_CASE("forecasts are byte-identical whichever vector kernel runs", "[determi
   }
   core::vmath::set_active_kernel(before);
   for (std::size_t k = 1; k < csv.size(); ++k) CHECK(csv[k] == csv[0]);
+}
+
+TEST_CASE("the portable-math flag runs glibc's baseline maths, in distribution the default's",
+          "[determinism][cli]") {
+  // The flag starts the program again with GLIBC_TUNABLES set (core/libm.hpp): its bits are
+  // those of the setting made by hand, whichever side of the command's name it is given; and
+  // the default run (glibc's FMA or AVX variants where the processor has them) agrees with it
+  // in distribution: every mean within its Monte Carlo standard error.
+  test::TempDir dir;
+  dir.write("two.toml", test::two_role_scenario());
+  const std::string run = "run two.toml --paths 3000 -q --out ";
+  REQUIRE(test::run_talentcast(run + "after --portable-math", dir.path()).exit_code == 0);
+  REQUIRE(test::run_talentcast("--portable-math " + run + "before", dir.path()).exit_code == 0);
+  REQUIRE(test::run_shell(fmt::format("env GLIBC_TUNABLES={} {} {}by_hand",
+                                      core::kBaselineLibmTunable, TALENTCAST_EXE, run),
+                          dir.path())
+              .exit_code == 0);
+  REQUIRE(test::run_talentcast(run + "default", dir.path()).exit_code == 0);
+  const std::string portable = test::read_file(dir.path() / "after" / "forecast.csv");
+  CHECK(portable == test::read_file(dir.path() / "before" / "forecast.csv"));
+  CHECK(portable == test::read_file(dir.path() / "by_hand" / "forecast.csv"));
+  const auto manifest = [&](const char* run_dir) {
+    return nlohmann::json::parse(test::read_file(dir.path() / run_dir / "manifest.json"));
+  };
+  const std::string baseline = manifest("after")["libm"];
+  CHECK(baseline.ends_with(", sse2"));
+  CHECK(manifest("by_hand")["libm"] == baseline);
+  CHECK(manifest("default")["libm"] == core::libm_variant());
+  // Means of the default run against the portable one's, row by row.
+  const auto rows = [](const std::string& csv) {
+    std::vector<std::vector<std::string>> out;
+    for (const auto& line : test::lines_of(csv)) {
+      std::vector<std::string> fields;
+      std::stringstream in(line);
+      for (std::string field; std::getline(in, field, ',');) fields.push_back(field);
+      out.push_back(fields);
+    }
+    return out;
+  };
+  const auto a = rows(portable);
+  const auto b = rows(test::read_file(dir.path() / "default" / "forecast.csv"));
+  REQUIRE(a.size() == b.size());
+  REQUIRE(a.size() > 300);
+  for (std::size_t i = 1; i < a.size(); ++i) {
+    CAPTURE(i);
+    REQUIRE(a[i].size() == 13);
+    REQUIRE(std::vector(a[i].begin(), a[i].begin() + 3) ==
+            std::vector(b[i].begin(), b[i].begin() + 3));
+    const double mcse = std::stod(b[i][12]);
+    CHECK(std::abs(std::stod(a[i][3]) - std::stod(b[i][3])) <= mcse);
+  }
+}
+
+TEST_CASE("the portable-math flag stops with exit 2 when glibc does not take its setting",
+          "[cli]") {
+  // Started again once, the program finds glibc still running its FMA or AVX maths (here made
+  // to look so by the marker of a program already started again).
+  if (core::libm_is_baseline()) {
+    WARN("glibc runs its baseline maths already on this machine: nothing to refuse");
+    return;
+  }
+  test::TempDir dir;
+  dir.write("two.toml", test::two_role_scenario());
+  const auto refused = test::run_shell(
+      fmt::format("env TALENTCAST_BASELINE_LIBM_STARTED=1 {} --portable-math validate two.toml",
+                  TALENTCAST_EXE),
+      dir.path());
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.err == fmt::format("talentcast: --portable-math: glibc did not take "
+                                   "GLIBC_TUNABLES={} (it still runs {}); is GLIBC_TUNABLES "
+                                   "ignored here?\n",
+                                   core::kBaselineLibmTunable, core::libm_variant()));
+  CHECK(refused.out.empty());
 }

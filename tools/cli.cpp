@@ -57,6 +57,13 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", fmt::format("talentcast {} (commit {})", kVersion, kGitCommit),
                        "Print the version and the git commit of this build, then exit");
   app.require_subcommand(1);
+  // Acted on in main() before anything else runs (core/libm.hpp); accepted before or after the
+  // command's name.
+  bool portable_math = false;  // already acted on
+  app.add_flag("--portable-math", portable_math,
+               "Run glibc's baseline (SSE2) maths, as every x86-64 machine can: a run then gives "
+               "the same bits on any of them with the same glibc (docs/performance.md)");
+  app.fallthrough();
   app.footer(
       "Examples (from the repository's root; each command's --help has more):\n"
       "  talentcast validate scenarios/china-ai-2024.toml\n"

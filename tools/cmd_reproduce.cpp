@@ -18,6 +18,7 @@
 #include "talentcast/core/atomic_file.hpp"
 #include "talentcast/core/created_directories.hpp"
 #include "talentcast/core/input_file.hpp"
+#include "talentcast/core/libm.hpp"
 #include "talentcast/core/sha256.hpp"
 #include "talentcast/models/manifest_seal.hpp"
 
@@ -319,6 +320,15 @@ int reproduce_command(const ReproduceArgs& args) {
         "The run was made by talentcast {} (commit {}); results are reproducible with the same "
         "build (docs/output-formats.md#manifestjson).\n",
         field_string(manifest, "talentcast_version"), commit);
+    const std::string libm = manifest.value("libm", std::string());
+    if (!libm.empty() && libm != core::libm_variant()) {
+      fmt::print(
+          "It ran glibc's maths as \"{}\", this machine as \"{}\": these may differ in the last "
+          "bits (docs/performance.md#vector-maths).{}\n",
+          libm, core::libm_variant(),
+          libm.ends_with(", sse2") ? " Run talentcast --portable-math reproduce to run the same."
+                                   : "");
+    }
     return kExitNotReproduced;
   }
   return kExitOk;

@@ -8,6 +8,7 @@
 
 #include "cli.hpp"
 #include "talentcast/core/engine.hpp"
+#include "talentcast/core/libm.hpp"
 #include "talentcast/core/sha256.hpp"
 #include "talentcast/core/vector_math.hpp"
 #include "talentcast/models/manifest_seal.hpp"
@@ -92,6 +93,9 @@ std::string manifest_json(const ManifestInfo& info) {
   manifest["mpi_ranks"] = info.mpi_ranks;
   // Which instruction set's loops ran the vector maths: informational, as no bit depends on it.
   manifest["vector_kernel"] = core::vmath::kernel_name(core::vmath::active_kernel());
+  // Which of glibc's maths variants ran the parameter draws: they may differ in last bits
+  // (core/libm.hpp); --portable-math runs the baseline ones on every x86-64 machine.
+  manifest["libm"] = core::libm_variant();
   if (info.precision != nullptr) {
     manifest["target_mcse"] = {{"target", info.precision->target},
                                {"reached", info.precision->reached},

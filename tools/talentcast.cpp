@@ -3,13 +3,27 @@
 
 #include <optional>
 #include <stdexcept>
+#include <string_view>
 
 #include "cli.hpp"
 #include "talentcast/core/allocator.hpp"
+#include "talentcast/core/libm.hpp"
 #include "talentcast/core/mpi.hpp"
 
 int main(int argc, char** argv) {
   talentcast::core::tune_allocator();
+  // --portable-math starts the program again with glibc's baseline maths, before any thread or
+  // MPI starts (core/libm.hpp); the option itself is then parsed and ignored by cli::main.
+  for (int i = 1; i < argc && std::string_view(argv[i]) != "--"; ++i) {
+    if (std::string_view(argv[i]) != "--portable-math") continue;
+    try {
+      talentcast::core::run_with_baseline_libm(argv);
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "talentcast: {}\n", e.what());
+      return talentcast::cli::kExitBadInput;
+    }
+    break;
+  }
   namespace mpi = talentcast::core::mpi;
   // Started by mpirun, the process joins the MPI job for its lifetime (docs/mpi.md).
   std::optional<mpi::Session> session;

@@ -19,6 +19,7 @@
 
 #include "talentcast/core/bytes.hpp"
 #include "talentcast/core/forecast_table.hpp"
+#include "talentcast/core/libm.hpp"
 #include "talentcast/core/mpi.hpp"
 #include "talentcast/core/sha256.hpp"
 #include "talentcast/core/sqlite.hpp"
@@ -443,6 +444,7 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
     manifest["forecast_csv_sha256"] = core::forecast_csv_sha256(forecast.rows);
     manifest["talentcast_version"] = options.version;
     manifest["git_commit"] = options.git_commit;
+    manifest["libm"] = core::libm_variant();
     point->manifest = manifest.dump();
     for (auto& row : forecast.rows) {
       if (!metrics.empty() && !metrics.count(row.metric)) continue;

@@ -14,8 +14,8 @@ namespace talentcast::models {
 
 /// The fields that say how a run went rather than what it computed; identical runs may differ
 /// in them, so the seal leaves them out (and itself).
-inline constexpr std::array<std::string_view, 7> kUnsealedFields{
-    "command",     "wall_time_seconds",  "threads", "mpi_ranks", "vector_kernel",
+inline constexpr std::array<std::string_view, 8> kUnsealedFields{
+    "command",     "wall_time_seconds",  "threads", "mpi_ranks", "vector_kernel", "libm",
     "created_utc", "reproducible_sha256"};
 
 /// SHA-256 of the manifest without kUnsealedFields, as compact JSON in the manifest's key order.
