@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support.hpp"
+#include "talentcast/core/libm.hpp"
 #include "talentcast/models/manifest_seal.hpp"
 
 namespace fs = std::filesystem;
@@ -192,4 +193,34 @@ TEST_CASE("reproduce finds data files by their digest, and says what it could no
     const auto again = ordered_json::parse(read_file(dir.path() / "again/manifest.json"));
     CHECK(again["reproduces"]["matches"] == false);
   }
+}
+
+TEST_CASE("reproduce names a difference of glibc's maths, and the portable flag reproduces it",
+          "[reproduce][cli]") {
+  // A run made with --portable-math, reproduced with the default maths: where the processor has
+  // FMA or AVX variants that change a bit of the flagship's 2,000 paths (this project's machine
+  // does), reproduce says so and names the flag; with the flag it reproduces.
+  TempDir dir;
+  const std::string flagship =
+      (talentcast::test::source_dir() / "scenarios" / "china-ai-2024.toml").string();
+  REQUIRE(run_talentcast(fmt::format("--portable-math run {} --paths 2000 --out run -q", flagship),
+                         dir.path())
+              .exit_code == 0);
+  const auto manifest = ordered_json::parse(read_file(dir.path() / "run" / "manifest.json"));
+  const std::string portable = manifest["libm"];
+  const auto plain = run_talentcast("reproduce run --out again -q", dir.path());
+  const std::string here = talentcast::core::libm_variant();
+  if (plain.exit_code == 3) {
+    CHECK(plain.out.find(fmt::format("It ran glibc's maths as \"{}\", this machine as \"{}\": "
+                                     "these may differ in the last bits "
+                                     "(docs/performance.md#vector-maths). Run talentcast "
+                                     "--portable-math reproduce to run the same.\n",
+                                     portable, here)) != std::string::npos);
+  } else {
+    CHECK(plain.exit_code == 0);
+    WARN("glibc's default maths gives the portable bits here: nothing to name");
+  }
+  const auto flagged = run_talentcast("--portable-math reproduce run --out again2 -q", dir.path());
+  CHECK(flagged.exit_code == 0);
+  CHECK(flagged.out.find("reproduced") != std::string::npos);
 }

@@ -384,8 +384,9 @@ TEST_CASE("a sweep's statistics are indexed by output once its last point is in"
   REQUIRE(committed >= 2);
   REQUIRE(committed < 6);
   CHECK_FALSE(indexed());
+  // Refused before any output is read: an output that is not stored gets the same answer.
   const auto refused = talentcast::test::run_talentcast(
-      "sensitivity --db s.sqlite --output ratio:llm:2025-Q4:p50", dir.path());
+      "sensitivity --db s.sqlite --output ratio:nobody:2025-Q4:p50", dir.path());
   CHECK(refused.exit_code == 2);
   CHECK(refused.err == fmt::format("talentcast: s.sqlite: the sweep is incomplete ({} of 6 "
                                    "points); run talentcast sweep again to finish it\n",
@@ -407,6 +408,60 @@ TEST_CASE("a sweep's statistics are indexed by output once its last point is in"
   CHECK(talentcast::test::run_talentcast("sensitivity --db s.sqlite --output ratio:llm:2025-Q4:p50",
                                          dir.path())
             .exit_code == 0);
+}
+
+TEST_CASE("a sweep stopped while indexing keeps its points, and is indexed when run again",
+          "[sweep][sensitivity][cli]") {
+  TempDir dir;
+  dir.write("base.toml", talentcast::test::two_role_scenario());
+  dir.write("s.toml", llm_growth_sweep("latin_hypercube", 4));
+  const auto sweep = tcm::load_sweep(dir.path() / "s.toml");
+  const auto db = dir.path() / "s.sqlite";
+  const auto indexed = [&] {
+    talentcast::core::Database d(db, talentcast::core::Access::read_only);
+    return tcm::store_indexed(d);
+  };
+  // Stopped when the indexing starts (Ctrl-C then): every point in, no index.
+  std::atomic<bool> stop{false};
+  tcm::SweepRunOptions options;
+  options.threads = 1;
+  options.stop = &stop;
+  options.on_indexing = [&] { stop = true; };
+  const auto stopped = tcm::run_sweep(sweep, db, options);
+  CHECK(stopped.interrupted);
+  CHECK(stopped.interrupted_indexing);
+  CHECK(stopped.run == 4);
+  CHECK(count_points(db) == 4);
+  CHECK_FALSE(indexed());
+  const auto refused = talentcast::test::run_talentcast(
+      "sensitivity --db s.sqlite --output ratio:llm:2025-Q4:p50", dir.path());
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.err ==
+        "talentcast: s.sqlite: the sweep's statistics are not indexed by output (it was stopped "
+        "while indexing them); run talentcast sweep again to index them\n");
+  // Run again: nothing to run, the index built.
+  stop = false;
+  options.on_indexing = nullptr;
+  const auto again = tcm::run_sweep(sweep, db, options);
+  CHECK_FALSE(again.interrupted);
+  CHECK(again.already_done == 4);
+  CHECK(again.run == 0);
+  CHECK(indexed());
+  // A point removed by hand: the index is dropped while the point runs again, then rebuilt.
+  {
+    talentcast::core::Database d(db);
+    d.execute(
+        "DELETE FROM stat WHERE point = 2; DELETE FROM point_value WHERE point = 2; DELETE FROM "
+        "point WHERE id = 2");
+  }
+  bool indexed_while_running = true;
+  options.on_progress = [&](std::size_t done, std::size_t) {
+    if (done == 4) indexed_while_running = indexed();
+  };
+  const auto resumed = tcm::run_sweep(sweep, db, options);
+  CHECK(resumed.run == 1);
+  CHECK_FALSE(indexed_while_running);
+  CHECK(indexed());
 }
 
 TEST_CASE("sensitivity and export read a sweep's database", "[sweep][sensitivity][cli]") {

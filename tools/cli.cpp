@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "talentcast/core/engine.hpp"
+#include "talentcast/core/libm.hpp"
 #include "talentcast/core/mpi.hpp"
 #include "talentcast/version.hpp"
 
@@ -59,10 +60,11 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   // Acted on in main() before anything else runs (core/libm.hpp); accepted before or after the
   // command's name.
-  bool portable_math = false;  // already acted on
+  bool portable_math = false;  // acted on in main(); checked below
   app.add_flag("--portable-math", portable_math,
                "Run glibc's baseline (SSE2) maths, as every x86-64 machine can: a run then gives "
-               "the same bits on any of them with the same glibc (docs/performance.md)");
+               "the same bits on any of them with the same glibc (docs/performance.md)")
+      ->disable_flag_override();
   app.fallthrough();
   app.footer(
       "Examples (from the repository's root; each command's --help has more):\n"
@@ -398,6 +400,15 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     app.exit(e);
+    return kExitBadInput;
+  }
+  // main() starts the program again for the flag as written alone; any other way of giving it
+  // must not run the default maths unnoticed.
+  if (portable_math && !core::libm_is_baseline()) {
+    fmt::print(stderr,
+               "talentcast: --portable-math: glibc still runs {}; give the flag as "
+               "--portable-math, with no value\n",
+               core::libm_variant());
     return kExitBadInput;
   }
 

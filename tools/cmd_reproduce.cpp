@@ -320,14 +320,16 @@ int reproduce_command(const ReproduceArgs& args) {
         "The run was made by talentcast {} (commit {}); results are reproducible with the same "
         "build (docs/output-formats.md#manifestjson).\n",
         field_string(manifest, "talentcast_version"), commit);
-    const std::string libm = manifest.value("libm", std::string());
-    if (!libm.empty() && libm != core::libm_variant()) {
+    // glibc's maths variants, when they differ: --portable-math reproduces a run made with the
+    // baseline ones, with the same glibc.
+    const std::string libm = manifest.value("libm", std::string()), here = core::libm_variant();
+    if (!libm.empty() && !here.empty() && libm != here) {
+      const std::string glibc = here.substr(0, here.find(','));
+      const bool portable = libm == glibc + ", sse2";
       fmt::print(
           "It ran glibc's maths as \"{}\", this machine as \"{}\": these may differ in the last "
           "bits (docs/performance.md#vector-maths).{}\n",
-          libm, core::libm_variant(),
-          libm.ends_with(", sse2") ? " Run talentcast --portable-math reproduce to run the same."
-                                   : "");
+          libm, here, portable ? " Run talentcast --portable-math reproduce to run the same." : "");
     }
     return kExitNotReproduced;
   }

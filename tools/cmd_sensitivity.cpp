@@ -146,6 +146,13 @@ int sensitivity_command(const SensitivityArgs& args) {
       return kExitBadInput;
     };
     if (results.committed < results.points) return incomplete(results.committed);
+    if (!models::store_indexed(db)) {
+      fmt::print(stderr,
+                 "talentcast: {}: the sweep's statistics are not indexed by output (it was "
+                 "stopped while indexing them); run talentcast sweep again to index them\n",
+                 args.db);
+      return kExitBadInput;
+    }
     // "*" periods expand to every stored period.
     std::vector<Output> expanded;
     for (const auto& o : outputs) {

@@ -148,6 +148,13 @@ int sweep_command(const SweepArgs& args) {
                result.points);
     return kExitInterrupted;
   }
+  if (result.interrupted_indexing) {
+    fmt::print(stderr,
+               "talentcast: interrupted while indexing the statistics by output: all {} points "
+               "are in {}; run the same command again to index them (sensitivity needs it)\n",
+               result.points, db.string());
+    return kExitInterrupted;
+  }
   if (result.interrupted) {
     fmt::print(stderr,
                "talentcast: interrupted: {} of {} points are in {}; run the same command again "

@@ -3,11 +3,13 @@
 #include <fmt/core.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <system_error>
 
 #if defined(__GLIBC__) && defined(__x86_64__)
@@ -24,6 +26,33 @@ namespace {
 constexpr const char* kStartedAgain = "TALENTCAST_BASELINE_LIBM_STARTED";
 
 }  // namespace
+
+std::string with_baseline_libm(std::string_view tunables) {
+  // glibc keeps the last glibc.cpu.hwcaps it reads: features already switched off by the user
+  // are kept by adding ours to the same list.
+  constexpr std::string_view kHwcaps = "glibc.cpu.hwcaps=";
+  const std::string_view ours = std::string_view(kBaselineLibmTunable).substr(kHwcaps.size());
+  std::string out;
+  bool merged = false;
+  for (std::size_t start = 0; start <= tunables.size();) {
+    const std::size_t end = std::min(tunables.find(':', start), tunables.size());
+    const std::string_view entry = tunables.substr(start, end - start);
+    start = end + 1;
+    if (entry.empty()) continue;
+    if (!out.empty()) out += ':';
+    out += entry;
+    if (entry.starts_with(kHwcaps)) {
+      if (entry.size() > kHwcaps.size()) out += ',';
+      out += ours;
+      merged = true;
+    }
+  }
+  if (!merged) {
+    if (!out.empty()) out += ':';
+    out += kBaselineLibmTunable;
+  }
+  return out;
+}
 
 std::string libm_variant() {
 #if defined(TALENTCAST_GLIBC_X86)
@@ -61,9 +90,7 @@ void run_with_baseline_libm(char** argv) {
                     kBaselineLibmTunable, libm_variant()));
   }
   const char* tunables = std::getenv("GLIBC_TUNABLES");
-  const std::string value = tunables != nullptr && *tunables != '\0'
-                                ? fmt::format("{}:{}", tunables, kBaselineLibmTunable)
-                                : std::string(kBaselineLibmTunable);
+  const std::string value = with_baseline_libm(tunables != nullptr ? tunables : "");
   if (setenv("GLIBC_TUNABLES", value.c_str(), 1) != 0 || setenv(kStartedAgain, "1", 1) != 0) {
     throw std::runtime_error("--portable-math: cannot set GLIBC_TUNABLES");
   }

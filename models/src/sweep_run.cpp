@@ -58,6 +58,7 @@ nlohmann::ordered_json identity_of(const Sweep& sweep, const Scenario& base,
   j["metrics"] = metrics;
   j["periods"] = periods;
   j["talentcast"] = options.version + " " + options.git_commit;
+  j["libm"] = core::libm_variant();  // glibc's maths variants may change last bits
   return j;
 }
 
@@ -219,6 +220,8 @@ bool prepare_store(const Sweep& sweep, const core::Design& design,
   }
   todo = missing_points(*store, result.points);
   result.already_done = result.points - todo.size();
+  // Points to add: the index by output is built again once they are all in (index_store).
+  if (!todo.empty()) unindex_store(*store);
   return true;
 }
 
@@ -512,7 +515,7 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
   result.interrupted = session.root() && handed_out < todo.size();
   if (session.root() && !result.interrupted) {
     if (options.on_indexing) options.on_indexing();
-    index_store(*db);
+    result.interrupted = result.interrupted_indexing = !index_store(*db, options.stop);
   }
   return result;
 }

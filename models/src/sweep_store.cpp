@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 #include <fmt/ranges.h>
+#include <sqlite3.h>
 
 namespace talentcast::models {
 
@@ -117,8 +118,31 @@ core::Database open_store_to_write(const std::filesystem::path& database) {
   return db;
 }
 
-void index_store(core::Database& db) {
-  db.execute("CREATE INDEX IF NOT EXISTS stat_by_output ON stat (series, period, metric, point)");
+bool index_store(core::Database& db, const std::atomic<bool>* stop) {
+  if (stop != nullptr && stop->load()) return false;
+  // SQLite asks every 100,000 virtual machine steps (about a millisecond) whether to go on.
+  const auto stopped = [](void* flag) -> int {
+    return flag != nullptr && static_cast<const std::atomic<bool>*>(flag)->load() ? 1 : 0;
+  };
+  sqlite3_progress_handler(db.handle(), 100000, stopped,
+                           const_cast<std::atomic<bool>*>(stop));  // only read
+  try {
+    db.execute("CREATE INDEX IF NOT EXISTS stat_by_output ON stat (series, period, metric, point)");
+  } catch (const core::SqliteError&) {
+    sqlite3_progress_handler(db.handle(), 0, nullptr, nullptr);
+    if (stop != nullptr && stop->load()) return false;  // interrupted: the statement rolled back
+    throw;
+  }
+  sqlite3_progress_handler(db.handle(), 0, nullptr, nullptr);
+  return true;
+}
+
+void unindex_store(core::Database& db) {
+  db.execute("DROP INDEX IF EXISTS stat_by_output");
+}
+
+bool store_indexed(core::Database& db) {
+  return count(db, "SELECT count(*) FROM sqlite_master WHERE name = 'stat_by_output'") == 1;
 }
 
 core::Database open_store_to_read(const std::filesystem::path& database) {

@@ -11,6 +11,7 @@
 // baseline variants.
 
 #include <string>
+#include <string_view>
 
 namespace talentcast::core {
 
@@ -25,6 +26,10 @@ bool libm_is_baseline() noexcept;
 
 /// The GLIBC_TUNABLES setting that makes glibc choose its baseline maths variants.
 inline constexpr const char* kBaselineLibmTunable = "glibc.cpu.hwcaps=-AVX2,-FMA,-AVX,-FMA4";
+
+/// GLIBC_TUNABLES' value tunables with kBaselineLibmTunable added: to its glibc.cpu.hwcaps
+/// list when it has one (glibc keeps only the last), else as one more entry.
+std::string with_baseline_libm(std::string_view tunables);
 
 /// For --portable-math: unless glibc already runs its baseline maths, starts this program
 /// again in place (execv of /proc/self/exe with the same arguments) with kBaselineLibmTunable

@@ -44,6 +44,9 @@ struct SweepRunResult {
   std::size_t already_done = 0;  ///< found in the database
   std::size_t run = 0;           ///< run now
   bool interrupted = false;
+  /// Interrupted after the last point was in, while its statistics were indexed by output:
+  /// every point is stored, the index is not (interrupted is true too).
+  bool interrupted_indexing = false;
   /// Interrupted while the points were checked, before any ran: nothing was written.
   bool interrupted_checking = false;
   /// A rank other than 0 whose rank 0 found a problem (and threw it) or was interrupted while

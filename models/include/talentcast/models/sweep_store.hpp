@@ -3,6 +3,7 @@
 // a time, read by sensitivity and export, and checked for damaged pages before either.
 
 #include <array>
+#include <atomic>
 #include <filesystem>
 #include <stdexcept>
 #include <string_view>
@@ -31,8 +32,15 @@ core::Database open_store_to_write(const std::filesystem::path& database);
 /// Indexes a complete sweep's statistics by output (series, period, metric, point), for
 /// sensitivity's queries of one output across the points. The index is built once the last
 /// point is in: kept up to date point by point, it would rewrite a page of it for every output
-/// at each commit (docs/sweeps.md, "The results database").
-void index_store(core::Database& db);
+/// at each commit (docs/sweeps.md, "The results database"). When stop becomes true the build is
+/// abandoned (nothing of it written) and false returned.
+bool index_store(core::Database& db, const std::atomic<bool>* stop = nullptr);
+
+/// Drops that index, so that points added to the store again do not keep it up to date.
+void unindex_store(core::Database& db);
+
+/// Whether the store has it.
+bool store_indexed(core::Database& db);
 
 /// Opens the store only to read it, from read-only media too (core::Access::read_only). A
 /// database that cannot be read, is damaged (PRAGMA quick_check) or holds no sweep is refused
