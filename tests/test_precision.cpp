@@ -83,7 +83,7 @@ TEST_CASE("precision control stops at --max-paths when the target is out of reac
 }
 
 TEST_CASE("precision control rejects what it cannot do, with the reason",
-          "[precision][validation]") {
+          "[precision][validation][cli]") {
   TempDir dir;
   dir.write("base.toml", talentcast::test::two_role_scenario());
   auto r = talentcast::test::run_talentcast("run base.toml -q --target-mcse 0.5", dir.path());

@@ -337,7 +337,7 @@ high = 0.2
   CHECK(shown.find(" left") != std::string::npos);
 }
 
-TEST_CASE("a sweep naming a missing scenario is located at its key", "[sweep][validation]") {
+TEST_CASE("a sweep naming a missing scenario is located at its key", "[sweep][validation][cli]") {
   TempDir dir;
   const auto path = dir.write("s.toml", R"(scenario = "nope.toml"
 design = "latin_hypercub"
