@@ -62,9 +62,10 @@ BandFit fit_band(std::span<const double> salaries, std::span<const double> weigh
     const double d = std::log(salaries[i]) - mean;
     squares += weight(i) * d * d;
   }
-  fit.effective_n = w_sum * w_sum / w2_sum;
-  fit.log_mean = mean;
-  // Reliability weights: sum w (x - m)^2 / (V1 - V2 / V1); n - 1 in the denominator when equal.
+  fit.effective_n = w_sum * w_sum / w2_sum;  // Kish (docs/model.md eq. 26)
+  fit.log_mean = mean;                       // eq. 24
+  // Reliability weights (eq. 25): sum w (x - m)^2 / (V1 - V2 / V1); n - 1 in the denominator
+  // when equal.
   fit.log_sd = std::sqrt(squares / (w_sum - w2_sum / w_sum));
 
   // KS distance: at each distinct value the empirical CDF jumps from `before` to `after`.
@@ -94,6 +95,8 @@ double effective_sample_size(std::span<const double> weights) {
   return sum * sum / squares;
 }
 
+// The band's log-sd and start log-median drawn from their joint sampling distribution
+// (docs/model.md eqs. 27, 28).
 BandDraws band_draws(const BandFit& fit, std::string_view key) {
   Distribution sigma;
   sigma.kind = DistributionKind::scaled_inv_chi;

@@ -1,6 +1,6 @@
 // The labour-market model's monthly steps 1-9 (docs/reference-model.md, "One month, for every
-// path, in this order") and its reported metrics, over the lanes of a block; the set-up of a
-// block is in labour_market_setup.cpp.
+// path, in this order"; the equations cited "eq. N" are docs/model.md's) and its reported metrics,
+// over the lanes of a block; the set-up of a block is in labour_market_setup.cpp.
 #include "talentcast/models/labour_market.hpp"
 
 #include <fmt/core.h>
@@ -39,8 +39,8 @@ void Worker::step_month(int month) {
   const double t = month / 12.0;
   const bool stochastic = !central_;
 
-  // 1. Regime: leave regime i with probability 1 - exp(-P_i dt), to j with P[i][j] / P_i. The
-  // initial regime holds in month 0.
+  // 1. Regime (eqs. 7, 8): leave regime i with probability 1 - exp(-P_i dt), to j with
+  // P[i][j] / P_i. The initial regime holds in month 0.
   if (!regimes_.empty() && stochastic && month > 0) {
     for (Eigen::Index i = 0; i < lanes_; ++i) {
       const RegimeLanes& current =
@@ -63,8 +63,8 @@ void Worker::step_month(int month) {
     }
   }
 
-  // Shocks: independent standard normals per (path, month, role), correlated across roles with
-  // the lower Cholesky factor of each correlation matrix.
+  // Shocks (eq. 23): independent standard normals per (path, month, role), correlated across
+  // roles with the lower Cholesky factor of each correlation matrix.
   const std::size_t R = roles_.size();
   if (stochastic) {
     // Box-Muller, vectorised over the paths.
@@ -105,7 +105,8 @@ void Worker::step_month(int month) {
     }
   }
 
-  // 2. Demand: D <- D exp((g + g_events + g_regime - sD^2/2) dt + sD sqrt(dt) zD) (ws/ws_prev)^-eD.
+  // 2. Demand (eqs. 9, 10):
+  // D <- D exp((g + g_events + g_regime - sD^2/2) dt + sD sqrt(dt) zD) (ws/ws_prev)^-eD.
   for (std::size_t r = 0; r < R; ++r) {
     RoleLanes& role = roles_[r];
     Lanes& log_change = role.log_change;
@@ -143,7 +144,7 @@ void Worker::step_month(int month) {
     }
   }
 
-  // 3. Separations (competing risks), then layoffs of employment above demand.
+  // 3. Separations (competing risks, eq. 11), then layoffs of employment above demand (eq. 12).
   for (RoleLanes& role : roles_) role.moved_in.setZero();
   for (RoleLanes& role : roles_) {
     role.left = role.employed * role.leave_fraction;
@@ -158,8 +159,8 @@ void Worker::step_month(int month) {
     role.employed -= role.layoffs;
   }
 
-  // 4. Candidates: graduates, overseas and switcher inflows at the current real salary w,
-  // moves from other roles and layoffs.
+  // 4. Candidates (eqs. 13, 14; graduates by eq. 6): graduates, overseas and switcher inflows
+  // at the current real salary w (eq. 2), moves from other roles and layoffs.
   for (FieldLanes& field : fields_) update_graduates(field, year);
   for (RoleLanes& role : roles_) role.new_candidates = role.moved_in + role.layoffs;
   for (std::size_t f = 0; f < fields_.size(); ++f) {
@@ -190,14 +191,14 @@ void Worker::step_month(int month) {
   for (std::size_t r = 0; r < R; ++r) {
     RoleLanes& role = roles_[r];
     const Lanes& neutral = role[RoleParam::neutral_ratio];
-    // 5. Openings.
+    // 5. Openings (eq. 15).
     role.openings = (role.demand - role.employed).max(0.0);
-    // 6. Ratio; no market (rho = rho*) when both sides are below one person.
+    // 6. Ratio (eq. 16); no market (rho = rho*) when both sides are below one person.
     const auto no_market = ((role.candidates < 1.0) && (role.openings < 1.0)).eval();
     role.ratio = no_market.select(neutral, role.candidates / role.openings.max(1.0));
     role.sum_candidates += role.candidates;
     role.sum_openings += role.openings;
-    // 7. Matching: H = n (1 - exp(-mu U^alpha V^(1-alpha) dt / n)), n = min(U, V).
+    // 7. Matching (eqs. 17, 18): H = n (1 - exp(-mu U^alpha V^(1-alpha) dt / n)), n = min(U, V).
     const Lanes& alpha = role[RoleParam::matching_elasticity];
     role.ln_candidates = role.candidates;
     log_in_place(role.ln_candidates);
@@ -216,7 +217,7 @@ void Worker::step_month(int month) {
     role.sum_hires += role.hires;
     role.sum_new_openings += (role.demand - role.demand_before) + role.left + role.moved_out;
     role.sum_new_candidates += role.new_candidates;
-    // 8. Wage: ln W += (pi + b ln(rho* / clamp(rho, 1e-3, 1e3))) dt + sW sqrt(dt) zW, with
+    // 8. Wage (eq. 19): ln W += (pi + b ln(rho* / clamp(rho, 1e-3, 1e3))) dt + sW sqrt(dt) zW, with
     // ln rho = ln U - ln max(V, 1) from step 7's logarithms (and ln rho* - ln rho = 0 when
     // there is no market).
     const double ln_min = std::log(1e-3), ln_max = std::log(1e3);
@@ -230,7 +231,7 @@ void Worker::step_month(int month) {
              scratch_) *
         kDt;
     if (stochastic) role.ln_salary += role.wage_vol_sqrt_dt * role.shock_wage;
-    // The smoothed real salary, with the real salary after this month (t = (k + 1) / 12).
+    // The smoothed real salary (eq. 20), with the real salary after this month (t = (k + 1) / 12).
     scratch_ = role.ln_salary - role.ln_w0 - role[RoleParam::wage_drift] * ((month + 1) / 12.0);
     exp_in_place(scratch_);
     role.smoothed_wage_prev = role.smoothed_wage;
@@ -361,6 +362,7 @@ void Worker::record_period(int period, core::RowSink& out, std::size_t count) {
          total[static_cast<std::size_t>(Metric::hires)], Lanes::Ones(lanes_));
 }
 
+// exp(sB Phi^-1(p)) for each reported band percentile p (eq. 21), once a block.
 void Worker::compute_band_spreads() {
   const auto spread = [&](const Lanes& sigma, BandSpread& out) {
     for (std::size_t b = 0; b < kBandPercentiles.size(); ++b) {

@@ -188,7 +188,7 @@ void Worker::initialise_state() {
   regime_.assign(static_cast<std::size_t>(lanes_), static_cast<int>(scenario_.initial_regime));
 }
 
-// G(y) for calendar year y (docs/reference-model.md, "Graduation").
+// G(y) for calendar year y (docs/reference-model.md, "Graduation"; docs/model.md eqs. 3-5).
 void Worker::update_graduates(FieldLanes& field, int year) {
   if (field.cached_year == year) return;
   field.cached_year = year;
