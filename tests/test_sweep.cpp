@@ -18,6 +18,7 @@
 #include "talentcast/models/forecast.hpp"
 #include "talentcast/models/sweep.hpp"
 #include "talentcast/models/sweep_run.hpp"
+#include "talentcast/models/sweep_store.hpp"
 
 namespace tcm = talentcast::models;
 using talentcast::test::TempDir;
@@ -198,6 +199,12 @@ high = 0.3
                      design, points);
 }
 
+// Whether a sweep's database has its statistics indexed by output.
+bool store_indexed(const std::filesystem::path& db) {
+  talentcast::core::Database d(db, talentcast::core::Access::read_only);
+  return tcm::store_indexed(d);
+}
+
 std::int64_t count_points(const std::filesystem::path& db) {
   try {
     talentcast::core::Database d(db, talentcast::core::Access::read_only);
@@ -365,11 +372,7 @@ TEST_CASE("a sweep's statistics are indexed by output once its last point is in"
   dir.write("base.toml", talentcast::test::two_role_scenario());
   dir.write("s.toml", llm_growth_sweep("latin_hypercube", 6));
   const auto sweep = tcm::load_sweep(dir.path() / "s.toml");
-  const auto indexed = [&] {
-    talentcast::core::Database d(dir.path() / "s.sqlite", talentcast::core::Access::read_only);
-    auto q = d.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'stat_by_output'");
-    return q.step() && q.integer(0) == 1;
-  };
+  const auto indexed = [&] { return store_indexed(dir.path() / "s.sqlite"); };
   // Stopped after its second point: no index, and sensitivity refuses the sweep at once.
   std::atomic<bool> stop{false};
   tcm::SweepRunOptions options;
@@ -417,10 +420,7 @@ TEST_CASE("a sweep stopped while indexing keeps its points, and is indexed when 
   dir.write("s.toml", llm_growth_sweep("latin_hypercube", 4));
   const auto sweep = tcm::load_sweep(dir.path() / "s.toml");
   const auto db = dir.path() / "s.sqlite";
-  const auto indexed = [&] {
-    talentcast::core::Database d(db, talentcast::core::Access::read_only);
-    return tcm::store_indexed(d);
-  };
+  const auto indexed = [&] { return store_indexed(db); };
   // Stopped when the indexing starts (Ctrl-C then): every point in, no index.
   std::atomic<bool> stop{false};
   tcm::SweepRunOptions options;
