@@ -230,22 +230,19 @@ TEST_CASE("a sweep killed with kill -9 resumes to the same database", "[sweep][c
   REQUIRE(full.exit_code == 0);
   CHECK(count_points(dir.path() / "full.sqlite") == kPoints);
 
-  // Started in the background and killed once two points are in.
-  const std::string start = fmt::format(
-      "cd '{}' && (TALENTCAST_TEST_SWEEP_COMMIT_SECONDS=0.05 exec '{}' sweep s.toml --db "
-      "killed.sqlite -q --threads 2 --metrics ratio,hires --periods 2024-Q1,2030-Q4 </dev/null "
-      ">/dev/null 2>&1 & echo $! > pid)",
-      dir.path().string(), TALENTCAST_EXE);
-  REQUIRE(std::system(start.c_str()) == 0);
+  // Killed (SIGKILL, as kill -9) as its sixth point is stored, by a test hook (docs/cli.md): the
+  // points committed before stay, the batch open is lost.
+  const auto killed = talentcast::test::run_shell(
+      fmt::format(
+          "TALENTCAST_TEST_SWEEP_COMMIT_SECONDS=0.05 TALENTCAST_TEST_RAISE=sweep-point:6:KILL "
+          "'{}' sweep s.toml --db killed.sqlite -q --threads 2 --metrics ratio,hires "
+          "--periods 2024-Q1,2030-Q4",
+          TALENTCAST_EXE),
+      dir.path());
+  CHECK(killed.exit_code == 128 + 9);
   const auto db = dir.path() / "killed.sqlite";
-  for (int i = 0; i < 6000 && count_points(db) < 2; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  REQUIRE(std::system(fmt::format("kill -9 $(cat '{}/pid')", dir.path().string()).c_str()) == 0);
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
   const auto interrupted_at = count_points(db);
-  CHECK(interrupted_at >= 2);
-  CHECK(interrupted_at < kPoints);
+  CHECK(interrupted_at <= 6);
   {
     talentcast::core::Database check(db, talentcast::core::Access::read_only);
     auto q = check.prepare("PRAGMA integrity_check");

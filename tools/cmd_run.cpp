@@ -16,6 +16,7 @@
 #include "talentcast/core/sha256.hpp"
 #include "talentcast/models/forecast.hpp"
 #include "talentcast/models/labour_market.hpp"
+#include "test_hooks.hpp"
 
 namespace talentcast::cli {
 
@@ -155,7 +156,10 @@ RunResult simulate_and_write(const models::Scenario& scenario, models::ForecastS
   InterruptGuard guard;
   settings.stop = &guard.flag();
   core::ProgressBar progress(paths, "paths", !outputs.quiet && session.root());
-  settings.on_progress = [&](std::uint64_t done) { progress.update(done); };
+  settings.on_progress = [&](std::uint64_t done) {
+    progress.update(done);
+    test_event("run-progress");
+  };
 
   models::Forecast forecast;
   if (simulate_or_report(progress, [&] { forecast = models::run_forecast(scenario, settings); }) !=

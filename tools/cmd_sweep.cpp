@@ -14,6 +14,7 @@
 #include "talentcast/models/labour_market.hpp"
 #include "talentcast/models/sweep_run.hpp"
 #include "talentcast/version.hpp"
+#include "test_hooks.hpp"
 
 namespace talentcast::cli {
 
@@ -91,6 +92,8 @@ int sweep_command(const SweepArgs& args) {
     if (!running) {
       if (checking) checking->finish();
       running.emplace(points, "points", bars).resume_from(done);
+    } else {
+      test_event("sweep-point");  // a point is in
     }
     running->update(done);
   };

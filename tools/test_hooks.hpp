@@ -1,0 +1,15 @@
+#pragma once
+// A test hook (docs/cli.md, "Test hooks"): TALENTCAST_TEST_RAISE=EVENT:N:SIGNAL makes the
+// process raise SIGNAL (INT, TERM or KILL) on itself the N-th time it reaches EVENT, so that a
+// test stops or kills a command at a chosen moment, without timing. Events: `run-progress` (a
+// run reports progress, after a chunk of paths) and `sweep-point` (a sweep has stored a point).
+
+#include <string_view>
+
+namespace talentcast::cli {
+
+/// Counts event and raises the signal when TALENTCAST_TEST_RAISE asks for this one. A malformed
+/// value stops the process with exit 2 and a message.
+void test_event(std::string_view event);
+
+}  // namespace talentcast::cli
