@@ -86,10 +86,8 @@ struct Output {
   std::string name() const { return fmt::format("{}:{}:{}:{}", metric, role, period, statistic); }
 };
 
-}  // namespace
-
-int sensitivity_command(const SensitivityArgs& args) {
-  std::vector<std::string> errors;
+// The --output values, parsed; their problems, and those of --db and --charts, go to errors.
+std::vector<Output> check_arguments(const SensitivityArgs& args, std::vector<std::string>& errors) {
   std::vector<Output> outputs;
   for (const auto& text : args.outputs) {
     std::vector<std::string> parts;
@@ -128,6 +126,188 @@ int sensitivity_command(const SensitivityArgs& args) {
              !std::filesystem::is_directory(args.charts)) {
     errors.push_back(fmt::format("--charts {}: expected a directory, found a file", args.charts));
   }
+  return outputs;
+}
+
+// The outputs with each "*" period expanded to every stored period.
+std::vector<Output> expand_periods(const std::vector<Output>& outputs,
+                                   const std::vector<std::string>& periods) {
+  std::vector<Output> expanded;
+  for (const auto& o : outputs) {
+    if (o.period != "*") {
+      expanded.push_back(o);
+      continue;
+    }
+    for (const auto& label : periods) expanded.push_back({o.metric, o.role, label, o.statistic});
+  }
+  return expanded;
+}
+
+// One output's value at each point (NAN where absent), and how many points have it.
+std::pair<std::vector<double>, std::size_t> read_output(core::Database& db, const Output& o,
+                                                        std::size_t points) {
+  std::vector<double> y(points, NAN);
+  auto q = db.prepare(fmt::format(
+      "SELECT point, {} FROM stats WHERE metric = ? AND role = ? AND period = ? ORDER BY point",
+      o.statistic));
+  q.bind(1, o.metric).bind(2, o.role).bind(3, o.period);
+  std::size_t found = 0;
+  while (q.step()) {
+    const auto i = static_cast<std::size_t>(q.integer(0));
+    if (i < y.size()) {
+      y[i] = q.real(1);
+      ++found;
+    }
+  }
+  return {std::move(y), found};
+}
+
+// Tornado data for parameter j: the mean output over the points whose value is at or below the
+// parameter's 10th percentile value, and at or above its 90th (ties included: a grid's two
+// levels are two halves).
+std::pair<double, double> tornado(const Results& results, const std::vector<double>& y,
+                                  std::size_t j) {
+  std::vector<double> sorted(results.points);
+  for (std::size_t i = 0; i < results.points; ++i) sorted[i] = results.values[i][j];
+  std::sort(sorted.begin(), sorted.end());
+  const std::size_t tenth = std::max<std::size_t>(1, results.points / 10);
+  const double low_value = sorted[tenth - 1];
+  const double high_value = sorted[results.points - tenth];
+  double low = 0.0, high = 0.0;
+  std::size_t n_low = 0, n_high = 0;
+  for (std::size_t i = 0; i < results.points; ++i) {
+    if (results.values[i][j] <= low_value) {
+      low += y[i];
+      ++n_low;
+    }
+    if (results.values[i][j] >= high_value) {
+      high += y[i];
+      ++n_high;
+    }
+  }
+  return {low / static_cast<double>(n_low), high / static_cast<double>(n_high)};
+}
+
+// One output's sensitivity: Sobol indices (saltelli designs), Morris effects (morris designs)
+// and tornado data (any design).
+struct Computed {
+  OutputSensitivity sensitivity;
+  std::optional<core::MorrisEffects> morris;
+};
+
+Computed compute(const Output& o, const Results& results, const std::vector<double>& y,
+                 std::size_t resamples) {
+  const std::size_t d = results.parameters.size();
+  Computed c;
+  if (results.design == "saltelli") {
+    const std::size_t n = results.points / (d + 2);
+    c.sensitivity.sobol = core::sobol_indices(y, n, d, resamples, 0.95, results.seed);
+  }
+  if (results.design == "morris") {
+    core::Design unit;
+    unit.dims = d;
+    for (std::size_t i = 0; i < results.points; ++i) {
+      for (std::size_t j = 0; j < d; ++j) {
+        unit.unit.push_back(results.parameters[j].unit(results.values[i][j]));
+      }
+    }
+    c.morris = core::morris_effects(y, unit, results.points / (d + 1));
+  }
+  c.sensitivity.output = o.name();
+  c.sensitivity.mean = std::accumulate(y.begin(), y.end(), 0.0) / static_cast<double>(y.size());
+  for (std::size_t j = 0; j < d; ++j) {
+    const auto [low, high] = tornado(results, y, j);
+    c.sensitivity.parameters.push_back(results.parameters[j].key);
+    c.sensitivity.low_tenth.push_back(low);
+    c.sensitivity.high_tenth.push_back(high);
+  }
+  return c;
+}
+
+// The three formats of the results (--format), filled output by output.
+struct Rendered {
+  nlohmann::ordered_json json = nlohmann::ordered_json::array();
+  std::string csv =
+      "output,parameter,first,first_low,first_high,total,total_low,total_high,mu,mu_star,"
+      "sigma,low_tenth_mean,high_tenth_mean\n";
+  std::string table;
+
+  void add(const Computed& c, const Results& results) {
+    const OutputSensitivity& s = c.sensitivity;
+    const auto& sobol = s.sobol;
+    const auto& morris = c.morris;
+    table += fmt::format("{}  ({} design, {} points)\n", s.output, results.design, results.points);
+    std::size_t width = 9;
+    for (const auto& p : results.parameters) width = std::max(width, p.key.size());
+    table += fmt::format("{:<{}}", "parameter", width);
+    if (sobol) table += fmt::format("  {:<22}  {:<22}", "first [95% CI]", "total [95% CI]");
+    if (morris) table += fmt::format("  {:>10}  {:>10}  {:>10}", "mu", "mu*", "sigma");
+    table += fmt::format("  {:>12}  {:>12}\n", "low tenth", "high tenth");
+    for (std::size_t j = 0; j < s.parameters.size(); ++j) {
+      const std::string& key = s.parameters[j];
+      const double low = s.low_tenth[j], high = s.high_tenth[j];
+      table += fmt::format("{:<{}}", key, width);
+      nlohmann::ordered_json row;
+      row["output"] = s.output;
+      row["parameter"] = key;
+      std::string line = fmt::format("{},{}", s.output, key);
+      if (sobol) {
+        const auto& f = sobol->first[j];
+        const auto& t = sobol->total[j];
+        table += fmt::format("  {:<22}  {:<22}",
+                             fmt::format("{:.3f} [{:.3f}, {:.3f}]", f.value, f.low, f.high),
+                             fmt::format("{:.3f} [{:.3f}, {:.3f}]", t.value, t.low, t.high));
+        row["first"] = {{"value", f.value}, {"low", f.low}, {"high", f.high}};
+        row["total"] = {{"value", t.value}, {"low", t.low}, {"high", t.high}};
+        line += fmt::format(",{},{},{},{},{},{}", f.value, f.low, f.high, t.value, t.low, t.high);
+      } else {
+        line += ",,,,,,";
+      }
+      if (morris) {
+        table += fmt::format("  {:>10.4g}  {:>10.4g}  {:>10.4g}", morris->mu[j], morris->mu_star[j],
+                             morris->sigma[j]);
+        row["mu"] = morris->mu[j];
+        row["mu_star"] = morris->mu_star[j];
+        row["sigma"] = morris->sigma[j];
+        line += fmt::format(",{},{},{}", morris->mu[j], morris->mu_star[j], morris->sigma[j]);
+      } else {
+        line += ",,,";
+      }
+      table += fmt::format("  {:>12.4g}  {:>12.4g}\n", low, high);
+      row["low_tenth_mean"] = low;
+      row["high_tenth_mean"] = high;
+      line += fmt::format(",{},{}\n", low, high);
+      csv += line;
+      json.push_back(std::move(row));
+    }
+    table += "\n";
+  }
+};
+
+// The charts of the outputs in args.charts, with the manifest that marks it as a chart set's.
+int write_charts(const SensitivityArgs& args, const std::vector<OutputSensitivity>& charted,
+                 core::Database& db, const std::atomic<bool>& stop) {
+  const std::filesystem::path dir(args.charts);
+  OutputFiles files = sensitivity_charts(charted, dir, sweep_caption(db));
+  // What the directory holds and where it came from; it also marks the directory as a chart
+  // set's, which a later --charts may write into again.
+  nlohmann::ordered_json manifest;
+  manifest["format"] = kChartsFormat;
+  manifest["talentcast_version"] = kVersion;
+  manifest["git_commit"] = kGitCommit;
+  manifest["database"] = args.db;
+  manifest["outputs"] = args.outputs;
+  auto& names = manifest["files"] = nlohmann::ordered_json::array();
+  for (const auto& [path, contents] : files) names.push_back(path.filename().string());
+  files.emplace_back(dir / "manifest.json", manifest.dump(1) + "\n");
+  return write_outputs(files, stop);
+}
+
+}  // namespace
+
+int sensitivity_command(const SensitivityArgs& args) {
+  std::vector<std::string> errors;
+  const std::vector<Output> outputs = check_arguments(args, errors);
   if (!errors.empty()) {
     for (const auto& e : errors) fmt::print(stderr, "talentcast: {}\n", e);
     return kExitBadInput;
@@ -153,38 +333,10 @@ int sensitivity_command(const SensitivityArgs& args) {
                  args.db);
       return kExitBadInput;
     }
-    // "*" periods expand to every stored period.
-    std::vector<Output> expanded;
-    for (const auto& o : outputs) {
-      if (o.period != "*") {
-        expanded.push_back(o);
-        continue;
-      }
-      for (const auto& label : results.periods)
-        expanded.push_back({o.metric, o.role, label, o.statistic});
-    }
-    const std::size_t d = results.parameters.size();
-    nlohmann::ordered_json json = nlohmann::ordered_json::array();
-    std::string csv =
-        "output,parameter,first,first_low,first_high,total,total_low,total_high,mu,mu_star,"
-        "sigma,low_tenth_mean,high_tenth_mean\n";
-    std::string table;
+    Rendered rendered;
     std::vector<OutputSensitivity> charted;  // for the warnings and the charts
-    for (const auto& o : expanded) {
-      std::vector<double> y(results.points, NAN);
-      auto q =
-          db.prepare(fmt::format("SELECT point, {} FROM stats WHERE metric = ? AND role = ? "
-                                 "AND period = ? ORDER BY point",
-                                 o.statistic));
-      q.bind(1, o.metric).bind(2, o.role).bind(3, o.period);
-      std::size_t found = 0;
-      while (q.step()) {
-        const auto i = static_cast<std::size_t>(q.integer(0));
-        if (i < y.size()) {
-          y[i] = q.real(1);
-          ++found;
-        }
-      }
+    for (const auto& o : expand_periods(outputs, results.periods)) {
+      const auto [y, found] = read_output(db, o, results.points);
       if (found == 0) {
         fmt::print(stderr,
                    "talentcast: --output: expected an output stored in {} (metric, role, period "
@@ -193,122 +345,21 @@ int sensitivity_command(const SensitivityArgs& args) {
         return kExitBadInput;
       }
       if (found < results.points) return incomplete(found);
-      std::optional<core::SobolIndices> sobol;
-      std::optional<core::MorrisEffects> morris;
-      if (results.design == "saltelli") {
-        const std::size_t n = results.points / (d + 2);
-        sobol = core::sobol_indices(y, n, d, args.resamples, 0.95, results.seed);
-      }
-      if (results.design == "morris") {
-        core::Design unit;
-        unit.dims = d;
-        for (std::size_t i = 0; i < results.points; ++i) {
-          for (std::size_t j = 0; j < d; ++j) {
-            unit.unit.push_back(results.parameters[j].unit(results.values[i][j]));
-          }
-        }
-        morris = core::morris_effects(y, unit, results.points / (d + 1));
-      }
-      OutputSensitivity& sensitivity = charted.emplace_back();
-      sensitivity.output = o.name();
-      sensitivity.mean = std::accumulate(y.begin(), y.end(), 0.0) / static_cast<double>(y.size());
-      sensitivity.sobol = sobol;
-      table +=
-          fmt::format("{}  ({} design, {} points)\n", o.name(), results.design, results.points);
-      std::size_t width = 9;
-      for (const auto& p : results.parameters) width = std::max(width, p.key.size());
-      table += fmt::format("{:<{}}", "parameter", width);
-      if (sobol) table += fmt::format("  {:<22}  {:<22}", "first [95% CI]", "total [95% CI]");
-      if (morris) table += fmt::format("  {:>10}  {:>10}  {:>10}", "mu", "mu*", "sigma");
-      table += fmt::format("  {:>12}  {:>12}\n", "low tenth", "high tenth");
-      for (std::size_t j = 0; j < d; ++j) {
-        // Tornado data: mean output over the points whose value is at or below the parameter's
-        // 10th percentile value, and at or above its 90th (ties included: a grid's two levels
-        // are two halves).
-        std::vector<double> sorted(results.points);
-        for (std::size_t i = 0; i < results.points; ++i) sorted[i] = results.values[i][j];
-        std::sort(sorted.begin(), sorted.end());
-        const std::size_t tenth = std::max<std::size_t>(1, results.points / 10);
-        const double low_value = sorted[tenth - 1];
-        const double high_value = sorted[results.points - tenth];
-        double low = 0.0, high = 0.0;
-        std::size_t n_low = 0, n_high = 0;
-        for (std::size_t i = 0; i < results.points; ++i) {
-          if (results.values[i][j] <= low_value) {
-            low += y[i];
-            ++n_low;
-          }
-          if (results.values[i][j] >= high_value) {
-            high += y[i];
-            ++n_high;
-          }
-        }
-        low /= static_cast<double>(n_low);
-        high /= static_cast<double>(n_high);
-        const std::string& key = results.parameters[j].key;
-        sensitivity.parameters.push_back(key);
-        sensitivity.low_tenth.push_back(low);
-        sensitivity.high_tenth.push_back(high);
-        table += fmt::format("{:<{}}", key, width);
-        nlohmann::ordered_json row;
-        row["output"] = o.name();
-        row["parameter"] = key;
-        std::string line = fmt::format("{},{}", o.name(), key);
-        if (sobol) {
-          const auto& s = sobol->first[j];
-          const auto& t = sobol->total[j];
-          table += fmt::format("  {:<22}  {:<22}",
-                               fmt::format("{:.3f} [{:.3f}, {:.3f}]", s.value, s.low, s.high),
-                               fmt::format("{:.3f} [{:.3f}, {:.3f}]", t.value, t.low, t.high));
-          row["first"] = {{"value", s.value}, {"low", s.low}, {"high", s.high}};
-          row["total"] = {{"value", t.value}, {"low", t.low}, {"high", t.high}};
-          line += fmt::format(",{},{},{},{},{},{}", s.value, s.low, s.high, t.value, t.low, t.high);
-        } else {
-          line += ",,,,,,";
-        }
-        if (morris) {
-          table += fmt::format("  {:>10.4g}  {:>10.4g}  {:>10.4g}", morris->mu[j],
-                               morris->mu_star[j], morris->sigma[j]);
-          row["mu"] = morris->mu[j];
-          row["mu_star"] = morris->mu_star[j];
-          row["sigma"] = morris->sigma[j];
-          line += fmt::format(",{},{},{}", morris->mu[j], morris->mu_star[j], morris->sigma[j]);
-        } else {
-          line += ",,,";
-        }
-        table += fmt::format("  {:>12.4g}  {:>12.4g}\n", low, high);
-        row["low_tenth_mean"] = low;
-        row["high_tenth_mean"] = high;
-        line += fmt::format(",{},{}\n", low, high);
-        csv += line;
-        json.push_back(std::move(row));
-      }
-      table += "\n";
+      const Computed computed = compute(o, results, y, args.resamples);
+      rendered.add(computed, results);
+      charted.push_back(computed.sensitivity);
     }
     if (!args.charts.empty()) {
-      const std::filesystem::path dir(args.charts);
-      OutputFiles files = sensitivity_charts(charted, dir, sweep_caption(db));
-      // What the directory holds and where it came from; it also marks the directory as a chart
-      // set's, which a later --charts may write into again.
-      nlohmann::ordered_json manifest;
-      manifest["format"] = kChartsFormat;
-      manifest["talentcast_version"] = kVersion;
-      manifest["git_commit"] = kGitCommit;
-      manifest["database"] = args.db;
-      manifest["outputs"] = args.outputs;
-      auto& names = manifest["files"] = nlohmann::ordered_json::array();
-      for (const auto& [path, contents] : files) names.push_back(path.filename().string());
-      files.emplace_back(dir / "manifest.json", manifest.dump(1) + "\n");
-      if (const int written = write_outputs(files, guard.flag()); written != kExitOk) {
+      if (const int written = write_charts(args, charted, db, guard.flag()); written != kExitOk) {
         return written;
       }
     }
     if (args.format == "csv") {
-      fmt::print("{}", csv);
+      fmt::print("{}", rendered.csv);
     } else if (args.format == "json") {
-      fmt::print("{}\n", json.dump(1));
+      fmt::print("{}\n", rendered.json.dump(1));
     } else {
-      fmt::print("{}", table);
+      fmt::print("{}", rendered.table);
       fmt::print(
           "first, total: Sobol indices (Saltelli 2010, Jansen 1999) with bootstrap 95% intervals "
           "(saltelli designs); mu, mu*, sigma: Morris elementary effects per whole range of a "
