@@ -263,6 +263,19 @@ TEST_CASE("Ctrl-C stops a run cleanly and writes nothing", "[cli]") {
   CHECK_FALSE(fs::exists(out));
 }
 
+TEST_CASE("a malformed test hook stops the command before it does anything", "[cli]") {
+  TempDir dir;
+  const auto scenario_path = dir.write("two.toml", talentcast::test::two_role_scenario());
+  const auto result = talentcast::test::run_shell(
+      fmt::format("TALENTCAST_TEST_RAISE=run-progress:0:INT {} validate {}", TALENTCAST_EXE,
+                  scenario_path.string()));
+  CHECK(result.exit_code == 2);
+  CHECK(result.err ==
+        "talentcast: TALENTCAST_TEST_RAISE: expected EVENT:N:SIGNAL (EVENT run-progress or "
+        "sweep-point, N from 1, SIGNAL INT, TERM or KILL), found 'run-progress:0:INT'\n");
+  CHECK(result.out.empty());
+}
+
 TEST_CASE("the flagship's first-period median ratios are within 15% of the published ones",
           "[cli][scenarios]") {
   TempDir dir;

@@ -10,6 +10,7 @@
 #include "talentcast/core/libm.hpp"
 #include "talentcast/core/mpi.hpp"
 #include "talentcast/version.hpp"
+#include "test_hooks.hpp"
 
 namespace talentcast::cli {
 
@@ -448,6 +449,7 @@ int main(int argc, char** argv) {
     return kExitBadInput;
   }
   if (!portable_math_taken(portable_math)) return kExitBadInput;
+  check_test_hooks();
 
   // Under mpirun, `run` and `sweep` spread their work over the ranks (docs/mpi.md); any other
   // command runs once, on rank 0.

@@ -44,13 +44,21 @@ Raise parse(const char* text) {
   std::exit(kExitBadInput);
 }
 
+const Raise& hook() {
+  static const Raise parsed = parse(std::getenv("TALENTCAST_TEST_RAISE"));
+  return parsed;
+}
+
 }  // namespace
 
+void check_test_hooks() {
+  hook();
+}
+
 void test_event(std::string_view event) {
-  static const Raise hook = parse(std::getenv("TALENTCAST_TEST_RAISE"));
   static std::atomic<long> count{0};
-  if (hook.event.empty() || hook.event != event) return;
-  if (++count == hook.at) std::raise(hook.signal);
+  if (hook().event.empty() || hook().event != event) return;
+  if (++count == hook().at) std::raise(hook().signal);
 }
 
 }  // namespace talentcast::cli

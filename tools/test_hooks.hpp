@@ -8,8 +8,11 @@
 
 namespace talentcast::cli {
 
-/// Counts event and raises the signal when TALENTCAST_TEST_RAISE asks for this one. A malformed
-/// value stops the process with exit 2 and a message.
+/// Reads TALENTCAST_TEST_RAISE: a malformed value stops the process with exit 2 and a message,
+/// before the command does anything.
+void check_test_hooks();
+
+/// Counts event and raises the signal when TALENTCAST_TEST_RAISE asks for this one.
 void test_event(std::string_view event);
 
 }  // namespace talentcast::cli
