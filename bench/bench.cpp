@@ -12,10 +12,10 @@
 #include <algorithm>
 #include <chrono>
 
+#include "talentcast/config/scenario_loader.hpp"
 #include "talentcast/core/allocator.hpp"
 #include "talentcast/core/vector_math.hpp"
-#include "talentcast/models/forecast.hpp"
-#include "talentcast/models/scenario_loader.hpp"
+#include "talentcast/studies/forecast.hpp"
 
 int main(int argc, char** argv) {
   talentcast::core::tune_allocator();  // as the command does
@@ -45,17 +45,17 @@ int main(int argc, char** argv) {
     }
   }
 
-  using namespace talentcast::models;
+  using namespace talentcast;
   double best = 1e300;
   std::size_t roles = 0;
   int months = 0;
   for (int i = 0; i < repeat; ++i) {
     const auto start = std::chrono::steady_clock::now();
-    const Scenario scenario = load_scenario(path);
-    ForecastSettings settings = default_settings(scenario);
+    const models::Scenario scenario = config::load_scenario(path);
+    studies::ForecastSettings settings = studies::default_settings(scenario);
     settings.paths = paths;
     settings.threads = threads;
-    const Forecast forecast = run_forecast(scenario, settings);
+    const studies::Forecast forecast = studies::run_forecast(scenario, settings);
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     best = std::min(best, seconds);

@@ -12,9 +12,9 @@
 #include <cmath>
 #include <fstream>
 
-#include "talentcast/core/atomic_file.hpp"
 #include "talentcast/core/random.hpp"
-#include "talentcast/models/benchmark.hpp"
+#include "talentcast/io/atomic_file.hpp"
+#include "talentcast/studies/benchmark.hpp"
 
 namespace {
 double seconds_since(std::chrono::steady_clock::time_point start) {
@@ -32,8 +32,8 @@ int main(int argc, char** argv) {
   app.add_option("--threads,-j", threads, "Threads (0: all cores)")->default_val(0);
   CLI11_PARSE(app, argc, argv);
 
-  using namespace talentcast::models;
-  const BandStore store = BandStore::read(run_dir);
+  using namespace talentcast;
+  const formats::BandStore store = formats::BandStore::read(run_dir);
   // Employees spread over every band of the run, paid around its first-period median.
   const auto dir = std::filesystem::temp_directory_path() / "talentcast_bench_payroll";
   std::filesystem::create_directories(dir);
@@ -41,9 +41,9 @@ int main(int argc, char** argv) {
   {
     std::ofstream out(file);
     out << "employee_id,role,level,salary\n";
-    const talentcast::core::CounterRng rng(1);
+    const core::CounterRng rng(1);
     for (std::size_t i = 0; i < rows; ++i) {
-      const auto u = rng.uniforms(i, 0, 0, talentcast::core::Domain::user);
+      const auto u = rng.uniforms(i, 0, 0, core::Domain::user);
       const auto g = static_cast<std::size_t>(u[0] * static_cast<double>(store.series.size()));
       const double median = std::exp(store.ln_medians(g, 0)[0]);
       out << fmt::format("E{:07},{},{},{:.0f}\n", i, store.series[g].role, store.series[g].level,
@@ -51,18 +51,18 @@ int main(int argc, char** argv) {
     }
   }
   const auto start = std::chrono::steady_clock::now();
-  const Payroll payroll = read_payroll(file, store);
+  const studies::Payroll payroll = studies::read_payroll(file, store);
   const double read_s = seconds_since(start);
   const auto t1 = std::chrono::steady_clock::now();
-  const PayrollResult result = benchmark_payroll(
+  const studies::PayrollResult result = studies::benchmark_payroll(
       store, payroll, 0, std::min<std::size_t>(4, store.periods.size() - 1), threads);
   const double bench_s = seconds_since(t1);
   const auto t2 = std::chrono::steady_clock::now();
-  std::string employees = employees_csv(store, payroll, result);
-  std::string summary = summary_csv(result);
+  std::string employees = studies::employees_csv(store, payroll, result);
+  std::string summary = studies::summary_csv(result);
   const double format_s = seconds_since(t2);
   const auto t3 = std::chrono::steady_clock::now();
-  talentcast::core::write_files_atomically(
+  io::write_files_atomically(
       {{dir / "employees.csv", std::move(employees)}, {dir / "summary.csv", std::move(summary)}});
   const double write_s = seconds_since(t3);
   const double total = seconds_since(start);

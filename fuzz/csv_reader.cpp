@@ -1,5 +1,5 @@
-// Fuzz target: core::CsvReader, on bytes in memory and on the same bytes read from a file
-// (core::read_text_file's checks). Properties: records come in order of their lines, fields lie
+// Fuzz target: io::CsvReader, on bytes in memory and on the same bytes read from a file
+// (io::read_text_file's checks). Properties: records come in order of their lines, fields lie
 // where their line and column say; written back with every field quoted, the records read back
 // the same; a file the text checks accept reads as the bytes do.
 
@@ -8,15 +8,15 @@
 #include <vector>
 
 #include "sandbox.hpp"
-#include "talentcast/core/csv.hpp"
-#include "talentcast/core/input_file.hpp"
+#include "talentcast/io/csv.hpp"
+#include "talentcast/io/input_file.hpp"
 
 namespace {
 
-using talentcast::core::CsvError;
-using talentcast::core::CsvReader;
-using talentcast::core::CsvRecord;
 using talentcast::fuzz::check;
+using talentcast::io::CsvError;
+using talentcast::io::CsvReader;
+using talentcast::io::CsvRecord;
 
 // Every record's fields as strings, or nothing when the text is malformed CSV.
 std::optional<std::vector<std::vector<std::string>>> records_of(CsvReader reader) {
@@ -73,9 +73,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     const auto from_file = records_of(CsvReader::from_file(path));
     check(from_file == records, "a file reads as its bytes do");
-  } catch (const core::InputFileError& e) {
-    check(e.kind() == core::InputFileError::Kind::not_utf8 ||
-              e.kind() == core::InputFileError::Kind::line_too_long,
+  } catch (const io::InputFileError& e) {
+    check(e.kind() == io::InputFileError::Kind::not_utf8 ||
+              e.kind() == io::InputFileError::Kind::line_too_long,
           "a file in the sandbox is refused only for its text");
   }
   return 0;

@@ -1,17 +1,17 @@
 #pragma once
 // The property of every message about a data file (salary_data, payroll): it shows at most the
-// offending field, cut to 40 bytes (core::quoted_field), and no control byte.
+// offending field, cut to 40 bytes (io::quoted_field), and no control byte.
 
 #include <algorithm>
 
 #include "sandbox.hpp"
-#include "talentcast/models/scenario_loader.hpp"
+#include "talentcast/config/scenario_loader.hpp"
 
 namespace talentcast::fuzz {
 
-inline void check_data_messages(const models::ScenarioError& error,
+inline void check_data_messages(const io::UserError& error,
                                 const std::filesystem::path& data_file) {
-  check(!error.diagnostics().empty(), "a ScenarioError lists a problem");
+  check(!error.diagnostics().empty(), "a io::UserError lists a problem");
   for (const auto& d : error.diagnostics()) {
     check(d.line >= 0 && d.column >= 0, "a problem has a place");
     if (d.file != data_file.string()) continue;

@@ -1,10 +1,10 @@
 // Fuzz target: a salary_data file (scenario-format.md), read and fitted as `validate` does for a
 // fixed scenario whose roles' bands come from it. Any input must end in a Scenario or a
-// ScenarioError whose problems in the data file show at most the offending field.
+// io::UserError whose problems in the data file show at most the offending field.
 
 #include "data_messages.hpp"
 #include "sandbox.hpp"
-#include "talentcast/models/scenario_loader.hpp"
+#include "talentcast/config/scenario_loader.hpp"
 
 namespace {
 
@@ -54,9 +54,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static const auto scenario = sandbox.write("salary-data-scenario.toml", kScenario);
   const auto csv = sandbox.write("input.csv", fuzz::as_text(data, size));
   try {
-    const models::Scenario loaded = models::load_scenario(scenario);
+    const models::Scenario loaded = config::load_scenario(scenario);
     fuzz::check(loaded.roles[0].band && loaded.roles[1].band, "the fitted roles have bands");
-  } catch (const models::ScenarioError& error) {
+  } catch (const io::UserError& error) {
     fuzz::check_data_messages(error, csv);
   }
   return 0;

@@ -2,7 +2,7 @@
 """The floor of storing one sweep point's statistics in SQLite, with no simulation at all.
 
 A prototype for docs/performance.md ("The floors of the targets not met"): it writes the
-flagship's 9,380 rows a point (14 columns, as in the stat table of models/src/sweep_store.cpp)
+flagship's 9,380 rows a point (14 columns, as in the stat table of formats/src/sweep_store.cpp)
 into a database set up as a sweep's (write-ahead log, synchronous NORMAL, 64 MB of cache), a
 transaction every 8 points, and prints the CPU and wall time a point. Python's own overhead is
 included, so the floor of the storage itself is a little lower.

@@ -60,7 +60,7 @@ std::string layer_of_include(const std::string& header, const fs::path& includer
 
 TEST_CASE("every include follows the allowed arrows", "[architecture][docs]") {
   const auto arrows = allowed_arrows();
-  REQUIRE(arrows.size() == 7);
+  REQUIRE(arrows.size() == 11);
   REQUIRE(arrows.at("models") == std::set<std::string>{"core"});
   const fs::path root = talentcast::test::source_dir();
   const std::regex include(R"re(^\s*#\s*include\s*"([^"]+)")re");
@@ -95,4 +95,25 @@ TEST_CASE("every include follows the allowed arrows", "[architecture][docs]") {
   for (const auto& v : violations) report << v << "\n";
   INFO(report.str());
   CHECK(violations.empty());
+}
+
+TEST_CASE("each library layer links exactly the layers of its row", "[architecture][docs]") {
+  const auto arrows = allowed_arrows();
+  const fs::path root = talentcast::test::source_dir();
+  // talentcast::<layer> names in a layer's CMakeLists.txt, other than its own alias.
+  const std::regex target(R"(talentcast::([a-z]+))");
+  for (const std::string layer : {"core", "io", "models", "config", "formats", "studies"}) {
+    std::ifstream in(root / layer / "CMakeLists.txt");
+    REQUIRE(in);
+    std::set<std::string> links;
+    for (std::string line; std::getline(in, line);) {
+      if (line.starts_with("#") || line.find(" ALIAS ") != std::string::npos) continue;
+      for (auto it = std::sregex_iterator(line.begin(), line.end(), target);
+           it != std::sregex_iterator(); ++it) {
+        links.insert((*it)[1]);
+      }
+    }
+    INFO(layer);
+    CHECK(links == arrows.at(layer));
+  }
 }

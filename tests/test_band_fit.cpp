@@ -8,12 +8,12 @@
 #include <cmath>
 #include <vector>
 
-#include "talentcast/core/csv.hpp"
 #include "talentcast/core/random.hpp"
+#include "talentcast/io/csv.hpp"
 #include "talentcast/models/band_fit.hpp"
 
-using talentcast::core::CsvReader;
-using talentcast::core::CsvRecord;
+using talentcast::io::CsvReader;
+using talentcast::io::CsvRecord;
 using talentcast::models::BandFit;
 using talentcast::models::fit_band;
 
@@ -80,7 +80,7 @@ TEST_CASE("fields written with append_csv_field read back as themselves", "[csv]
             alphabet[static_cast<std::size_t>(w[0] * static_cast<double>(alphabet.size()))];
       }
       if (f > 0) text += ',';
-      talentcast::core::append_csv_field(text, fields[f]);
+      talentcast::io::append_csv_field(text, fields[f]);
     }
     text += "\nnext,record\n";
     CsvReader reader(text);
@@ -90,9 +90,9 @@ TEST_CASE("fields written with append_csv_field read back as themselves", "[csv]
     REQUIRE(reader.next(r));
     CHECK(texts(r) == std::vector<std::string>{"next", "record"});
   }
-  CHECK(talentcast::core::csv_field("plain") == "plain");
-  CHECK(talentcast::core::csv_field("a,b") == "\"a,b\"");
-  CHECK(talentcast::core::csv_field("say \"hi\"") == "\"say \"\"hi\"\"\"");
+  CHECK(talentcast::io::csv_field("plain") == "plain");
+  CHECK(talentcast::io::csv_field("a,b") == "\"a,b\"");
+  CHECK(talentcast::io::csv_field("say \"hi\"") == "\"say \"\"hi\"\"\"");
 }
 
 TEST_CASE("malformed CSV is reported where it is", "[csv]") {
@@ -102,12 +102,12 @@ TEST_CASE("malformed CSV is reported where it is", "[csv]") {
   try {
     open_quote.next(r);
     FAIL("expected a CsvError");
-  } catch (const talentcast::core::CsvError& e) {
+  } catch (const talentcast::io::CsvError& e) {
     CHECK(e.line() == 2);
     CHECK(e.column() == 3);
   }
   CsvReader after_quote("a,\"b\"c\n");
-  CHECK_THROWS_AS(after_quote.next(r), talentcast::core::CsvError);
+  CHECK_THROWS_AS(after_quote.next(r), talentcast::io::CsvError);
 }
 
 TEST_CASE("the fit recovers a lognormal's parameters within their standard errors", "[fit]") {

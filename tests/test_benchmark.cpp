@@ -11,14 +11,14 @@
 #include <sstream>
 
 #include "support.hpp"
-#include "talentcast/core/csv.hpp"
+#include "talentcast/config/scenario_loader.hpp"
 #include "talentcast/core/random.hpp"
-#include "talentcast/models/benchmark.hpp"
-#include "talentcast/models/forecast.hpp"
-#include "talentcast/models/scenario_loader.hpp"
+#include "talentcast/io/csv.hpp"
+#include "talentcast/studies/benchmark.hpp"
+#include "talentcast/studies/forecast.hpp"
 
 namespace fs = std::filesystem;
-namespace tcm = talentcast::models;
+using namespace talentcast;
 using talentcast::test::read_file;
 using talentcast::test::run_talentcast;
 using talentcast::test::TempDir;
@@ -35,13 +35,13 @@ fs::path payroll_data() {
   return talentcast::test::source_dir() / "tests" / "data" / "payroll";
 }
 
-tcm::Forecast run_with_bands(const tcm::Scenario& scenario, std::uint64_t paths,
-                             std::uint64_t samples) {
-  auto settings = tcm::default_settings(scenario);
+studies::Forecast run_with_bands(const models::Scenario& scenario, std::uint64_t paths,
+                                 std::uint64_t samples) {
+  auto settings = studies::default_settings(scenario);
   settings.paths = paths;
   settings.band_samples = samples;
   settings.threads = 2;
-  return tcm::run_forecast(scenario, settings);
+  return studies::run_forecast(scenario, settings);
 }
 
 // A one-role scenario whose band is fitted to `csv` and whose median then stays put (no wage
@@ -85,8 +85,8 @@ std::string salary_csv(std::size_t n) {
 }
 
 std::vector<std::vector<std::string>> read_csv(const fs::path& path) {
-  auto reader = talentcast::core::CsvReader::from_file(path);
-  talentcast::core::CsvRecord record;
+  auto reader = talentcast::io::CsvReader::from_file(path);
+  talentcast::io::CsvRecord record;
   std::vector<std::vector<std::string>> rows;
   while (reader.next(record)) {
     rows.emplace_back();
@@ -99,13 +99,13 @@ std::vector<std::vector<std::string>> read_csv(const fs::path& path) {
 
 TEST_CASE("without uncertainty a salary's percentile is the lognormal's closed form",
           "[benchmark]") {
-  auto scenario = tcm::load_scenario(payroll_data() / "market.toml");
+  auto scenario = config::load_scenario(payroll_data() / "market.toml");
   // Wages now respond to the tight market, deterministically (no shocks, no distributions).
-  scenario.roles[0].params[static_cast<std::size_t>(tcm::RoleParam::wage_response)] =
-      tcm::Parameter(0.1);
+  scenario.roles[0].params[static_cast<std::size_t>(models::RoleParam::wage_response)] =
+      models::Parameter(0.1);
   const auto forecast = run_with_bands(scenario, 40, 40);
   REQUIRE(forecast.bands);
-  const tcm::BandStore& store = *forecast.bands;
+  const formats::BandStore& store = *forecast.bands;
   CHECK(store.samples == 40);
   const int llm = store.find("llm", ""), senior = store.find("llm", "senior");
   REQUIRE(llm >= 0);
@@ -115,26 +115,26 @@ TEST_CASE("without uncertainty a salary's percentile is the lognormal's closed f
     CHECK(forecast.at("llm", store.periods[t], "salary_median").sd == 0.0);
     for (double x : {30000.0, 50000.0, 61000.0, 90000.0}) {
       // float32 storage of the log median: within 1e-4 percentile points.
-      const auto s = tcm::standing(store, static_cast<std::size_t>(llm), t, x);
+      const auto s = studies::standing(store, static_cast<std::size_t>(llm), t, x);
       CHECK(s.percentile == Approx(100 * phi(std::log(x / median) / 0.4)).margin(1e-4));
       CHECK(s.p10 == Approx(s.percentile).margin(1e-9));
       CHECK(s.p90 == Approx(s.percentile).margin(1e-9));
-      const auto level = tcm::standing(store, static_cast<std::size_t>(senior), t, x);
+      const auto level = studies::standing(store, static_cast<std::size_t>(senior), t, x);
       CHECK(level.percentile == Approx(100 * phi(std::log(x / (1.5 * median)) / 0.3)).margin(1e-4));
     }
-    for (double q : tcm::kMarketPercentiles) {
-      const auto m = tcm::market_salary(store, static_cast<std::size_t>(llm), t, q);
+    for (double q : studies::kMarketPercentiles) {
+      const auto m = studies::market_salary(store, static_cast<std::size_t>(llm), t, q);
       CHECK(m.salary ==
             Approx(median * std::exp(0.4 * boost::math::quantile(kStandard, q))).epsilon(1e-6));
     }
   }
   // Periods by label, by a coarser date (its last period), and outside the run.
-  CHECK(tcm::find_period(store, "2025-Q2") == std::size_t{5});
-  CHECK(tcm::find_period(store, "2025") == std::size_t{7});
-  CHECK(tcm::find_period(store, "2024-08") == std::size_t{2});
-  CHECK_FALSE(tcm::find_period(store, "2026"));
-  CHECK_FALSE(tcm::find_period(store, "2023-Q4"));
-  CHECK_FALSE(tcm::find_period(store, "soon"));
+  CHECK(studies::find_period(store, "2025-Q2") == std::size_t{5});
+  CHECK(studies::find_period(store, "2025") == std::size_t{7});
+  CHECK(studies::find_period(store, "2024-08") == std::size_t{2});
+  CHECK_FALSE(studies::find_period(store, "2026"));
+  CHECK_FALSE(studies::find_period(store, "2023-Q4"));
+  CHECK_FALSE(studies::find_period(store, "soon"));
 }
 
 TEST_CASE("a band from few salaries is less certain than one from many", "[benchmark][fit]") {
@@ -143,12 +143,12 @@ TEST_CASE("a band from few salaries is less certain than one from many", "[bench
   for (std::size_t n : {30, 300, 3000}) {
     const std::string name = fmt::format("pay{}.csv", n);
     dir.write(name, salary_csv(n));
-    const auto scenario = tcm::load_scenario(dir.write("s.toml", fitted_scenario(name)));
+    const auto scenario = config::load_scenario(dir.write("s.toml", fitted_scenario(name)));
     REQUIRE(scenario.roles[0].band);
     const auto& fit = scenario.roles[0].band->fit;
     CHECK(fit.median() == Approx(60000).epsilon(0.002));
     const auto forecast = run_with_bands(scenario, 4000, 4000);
-    const tcm::BandStore& store = *forecast.bands;
+    const formats::BandStore& store = *forecast.bands;
     // The paths' log medians have the marginal sd of mu: s sqrt(nu / (nu - 2) / n).
     const auto mu = store.ln_medians(0, 0);
     double mean = 0, squares = 0;
@@ -161,7 +161,7 @@ TEST_CASE("a band from few salaries is less certain than one from many", "[bench
     // Relative standard error of a sample sd from 4000 draws: below 2%; 4 of them allowed.
     CHECK(sd == Approx(expected).epsilon(0.08));
     CHECK(mean == Approx(fit.log_mean).margin(4 * expected / std::sqrt(4000.0)));
-    const auto s = tcm::standing(store, 0, 0, 60000.0);
+    const auto s = studies::standing(store, 0, 0, 60000.0);
     CHECK(s.percentile == Approx(50).margin(4 * s.mcse + 0.5));
     widths.push_back(s.p90 - s.p10);
   }
@@ -176,22 +176,22 @@ TEST_CASE("a payroll's percentiles agree with the single-salary benchmark", "[be
   // A market with uncertainty: the payroll's tabulated curves against direct computation.
   TempDir dir;
   dir.write("pay.csv", salary_csv(40));
-  auto scenario = tcm::load_scenario(dir.write("s.toml", fitted_scenario("pay.csv")));
-  scenario.roles[0].params[static_cast<std::size_t>(tcm::RoleParam::wage_vol)] =
-      tcm::Parameter(0.1);
+  auto scenario = config::load_scenario(dir.write("s.toml", fitted_scenario("pay.csv")));
+  scenario.roles[0].params[static_cast<std::size_t>(models::RoleParam::wage_vol)] =
+      models::Parameter(0.1);
   const auto forecast = run_with_bands(scenario, 1000, 1000);
-  const tcm::BandStore& store = *forecast.bands;
-  tcm::Payroll payroll;
+  const formats::BandStore& store = *forecast.bands;
+  studies::Payroll payroll;
   for (int i = 0; i < 200; ++i) {
     payroll.add(fmt::format("E{}", i), 0, 20000.0 * std::pow(1.02, i));
   }
-  const auto result = tcm::benchmark_payroll(store, payroll, 0, 3, 2);
+  const auto result = studies::benchmark_payroll(store, payroll, 0, 3, 2);
   double worst_mean = 0.0, worst_interval = 0.0;
   for (std::size_t i = 0; i < payroll.employees.size(); ++i) {
     const double x = payroll.employees[i].salary;
     for (const auto& [t, got] : {std::pair{std::size_t{0}, result.employees[i].now},
                                  std::pair{std::size_t{3}, result.employees[i].horizon}}) {
-      const auto exact = tcm::standing(store, 0, t, x);
+      const auto exact = studies::standing(store, 0, t, x);
       worst_mean = std::max(worst_mean, std::abs(got.percentile - exact.percentile));
       worst_interval =
           std::max({worst_interval, std::abs(got.p10 - exact.p10), std::abs(got.p90 - exact.p90)});
@@ -201,9 +201,9 @@ TEST_CASE("a payroll's percentiles agree with the single-salary benchmark", "[be
   // paths, with kinks where paths cross, and their own Monte Carlo error is larger still.
   CHECK(worst_mean < 0.01);
   CHECK(worst_interval < 0.1);
-  const auto one_thread = tcm::benchmark_payroll(store, payroll, 0, 3, 1);
-  CHECK(tcm::employees_csv(store, payroll, one_thread) ==
-        tcm::employees_csv(store, payroll, result));
+  const auto one_thread = studies::benchmark_payroll(store, payroll, 0, 3, 1);
+  CHECK(studies::employees_csv(store, payroll, one_thread) ==
+        studies::employees_csv(store, payroll, result));
 }
 
 TEST_CASE("a payroll with known answers, end to end", "[benchmark][cli]") {

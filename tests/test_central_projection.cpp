@@ -10,8 +10,8 @@
 #include <map>
 
 #include "support.hpp"
-#include "talentcast/models/forecast.hpp"
-#include "talentcast/models/scenario_loader.hpp"
+#include "talentcast/config/scenario_loader.hpp"
+#include "talentcast/studies/forecast.hpp"
 
 namespace {
 
@@ -90,10 +90,10 @@ struct Role {
 TEST_CASE("the central projection equals a hand computation to 1e-9", "[model][central]") {
   talentcast::test::TempDir dir;
   const auto path = dir.write("central.toml", kScenario);
-  const auto scenario = talentcast::models::load_scenario(path);
-  talentcast::models::ForecastSettings settings;
+  const auto scenario = talentcast::config::load_scenario(path);
+  talentcast::studies::ForecastSettings settings;
   settings.central = true;
-  const auto forecast = talentcast::models::run_forecast(scenario, settings);
+  const auto forecast = talentcast::studies::run_forecast(scenario, settings);
 
   // Role a's demand_growth is triangular(0, 0.3, 0.3), with CDF x^2 / 0.09 on [0, 0.3]: its
   // median is sqrt(0.5 * 0.09).

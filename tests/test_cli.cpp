@@ -9,10 +9,10 @@
 #include <sstream>
 
 #include "support.hpp"
-#include "talentcast/core/forecast_table.hpp"
-#include "talentcast/core/sha256.hpp"
+#include "talentcast/config/scenario_loader.hpp"
+#include "talentcast/formats/forecast_table.hpp"
+#include "talentcast/io/sha256.hpp"
 #include "talentcast/models/labour_market.hpp"
-#include "talentcast/models/scenario_loader.hpp"
 
 namespace fs = std::filesystem;
 using talentcast::test::lines_of;
@@ -28,7 +28,7 @@ namespace {
 void check_forecast_csv(const std::string& csv, const talentcast::models::Scenario& scenario) {
   const auto lines = lines_of(csv);
   REQUIRE(!lines.empty());
-  CHECK(lines[0] == talentcast::core::kForecastCsvHeader);
+  CHECK(lines[0] == talentcast::formats::kForecastCsvHeader);
   const std::size_t periods = static_cast<std::size_t>(scenario.periods());
   std::size_t levels = 0;
   for (const auto& role : scenario.roles) levels += role.levels.size();
@@ -66,13 +66,13 @@ TEST_CASE("run writes the three files, byte-identical for 1 and 2 threads", "[cl
   CHECK(read_file(dir.path() / "t1/forecast.csv") == read_file(dir.path() / "t2/forecast.csv"));
   CHECK(read_file(dir.path() / "t1/forecast.json") == read_file(dir.path() / "t2/forecast.json"));
 
-  const auto scenario = talentcast::models::load_scenario(scenario_path);
+  const auto scenario = talentcast::config::load_scenario(scenario_path);
   const std::string csv = read_file(dir.path() / "t1/forecast.csv");
   check_forecast_csv(csv, scenario);
 
   const auto manifest = nlohmann::json::parse(read_file(dir.path() / "t1/manifest.json"));
-  CHECK(manifest["forecast_csv_sha256"] == talentcast::core::sha256_hex(csv));
-  CHECK(manifest["scenario_sha256"] == talentcast::core::sha256_hex(scenario.resolved_toml));
+  CHECK(manifest["forecast_csv_sha256"] == talentcast::io::sha256_hex(csv));
+  CHECK(manifest["scenario_sha256"] == talentcast::io::sha256_hex(scenario.resolved_toml));
   CHECK(manifest["seed"] == 42);
   CHECK(manifest["paths"] == 700);
   CHECK(manifest["steps"] == 8);
@@ -106,7 +106,7 @@ TEST_CASE("the flagship and its what-ifs run end to end", "[cli][scenarios]") {
       INFO(result.err);
       REQUIRE(result.exit_code == 0);
       check_forecast_csv(read_file(out / "forecast.csv"),
-                         talentcast::models::load_scenario(entry.path()));
+                         talentcast::config::load_scenario(entry.path()));
       CHECK(fs::exists(out / "manifest.json"));
     }
   }
@@ -118,7 +118,7 @@ TEST_CASE("replay prints the path's values, identical to the library's", "[cli][
   const auto scenario_path = dir.write("two.toml", talentcast::test::two_role_scenario());
   const auto result = run_talentcast(fmt::format("replay {} --path 17", scenario_path.string()));
   REQUIRE(result.exit_code == 0);
-  const auto scenario = talentcast::models::load_scenario(scenario_path);
+  const auto scenario = talentcast::config::load_scenario(scenario_path);
   const talentcast::models::LabourMarketModel model(scenario, {42, false});
   const auto values = model.replay(17);
   const auto lines = lines_of(result.out);
@@ -180,7 +180,7 @@ TEST_CASE("help teaches every flag, and bad flags and outputs are user errors", 
 
 TEST_CASE("each command's help shows its own examples, which name files and roles that exist",
           "[cli]") {
-  const auto flagship = talentcast::models::load_scenario(talentcast::test::source_dir() /
+  const auto flagship = talentcast::config::load_scenario(talentcast::test::source_dir() /
                                                           "scenarios/china-ai-2024.toml");
   for (const std::string command : {"run", "validate", "replay", "benchmark", "sweep",
                                     "sensitivity", "compare", "report", "export", "reproduce"}) {

@@ -7,18 +7,18 @@
 #include <nlohmann/json.hpp>
 
 #include "support.hpp"
-#include "talentcast/models/compare.hpp"
-#include "talentcast/models/forecast.hpp"
-#include "talentcast/models/scenario_loader.hpp"
+#include "talentcast/config/scenario_loader.hpp"
+#include "talentcast/studies/compare.hpp"
+#include "talentcast/studies/forecast.hpp"
 
-namespace tcm = talentcast::models;
+using namespace talentcast;
 using talentcast::test::TempDir;
 
 namespace {
 
-const tcm::ComparisonRow& row(const tcm::Comparison& c, const std::string& role,
-                              const std::string& period, const std::string& metric,
-                              tcm::Quantity quantity) {
+const studies::ComparisonRow& row(const studies::Comparison& c, const std::string& role,
+                                  const std::string& period, const std::string& metric,
+                                  studies::Quantity quantity) {
   for (const auto& r : c.rows) {
     if (r.role == role && r.period == period && r.metric == metric && r.quantity == quantity) {
       return r;
@@ -33,20 +33,20 @@ const tcm::ComparisonRow& row(const tcm::Comparison& c, const std::string& role,
 TEST_CASE("a scenario compared with itself differs by exactly nothing on every path", "[compare]") {
   TempDir dir;
   const auto scenario =
-      tcm::load_scenario(dir.write("base.toml", talentcast::test::two_role_scenario()));
-  tcm::ForecastSettings settings;
+      config::load_scenario(dir.write("base.toml", talentcast::test::two_role_scenario()));
+  studies::ForecastSettings settings;
   settings.paths = 3000;
   settings.seed = 9;
-  const tcm::Comparison c = tcm::run_comparison(scenario, scenario, settings);
+  const studies::Comparison c = studies::run_comparison(scenario, scenario, settings);
   REQUIRE(c.paths_done == 3000);
   std::size_t differences = 0, ratios = 0;
   for (const auto& r : c.rows) {
-    if (r.quantity == tcm::Quantity::difference) {
+    if (r.quantity == studies::Quantity::difference) {
       ++differences;
       CHECK(r.summary.mean == 0.0);
       CHECK(r.summary.sd == 0.0);
       for (double p : r.summary.percentiles) CHECK(p == 0.0);
-    } else if (r.quantity == tcm::Quantity::ratio) {
+    } else if (r.quantity == studies::Quantity::ratio) {
       ++ratios;
       CHECK(r.summary.mean == 1.0);
       CHECK(r.summary.sd == 0.0);
@@ -63,19 +63,20 @@ TEST_CASE(
     "precise than two separate runs imply",
     "[compare][statistics]") {
   const auto dir = talentcast::test::source_dir() / "scenarios";
-  const auto base = tcm::load_scenario(dir / "china-ai-2024.toml");
-  const auto whatif = tcm::load_scenario(dir / "china-ai-grad-expansion.toml");
-  tcm::ForecastSettings settings;
+  const auto base = config::load_scenario(dir / "china-ai-2024.toml");
+  const auto whatif = config::load_scenario(dir / "china-ai-grad-expansion.toml");
+  studies::ForecastSettings settings;
   settings.paths = 2000;
   settings.seed = 3;
   settings.threads = 2;
-  const tcm::Comparison c = tcm::run_comparison(base, whatif, settings);
+  const studies::Comparison c = studies::run_comparison(base, whatif, settings);
   // Two separate runs, paired path by path: the what-if on a seed of its own.
-  const tcm::Comparison separate_runs = tcm::run_comparison(base, whatif, settings, 1234567);
+  const studies::Comparison separate_runs =
+      studies::run_comparison(base, whatif, settings, 1234567);
   // The base side is exactly what `run` gives for the same seed and paths: the same paths.
-  const tcm::Forecast plain = tcm::run_forecast(base, settings);
+  const studies::Forecast plain = studies::run_forecast(base, settings);
   for (const auto& r : plain.rows) {
-    const auto& b = row(c, r.role, r.period, r.metric, tcm::Quantity::base).summary;
+    const auto& b = row(c, r.role, r.period, r.metric, studies::Quantity::base).summary;
     CHECK(b.mean == r.summary.mean);
     CHECK(b.percentiles == r.summary.percentiles);
   }
@@ -83,23 +84,23 @@ TEST_CASE(
     for (const std::string metric : {"ratio", "salary_median"}) {
       if (role == "total" && metric == "salary_median") continue;
       CAPTURE(role, metric);
-      const auto& b = row(c, role, "2030-Q4", metric, tcm::Quantity::base).summary;
-      const auto& w = row(c, role, "2030-Q4", metric, tcm::Quantity::whatif).summary;
-      const auto& d = row(c, role, "2030-Q4", metric, tcm::Quantity::difference).summary;
+      const auto& b = row(c, role, "2030-Q4", metric, studies::Quantity::base).summary;
+      const auto& w = row(c, role, "2030-Q4", metric, studies::Quantity::whatif).summary;
+      const auto& d = row(c, role, "2030-Q4", metric, studies::Quantity::difference).summary;
       // Var(W - B) = Var W + Var B - 2 Cov(W, B): the shared draws make the covariance large.
       const double separate = std::sqrt(b.sd * b.sd + w.sd * w.sd);
       CHECK(d.sd < 0.5 * separate);
       // Its 80% interval is narrower than that of the difference of two separate runs, paired
       // path by path: the interval their two distributions imply.
       const auto& s =
-          row(separate_runs, role, "2030-Q4", metric, tcm::Quantity::difference).summary;
+          row(separate_runs, role, "2030-Q4", metric, studies::Quantity::difference).summary;
       CHECK(d.percentiles[5] - d.percentiles[1] < 0.5 * (s.percentiles[5] - s.percentiles[1]));
       // The mean difference is the difference of the means (the same paths), to rounding.
       CHECK(d.mean == Approx(w.mean - b.mean).margin(1e-9 * std::abs(w.mean) + 1e-12));
     }
   }
   // Salaries: the ratio is what-if over base on each path.
-  const auto& r = row(c, "llm_algorithm", "2030-Q4", "salary_median", tcm::Quantity::ratio);
+  const auto& r = row(c, "llm_algorithm", "2030-Q4", "salary_median", studies::Quantity::ratio);
   CHECK(r.summary.percentiles[3] > 0.9);
   CHECK(r.summary.percentiles[3] < 1.1);
 }

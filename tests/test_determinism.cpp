@@ -9,12 +9,12 @@
 #include <sstream>
 
 #include "support.hpp"
-#include "talentcast/core/forecast_table.hpp"
+#include "talentcast/config/scenario_loader.hpp"
 #include "talentcast/core/libm.hpp"
 #include "talentcast/core/vector_math.hpp"
-#include "talentcast/models/forecast.hpp"
+#include "talentcast/formats/forecast_table.hpp"
 #include "talentcast/models/labour_market.hpp"
-#include "talentcast/models/scenario_loader.hpp"
+#include "talentcast/studies/forecast.hpp"
 
 using namespace talentcast;
 
@@ -33,15 +33,15 @@ std::vector<double> path_in_block(const models::LabourMarketModel& model, std::u
 
 TEST_CASE("forecasts are byte-identical for 1, 2 and 3 threads", "[determinism]") {
   test::TempDir dir;
-  const auto scenario = models::load_scenario(dir.write("two.toml", test::two_role_scenario()));
+  const auto scenario = config::load_scenario(dir.write("two.toml", test::two_role_scenario()));
   std::string csv[3], json[3];
   for (int threads = 1; threads <= 3; ++threads) {
-    models::ForecastSettings settings = models::default_settings(scenario);
+    studies::ForecastSettings settings = studies::default_settings(scenario);
     settings.paths = 1000;  // 15 full blocks and a partial one
     settings.threads = threads;
-    const auto forecast = models::run_forecast(scenario, settings);
-    csv[threads - 1] = core::forecast_csv(forecast.rows);
-    json[threads - 1] = core::forecast_json(forecast.rows);
+    const auto forecast = studies::run_forecast(scenario, settings);
+    csv[threads - 1] = formats::forecast_csv(forecast.rows);
+    json[threads - 1] = formats::forecast_json(forecast.rows);
   }
   CHECK(csv[0] == csv[1]);
   CHECK(csv[0] == csv[2]);
@@ -51,7 +51,7 @@ TEST_CASE("forecasts are byte-identical for 1, 2 and 3 threads", "[determinism]"
 
 TEST_CASE("a replayed path equals the same path inside a run", "[determinism]") {
   test::TempDir dir;
-  const auto scenario = models::load_scenario(dir.write("two.toml", test::two_role_scenario()));
+  const auto scenario = config::load_scenario(dir.write("two.toml", test::two_role_scenario()));
   const models::LabourMarketModel model(scenario, {42, false});
   for (std::uint64_t path : {0u, 5u, 63u, 64u, 130u}) {
     const std::uint64_t block_start = path / core::kBlockPaths * core::kBlockPaths;
@@ -61,7 +61,7 @@ TEST_CASE("a replayed path equals the same path inside a run", "[determinism]") 
 
 TEST_CASE("a path does not depend on its block, its lane or the number of paths", "[determinism]") {
   test::TempDir dir;
-  const auto scenario = models::load_scenario(dir.write("two.toml", test::two_role_scenario()));
+  const auto scenario = config::load_scenario(dir.write("two.toml", test::two_role_scenario()));
   const models::LabourMarketModel model(scenario, {42, false});
   // Path 37 as lane 37 of a full block, lane 27 of a 30-path block, and the last lane of a
   // block of a run with 38 paths.
@@ -73,7 +73,7 @@ TEST_CASE("a path does not depend on its block, its lane or the number of paths"
 
 TEST_CASE("a different seed gives a different forecast", "[determinism]") {
   test::TempDir dir;
-  const auto scenario = models::load_scenario(dir.write("two.toml", test::two_role_scenario()));
+  const auto scenario = config::load_scenario(dir.write("two.toml", test::two_role_scenario()));
   const models::LabourMarketModel a(scenario, {1, false}), b(scenario, {2, false});
   CHECK(a.replay(0) != b.replay(0));
 }
@@ -88,8 +88,8 @@ openings = 2000
 ratio = 0.8
 salary = 30000
 )";
-  const auto a = models::load_scenario(dir.write("two.toml", two));
-  const auto b = models::load_scenario(dir.write("three.toml", three));
+  const auto a = config::load_scenario(dir.write("two.toml", two));
+  const auto b = config::load_scenario(dir.write("three.toml", three));
   const models::LabourMarketModel model_a(a, {42, false}), model_b(b, {42, false});
   const auto values_a = model_a.replay(11), values_b = model_b.replay(11);
   // Shocks and parameter draws are addressed by role name: cloud and llm see the same numbers
@@ -134,7 +134,7 @@ name = "boom"
 from = "2024"
 demand_growth_add = { dist = "uniform", low = 0.0, high = 0.5 }
 )";
-  const auto scenario = models::load_scenario(dir.write("event.toml", text));
+  const auto scenario = config::load_scenario(dir.write("event.toml", text));
   const models::LabourMarketModel model(scenario, {3, false});
   const auto values = model.replay(0);
   const auto& layout = model.layout();
@@ -146,15 +146,15 @@ TEST_CASE("forecasts are byte-identical whichever vector kernel runs", "[determi
   // core::vmath's loops for SSE2, AVX2 and AVX-512 give the same bits (test_vector_math.cpp);
   // this checks it end to end, on the kernels this processor supports.
   test::TempDir dir;
-  const auto scenario = models::load_scenario(dir.write("two.toml", test::two_role_scenario()));
+  const auto scenario = config::load_scenario(dir.write("two.toml", test::two_role_scenario()));
   const core::vmath::Kernel before = core::vmath::active_kernel();
   std::vector<std::string> csv;
   for (core::vmath::Kernel kernel : core::vmath::supported_kernels()) {
     core::vmath::set_active_kernel(kernel);
-    models::ForecastSettings settings = models::default_settings(scenario);
+    studies::ForecastSettings settings = studies::default_settings(scenario);
     settings.paths = 600;
     settings.threads = 2;
-    csv.push_back(core::forecast_csv(models::run_forecast(scenario, settings).rows));
+    csv.push_back(formats::forecast_csv(studies::run_forecast(scenario, settings).rows));
   }
   core::vmath::set_active_kernel(before);
   for (std::size_t k = 1; k < csv.size(); ++k) CHECK(csv[k] == csv[0]);

@@ -1,4 +1,4 @@
-// Input files (core/input_file.hpp): every file the commands read is a regular file of bounded
+// Input files (io/input_file.hpp): every file the commands read is a regular file of bounded
 // size and line length, UTF-8 text where text is expected, and refused with one clear message
 // (exit code 2) otherwise, before more of it is read; messages never echo a data file beyond
 // the offending field. The commands run under `timeout`, so that a read that never ends (a
@@ -13,11 +13,11 @@
 #include <fstream>
 
 #include "support.hpp"
-#include "talentcast/core/csv.hpp"
-#include "talentcast/core/input_file.hpp"
+#include "talentcast/io/csv.hpp"
+#include "talentcast/io/input_file.hpp"
 
 namespace fs = std::filesystem;
-using talentcast::core::InputFileError;
+using talentcast::io::InputFileError;
 using talentcast::test::run_shell;
 using talentcast::test::TempDir;
 
@@ -31,7 +31,7 @@ talentcast::test::CommandResult bounded_talentcast(const std::string& args, cons
 // The message read_text_file gives for path.
 std::string refusal(const fs::path& path, std::uint64_t max_bytes = 1 << 20) {
   try {
-    talentcast::core::read_text_file(path, max_bytes);
+    talentcast::io::read_text_file(path, max_bytes);
   } catch (const InputFileError& e) {
     return e.what();
   }
@@ -107,7 +107,7 @@ TEST_CASE("read_text_file refuses what is not a regular UTF-8 text file, with wh
 
 TEST_CASE("read_text_file: lines of at most kMaxLineBytes, files of at most their limit",
           "[input]") {
-  using talentcast::core::kMaxLineBytes;
+  using talentcast::io::kMaxLineBytes;
   TempDir dir;
   const std::string longest(kMaxLineBytes, 'a');
   CHECK(refusal(dir.write("fits.txt", "x\r\n" + longest + "\ny\n" + longest), 4 << 20) == "read");
@@ -116,20 +116,20 @@ TEST_CASE("read_text_file: lines of at most kMaxLineBytes, files of at most thei
         long_line.string() + ":2:1: expected lines of at most 1048576 bytes, found a longer line");
   // The limit on the size holds before anything is read.
   const auto huge = sparse_file(dir, "huge.csv", (std::uintmax_t{1} << 30) + 1);
-  CHECK(refusal(huge, talentcast::core::kMaxCsvBytes) ==
+  CHECK(refusal(huge, talentcast::io::kMaxCsvBytes) ==
         huge.string() +
             ": expected a file of at most 1073741824 bytes (1 GiB), found 1073741825 bytes");
   const auto exact = dir.write("exact.txt", "12345\n");
   CHECK(refusal(exact, 6) == "read");
   CHECK(refusal(exact, 5) ==
         exact.string() + ": expected a file of at most 5 bytes, found 6 bytes");
-  CHECK(talentcast::core::read_text_file(exact, 6) == "12345\n");
-  CHECK(talentcast::core::read_binary_file(dir.write("bin", std::string("\0\xFF\xFE", 3)), 3) ==
+  CHECK(talentcast::io::read_text_file(exact, 6) == "12345\n");
+  CHECK(talentcast::io::read_binary_file(dir.write("bin", std::string("\0\xFF\xFE", 3)), 3) ==
         std::string("\0\xFF\xFE", 3));
 }
 
 TEST_CASE("quoted_field shows at most 40 bytes of a field, and no control bytes", "[input]") {
-  using talentcast::core::quoted_field;
+  using talentcast::io::quoted_field;
   CHECK(quoted_field("lmm") == "'lmm'");
   CHECK(quoted_field("") == "''");
   CHECK(quoted_field(std::string(40, 'x')) == "'" + std::string(40, 'x') + "'");
@@ -146,11 +146,11 @@ TEST_CASE("quoted_field shows at most 40 bytes of a field, and no control bytes"
 TEST_CASE("CsvReader::from_file reads through read_text_file", "[input]") {
   TempDir dir;
   const auto le = dir.write("le.csv", utf16le("role,salary\n", true));
-  CHECK_THROWS_WITH(talentcast::core::CsvReader::from_file(le),
+  CHECK_THROWS_WITH(talentcast::io::CsvReader::from_file(le),
                     le.string() +
                         ":1:1: expected UTF-8 text, found UTF-16 (a little-endian byte "
                         "order mark); save it as UTF-8");
-  CHECK_THROWS_AS(talentcast::core::CsvReader::from_file("/dev/zero"), InputFileError);
+  CHECK_THROWS_AS(talentcast::io::CsvReader::from_file("/dev/zero"), InputFileError);
 }
 
 TEST_CASE("benchmark --payroll refuses devices, FIFOs, long lines, huge and UTF-16 files at once",

@@ -8,14 +8,14 @@
 #include <nlohmann/json.hpp>
 
 #include "support.hpp"
-#include "talentcast/core/forecast_table.hpp"
-#include "talentcast/core/sha256.hpp"
-#include "talentcast/models/manifest_seal.hpp"
+#include "talentcast/formats/forecast_table.hpp"
+#include "talentcast/formats/manifest_seal.hpp"
+#include "talentcast/io/sha256.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::ordered_json;
-using talentcast::models::check_seal;
-using talentcast::models::SealState;
+using talentcast::formats::check_seal;
+using talentcast::formats::SealState;
 using talentcast::test::read_file;
 using talentcast::test::run_talentcast;
 using talentcast::test::TempDir;
@@ -40,7 +40,7 @@ TEST_CASE("a seal covers the reproducible fields and nothing else", "[manifest]"
                         {"mean", 0.1 + 0.2},
                         {"threads", 2},
                         {"wall_time_seconds", 1.25}};
-  talentcast::models::seal(manifest);
+  talentcast::formats::seal(manifest);
   CHECK(manifest.back().is_string());
   CHECK(check_seal(manifest) == SealState::intact);
   // Parsed back from its text, as a reader sees it.
@@ -126,8 +126,8 @@ TEST_CASE("report and benchmark refuse a hand-edited manifest, and warn of an un
 }
 
 TEST_CASE("a SHA-256 given in pieces is the digest of the whole", "[manifest]") {
-  using talentcast::core::Sha256;
-  using talentcast::core::sha256_hex;
+  using talentcast::io::Sha256;
+  using talentcast::io::sha256_hex;
   // FIPS 180-2's examples.
   CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   const std::string two_blocks = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
@@ -139,9 +139,9 @@ TEST_CASE("a SHA-256 given in pieces is the digest of the whole", "[manifest]") 
 
 TEST_CASE("forecast.csv's digest is computed in pieces without the whole text", "[manifest]") {
   // 3,000 rows, about 400 KiB of text: several pieces of 64 KiB, the last one partial.
-  std::vector<talentcast::core::ForecastRow> rows;
+  std::vector<talentcast::formats::ForecastRow> rows;
   for (int i = 0; i < 3000; ++i) {
-    talentcast::core::ForecastRow row{
+    talentcast::formats::ForecastRow row{
         "role" + std::to_string(i % 7), fmt::format("20{}-Q1", i % 90), "ratio", {}};
     row.summary.mean = 1.0 / (i + 3);
     row.summary.sd = std::sqrt(static_cast<double>(i));
@@ -151,14 +151,14 @@ TEST_CASE("forecast.csv's digest is computed in pieces without the whole text", 
     row.summary.mcse = 1e-9 * i;
     rows.push_back(row);
   }
-  const std::string csv = talentcast::core::forecast_csv(rows);
+  const std::string csv = talentcast::formats::forecast_csv(rows);
   REQUIRE(csv.size() > 4 * 64 * 1024);
   CHECK(std::count(csv.begin(), csv.end(), '\n') == 3001);
   CHECK(csv.rfind("role,period,metric,mean,", 0) == 0);
-  CHECK(talentcast::core::forecast_csv_sha256(rows) == talentcast::core::sha256_hex(csv));
+  CHECK(talentcast::formats::forecast_csv_sha256(rows) == talentcast::io::sha256_hex(csv));
   std::string joined;
   std::size_t pieces = 0;
-  talentcast::core::write_forecast_csv(rows, [&](std::string_view piece) {
+  talentcast::formats::write_forecast_csv(rows, [&](std::string_view piece) {
     CHECK(piece.size() < 64 * 1024 + 512);
     joined += piece;
     ++pieces;

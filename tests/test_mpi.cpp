@@ -9,8 +9,8 @@
 #include <optional>
 
 #include "support.hpp"
-#include "talentcast/core/sqlite.hpp"
-#include "talentcast/models/sweep_run.hpp"
+#include "talentcast/io/sqlite.hpp"
+#include "talentcast/studies/sweep_run.hpp"
 
 namespace {
 
@@ -107,24 +107,24 @@ TEST_CASE("mpirun run on 1, 2 and 3 ranks writes the single process's files byte
 TEST_CASE("mpirun sweep on 1, 2 and 3 ranks stores the single process's rows, and resumes",
           "[mpi][sweep][cli]") {
   if (const auto reason = no_launcher()) return talentcast::test::skip_test(*reason);
-  namespace tcm = talentcast::models;
+  using namespace talentcast;
   TempDir dir;
   dir.write("base.toml", talentcast::test::two_role_scenario());
   dir.write("s.toml", sweep_file());
   REQUIRE(talentcast::test::run_talentcast("sweep s.toml --db single.sqlite -q", dir.path())
               .exit_code == 0);
-  const std::string single = tcm::dump_sweep_database(dir.path() / "single.sqlite");
+  const std::string single = studies::dump_sweep_database(dir.path() / "single.sqlite");
   for (int ranks = 1; ranks <= 3; ++ranks) {
     CAPTURE(ranks);
     const std::string db = fmt::format("ranks{}.sqlite", ranks);
     const CommandResult r = mpirun(ranks, "sweep s.toml -q --db " + db, dir.path());
     REQUIRE(r.exit_code == 0);
     CHECK(r.err.empty());
-    CHECK(tcm::dump_sweep_database(dir.path() / db) == single);
+    CHECK(studies::dump_sweep_database(dir.path() / db) == single);
   }
   // Three points removed, as if the sweep had been killed: three ranks run just those.
   {
-    talentcast::core::Database d(dir.path() / "ranks3.sqlite");
+    talentcast::io::Database d(dir.path() / "ranks3.sqlite");
     d.execute(
         "DELETE FROM stat WHERE point IN (1, 4, 6); DELETE FROM point_value WHERE point IN (1, 4, "
         "6); DELETE FROM point WHERE id IN (1, 4, 6)");
@@ -132,7 +132,7 @@ TEST_CASE("mpirun sweep on 1, 2 and 3 ranks stores the single process's rows, an
   const CommandResult resumed = mpirun(3, "sweep s.toml --db ranks3.sqlite", dir.path());
   REQUIRE(resumed.exit_code == 0);
   CHECK(count(resumed.out, "8 points of 300 paths: 5 already in ranks3.sqlite, 3 run") == 1);
-  CHECK(tcm::dump_sweep_database(dir.path() / "ranks3.sqlite") == single);
+  CHECK(studies::dump_sweep_database(dir.path() / "ranks3.sqlite") == single);
 }
 
 TEST_CASE("under mpirun, a problem is reported once and every rank exits 2",

@@ -7,8 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "support.hpp"
-#include "talentcast/core/csv.hpp"
 #include "talentcast/core/engine.hpp"
+#include "talentcast/io/csv.hpp"
 
 namespace {
 
@@ -19,8 +19,8 @@ using talentcast::test::TempDir;
 double largest_relative_mcse(const std::string& csv, const std::string& metric,
                              const std::string& period) {
   double largest = 0.0;
-  talentcast::core::CsvReader reader(csv);
-  talentcast::core::CsvRecord record;
+  talentcast::io::CsvReader reader(csv);
+  talentcast::io::CsvRecord record;
   reader.next(record);  // the header
   while (reader.next(record)) {
     const auto& f = record.fields;

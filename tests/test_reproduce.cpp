@@ -7,7 +7,7 @@
 
 #include "support.hpp"
 #include "talentcast/core/libm.hpp"
-#include "talentcast/models/manifest_seal.hpp"
+#include "talentcast/formats/manifest_seal.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::ordered_json;
@@ -81,7 +81,7 @@ TEST_CASE("reproduce rebuilds a run from its manifest and finds the same forecas
   CHECK(again["reproduces"]["manifest"] == "run/manifest.json");
   CHECK(again["reproduces"]["matches"] == true);
   CHECK(again["reproduces"]["reproducible_sha256"] == first["reproducible_sha256"]);
-  CHECK(talentcast::models::check_seal(again) == talentcast::models::SealState::intact);
+  CHECK(talentcast::formats::check_seal(again) == talentcast::formats::SealState::intact);
 }
 
 TEST_CASE("reproduce finds data files by their digest, and says what it could not find",
@@ -136,7 +136,7 @@ TEST_CASE("reproduce finds data files by their digest, and says what it could no
     // (cloud, llm), not as written (llm, cloud): the run goes through, and its results differ.
     ordered_json manifest = ordered_json::parse(read_file(dir.path() / "run/manifest.json"));
     manifest.erase("scenario_files");
-    talentcast::models::seal(manifest);
+    talentcast::formats::seal(manifest);
     write(dir.path() / "run/manifest.json", manifest.dump(1));
     const auto r = run_talentcast("reproduce run --out again -q", dir.path());
     CHECK(r.exit_code == 3);
@@ -151,7 +151,7 @@ TEST_CASE("reproduce finds data files by their digest, and says what it could no
     const auto reproduce_with = [&](const char* key, const ordered_json& value) {
       ordered_json manifest = original;
       manifest[key] = value;
-      talentcast::models::seal(manifest);
+      talentcast::formats::seal(manifest);
       write(dir.path() / "run/manifest.json", manifest.dump(1));
       return run_talentcast("reproduce run --out again -q", dir.path());
     };
@@ -184,7 +184,7 @@ TEST_CASE("reproduce finds data files by their digest, and says what it could no
     // As if another build had written the run: its digest differs, and its seal is intact.
     ordered_json manifest = ordered_json::parse(read_file(dir.path() / "run/manifest.json"));
     manifest["forecast_csv_sha256"] = std::string(64, '0');
-    talentcast::models::seal(manifest);
+    talentcast::formats::seal(manifest);
     write(dir.path() / "run/manifest.json", manifest.dump(1));
     const auto r = run_talentcast("reproduce run --out again -q", dir.path());
     CHECK(r.exit_code == 3);

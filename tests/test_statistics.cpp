@@ -7,9 +7,9 @@
 #include <cmath>
 
 #include "support.hpp"
-#include "talentcast/models/forecast.hpp"
+#include "talentcast/config/scenario_loader.hpp"
 #include "talentcast/models/labour_market.hpp"
-#include "talentcast/models/scenario_loader.hpp"
+#include "talentcast/studies/forecast.hpp"
 
 using namespace talentcast;
 
@@ -86,11 +86,11 @@ void check_lognormal(const core::Summary& s, double mu, double sigma, std::uint6
 
 TEST_CASE("pure demand noise gives lognormal demand with known quantiles", "[model][statistics]") {
   test::TempDir dir;
-  const auto scenario = models::load_scenario(dir.write("gbm.toml", one_role("demand_vol = 0.25")));
-  models::ForecastSettings settings;
+  const auto scenario = config::load_scenario(dir.write("gbm.toml", one_role("demand_vol = 0.25")));
+  studies::ForecastSettings settings;
   settings.paths = 20000;
   settings.seed = 5;
-  const auto forecast = models::run_forecast(scenario, settings);
+  const auto forecast = studies::run_forecast(scenario, settings);
   // ln D_T ~ N(ln D0 + (g - s^2 / 2) T, s^2 T) at the end of each year T = 1, 2.
   for (int year = 1; year <= 2; ++year) {
     const double T = year;
@@ -103,11 +103,11 @@ TEST_CASE("pure demand noise gives lognormal demand with known quantiles", "[mod
 
 TEST_CASE("wage noise without a wage response gives lognormal salaries", "[model][statistics]") {
   test::TempDir dir;
-  const auto scenario = models::load_scenario(dir.write(
+  const auto scenario = config::load_scenario(dir.write(
       "wage.toml", one_role("wage_vol = 0.15\nwage_drift = 0.04", "wage_response = 0.0")));
-  models::ForecastSettings settings;
+  studies::ForecastSettings settings;
   settings.paths = 20000;
-  const auto forecast = models::run_forecast(scenario, settings);
+  const auto forecast = studies::run_forecast(scenario, settings);
   // ln W_T = ln W0 + pi T + sW B_T exactly when beta = betaD = 0.
   check_lognormal(forecast.at("r", "2025", "salary_median"), std::log(40000.0) + 0.04 * 2.0,
                   0.15 * std::sqrt(2.0), settings.paths);
@@ -117,7 +117,7 @@ TEST_CASE("salary bands are exact lognormal percentiles of each path's median",
           "[model][statistics]") {
   test::TempDir dir;
   const auto scenario =
-      models::load_scenario(dir.write("band.toml", one_role("wage_vol = 0.2\ndemand_vol = 0.2")));
+      config::load_scenario(dir.write("band.toml", one_role("wage_vol = 0.2\ndemand_vol = 0.2")));
   const models::LabourMarketModel model(scenario, {3, false});
   const auto& layout = model.layout();
   for (std::uint64_t path : {0u, 1u, 77u, 1000u}) {
@@ -144,7 +144,7 @@ salary = 30000
 [correlation]
 demand = 0.6
 )");
-  const auto scenario = models::load_scenario(dir.write("corr.toml", two_roles));
+  const auto scenario = config::load_scenario(dir.write("corr.toml", two_roles));
   const models::LabourMarketModel model(scenario, {9, false});
   const std::uint64_t paths = 4000;
   const auto values = per_path(model, paths);
@@ -180,7 +180,7 @@ rates = { normal = 1.2 }
 [regimes.normal]
 )",
                                     R"(initial_regime = "boom")");
-  const auto scenario = models::load_scenario(dir.write("regime.toml", text));
+  const auto scenario = config::load_scenario(dir.write("regime.toml", text));
   const models::LabourMarketModel model(scenario, {21, false});
   const std::uint64_t paths = 20000;
   const auto values = per_path(model, paths);

@@ -14,20 +14,20 @@
 #include <thread>
 
 #include "support.hpp"
-#include "talentcast/core/sqlite.hpp"
-#include "talentcast/models/forecast.hpp"
-#include "talentcast/models/sweep.hpp"
-#include "talentcast/models/sweep_run.hpp"
-#include "talentcast/models/sweep_store.hpp"
+#include "talentcast/config/sweep.hpp"
+#include "talentcast/formats/sweep_store.hpp"
+#include "talentcast/io/sqlite.hpp"
+#include "talentcast/studies/forecast.hpp"
+#include "talentcast/studies/sweep_run.hpp"
 
-namespace tcm = talentcast::models;
+using namespace talentcast;
 using talentcast::test::TempDir;
 
 namespace {
 std::string messages(const std::filesystem::path& path) {
   try {
-    tcm::load_sweep(path);
-  } catch (const tcm::ScenarioError& e) {
+    config::load_sweep(path);
+  } catch (const io::UserError& e) {
     return e.what();
   }
   return "";
@@ -36,9 +36,9 @@ std::string messages(const std::filesystem::path& path) {
 
 TEST_CASE("the example sweep loads, and a point is the flagship with its values", "[sweep]") {
   const auto sweep =
-      tcm::load_sweep(talentcast::test::source_dir() / "scenarios" / "sweep-flagship-lhs.toml");
+      config::load_sweep(talentcast::test::source_dir() / "scenarios" / "sweep-flagship-lhs.toml");
   REQUIRE(sweep.parameters.size() == 3);
-  CHECK(sweep.design == tcm::DesignKind::latin_hypercube);
+  CHECK(sweep.design == config::DesignKind::latin_hypercube);
   CHECK(sweep.paths == 2000);
   const auto design = sweep.design_points();
   REQUIRE(design.points() == 200);
@@ -50,20 +50,20 @@ TEST_CASE("the example sweep loads, and a point is the flagship with its values"
     CHECK(v[1] <= 0.20);
   }
   const auto v = sweep.values(design, 17);
-  const auto scenario = tcm::sweep_scenario(sweep, v);
+  const auto scenario = config::sweep_scenario(sweep, v);
   const auto llm = *scenario.role_index("llm_algorithm");
-  CHECK(scenario.roles[llm][tcm::RoleParam::demand_growth]->median() == v[0]);
-  CHECK(scenario.roles[llm][tcm::RoleParam::demand_growth]->is_constant());
-  CHECK(scenario.roles[0][tcm::RoleParam::wage_response]->median() == v[2]);
+  CHECK(scenario.roles[llm][models::RoleParam::demand_growth]->median() == v[0]);
+  CHECK(scenario.roles[llm][models::RoleParam::demand_growth]->is_constant());
+  CHECK(scenario.roles[0][models::RoleParam::wage_response]->median() == v[2]);
   CHECK(scenario.fields[0].growth.median() == v[1]);
   // Everything else is the flagship's: roles keep their order, other parameters their values.
   const auto flagship =
-      tcm::load_scenario(talentcast::test::source_dir() / "scenarios" / "china-ai-2024.toml");
+      config::load_scenario(talentcast::test::source_dir() / "scenarios" / "china-ai-2024.toml");
   REQUIRE(scenario.roles.size() == flagship.roles.size());
   for (std::size_t r = 0; r < scenario.roles.size(); ++r) {
     CHECK(scenario.roles[r].name == flagship.roles[r].name);
-    CHECK(scenario.roles[r][tcm::RoleParam::attrition]->describe() ==
-          flagship.roles[r][tcm::RoleParam::attrition]->describe());
+    CHECK(scenario.roles[r][models::RoleParam::attrition]->describe() ==
+          flagship.roles[r][models::RoleParam::attrition]->describe());
   }
   // Point seeds: a pure function of (sweep seed, point), all different.
   CHECK(sweep.point_seed(17) == sweep.point_seed(17));
@@ -73,9 +73,9 @@ TEST_CASE("the example sweep loads, and a point is the flagship with its values"
 }
 
 TEST_CASE("the example Saltelli sweep is valid", "[sweep]") {
-  const auto sweep = tcm::load_sweep(talentcast::test::source_dir() / "scenarios" /
-                                     "sweep-flagship-saltelli.toml");
-  CHECK(sweep.design == tcm::DesignKind::saltelli);
+  const auto sweep = config::load_sweep(talentcast::test::source_dir() / "scenarios" /
+                                        "sweep-flagship-saltelli.toml");
+  CHECK(sweep.design == config::DesignKind::saltelli);
   REQUIRE(sweep.parameters.size() == 4);
   CHECK(sweep.design_points().points() == 256 * 6);
 }
@@ -85,7 +85,7 @@ TEST_CASE("levels, grids, and an event's parameter by index", "[sweep]") {
   dir.write("base.toml", talentcast::test::two_role_scenario() +
                              "\n[[events]]\nname = \"freeze\"\nfrom = \"2025\"\n"
                              "demand_growth_add = -0.1\n");
-  const auto sweep = tcm::load_sweep(dir.write("grid.toml", R"(scenario = "base.toml"
+  const auto sweep = config::load_sweep(dir.write("grid.toml", R"(scenario = "base.toml"
 design = "grid"
 levels = 3
 
@@ -106,8 +106,8 @@ levels = [-0.2, 0.0]
   CHECK(values[1] == std::vector<double>{50000, 0.0});
   CHECK(values[2] == std::vector<double>{60000, -0.2});
   CHECK(values[5] == std::vector<double>{70000, 0.0});
-  const auto scenario = tcm::sweep_scenario(sweep, values[2]);
-  CHECK(scenario.roles[0][tcm::RoleParam::salary]->median() == 60000);
+  const auto scenario = config::sweep_scenario(sweep, values[2]);
+  CHECK(scenario.roles[0][models::RoleParam::salary]->median() == 60000);
   CHECK(scenario.events[0].demand_growth_add->median() == -0.2);
 }
 
@@ -201,16 +201,16 @@ high = 0.3
 
 // Whether a sweep's database has its statistics indexed by output.
 bool store_indexed(const std::filesystem::path& db) {
-  talentcast::core::Database d(db, talentcast::core::Access::read_only);
-  return tcm::store_indexed(d);
+  talentcast::io::Database d(db, talentcast::io::Access::read_only);
+  return formats::store_indexed(d);
 }
 
 std::int64_t count_points(const std::filesystem::path& db) {
   try {
-    talentcast::core::Database d(db, talentcast::core::Access::read_only);
+    talentcast::io::Database d(db, talentcast::io::Access::read_only);
     auto q = d.prepare("SELECT count(*) FROM point");
     return q.step() ? q.integer(0) : 0;
-  } catch (const talentcast::core::SqliteError&) {
+  } catch (const talentcast::io::SqliteError&) {
     return 0;  // not created yet, or its schema not yet committed
   }
 }
@@ -244,7 +244,7 @@ TEST_CASE("a sweep killed with kill -9 resumes to the same database", "[sweep][c
   const auto interrupted_at = count_points(db);
   CHECK(interrupted_at <= 6);
   {
-    talentcast::core::Database check(db, talentcast::core::Access::read_only);
+    talentcast::io::Database check(db, talentcast::io::Access::read_only);
     auto q = check.prepare("PRAGMA integrity_check");
     REQUIRE(q.step());
     CHECK(q.text(0) == "ok");
@@ -254,13 +254,15 @@ TEST_CASE("a sweep killed with kill -9 resumes to the same database", "[sweep][c
       dir.path());
   REQUIRE(resumed.exit_code == 0);
   CHECK(resumed.out.find(fmt::format("{} already in", interrupted_at)) != std::string::npos);
-  CHECK(tcm::dump_sweep_database(db) == tcm::dump_sweep_database(dir.path() / "full.sqlite"));
+  CHECK(studies::dump_sweep_database(db) ==
+        studies::dump_sweep_database(dir.path() / "full.sqlite"));
   // Nothing left to run: a third run changes nothing.
   const auto again = talentcast::test::run_talentcast(
       "sweep s.toml --db killed.sqlite -q --metrics ratio,hires --periods 2024-Q1,2030-Q4",
       dir.path());
   CHECK(again.exit_code == 0);
-  CHECK(tcm::dump_sweep_database(db) == tcm::dump_sweep_database(dir.path() / "full.sqlite"));
+  CHECK(studies::dump_sweep_database(db) ==
+        studies::dump_sweep_database(dir.path() / "full.sqlite"));
 }
 
 TEST_CASE("a sweep's database is the same for any thread count", "[sweep][cli][determinism]") {
@@ -271,10 +273,10 @@ TEST_CASE("a sweep's database is the same for any thread count", "[sweep][cli][d
               .exit_code == 0);
   REQUIRE(talentcast::test::run_talentcast("sweep s.toml --db b.sqlite -q -j 2", dir.path())
               .exit_code == 0);
-  const std::string a = tcm::dump_sweep_database(dir.path() / "a.sqlite");
-  CHECK(a == tcm::dump_sweep_database(dir.path() / "b.sqlite"));
+  const std::string a = studies::dump_sweep_database(dir.path() / "a.sqlite");
+  CHECK(a == studies::dump_sweep_database(dir.path() / "b.sqlite"));
   // Every metric of every series and period is stored by default.
-  talentcast::core::Database d(dir.path() / "a.sqlite", talentcast::core::Access::read_only);
+  talentcast::io::Database d(dir.path() / "a.sqlite", talentcast::io::Access::read_only);
   auto q = d.prepare("SELECT count(*) FROM stat WHERE point = 0");
   REQUIRE(q.step());
   CHECK(q.integer(0) == 8 * (2 * 16 + 11));
@@ -287,17 +289,17 @@ TEST_CASE("a point's stored statistics are its scenario's forecast row for row",
   dir.write("s.toml", llm_growth_sweep("latin_hypercube", 3));
   REQUIRE(talentcast::test::run_talentcast("sweep s.toml --db a.sqlite -q", dir.path()).exit_code ==
           0);
-  const auto sweep = tcm::load_sweep(dir.path() / "s.toml");
+  const auto sweep = config::load_sweep(dir.path() / "s.toml");
   const auto design = sweep.design_points();
-  talentcast::core::Database db(dir.path() / "a.sqlite", talentcast::core::Access::read_only);
+  talentcast::io::Database db(dir.path() / "a.sqlite", talentcast::io::Access::read_only);
   for (std::size_t point = 0; point < 3; ++point) {
     CAPTURE(point);
-    tcm::ForecastSettings settings;
+    studies::ForecastSettings settings;
     settings.paths = sweep.paths;
     settings.seed = sweep.point_seed(point);
     settings.threads = 1;
     const auto forecast =
-        tcm::run_forecast(tcm::sweep_scenario(sweep, sweep.values(design, point)), settings);
+        studies::run_forecast(config::sweep_scenario(sweep, sweep.values(design, point)), settings);
     auto q = db.prepare(
         "SELECT role, period, metric, mean, sd, p05, p10, p25, p50, p75, p90, p95, mcse FROM "
         "stats WHERE point = ?");
@@ -368,17 +370,17 @@ TEST_CASE("a sweep's statistics are indexed by output once its last point is in"
   TempDir dir;
   dir.write("base.toml", talentcast::test::two_role_scenario());
   dir.write("s.toml", llm_growth_sweep("latin_hypercube", 6));
-  const auto sweep = tcm::load_sweep(dir.path() / "s.toml");
+  const auto sweep = config::load_sweep(dir.path() / "s.toml");
   const auto indexed = [&] { return store_indexed(dir.path() / "s.sqlite"); };
   // Stopped after its second point: no index, and sensitivity refuses the sweep at once.
   std::atomic<bool> stop{false};
-  tcm::SweepRunOptions options;
+  studies::SweepRunOptions options;
   options.threads = 1;
   options.stop = &stop;
   options.on_progress = [&](std::size_t done, std::size_t) {
     if (done >= 2) stop = true;
   };
-  const auto stopped = tcm::run_sweep(sweep, dir.path() / "s.sqlite", options);
+  const auto stopped = studies::run_sweep(sweep, dir.path() / "s.sqlite", options);
   REQUIRE(stopped.interrupted);
   const std::int64_t committed = count_points(dir.path() / "s.sqlite");
   REQUIRE(committed >= 2);
@@ -394,11 +396,11 @@ TEST_CASE("a sweep's statistics are indexed by output once its last point is in"
   // Finished: indexed, and sensitivity's query of one output uses the index.
   options.stop = nullptr;
   options.on_progress = nullptr;
-  const auto finished = tcm::run_sweep(sweep, dir.path() / "s.sqlite", options);
+  const auto finished = studies::run_sweep(sweep, dir.path() / "s.sqlite", options);
   CHECK_FALSE(finished.interrupted);
   CHECK(finished.run == static_cast<std::size_t>(6 - committed));
   REQUIRE(indexed());
-  talentcast::core::Database d(dir.path() / "s.sqlite", talentcast::core::Access::read_only);
+  talentcast::io::Database d(dir.path() / "s.sqlite", talentcast::io::Access::read_only);
   auto plan = d.prepare(
       "EXPLAIN QUERY PLAN SELECT point, p50 FROM stats WHERE metric = 'ratio' AND role = 'llm' "
       "AND period = '2025-Q4' ORDER BY point");
@@ -415,16 +417,16 @@ TEST_CASE("a sweep stopped while indexing keeps its points, and is indexed when 
   TempDir dir;
   dir.write("base.toml", talentcast::test::two_role_scenario());
   dir.write("s.toml", llm_growth_sweep("latin_hypercube", 4));
-  const auto sweep = tcm::load_sweep(dir.path() / "s.toml");
+  const auto sweep = config::load_sweep(dir.path() / "s.toml");
   const auto db = dir.path() / "s.sqlite";
   const auto indexed = [&] { return store_indexed(db); };
   // Stopped when the indexing starts (Ctrl-C then): every point in, no index.
   std::atomic<bool> stop{false};
-  tcm::SweepRunOptions options;
+  studies::SweepRunOptions options;
   options.threads = 1;
   options.stop = &stop;
   options.on_indexing = [&] { stop = true; };
-  const auto stopped = tcm::run_sweep(sweep, db, options);
+  const auto stopped = studies::run_sweep(sweep, db, options);
   CHECK(stopped.interrupted);
   CHECK(stopped.interrupted_indexing);
   CHECK(stopped.run == 4);
@@ -439,14 +441,14 @@ TEST_CASE("a sweep stopped while indexing keeps its points, and is indexed when 
   // Run again: nothing to run, the index built.
   stop = false;
   options.on_indexing = nullptr;
-  const auto again = tcm::run_sweep(sweep, db, options);
+  const auto again = studies::run_sweep(sweep, db, options);
   CHECK_FALSE(again.interrupted);
   CHECK(again.already_done == 4);
   CHECK(again.run == 0);
   CHECK(indexed());
   // A point removed by hand: the index is dropped while the point runs again, then rebuilt.
   {
-    talentcast::core::Database d(db);
+    talentcast::io::Database d(db);
     d.execute(
         "DELETE FROM stat WHERE point = 2; DELETE FROM point_value WHERE point = 2; DELETE FROM "
         "point WHERE id = 2");
@@ -455,7 +457,7 @@ TEST_CASE("a sweep stopped while indexing keeps its points, and is indexed when 
   options.on_progress = [&](std::size_t done, std::size_t) {
     if (done == 4) indexed_while_running = indexed();
   };
-  const auto resumed = tcm::run_sweep(sweep, db, options);
+  const auto resumed = studies::run_sweep(sweep, db, options);
   CHECK(resumed.run == 1);
   CHECK_FALSE(indexed_while_running);
   CHECK(indexed());
@@ -583,7 +585,7 @@ high = 0.7
   CHECK(count_points(dir.path() / "x.sqlite") == 0);
   // Another program's database is not touched.
   {
-    talentcast::core::Database other(dir.path() / "other.sqlite");
+    talentcast::io::Database other(dir.path() / "other.sqlite");
     other.execute("CREATE TABLE t (x INTEGER)");
   }
   dir.write("ok.toml", R"(scenario = "base.toml"
@@ -649,7 +651,7 @@ high = 0.4
 )");
   const auto r = talentcast::test::run_talentcast("sweep s.toml --db s.sqlite -q", dir.path());
   REQUIRE(r.exit_code == 0);
-  talentcast::core::Database d(dir.path() / "s.sqlite", talentcast::core::Access::read_only);
+  talentcast::io::Database d(dir.path() / "s.sqlite", talentcast::io::Access::read_only);
   auto q = d.prepare(
       "SELECT v.value, s.sd FROM point_value v JOIN stats s ON s.point = v.point "
       "WHERE s.role = 'llm' AND s.period = '2025-Q4' AND s.metric = 'openings' ORDER BY v.value");

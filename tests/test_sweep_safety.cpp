@@ -11,12 +11,12 @@
 #include <thread>
 
 #include "support.hpp"
+#include "talentcast/config/sweep.hpp"
 #include "talentcast/core/progress.hpp"
-#include "talentcast/core/sha256.hpp"
-#include "talentcast/core/sqlite.hpp"
-#include "talentcast/models/sweep.hpp"
+#include "talentcast/io/sha256.hpp"
+#include "talentcast/io/sqlite.hpp"
 
-namespace tcm = talentcast::models;
+using namespace talentcast;
 using talentcast::test::run_talentcast;
 using talentcast::test::TempDir;
 
@@ -25,10 +25,10 @@ namespace {
 std::int64_t points_in(const std::filesystem::path& db) {
   if (!std::filesystem::exists(db)) return 0;
   try {
-    talentcast::core::Database d(db, talentcast::core::Access::read_only);
+    talentcast::io::Database d(db, talentcast::io::Access::read_only);
     auto q = d.prepare("SELECT count(*) FROM point");
     return q.step() ? q.integer(0) : 0;
-  } catch (const talentcast::core::SqliteError&) {
+  } catch (const talentcast::io::SqliteError&) {
     return 0;  // its schema not yet committed
   }
 }
@@ -91,7 +91,7 @@ high = 3.0
 void damage_root_page(const std::filesystem::path& db, const std::string& name) {
   std::int64_t page_size = 0, root = 0;
   {
-    talentcast::core::Database d(db);
+    talentcast::io::Database d(db);
     auto size = d.prepare("PRAGMA page_size");
     REQUIRE(size.step());
     page_size = size.integer(0);
@@ -110,7 +110,7 @@ void damage_root_page(const std::filesystem::path& db, const std::string& name) 
 }
 
 std::string sha256_of(const std::filesystem::path& file) {
-  return talentcast::core::sha256_hex(talentcast::test::read_file(file));
+  return talentcast::io::sha256_hex(talentcast::test::read_file(file));
 }
 
 }  // namespace
@@ -217,7 +217,7 @@ TEST_CASE("commits in a write-ahead log that cannot be read there are not silent
   std::filesystem::create_directories(media);
   {
     // A commit left in the log, as a sweep killed before its log was checkpointed leaves it.
-    talentcast::core::Database writer(dir.path() / "s.sqlite");
+    talentcast::io::Database writer(dir.path() / "s.sqlite");
     writer.execute("PRAGMA wal_autocheckpoint = 0; UPDATE point SET wall_seconds = 1");
     std::filesystem::copy_file(dir.path() / "s.sqlite", media / "s.sqlite");
     std::filesystem::copy_file(dir.path() / "s.sqlite-wal", media / "s.sqlite-wal");
@@ -236,10 +236,10 @@ TEST_CASE("commits in a write-ahead log that cannot be read there are not silent
 TEST_CASE("a database opened to read cannot be written", "[sweep][safety]") {
   TempDir dir;
   {
-    talentcast::core::Database db(dir.path() / "r.sqlite");
+    talentcast::io::Database db(dir.path() / "r.sqlite");
     db.execute("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1)");
   }
-  talentcast::core::Database db(dir.path() / "r.sqlite", talentcast::core::Access::read_only);
+  talentcast::io::Database db(dir.path() / "r.sqlite", talentcast::io::Access::read_only);
   CHECK_THROWS_WITH(db.execute("INSERT INTO t VALUES (2)"), "attempt to write a readonly database");
 }
 
@@ -349,8 +349,8 @@ high = 0.3
 )");
   std::string message;
   try {
-    tcm::load_sweep(path);
-  } catch (const tcm::ScenarioError& e) {
+    config::load_sweep(path);
+  } catch (const io::UserError& e) {
     message = e.what();
   }
   const std::string f = path.string();
@@ -484,7 +484,7 @@ TEST_CASE("points built on a base parsed once are the scenarios sweep_scenario b
                              "demand_growth_add = -0.1\n");
   // A number, a distribution, an array's element and a role parameter no table writes; shares
   // that clash at some points.
-  const auto sweep = tcm::load_sweep(dir.write("s.toml", R"(scenario = "base.toml"
+  const auto sweep = config::load_sweep(dir.write("s.toml", R"(scenario = "base.toml"
 design = "latin_hypercube"
 points = 12
 [[parameters]]
@@ -512,20 +512,20 @@ low = 0.2
 high = 0.7
 )"));
   const auto design = sweep.design_points();
-  tcm::PointScenarios points(sweep);
+  config::PointScenarios points(sweep);
   std::size_t invalid = 0;
   for (std::size_t i = 0; i < design.points(); ++i) {
     const auto values = sweep.values(design, i);
     std::string expected, built;
     try {
-      expected = tcm::sweep_scenario(sweep, values).resolved_toml;
-    } catch (const tcm::ScenarioError& e) {
+      expected = config::sweep_scenario(sweep, values).resolved_toml;
+    } catch (const io::UserError& e) {
       expected = e.what();
       ++invalid;
     }
     try {
       built = points(values).resolved_toml;
-    } catch (const tcm::ScenarioError& e) {
+    } catch (const io::UserError& e) {
       built = e.what();
     }
     CHECK(built == expected);
@@ -547,8 +547,8 @@ high = 0.3
 )");
   std::string message;
   try {
-    tcm::load_sweep(path);
-  } catch (const tcm::ScenarioError& e) {
+    config::load_sweep(path);
+  } catch (const io::UserError& e) {
     message = e.what();
   }
   CHECK(message == path.string() +

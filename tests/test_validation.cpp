@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "support.hpp"
-#include "talentcast/models/scenario_loader.hpp"
+#include "talentcast/config/scenario_loader.hpp"
 
 namespace fs = std::filesystem;
 using talentcast::test::read_file;
@@ -59,9 +59,9 @@ TEST_CASE("all problems are reported at once, in reading order", "[validation]")
   text.replace(text.find("matching_elasticity = 0.5"), 25, "matching_elasticity = 0");
   const auto path = dir.write("three.toml", text);
   try {
-    talentcast::models::load_scenario(path);
-    FAIL("expected a ScenarioError");
-  } catch (const talentcast::models::ScenarioError& error) {
+    talentcast::config::load_scenario(path);
+    FAIL("expected an io::UserError");
+  } catch (const talentcast::io::UserError& error) {
     REQUIRE(error.diagnostics().size() == 3);
     CHECK(error.diagnostics()[0].key == "defaults.attrition");
     CHECK(error.diagnostics()[1].key == "defaults.matching_elasticity");
@@ -73,7 +73,7 @@ TEST_CASE("all problems are reported at once, in reading order", "[validation]")
 TEST_CASE("a valid scenario loads, with defaults inherited and wage_response_down defaulted",
           "[validation]") {
   talentcast::test::TempDir dir;
-  const auto scenario = talentcast::models::load_scenario(
+  const auto scenario = talentcast::config::load_scenario(
       dir.write("ok.toml", talentcast::test::two_role_scenario()));
   using talentcast::models::RoleParam;
   REQUIRE(scenario.roles.size() == 2);
@@ -95,7 +95,7 @@ TEST_CASE("roles keep the order they are written in, a base file's first", "[val
                                  "extends = \"base.toml\"\n[roles.beta]\nemployed = 100\nopenings "
                                  "= 10\nratio = 1\nsalary = 1000\n"
                                  "[roles.cloud]\nsalary = 41000\n");
-  const auto scenario = talentcast::models::load_scenario(variant);
+  const auto scenario = talentcast::config::load_scenario(variant);
   std::vector<std::string> names;
   for (const auto& role : scenario.roles) names.push_back(role.name);
   CHECK(names == std::vector<std::string>{"llm", "cloud", "alpha", "beta"});
@@ -121,7 +121,7 @@ TEST_CASE("bands and levels come from [defaults]' salary_data unless a role give
   text.replace(text.find("salary = 40000\n"), 15,
                "salary = 40000\nband_sigma = 0.3\nlevels = []\n");
   text += "\n[roles.nlp]\nemployed = 100\nopenings = 10\nratio = 1\n";
-  const auto scenario = talentcast::models::load_scenario(dir.write("s.toml", text));
+  const auto scenario = talentcast::config::load_scenario(dir.write("s.toml", text));
   REQUIRE(scenario.roles.size() == 3);
   const auto& llm = scenario.roles[0];
   const auto& cloud = scenario.roles[1];
@@ -167,7 +167,7 @@ TEST_CASE("a scenario and a salary_data file can be marked synthetic", "[validat
   // cloud names the same file without marking it: the file is synthetic all the same.
   text.replace(text.find("salary = 40000\n"), 15, "salary_data = \"pay.csv\"\n");
   dir.write("base.toml", text);
-  const auto base = talentcast::models::load_scenario(dir.path() / "base.toml");
+  const auto base = talentcast::config::load_scenario(dir.path() / "base.toml");
   CHECK(base.synthetic.empty());
   REQUIRE(base.roles.size() == 2);
   CHECK(base.roles[0].salary_data_synthetic == "drawn by a script");
@@ -185,7 +185,7 @@ TEST_CASE("a scenario and a salary_data file can be marked synthetic", "[validat
   with_source.replace(with_source.find("ratio = 0.27"), 12,
                       "ratio = { value = 0.27, source = \"Maimai\" }");
   dir.write("base.toml", with_source);
-  const auto variant = talentcast::models::load_scenario(dir.path() / "variant.toml");
+  const auto variant = talentcast::config::load_scenario(dir.path() / "variant.toml");
   CHECK(variant.synthetic == "an illustration");
   CHECK(variant.roles[0].salary_data_synthetic.empty());
   CHECK(variant.roles[0].salary_data.filename() == "observed.csv");

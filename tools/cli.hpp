@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "talentcast/core/forecast_table.hpp"
 #include "talentcast/core/progress.hpp"
-#include "talentcast/models/forecast.hpp"
+#include "talentcast/formats/forecast_table.hpp"
 #include "talentcast/models/scenario.hpp"
+#include "talentcast/studies/forecast.hpp"
 
 namespace talentcast::cli {
 
@@ -44,7 +44,7 @@ struct BenchmarkArgs {
   std::string run_dir;
   std::string role;
   std::string level;
-  std::optional<std::string> salary;  ///< as typed; models::parse_salary reads it
+  std::optional<std::string> salary;  ///< as typed; config::parse_salary reads it
   std::vector<std::string> periods;   ///< empty: the first; "all": every period
   std::string payroll;
   std::string now;      ///< empty: the run's first period
@@ -91,7 +91,7 @@ struct ManifestInfo {
   std::string bands_json_sha256;
   std::uint64_t band_samples = 0;
   std::string command_line;
-  const models::Precision* precision = nullptr;  ///< adaptive runs
+  const studies::Precision* precision = nullptr;  ///< adaptive runs
   std::uint64_t max_paths = 0;
   std::optional<Reproduction> reproduces;
 };
@@ -100,7 +100,7 @@ std::string manifest_json(const ManifestInfo& info);
 /// The summary printed after a run: per role, the median ratio and median salary with their
 /// 80% interval (p10-p90) in the first and the last period.
 std::string summary_table(const models::Scenario& scenario,
-                          const std::vector<core::ForecastRow>& rows);
+                          const std::vector<formats::ForecastRow>& rows);
 
 int run_command(const RunArgs& args);
 
@@ -120,7 +120,7 @@ struct RunResult {
 /// Simulates a validated scenario and writes the run's files into outputs.out (checked by the
 /// caller: new, empty or an earlier run's), printing the summary unless quiet. Ctrl-C stops it
 /// with nothing written.
-RunResult simulate_and_write(const models::Scenario& scenario, models::ForecastSettings settings,
+RunResult simulate_and_write(const models::Scenario& scenario, studies::ForecastSettings settings,
                              const RunOutputs& outputs,
                              std::chrono::steady_clock::time_point started);
 /// Runs a simulation (run, compare). A scenario whose values fail mid-run (a state turns

@@ -14,12 +14,13 @@
 #include "interrupt.hpp"
 #include "number_text.hpp"
 #include "outputs.hpp"
-#include "talentcast/core/atomic_file.hpp"
-#include "talentcast/core/csv.hpp"
-#include "talentcast/core/sha256.hpp"
-#include "talentcast/models/benchmark.hpp"
-#include "talentcast/models/manifest_seal.hpp"
-#include "talentcast/models/scenario_loader.hpp"
+#include "talentcast/config/data_file.hpp"
+#include "talentcast/config/scenario_loader.hpp"
+#include "talentcast/formats/manifest_seal.hpp"
+#include "talentcast/io/atomic_file.hpp"
+#include "talentcast/io/csv.hpp"
+#include "talentcast/io/sha256.hpp"
+#include "talentcast/studies/benchmark.hpp"
 #include "talentcast/version.hpp"
 
 namespace talentcast::cli {
@@ -40,7 +41,7 @@ std::string names(const std::vector<std::string>& list) {
 }
 
 // The role and level names of a store, for messages.
-std::vector<std::string> role_names(const models::BandStore& store) {
+std::vector<std::string> role_names(const formats::BandStore& store) {
   std::vector<std::string> roles;
   for (const auto& s : store.series) {
     if (s.level.empty()) roles.push_back(s.role);
@@ -48,7 +49,7 @@ std::vector<std::string> role_names(const models::BandStore& store) {
   return roles;
 }
 
-std::vector<std::string> level_names(const models::BandStore& store, const std::string& role) {
+std::vector<std::string> level_names(const formats::BandStore& store, const std::string& role) {
   std::vector<std::string> levels;
   for (const auto& s : store.series) {
     if (s.role == role && !s.level.empty()) levels.push_back(s.level);
@@ -56,7 +57,7 @@ std::vector<std::string> level_names(const models::BandStore& store, const std::
   return levels;
 }
 
-std::string run_range(const models::BandStore& store) {
+std::string run_range(const formats::BandStore& store) {
   return fmt::format("a period of the run, {} to {}", store.periods.front(), store.periods.back());
 }
 
@@ -76,7 +77,7 @@ void print_columns(const std::vector<std::vector<std::string>>& table) {
 }
 
 // What the numbers of a table are, across how many paths.
-std::string about_intervals(const models::BandStore& store) {
+std::string about_intervals(const formats::BandStore& store) {
   if (store.central) {
     return "the central projection (one path, every distribution at its median): no intervals";
   }
@@ -88,17 +89,17 @@ std::string about_intervals(const models::BandStore& store) {
 
 struct SalaryReport {
   std::size_t period;
-  models::Standing standing;
-  std::vector<models::MarketSalary> market;
+  studies::Standing standing;
+  std::vector<studies::MarketSalary> market;
 };
 
-int print_salary(const BenchmarkArgs& args, double salary, const models::BandStore& store,
+int print_salary(const BenchmarkArgs& args, double salary, const formats::BandStore& store,
                  std::size_t series, const std::vector<std::size_t>& periods) {
   std::vector<SalaryReport> reports;
   for (std::size_t t : periods) {
-    SalaryReport r{t, models::standing(store, series, t, salary), {}};
-    for (double q : models::kMarketPercentiles) {
-      r.market.push_back(models::market_salary(store, series, t, q));
+    SalaryReport r{t, studies::standing(store, series, t, salary), {}};
+    for (double q : studies::kMarketPercentiles) {
+      r.market.push_back(studies::market_salary(store, series, t, q));
     }
     reports.push_back(std::move(r));
   }
@@ -109,8 +110,8 @@ int print_salary(const BenchmarkArgs& args, double salary, const models::BandSto
         "market_p25,market_p25_p10,market_p25_p90,market_p50,market_p50_p10,market_p50_p90,"
         "market_p75,market_p75_p10,market_p75_p90,market_p90,market_p90_p10,market_p90_p90\n");
     for (const auto& r : reports) {
-      fmt::print("{},{},{},{},{:.4f},{:.4f},{:.4f},{:.4f}", core::csv_field(s.role),
-                 core::csv_field(s.level), store.periods[r.period], salary, r.standing.percentile,
+      fmt::print("{},{},{},{},{:.4f},{:.4f},{:.4f},{:.4f}", io::csv_field(s.role),
+                 io::csv_field(s.level), store.periods[r.period], salary, r.standing.percentile,
                  r.standing.p10, r.standing.p90, r.standing.mcse);
       for (const auto& m : r.market) fmt::print(",{:.2f},{:.2f},{:.2f}", m.salary, m.p10, m.p90);
       fmt::print("\n");
@@ -167,8 +168,8 @@ int print_salary(const BenchmarkArgs& args, double salary, const models::BandSto
   return kExitOk;
 }
 
-int run_payroll(const BenchmarkArgs& args, const models::BandStore& store,
-                const models::Payroll& payroll, std::size_t now, std::size_t horizon,
+int run_payroll(const BenchmarkArgs& args, const formats::BandStore& store,
+                const studies::Payroll& payroll, std::size_t now, std::size_t horizon,
                 const std::filesystem::path& out, std::chrono::steady_clock::time_point started) {
   // Ctrl-C is looked at between the steps (each takes a fraction of a second for a payroll of a
   // million rows) and before the files are renamed into place.
@@ -177,11 +178,11 @@ int run_payroll(const BenchmarkArgs& args, const models::BandStore& store,
     if (guard.flag().load()) fmt::print(stderr, "talentcast: interrupted; nothing was written\n");
     return guard.flag().load();
   };
-  const models::PayrollResult result =
-      models::benchmark_payroll(store, payroll, now, horizon, args.threads);
+  const studies::PayrollResult result =
+      studies::benchmark_payroll(store, payroll, now, horizon, args.threads);
   if (interrupted()) return kExitInterrupted;
-  const std::string employees = models::employees_csv(store, payroll, result, args.threads);
-  const std::string summary = models::summary_csv(result);
+  const std::string employees = studies::employees_csv(store, payroll, result, args.threads);
+  const std::string summary = studies::summary_csv(result);
   if (interrupted()) return kExitInterrupted;
 
   nlohmann::ordered_json manifest;
@@ -201,9 +202,9 @@ int run_payroll(const BenchmarkArgs& args, const models::BandStore& store,
   manifest["horizon"] = store.periods[horizon];
   manifest["currency"] = store.currency;
   manifest["salary_unit"] = store.salary_unit;
-  manifest["employees_csv_sha256"] = core::sha256_hex(employees);
-  manifest["summary_csv_sha256"] = core::sha256_hex(summary);
-  models::seal(manifest);
+  manifest["employees_csv_sha256"] = io::sha256_hex(employees);
+  manifest["summary_csv_sha256"] = io::sha256_hex(summary);
+  formats::seal(manifest);
   if (const int written = write_outputs({{out / "employees.csv", employees},
                                          {out / "summary.csv", summary},
                                          {out / "manifest.json", manifest.dump(1) + "\n"}},
@@ -231,7 +232,7 @@ int run_payroll(const BenchmarkArgs& args, const models::BandStore& store,
       row["headcount"] = s.headcount;
       row["below_p25_now"] = s.below_p25_now;
       row["below_p25_horizon"] = s.below_p25_horizon;
-      const auto cost = [](const models::Cost& c) {
+      const auto cost = [](const studies::Cost& c) {
         return nlohmann::ordered_json{{"mean", c.mean}, {"p10", c.p10}, {"p90", c.p90}};
       };
       row["cost_to_p25_now"] = cost(s.to_p25_now);
@@ -274,7 +275,7 @@ int run_payroll(const BenchmarkArgs& args, const models::BandStore& store,
       {"role/level", "headcount", "<p25 now", "<p25 " + store.periods[horizon],
        "to p25 " + store.periods[horizon], "to p50 " + store.periods[horizon]}};
   for (const auto& s : result.summary) {
-    const auto cost = [](const models::Cost& c) {
+    const auto cost = [](const studies::Cost& c) {
       return fmt::format("{} [{}, {}]", grouped(c.mean), grouped(c.p10), grouped(c.p90));
     };
     table.push_back({s.level.empty() ? s.role : s.role + "/" + s.level,
@@ -302,10 +303,10 @@ int benchmark_command(const BenchmarkArgs& args) {
   } else if (!payroll_mode && !args.salary) {
     error("--salary", "a salary to benchmark (with --role), or --payroll FILE", "neither");
   }
-  models::BandStore store;
+  formats::BandStore store;
   try {
-    store = models::BandStore::read(args.run_dir);
-  } catch (const models::BandStoreError& e) {
+    store = formats::BandStore::read(args.run_dir);
+  } catch (const formats::BandStoreError& e) {
     fmt::print(stderr, "talentcast: {}\n", e.what());
     for (const auto& e2 : errors) fmt::print(stderr, "talentcast: {}\n", e2);
     return kExitBadInput;
@@ -313,11 +314,11 @@ int benchmark_command(const BenchmarkArgs& args) {
   if (!store.manifest_sealed) {
     const auto manifest = std::filesystem::path(args.run_dir) / "manifest.json";
     fmt::print(stderr, "talentcast: warning: {}\n",
-               models::missing_seal_message(manifest.string()));
+               formats::missing_seal_message(manifest.string()));
   }
   const auto period = [&](const std::string& flag,
                           const std::string& text) -> std::optional<std::size_t> {
-    auto t = models::find_period(store, text);
+    auto t = studies::find_period(store, text);
     if (!t) error(flag, run_range(store), fmt::format("'{}'", text));
     return t;
   };
@@ -340,9 +341,9 @@ int benchmark_command(const BenchmarkArgs& args) {
       series = static_cast<std::size_t>(g);
     }
     const std::optional<double> salary =
-        args.salary ? models::parse_salary(*args.salary) : std::nullopt;
+        args.salary ? config::parse_salary(*args.salary) : std::nullopt;
     if (args.salary && !salary) {
-      error("--salary", models::kSalaryRule, fmt::format("'{}'", *args.salary));
+      error("--salary", config::kSalaryRule, fmt::format("'{}'", *args.salary));
     }
     std::vector<std::size_t> periods;
     for (const auto& text : args.periods) {
@@ -408,11 +409,11 @@ int benchmark_command(const BenchmarkArgs& args) {
     error("--out", "a new or empty directory, or an earlier payroll benchmark's",
           fmt::format("'{}', a directory {}", out.string(), *found));
   }
-  std::optional<models::Payroll> payroll;
-  std::vector<models::Diagnostic> diagnostics;
+  std::optional<studies::Payroll> payroll;
+  std::vector<io::Diagnostic> diagnostics;
   try {
-    payroll = models::read_payroll(args.payroll, store);
-  } catch (const models::ScenarioError& e) {
+    payroll = studies::read_payroll(args.payroll, store);
+  } catch (const io::UserError& e) {
     diagnostics = e.diagnostics();
   }
   if (!errors.empty() || !diagnostics.empty()) {

@@ -19,12 +19,12 @@
 #include "interrupt.hpp"
 #include "number_text.hpp"
 #include "outputs.hpp"
-#include "talentcast/core/atomic_file.hpp"
 #include "talentcast/core/mpi.hpp"
 #include "talentcast/core/progress.hpp"
-#include "talentcast/core/sha256.hpp"
-#include "talentcast/models/compare.hpp"
+#include "talentcast/io/atomic_file.hpp"
+#include "talentcast/io/sha256.hpp"
 #include "talentcast/models/labour_market.hpp"
+#include "talentcast/studies/compare.hpp"
 #include "talentcast/version.hpp"
 
 namespace talentcast::cli {
@@ -40,7 +40,7 @@ bool is_comparison(std::string_view head) {
 
 // The key outputs of one period: each role's ratio and median salary, and the total ratio.
 std::string comparison_table(const models::Scenario& base, const models::Scenario& whatif,
-                             const models::Comparison& comparison, const std::string& period,
+                             const studies::Comparison& comparison, const std::string& period,
                              std::uint64_t seed) {
   std::string out = fmt::format(
       "{}\nagainst {}\n{} paths on common random numbers (seed {}); difference = what-if minus "
@@ -60,7 +60,7 @@ std::string comparison_table(const models::Scenario& base, const models::Scenari
                      "what-if", "difference", "gain");
   for (std::size_t i = 0; i + 2 < rows->size(); ++i) {
     const auto& b = (*rows)[i];
-    if (b.quantity != models::Quantity::base || b.period != period) continue;
+    if (b.quantity != studies::Quantity::base || b.period != period) continue;
     if (b.role.find('/') != std::string::npos) continue;  // levels: in the csv
     if (b.metric != "ratio" && b.metric != "salary_median") continue;
     const auto& w = (*rows)[i + 1];
@@ -132,10 +132,10 @@ std::string synthetic_banner(const models::Scenario& base, const models::Scenari
 // salary's what-if-over-base ratio, key numbers, and how to reproduce it.
 std::vector<std::pair<std::filesystem::path, std::string>> comparison_report(
     const CompareArgs& args, const models::Scenario& base, const models::Scenario& whatif,
-    const models::Comparison& comparison, std::uint64_t seed, const std::string& period) {
+    const studies::Comparison& comparison, std::uint64_t seed, const std::string& period) {
   const std::filesystem::path out(args.report);
   html::Figures figures(out.parent_path() / "charts");
-  std::map<std::tuple<std::string, std::string, std::string, models::Quantity>,
+  std::map<std::tuple<std::string, std::string, std::string, studies::Quantity>,
            const core::Summary*>
       at;
   std::vector<std::string> series, periods;
@@ -146,7 +146,7 @@ std::vector<std::pair<std::filesystem::path, std::string>> comparison_report(
       periods.push_back(row.period);
     }
   }
-  const auto fan = [&](const std::string& s, const std::string& metric, models::Quantity q) {
+  const auto fan = [&](const std::string& s, const std::string& metric, studies::Quantity q) {
     chart::Fan f;
     f.periods = periods;
     for (const auto& p : periods) {
@@ -181,10 +181,10 @@ std::vector<std::pair<std::filesystem::path, std::string>> comparison_report(
         title == s ? "" : fmt::format("<span class=\"id\">{}</span>", html::escape(s));
     const std::string all = mark(synthetic_reason(base, whatif, std::nullopt));
     const std::string pay_mark = role ? mark(synthetic_reason(base, whatif, *role)) : std::string();
-    const auto* b = at.at({s, period, "ratio", models::Quantity::base});
-    const auto* w = at.at({s, period, "ratio", models::Quantity::whatif});
-    const auto* d = at.at({s, period, "ratio", models::Quantity::difference});
-    const auto salary = at.find({s, period, "salary_median", models::Quantity::ratio});
+    const auto* b = at.at({s, period, "ratio", studies::Quantity::base});
+    const auto* w = at.at({s, period, "ratio", studies::Quantity::whatif});
+    const auto* d = at.at({s, period, "ratio", studies::Quantity::difference});
+    const auto salary = at.find({s, period, "salary_median", studies::Quantity::ratio});
     key += fmt::format(
         "<tr><td>{}{}</td><td class=\"n\">{:.3f}{}</td><td class=\"n\">{:.3f}{}</td><td "
         "class=\"n\">{:+.3f} <span class=\"range\">[{:+.3f}, {:+.3f}]</span>{}</td><td "
@@ -198,7 +198,7 @@ std::vector<std::pair<std::filesystem::path, std::string>> comparison_report(
                           salary->second->percentiles[3], salary->second->percentiles[1],
                           salary->second->percentiles[5], beside(pay_mark)));
     std::string charts;
-    auto change = fan(s, "ratio", models::Quantity::difference);
+    auto change = fan(s, "ratio", studies::Quantity::difference);
     change.title = fmt::format("{}: change in the supply-demand ratio", title);
     change.notice = all.empty() ? "" : "SYNTHETIC SCENARIO: illustrative numbers, not a forecast";
     change.caption = caption;
@@ -210,7 +210,7 @@ std::vector<std::pair<std::filesystem::path, std::string>> comparison_report(
                           "and 90% bands over paths; the dashed line is no change.",
                           all);
     if (salary != at.end()) {
-      auto pay = fan(s, "salary_median", models::Quantity::ratio);
+      auto pay = fan(s, "salary_median", studies::Quantity::ratio);
       pay.title = fmt::format("{}: median salary, what-if over base", title);
       pay.notice = !all.empty()       ? change.notice
                    : pay_mark.empty() ? ""
@@ -230,7 +230,7 @@ std::vector<std::pair<std::filesystem::path, std::string>> comparison_report(
         html::escape(title), id.empty() ? "" : " " + id, charts);
   }
   key += "</table>\n";
-  const std::string csv = models::comparison_csv(comparison.rows);
+  const std::string csv = studies::comparison_csv(comparison.rows);
   const std::string cite = fmt::format(
       "<table>\n<tr><td>talentcast</td><td>{} (commit <code>{}</code>)</td></tr>\n"
       "<tr><td>base</td><td><code>{}</code>, SHA-256 <code>{}</code></td></tr>\n"
@@ -240,9 +240,9 @@ std::vector<std::pair<std::filesystem::path, std::string>> comparison_report(
       "<tr><td>results digest</td><td>comparison.csv (<code>--format csv</code>) SHA-256 "
       "<code>{}</code></td></tr>\n<tr><td>command</td><td><code>{}</code></td></tr>\n</table>\n",
       html::escape(kVersion), html::escape(kGitCommit), html::escape(args.base),
-      core::sha256_hex(base.resolved_toml), html::escape(args.whatif),
-      core::sha256_hex(whatif.resolved_toml), seed, comparison.paths_done, compared,
-      core::sha256_hex(csv), html::escape(args.command_line));
+      io::sha256_hex(base.resolved_toml), html::escape(args.whatif),
+      io::sha256_hex(whatif.resolved_toml), seed, comparison.paths_done, compared,
+      io::sha256_hex(csv), html::escape(args.command_line));
   const std::string title = fmt::format("What-if: {}", whatif.title);
   const std::string body = fmt::format(
       "<h1>{}</h1>\n<p>against <b>{}</b>.</p>\n{}<p>{}</p>\n<p class=\"note\">Both scenarios ran "
@@ -266,7 +266,7 @@ int compare_command(const CompareArgs& args) {
   const auto whatif = load_scenario_or_report(args.whatif);
   if (!base || !whatif) return kExitBadInput;
   int problems = 0;
-  for (const std::string& problem : models::comparison_problems(*base, *whatif)) {
+  for (const std::string& problem : studies::comparison_problems(*base, *whatif)) {
     fmt::print(stderr, "talentcast: {}: {}\n", args.whatif, problem);
     ++problems;
   }
@@ -302,7 +302,7 @@ int compare_command(const CompareArgs& args) {
   }
   if (problems > 0) return kExitBadInput;
 
-  models::ForecastSettings settings = models::default_settings(*base);
+  studies::ForecastSettings settings = studies::default_settings(*base);
   if (args.paths) settings.paths = *args.paths;
   if (args.seed) settings.seed = *args.seed;
   settings.threads = args.threads;
@@ -310,9 +310,9 @@ int compare_command(const CompareArgs& args) {
   settings.stop = &guard.flag();
   core::ProgressBar progress(settings.paths, "paths", !args.quiet);
   settings.on_progress = [&](std::uint64_t done) { progress.update(done); };
-  models::Comparison comparison;
+  studies::Comparison comparison;
   if (simulate_or_report(progress, [&] {
-        comparison = models::run_comparison(*base, *whatif, settings);
+        comparison = studies::run_comparison(*base, *whatif, settings);
       }) != kExitOk) {
     return kExitBadInput;
   }
@@ -323,8 +323,8 @@ int compare_command(const CompareArgs& args) {
   }
   // The report and --out are written together, atomically: both or neither.
   OutputFiles files;
-  const std::string text = args.format == "csv"    ? models::comparison_csv(comparison.rows)
-                           : args.format == "json" ? models::comparison_json(comparison.rows)
+  const std::string text = args.format == "csv"    ? studies::comparison_csv(comparison.rows)
+                           : args.format == "json" ? studies::comparison_json(comparison.rows)
                                                    : std::string();
   if (!args.report.empty()) {
     files = comparison_report(args, *base, *whatif, comparison, settings.seed, period);

@@ -11,10 +11,10 @@
 #include "cli.hpp"
 #include "interrupt.hpp"
 #include "outputs.hpp"
-#include "talentcast/core/atomic_file.hpp"
-#include "talentcast/core/sqlite.hpp"
-#include "talentcast/core/temporary_name.hpp"
-#include "talentcast/models/sweep_store.hpp"
+#include "talentcast/formats/sweep_store.hpp"
+#include "talentcast/io/atomic_file.hpp"
+#include "talentcast/io/sqlite.hpp"
+#include "talentcast/io/temporary_name.hpp"
 
 namespace talentcast::cli {
 
@@ -27,7 +27,7 @@ bool is_export(std::string_view head) {
 }
 
 // The names a lookup table of the store holds (series, period, metric), in id order.
-std::vector<std::string> stored_names(core::Database& db, const char* table, const char* column) {
+std::vector<std::string> stored_names(io::Database& db, const char* table, const char* column) {
   std::vector<std::string> names;
   for (auto q = db.prepare(fmt::format("SELECT {} FROM {} ORDER BY id", column, table));
        q.step();) {
@@ -71,8 +71,8 @@ int export_command(const ExportArgs& args) {
   // Every problem at once, in the order of the CSV's columns; --stats is checked even when the
   // database cannot be read.
   std::vector<std::string> errors, stats_errors;
-  const std::vector<std::string> statistics(models::kStoredStatistics.begin(),
-                                            models::kStoredStatistics.end());
+  const std::vector<std::string> statistics(formats::kStoredStatistics.begin(),
+                                            formats::kStoredStatistics.end());
   std::vector<std::string> stats =
       chosen("--stats", args.stats, statistics, "statistics", stats_errors);
   if (stats.empty()) stats = statistics;
@@ -94,7 +94,7 @@ int export_command(const ExportArgs& args) {
   InterruptGuard guard;
   const std::string_view unwritten = args.out.empty() ? "" : "; nothing was written";
   try {
-    core::Database db = models::open_store_to_read(args.db);
+    io::Database db = formats::open_store_to_read(args.db);
     const std::string stored_in = fmt::format("stored in {}", args.db);
     const auto metrics =
         chosen("--metrics", args.metrics, sorted(stored_names(db, "metric", "name")),
@@ -124,10 +124,10 @@ int export_command(const ExportArgs& args) {
     // Tidy: one row per (point, role, period, metric), with the point's parameter values,
     // streamed to a file named only when complete (or to standard output): memory does not
     // grow with the database.
-    std::vector<core::PendingFile> file;
+    std::vector<io::PendingFile> file;
     if (!args.out.empty()) {
       const std::filesystem::path out(args.out);
-      core::remove_stale_temporaries(out.parent_path(), {out.filename().string()});
+      io::remove_stale_temporaries(out.parent_path(), {out.filename().string()});
       file.emplace_back(out);
     }
     const auto emit = [&](std::string_view text) {
@@ -162,7 +162,7 @@ int export_command(const ExportArgs& args) {
     const int columns = 4 + static_cast<int>(stats.size());
     const std::vector<double>* point_values = nullptr;
     while (q.step()) {
-      if (guard.flag().load()) throw core::WriteInterrupted();
+      if (guard.flag().load()) throw io::WriteInterrupted();
       const std::int64_t point = q.integer(0);
       if (point != last) {
         ++points;
@@ -177,22 +177,22 @@ int export_command(const ExportArgs& args) {
       if (text.size() >= (1u << 20)) flush();
     }
     flush();
-    core::commit_together(file, &guard.flag());
+    io::commit_together(file, &guard.flag());
     if (points < design_points) {
       fmt::print(stderr,
                  "talentcast: warning: {}: the sweep is incomplete ({} of {} points exported)\n",
                  args.db, points, design_points);
     }
-  } catch (const core::WriteInterrupted&) {
+  } catch (const io::WriteInterrupted&) {
     fmt::print(
         stderr, "talentcast: interrupted{}\n",
         args.out.empty() ? "; standard output holds part of the export" : "; nothing was written");
     return kExitInterrupted;
-  } catch (const models::SweepStoreError& e) {
+  } catch (const formats::SweepStoreError& e) {
     fmt::print(stderr, "talentcast: {}{}\n", e.what(), unwritten);
     for (const auto& error : stats_errors) fmt::print(stderr, "talentcast: {}\n", error);
     return kExitBadInput;
-  } catch (const core::SqliteError& e) {
+  } catch (const io::SqliteError& e) {
     fmt::print(stderr, "talentcast: {}: not a readable sweep database ({}){}\n", args.db, e.what(),
                unwritten);
     return kExitBadInput;

@@ -1,7 +1,7 @@
 #include <fmt/core.h>
 
 #include "cli.hpp"
-#include "talentcast/core/csv.hpp"
+#include "talentcast/io/csv.hpp"
 #include "talentcast/models/labour_market.hpp"
 
 namespace talentcast::cli {
@@ -26,8 +26,8 @@ int replay_command(const ReplayArgs& args) {
       for (std::size_t m = series.first_metric; m < series.first_metric + series.metric_count;
            ++m) {
         const auto metric = static_cast<models::Metric>(m);
-        fmt::print("{},{},{},{}\n", core::csv_field(series.name), label,
-                   models::metric_name(metric), values[layout.index(series, period, metric)]);
+        fmt::print("{},{},{},{}\n", io::csv_field(series.name), label, models::metric_name(metric),
+                   values[layout.index(series, period, metric)]);
       }
     }
   }

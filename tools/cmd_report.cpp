@@ -20,11 +20,11 @@
 #include "number_text.hpp"
 #include "outputs.hpp"
 #include "report_context.hpp"
-#include "talentcast/core/atomic_file.hpp"
-#include "talentcast/core/csv.hpp"
-#include "talentcast/core/input_file.hpp"
-#include "talentcast/core/sha256.hpp"
-#include "talentcast/models/manifest_seal.hpp"
+#include "talentcast/formats/manifest_seal.hpp"
+#include "talentcast/io/atomic_file.hpp"
+#include "talentcast/io/csv.hpp"
+#include "talentcast/io/input_file.hpp"
+#include "talentcast/io/sha256.hpp"
 
 namespace talentcast::cli {
 
@@ -47,9 +47,9 @@ struct RunData {
 
 std::string read_text(const std::filesystem::path& path, std::uint64_t max_bytes) {
   try {
-    return core::read_text_file(path, max_bytes);
-  } catch (const core::InputFileError& e) {
-    if (e.kind() != core::InputFileError::Kind::missing) throw;
+    return io::read_text_file(path, max_bytes);
+  } catch (const io::InputFileError& e) {
+    if (e.kind() != io::InputFileError::Kind::missing) throw;
     throw std::runtime_error(fmt::format(
         "{}: expected a file of a run (talentcast run --out DIR), found none", path.string()));
   }
@@ -57,32 +57,32 @@ std::string read_text(const std::filesystem::path& path, std::uint64_t max_bytes
 
 RunData read_run(const std::filesystem::path& dir) {
   RunData run;
-  const std::string manifest = read_text(dir / "manifest.json", core::kMaxJsonBytes);
+  const std::string manifest = read_text(dir / "manifest.json", io::kMaxJsonBytes);
   try {
     run.manifest = nlohmann::json::parse(manifest);
-    switch (models::check_seal(nlohmann::ordered_json::parse(manifest))) {
-      case models::SealState::intact:
+    switch (formats::check_seal(nlohmann::ordered_json::parse(manifest))) {
+      case formats::SealState::intact:
         break;
-      case models::SealState::broken:
-        throw std::runtime_error(models::broken_seal_message((dir / "manifest.json").string()));
-      case models::SealState::missing:
+      case formats::SealState::broken:
+        throw std::runtime_error(formats::broken_seal_message((dir / "manifest.json").string()));
+      case formats::SealState::missing:
         fmt::print(stderr, "talentcast: warning: {}\n",
-                   models::missing_seal_message((dir / "manifest.json").string()));
+                   formats::missing_seal_message((dir / "manifest.json").string()));
         break;
     }
   } catch (const nlohmann::json::exception& e) {
     throw std::runtime_error(fmt::format("{}: expected JSON, found an error: {}",
                                          (dir / "manifest.json").string(), e.what()));
   }
-  const std::string csv = read_text(dir / "forecast.csv", core::kMaxCsvBytes);
-  if (run.manifest.value("forecast_csv_sha256", "") != core::sha256_hex(csv)) {
+  const std::string csv = read_text(dir / "forecast.csv", io::kMaxCsvBytes);
+  if (run.manifest.value("forecast_csv_sha256", "") != io::sha256_hex(csv)) {
     throw std::runtime_error(
         fmt::format("{}: expected the forecast.csv its manifest names (forecast_csv_sha256), found "
                     "another; run the scenario again",
                     (dir / "forecast.csv").string()));
   }
-  core::CsvReader reader(csv);
-  core::CsvRecord record;
+  io::CsvReader reader(csv);
+  io::CsvRecord record;
   reader.next(record);  // the header, checked with the digest
   std::set<std::string> seen_series, seen_periods;
   while (reader.next(record)) {

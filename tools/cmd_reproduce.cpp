@@ -15,12 +15,12 @@
 
 #include "cli.hpp"
 #include "outputs.hpp"
-#include "talentcast/core/atomic_file.hpp"
-#include "talentcast/core/created_directories.hpp"
-#include "talentcast/core/input_file.hpp"
 #include "talentcast/core/libm.hpp"
-#include "talentcast/core/sha256.hpp"
-#include "talentcast/models/manifest_seal.hpp"
+#include "talentcast/formats/manifest_seal.hpp"
+#include "talentcast/io/atomic_file.hpp"
+#include "talentcast/io/created_directories.hpp"
+#include "talentcast/io/input_file.hpp"
+#include "talentcast/io/sha256.hpp"
 
 namespace talentcast::cli {
 
@@ -130,9 +130,9 @@ int reproduce_command(const ReproduceArgs& args) {
   // The manifest, whole and sealed.
   std::string text;
   try {
-    text = core::read_text_file(manifest_path, core::kMaxJsonBytes);
-  } catch (const core::InputFileError& e) {
-    const bool missing = e.kind() == core::InputFileError::Kind::missing;
+    text = io::read_text_file(manifest_path, io::kMaxJsonBytes);
+  } catch (const io::InputFileError& e) {
+    const bool missing = e.kind() == io::InputFileError::Kind::missing;
     fmt::print(stderr, "talentcast: {}: expected {}, found {}\n", shown,
                missing ? "a run's manifest.json (or its directory)" : e.expected(),
                missing ? "none" : e.found());
@@ -146,14 +146,14 @@ int reproduce_command(const ReproduceArgs& args) {
                shown, manifest.is_object() ? "another file's" : "text that is not JSON");
     return kExitBadInput;
   }
-  switch (models::check_seal(manifest)) {
-    case models::SealState::broken:
-      fmt::print(stderr, "talentcast: {}\n", models::broken_seal_message(shown));
+  switch (formats::check_seal(manifest)) {
+    case formats::SealState::broken:
+      fmt::print(stderr, "talentcast: {}\n", formats::broken_seal_message(shown));
       return kExitBadInput;
-    case models::SealState::missing:
-      fmt::print(stderr, "talentcast: warning: {}\n", models::missing_seal_message(shown));
+    case formats::SealState::missing:
+      fmt::print(stderr, "talentcast: warning: {}\n", formats::missing_seal_message(shown));
       break;
-    case models::SealState::intact:
+    case formats::SealState::intact:
       break;
   }
 
@@ -170,7 +170,7 @@ int reproduce_command(const ReproduceArgs& args) {
       files != manifest.end() && files->is_array()) {
     for (const auto& file : *files) {
       InputFile input{file.value("path", ""), file.value("text", "")};
-      if (core::sha256_hex(input.bytes) != file.value("sha256", "")) {
+      if (io::sha256_hex(input.bytes) != file.value("sha256", "")) {
         errors.push_back(
             fmt::format("scenario_files: expected {} as its SHA-256 says, found "
                         "other text",
@@ -206,11 +206,11 @@ int reproduce_command(const ReproduceArgs& args) {
     for (const auto& candidate : candidates) {
       std::optional<std::string> bytes;
       try {
-        bytes = core::read_binary_file(candidate, core::kMaxCsvBytes);
-      } catch (const core::InputFileError&) {
+        bytes = io::read_binary_file(candidate, io::kMaxCsvBytes);
+      } catch (const io::InputFileError&) {
         // not there, or not a file: the next candidate
       }
-      if (bytes && core::sha256_hex(*bytes) == sha256) {
+      if (bytes && io::sha256_hex(*bytes) == sha256) {
         found = bytes;
         break;
       }
@@ -244,7 +244,7 @@ int reproduce_command(const ReproduceArgs& args) {
   // The inputs in DIR/inputs, removed again (with the directories made for them) unless the run
   // writes its files.
   const std::vector<fs::path> placed = laid_out(inputs, out / "inputs");
-  core::CreatedDirectories directories;
+  io::CreatedDirectories directories;
   OutputFiles files;
   for (std::size_t i = 0; i < inputs.size(); ++i) files.emplace_back(placed[i], inputs[i].bytes);
   struct Unwind {
@@ -258,7 +258,7 @@ int reproduce_command(const ReproduceArgs& args) {
   } unwind{files};
   try {
     for (const auto& path : placed) directories.create(path.parent_path());
-    core::write_files_atomically(files);
+    io::write_files_atomically(files);
   } catch (const std::exception& e) {
     fmt::print(stderr, "talentcast: {}; nothing was run or written\n", e.what());
     return kExitBadInput;
@@ -267,7 +267,7 @@ int reproduce_command(const ReproduceArgs& args) {
   const auto scenario = load_scenario_or_report(placed.front().string());
   if (!scenario) return kExitBadInput;
   const std::string recorded_scenario = field_string(manifest, "scenario_sha256");
-  if (core::sha256_hex(scenario->resolved_toml) != recorded_scenario) {
+  if (io::sha256_hex(scenario->resolved_toml) != recorded_scenario) {
     fmt::print(stderr,
                "talentcast: {}: expected the scenario the manifest records (scenario_sha256 {}), "
                "found another after rebuilding it from {} file{}; nothing was run or written\n",
@@ -275,7 +275,7 @@ int reproduce_command(const ReproduceArgs& args) {
     return kExitBadInput;
   }
 
-  models::ForecastSettings settings = models::default_settings(*scenario);
+  studies::ForecastSettings settings = studies::default_settings(*scenario);
   // shape_problem has checked these fields' kinds.
   settings.seed = manifest.at("seed").get<std::uint64_t>();
   settings.paths = manifest.at("paths").get<std::uint64_t>();

@@ -13,9 +13,9 @@
 #include "outputs.hpp"
 #include "talentcast/core/mpi.hpp"
 #include "talentcast/core/progress.hpp"
-#include "talentcast/core/sha256.hpp"
-#include "talentcast/models/forecast.hpp"
+#include "talentcast/io/sha256.hpp"
 #include "talentcast/models/labour_market.hpp"
+#include "talentcast/studies/forecast.hpp"
 #include "test_hooks.hpp"
 
 namespace talentcast::cli {
@@ -121,7 +121,7 @@ int run_command(const RunArgs& args) {
   }
   if (session.decide(verdict) != kExitOk) return kExitBadInput;
 
-  models::ForecastSettings settings = models::default_settings(*scenario);
+  studies::ForecastSettings settings = studies::default_settings(*scenario);
   if (args.paths) settings.paths = *args.paths;
   if (args.seed) settings.seed = *args.seed;
   settings.threads = args.threads;
@@ -141,7 +141,7 @@ int run_command(const RunArgs& args) {
   return simulate_and_write(*scenario, settings, outputs, started).exit_code;
 }
 
-RunResult simulate_and_write(const models::Scenario& scenario, models::ForecastSettings settings,
+RunResult simulate_and_write(const models::Scenario& scenario, studies::ForecastSettings settings,
                              const RunOutputs& outputs,
                              std::chrono::steady_clock::time_point started) {
   const core::mpi::Session& session = core::mpi::Session::world();
@@ -161,8 +161,8 @@ RunResult simulate_and_write(const models::Scenario& scenario, models::ForecastS
     test_event("run-progress");
   };
 
-  models::Forecast forecast;
-  if (simulate_or_report(progress, [&] { forecast = models::run_forecast(scenario, settings); }) !=
+  studies::Forecast forecast;
+  if (simulate_or_report(progress, [&] { forecast = studies::run_forecast(scenario, settings); }) !=
       kExitOk) {
     return result;
   }
@@ -177,8 +177,8 @@ RunResult simulate_and_write(const models::Scenario& scenario, models::ForecastS
     return result;
   }
 
-  const std::string csv = core::forecast_csv(forecast.rows);
-  const std::string json = core::forecast_json(forecast.rows);
+  const std::string csv = formats::forecast_csv(forecast.rows);
+  const std::string json = formats::forecast_json(forecast.rows);
   ManifestInfo manifest;
   manifest.scenario = &scenario;
   manifest.seed = settings.seed;
@@ -190,15 +190,15 @@ RunResult simulate_and_write(const models::Scenario& scenario, models::ForecastS
   manifest.central = settings.central;
   manifest.threads = outputs.threads;
   manifest.mpi_ranks = session.size();
-  manifest.forecast_csv_sha256 = core::sha256_hex(csv);
+  manifest.forecast_csv_sha256 = io::sha256_hex(csv);
   std::vector<std::pair<std::filesystem::path, std::string>> files{{out / "forecast.csv", csv},
                                                                    {out / "forecast.json", json}};
   if (forecast.bands) {
     std::string bin = forecast.bands->binary();
-    manifest.bands_bin_sha256 = core::sha256_hex(bin);
+    manifest.bands_bin_sha256 = io::sha256_hex(bin);
     manifest.band_samples = forecast.bands->samples;
     std::string bands_json = forecast.bands->json(manifest.bands_bin_sha256);
-    manifest.bands_json_sha256 = core::sha256_hex(bands_json);
+    manifest.bands_json_sha256 = io::sha256_hex(bands_json);
     files.emplace_back(out / "bands.json", std::move(bands_json));
     files.emplace_back(out / "bands.bin", std::move(bin));
   }

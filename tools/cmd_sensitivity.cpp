@@ -14,8 +14,8 @@
 #include "outputs.hpp"
 #include "sensitivity_charts.hpp"
 #include "talentcast/core/sensitivity.hpp"
-#include "talentcast/core/sqlite.hpp"
-#include "talentcast/models/sweep_store.hpp"
+#include "talentcast/formats/sweep_store.hpp"
+#include "talentcast/io/sqlite.hpp"
 #include "talentcast/version.hpp"
 
 namespace talentcast::cli {
@@ -52,10 +52,10 @@ struct Results {
   std::vector<std::string> periods;
 };
 
-Results read_results(core::Database& db) {
+Results read_results(io::Database& db) {
   Results r;
   auto sweep = db.prepare("SELECT design, points, seed FROM sweep WHERE id = 1");
-  if (!sweep.step()) throw core::SqliteError("no sweep in it");
+  if (!sweep.step()) throw io::SqliteError("no sweep in it");
   r.design = sweep.text(0);
   r.points = static_cast<std::size_t>(sweep.integer(1));
   r.seed = static_cast<std::uint64_t>(sweep.integer(2));
@@ -144,7 +144,7 @@ std::vector<Output> expand_periods(const std::vector<Output>& outputs,
 }
 
 // One output's value at each point (NAN where absent), and how many points have it.
-std::pair<std::vector<double>, std::size_t> read_output(core::Database& db, const Output& o,
+std::pair<std::vector<double>, std::size_t> read_output(io::Database& db, const Output& o,
                                                         std::size_t points) {
   std::vector<double> y(points, NAN);
   auto q = db.prepare(fmt::format(
@@ -286,7 +286,7 @@ struct Rendered {
 
 // The charts of the outputs in args.charts, with the manifest that marks it as a chart set's.
 int write_charts(const SensitivityArgs& args, const std::vector<OutputSensitivity>& charted,
-                 core::Database& db, const std::atomic<bool>& stop) {
+                 io::Database& db, const std::atomic<bool>& stop) {
   const std::filesystem::path dir(args.charts);
   OutputFiles files = sensitivity_charts(charted, dir, sweep_caption(db));
   // What the directory holds and where it came from; it also marks the directory as a chart
@@ -314,10 +314,10 @@ int sensitivity_command(const SensitivityArgs& args) {
   }
   InterruptGuard guard;
   try {
-    core::Database db = models::open_store_to_read(args.db);
+    io::Database db = formats::open_store_to_read(args.db);
     const Results results = read_results(db);
     // Checked before any output is read: an incomplete sweep's statistics are not indexed by
-    // output (models::index_store), so each output's query would scan them all.
+    // output (formats::index_store), so each output's query would scan them all.
     const auto incomplete = [&](std::size_t found) {
       fmt::print(stderr,
                  "talentcast: {}: the sweep is incomplete ({} of {} points); run talentcast "
@@ -326,7 +326,7 @@ int sensitivity_command(const SensitivityArgs& args) {
       return kExitBadInput;
     };
     if (results.committed < results.points) return incomplete(results.committed);
-    if (!models::store_indexed(db)) {
+    if (!formats::store_indexed(db)) {
       fmt::print(stderr,
                  "talentcast: {}: the sweep's statistics are not indexed by output (it was "
                  "stopped while indexing them); run talentcast sweep again to index them\n",
@@ -373,10 +373,10 @@ int sensitivity_command(const SensitivityArgs& args) {
     const auto warnings = ranking_warnings(charted);
     for (const auto& warning : warnings) fmt::print(stderr, "talentcast: warning: {}\n", warning);
     if (!warnings.empty()) fmt::print(stderr, "talentcast: the rule: {}\n", kRankingRule);
-  } catch (const models::SweepStoreError& e) {
+  } catch (const formats::SweepStoreError& e) {
     fmt::print(stderr, "talentcast: {}\n", e.what());
     return kExitBadInput;
-  } catch (const core::SqliteError& e) {
+  } catch (const io::SqliteError& e) {
     fmt::print(stderr, "talentcast: {}: not a readable sweep database ({})\n", args.db, e.what());
     return kExitBadInput;
   }

@@ -10,9 +10,9 @@
 #include "interrupt.hpp"
 #include "talentcast/core/mpi.hpp"
 #include "talentcast/core/progress.hpp"
-#include "talentcast/core/sqlite.hpp"
+#include "talentcast/io/sqlite.hpp"
 #include "talentcast/models/labour_market.hpp"
-#include "talentcast/models/sweep_run.hpp"
+#include "talentcast/studies/sweep_run.hpp"
 #include "talentcast/version.hpp"
 #include "test_hooks.hpp"
 
@@ -28,16 +28,16 @@ int sweep_command(const SweepArgs& args) {
   // Under mpirun, every rank checks the sweep and its flags, and all go on or none.
   const core::mpi::Session& session = core::mpi::Session::world();
   const auto refuse = [&] { return session.decide(kExitBadInput); };
-  models::Sweep sweep;
+  config::Sweep sweep;
   try {
-    sweep = models::load_sweep(args.sweep);
-  } catch (const models::ScenarioError& error) {
+    sweep = config::load_sweep(args.sweep);
+  } catch (const io::UserError& error) {
     for (const auto& d : error.diagnostics()) fmt::print(stderr, "{}\n", d.message());
     fmt::print(stderr, "{}: {} error{}; nothing was run or written\n", args.sweep,
                error.diagnostics().size(), error.diagnostics().size() == 1 ? "" : "s");
     return refuse();
   }
-  models::SweepRunOptions options;
+  studies::SweepRunOptions options;
   options.threads = args.threads;
   options.metrics = args.metrics;
   options.periods = args.periods;
@@ -46,8 +46,8 @@ int sweep_command(const SweepArgs& args) {
   options.command_line = args.command_line;
   std::vector<std::string> problems;
   try {
-    problems = models::check_store_filters(sweep, options);
-  } catch (const models::ScenarioError& e) {
+    problems = studies::check_store_filters(sweep, options);
+  } catch (const io::UserError& e) {
     for (const auto& d : e.diagnostics()) fmt::print(stderr, "{}\n", d.message());
     return refuse();
   }
@@ -114,14 +114,14 @@ int sweep_command(const SweepArgs& args) {
     if (status_width > 0) fmt::print(stderr, "\r{: <{}}\r", "", status_width);
     remove_made();
   };
-  models::SweepRunResult result;
+  studies::SweepRunResult result;
   try {
-    result = models::run_sweep(sweep, db, options);
-  } catch (const models::SweepStoreError& e) {
+    result = studies::run_sweep(sweep, db, options);
+  } catch (const formats::SweepStoreError& e) {
     clean_up();
     fmt::print(stderr, "talentcast: {}\n", e.what());
     return kExitBadInput;
-  } catch (const models::ScenarioError& e) {
+  } catch (const io::UserError& e) {
     clean_up();
     for (const auto& d : e.diagnostics()) fmt::print(stderr, "{}\n", d.message());
     fmt::print(stderr,
@@ -132,7 +132,7 @@ int sweep_command(const SweepArgs& args) {
     clean_up();
     fmt::print(stderr, "talentcast: {}\nThe points before it are in the database.\n", e.what());
     return kExitBadInput;
-  } catch (const core::SqliteError& e) {
+  } catch (const io::SqliteError& e) {
     clean_up();
     fmt::print(stderr, "talentcast: --db {}: {}\n", db.string(), e.what());
     return kExitBadInput;

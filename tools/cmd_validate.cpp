@@ -1,17 +1,17 @@
 #include <fmt/core.h>
 
 #include "cli.hpp"
-#include "talentcast/models/scenario_loader.hpp"
+#include "talentcast/config/scenario_loader.hpp"
 
 namespace talentcast::cli {
 
 std::optional<models::Scenario> load_scenario_or_report(const std::string& path) {
   try {
-    auto scenario = models::load_scenario(path);
+    auto scenario = config::load_scenario(path);
     for (const auto& warning : scenario.warnings)
       fmt::print(stderr, "talentcast: warning: {}\n", warning);
     return scenario;
-  } catch (const models::ScenarioError& error) {
+  } catch (const io::UserError& error) {
     for (const auto& d : error.diagnostics()) fmt::print(stderr, "{}\n", d.message());
     fmt::print(stderr, "{}: {} error{}; nothing was run or written\n", path,
                error.diagnostics().size(), error.diagnostics().size() == 1 ? "" : "s");

@@ -9,9 +9,9 @@
 #include "cli.hpp"
 #include "talentcast/core/engine.hpp"
 #include "talentcast/core/libm.hpp"
-#include "talentcast/core/sha256.hpp"
 #include "talentcast/core/vector_math.hpp"
-#include "talentcast/models/manifest_seal.hpp"
+#include "talentcast/formats/manifest_seal.hpp"
+#include "talentcast/io/sha256.hpp"
 #include "talentcast/version.hpp"
 
 namespace talentcast::cli {
@@ -31,7 +31,7 @@ std::string manifest_json(const ManifestInfo& info) {
   manifest["created_utc"] = fmt::format(
       "{:%Y-%m-%dT%H:%M:%SZ}", std::chrono::time_point_cast<std::chrono::seconds>(info.created));
   manifest["scenario_path"] = scenario.path.string();
-  manifest["scenario_sha256"] = core::sha256_hex(scenario.resolved_toml);
+  manifest["scenario_sha256"] = io::sha256_hex(scenario.resolved_toml);
   const auto reason = [](const std::string& why) {
     return why.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(why);
   };
@@ -110,9 +110,8 @@ std::string manifest_json(const ManifestInfo& info) {
   // keys is not theirs (roles are ordered by name), so it cannot stand in for them.
   nlohmann::ordered_json scenario_files = nlohmann::ordered_json::array();
   for (const auto& file : scenario.source_files) {
-    scenario_files.push_back({{"path", file.path.string()},
-                              {"sha256", core::sha256_hex(file.text)},
-                              {"text", file.text}});
+    scenario_files.push_back(
+        {{"path", file.path.string()}, {"sha256", io::sha256_hex(file.text)}, {"text", file.text}});
   }
   manifest["scenario_files"] = std::move(scenario_files);
   if (const auto& r = info.reproduces) {
@@ -121,7 +120,7 @@ std::string manifest_json(const ManifestInfo& info) {
                               {"forecast_csv_sha256", r->forecast_csv_sha256},
                               {"matches", r->matches}};
   }
-  models::seal(manifest);
+  formats::seal(manifest);
   return manifest.dump(1) + "\n";
 }
 

@@ -9,9 +9,9 @@
 #include <set>
 
 #include "cli.hpp"
-#include "talentcast/core/atomic_file.hpp"
-#include "talentcast/core/created_directories.hpp"
-#include "talentcast/core/temporary_name.hpp"
+#include "talentcast/io/atomic_file.hpp"
+#include "talentcast/io/created_directories.hpp"
+#include "talentcast/io/temporary_name.hpp"
 
 namespace talentcast::cli {
 
@@ -62,7 +62,7 @@ std::optional<std::string> foreign_directory(const std::filesystem::path& dir,
        it.increment(error)) {
     const std::string name = it->path().filename().string();
     const bool temporary = std::any_of(names.begin(), names.end(), [&](const std::string& n) {
-      return core::is_temporary_of(name, n);
+      return io::is_temporary_of(name, n);
     });
     if (!temporary) held.insert(name);
   }
@@ -145,16 +145,16 @@ bool refuse_report_conflicts(const OutputFiles& files, const std::filesystem::pa
 }
 
 int write_outputs(const OutputFiles& files, const std::atomic<bool>& stop) {
-  core::CreatedDirectories directories;
+  io::CreatedDirectories directories;
   try {
     for (const auto& [path, contents] : files) {
       if (!path.parent_path().empty()) directories.create(path.parent_path());
     }
-    core::write_files_atomically(files, &stop);
-  } catch (const core::PartlyWritten& error) {
+    io::write_files_atomically(files, &stop);
+  } catch (const io::PartlyWritten& error) {
     fmt::print(stderr, "talentcast: {}\n", error.what());
     return kExitBadInput;
-  } catch (const core::WriteInterrupted& interrupted) {
+  } catch (const io::WriteInterrupted& interrupted) {
     fmt::print(stderr, "talentcast: {}\n", interrupted.what());
     return kExitInterrupted;
   } catch (const std::exception& error) {

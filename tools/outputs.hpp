@@ -46,7 +46,7 @@ std::vector<std::string> report_conflicts(const OutputFiles& files,
 bool refuse_report_conflicts(const OutputFiles& files, const std::filesystem::path& page,
                              const std::string& page_label);
 
-/// Writes a command's files together (core::write_files_atomically) into their directories,
+/// Writes a command's files together (io::write_files_atomically) into their directories,
 /// created as needed. On an error prints it (with its reason) and removes the directories it
 /// created, if empty: kExitBadInput; interrupted (stop set before the files are in place),
 /// prints so: kExitInterrupted; else kExitOk.

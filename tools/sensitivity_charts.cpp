@@ -7,7 +7,7 @@
 
 #include "chart.hpp"
 #include "html.hpp"
-#include "talentcast/core/sqlite.hpp"
+#include "talentcast/io/sqlite.hpp"
 
 namespace talentcast::cli {
 
@@ -59,11 +59,11 @@ std::vector<std::string> ranking_warnings(const std::vector<OutputSensitivity>& 
   return warnings;
 }
 
-std::string sweep_caption(core::Database& db) {
+std::string sweep_caption(io::Database& db) {
   auto q = db.prepare(
       "SELECT sweep_file, scenario_file, design, points, paths, seed, talentcast_version, "
       "git_commit FROM sweep WHERE id = 1");
-  if (!q.step()) throw core::SqliteError("no sweep in it");
+  if (!q.step()) throw io::SqliteError("no sweep in it");
   const auto made =
       std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
   return fmt::format(

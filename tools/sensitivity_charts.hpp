@@ -11,7 +11,7 @@
 
 #include "talentcast/core/sensitivity.hpp"
 
-namespace talentcast::core {
+namespace talentcast::io {
 class Database;
 }
 
@@ -35,7 +35,7 @@ std::vector<std::string> ranking_warnings(const std::vector<OutputSensitivity>& 
 
 /// Where a sweep's charts come from, drawn into each: the sweep, its scenario and design, the
 /// talentcast that ran it, and when the charts were made.
-std::string sweep_caption(core::Database& db);
+std::string sweep_caption(io::Database& db);
 
 /// Every output's tornado chart, and its Sobol chart when it has indices, as SVG and PNG files
 /// to write into dir: OUTPUT-tornado.svg, OUTPUT-sobol.png, ... with OUTPUT the output's name

@@ -9,7 +9,7 @@
 namespace talentcast::cli {
 
 namespace {
-const core::Summary* find(const std::vector<core::ForecastRow>& rows, const std::string& role,
+const core::Summary* find(const std::vector<formats::ForecastRow>& rows, const std::string& role,
                           const std::string& period, std::string_view metric) {
   for (const auto& row : rows) {
     if (row.role == role && row.period == period && row.metric == metric) return &row.summary;
@@ -29,7 +29,7 @@ std::string band(const core::Summary* s, bool salary) {
 }  // namespace
 
 std::string summary_table(const models::Scenario& scenario,
-                          const std::vector<core::ForecastRow>& rows) {
+                          const std::vector<formats::ForecastRow>& rows) {
   const std::string first = scenario.period_label(0);
   const std::string last = scenario.period_label(scenario.periods() - 1);
   std::vector<std::string> roles;

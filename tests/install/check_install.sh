@@ -8,7 +8,7 @@ build=$1 source=$2 work=$3
 rm -rf "$work" && mkdir -p "$work"
 cmake --install "$build" --prefix "$work/prefix" > "$work/install.log"
 for f in bin/talentcast lib/libtalentcast_core.a lib/libtalentcast_models.a \
-         include/talentcast/models/forecast.hpp include/talentcast/core/engine.hpp \
+         include/talentcast/studies/forecast.hpp include/talentcast/core/engine.hpp \
          lib/cmake/talentcast/talentcastConfig.cmake; do
   [[ -f "$work/prefix/$f" ]] || { echo "check_install: not installed: $f" >&2; exit 1; }
 done

@@ -1,0 +1,216 @@
+#include "talentcast/config/scenario_loader.hpp"
+
+#include <fmt/core.h>
+#include <toml++/toml.h>
+
+#include <Eigen/Cholesky>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <set>
+#include <sstream>
+
+#include "validator.hpp"
+
+namespace talentcast::config {
+
+using models::Distribution;
+using models::DistributionKind;
+using models::Parameter;
+using models::parse_distribution_kind;
+using models::Range;
+
+namespace detail {
+
+bool is_identifier(std::string_view name) {
+  const auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (name.empty() || name.size() > kMaxNameLength || !letter(name.front())) return false;
+  return std::all_of(name.begin(), name.end(),
+                     [&](char c) { return letter(c) || digit(c) || c == '_' || c == '-'; });
+}
+
+std::string describe_node(const toml::node& node) {
+  // Only an integer node's value is taken: toml++'s value<int64_t>() of a float such as 1e308
+  // converts it out of range first (undefined behaviour).
+  if (node.is_integer()) return fmt::format("{}", node.as_integer()->get());
+  if (node.is_floating_point()) return fmt::format("{}", node.as_floating_point()->get());
+  if (node.is_string()) return fmt::format("the string \"{}\"", node.as_string()->get());
+  if (node.is_boolean()) return node.as_boolean()->get() ? "true" : "false";
+  if (node.is_array()) return "an array";
+  if (node.is_table()) return "a table";
+  return "a date or time";
+}
+
+std::optional<Distribution> Validator::distribution(const toml::table& table,
+                                                    const std::string& key, const Range& range) {
+  const auto name =
+      string(*table.get("dist"), key + ".dist",
+             "a distribution name: normal, lognormal, uniform, triangular, pert or beta");
+  if (!name) return std::nullopt;
+  const auto kind = parse_distribution_kind(*name);
+  if (!kind) {
+    error(*table.get("dist"), key + ".dist",
+          "a distribution name: normal, lognormal, uniform, triangular, pert or beta",
+          fmt::format("'{}'", *name));
+    return std::nullopt;
+  }
+  std::vector<std::string> allowed{"dist", "source"};
+  std::vector<std::string> required;
+  switch (*kind) {
+    case DistributionKind::normal:
+      required = {"mean", "sd"};
+      allowed.insert(allowed.end(), {"min", "max"});
+      break;
+    case DistributionKind::lognormal:
+      required = {"median", "sigma"};
+      allowed.insert(allowed.end(), {"min", "max"});
+      break;
+    case DistributionKind::uniform:
+      required = {"low", "high"};
+      break;
+    case DistributionKind::triangular:
+    case DistributionKind::pert:
+      required = {"low", "mode", "high"};
+      break;
+    case DistributionKind::beta:
+      required = {"alpha", "beta"};
+      allowed.insert(allowed.end(), {"low", "high"});
+      break;
+    case DistributionKind::scaled_inv_chi:
+      return std::nullopt;  // not a kind scenarios write: parse_distribution_kind never gives it
+  }
+  allowed.insert(allowed.end(), required.begin(), required.end());
+  const std::size_t before = diagnostics_.size();
+  check_keys(table, key + ".", allowed, fmt::format("a key of a {} distribution", *name));
+  std::map<std::string, double> values;
+  const Range any{-kInf, kInf};
+  for (const auto& field : allowed) {
+    if (field == "dist" || field == "source") continue;
+    if (const auto* node = table.get(field)) {
+      if (auto v = number(*node, key + "." + field, any)) values[field] = *v;
+    } else if (std::find(required.begin(), required.end(), field) != required.end()) {
+      error(table, key + "." + field, fmt::format("the {} distribution's '{}'", *name, field),
+            "nothing");
+    }
+  }
+  if (diagnostics_.size() != before) return std::nullopt;
+  const auto positive = [&](const char* field) {
+    if (values[field] <= 0.0) {
+      error(*table.get(field), key + "." + field, "a number > 0", fmt::format("{}", values[field]));
+      return false;
+    }
+    return true;
+  };
+  Distribution d;
+  d.kind = *kind;
+  bool ok = true;
+  switch (*kind) {
+    case DistributionKind::normal:
+    case DistributionKind::lognormal: {
+      const bool normal = *kind == DistributionKind::normal;
+      d.a = normal ? values["mean"] : values["median"];
+      d.b = normal ? values["sd"] : values["sigma"];
+      ok = positive(normal ? "sd" : "sigma");
+      if (!normal && d.a <= 0.0) {
+        error(*table.get("median"), key + ".median", "a number > 0", fmt::format("{}", d.a));
+        ok = false;
+      }
+      d.low = values.count("min") ? values["min"] : (normal ? -kInf : 0.0);
+      d.high = values.count("max") ? values["max"] : kInf;
+      if (ok && !(d.low < d.high)) {
+        error(table, key, "min < max", fmt::format("min = {}, max = {}", d.low, d.high));
+        ok = false;
+      }
+      break;
+    }
+    case DistributionKind::uniform:
+    case DistributionKind::triangular:
+    case DistributionKind::pert:
+      d.low = values["low"];
+      d.high = values["high"];
+      d.a = values.count("mode") ? values["mode"] : 0.0;
+      if (!(d.low < d.high)) {
+        error(table, key, "low < high", fmt::format("low = {}, high = {}", d.low, d.high));
+        ok = false;
+      } else if (*kind != DistributionKind::uniform && !(d.low <= d.a && d.a <= d.high)) {
+        error(*table.get("mode"), key + ".mode", fmt::format("a mode in [{}, {}]", d.low, d.high),
+              fmt::format("{}", d.a));
+        ok = false;
+      }
+      break;
+    case DistributionKind::beta:
+      d.a = values["alpha"];
+      d.b = values["beta"];
+      // Both are checked, so that both are reported.
+      ok = positive("alpha");
+      ok = positive("beta") && ok;
+      d.low = values.count("low") ? values["low"] : 0.0;
+      d.high = values.count("high") ? values["high"] : 1.0;
+      if (ok && !(d.low < d.high)) {
+        error(table, key, "low < high", fmt::format("low = {}, high = {}", d.low, d.high));
+        ok = false;
+      }
+      break;
+    case DistributionKind::scaled_inv_chi:
+      return std::nullopt;
+  }
+  if (!ok) return std::nullopt;
+  // The support must lie inside the parameter's range; truncation is never done by clamping.
+  const double lo = d.support_min();
+  const double hi = d.support_max();
+  // At an open end the support must stay strictly inside; a lognormal never reaches 0.
+  const bool lognormal_at_zero = d.kind == DistributionKind::lognormal && lo == 0.0;
+  const bool lo_ok = range.min_open ? (lo > range.min || (lognormal_at_zero && range.min == 0.0))
+                                    : lo >= range.min;
+  const bool hi_ok = range.max_open ? hi < range.max : hi <= range.max;
+  if (!lo_ok || !hi_ok) {
+    error(table, key,
+          fmt::format("a distribution whose support lies in {} (add min/max to truncate a normal "
+                      "or lognormal)",
+                      range.describe()),
+          fmt::format("{} with support [{}, {}]", d.describe(), lo, hi));
+    return std::nullopt;
+  }
+  // Every draw must be computable: a truncation far in a tail, or an extreme beta, can defeat
+  // the quantile functions even when the parameters are in range.
+  for (double u : {1e-12, 0.001, 0.5, 0.999, 1.0 - 1e-12}) {
+    double x = 0.0;
+    try {
+      x = d.exact_quantile(u);
+    } catch (const std::exception&) {
+      x = std::numeric_limits<double>::quiet_NaN();
+    }
+    if (!std::isfinite(x) || x < lo || x > hi) {
+      error(table, key,
+            "a distribution whose quantiles can be computed (a truncation interval "
+            "with a representable probability)",
+            fmt::format("{}, whose {} quantile is {}", d.describe(), u, x));
+      return std::nullopt;
+    }
+  }
+  return d;
+}
+
+std::optional<Parameter> Validator::parameter(const toml::node& node, const std::string& key,
+                                              const Range& range, const std::string& address) {
+  if (const auto* table = node.as_table(); table && !table->contains("value")) {
+    if (!table->contains("dist")) {
+      error(node, key,
+            fmt::format("a number in {} or a distribution table with 'dist'", range.describe()),
+            "a table without 'dist'");
+      return std::nullopt;
+    }
+    source(*table, key);
+    auto d = distribution(*table, key, range);
+    if (!d) return std::nullopt;
+    return Parameter(*d, address);
+  }
+  auto v = number(node, key, range);
+  if (!v) return std::nullopt;
+  return Parameter(*v);
+}
+
+}  // namespace detail
+}  // namespace talentcast::config

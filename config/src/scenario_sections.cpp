@@ -1,0 +1,387 @@
+// The scenario's header and its roles, validated in full: every problem becomes a Diagnostic
+// and validation goes on, so that the user sees all of them at once. The other tables are in
+// scenario_tables.cpp.
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "talentcast/core/engine.hpp"
+#include "validator.hpp"
+
+namespace talentcast::config {
+
+using models::info;
+using models::LevelSpec;
+using models::Parameter;
+using models::parse_date;
+using models::parse_step;
+using models::Requirement;
+using models::role_param_table;
+using models::RoleParam;
+using models::RoleSpec;
+using models::SalaryUnit;
+using models::Scenario;
+using models::step_name;
+
+namespace detail {
+
+namespace {
+const std::vector<std::string> kTopKeys{
+    "title",  "description",   "synthetic", "currency",       "salary_unit", "start",
+    "step",   "horizon_years", "seed",      "paths",          "defaults",    "roles",
+    "fields", "events",        "regimes",   "initial_regime", "correlation"};
+
+std::vector<std::string> role_keys(bool defaults) {
+  std::vector<std::string> keys;
+  for (const auto& p : role_param_table()) keys.emplace_back(p.key);
+  keys.insert(keys.end(), {"salary_data", "levels"});
+  if (!defaults) keys.insert(keys.end(), {"title", "mobility"});
+  return keys;
+}
+}  // namespace
+
+void Validator::header(Scenario& s) {
+  check_keys(root_, "", kTopKeys, "a top-level scenario key");
+  table_at(root_.get("defaults"), "defaults");  // reported even when [roles] is unusable
+  const auto required = [&](const char* key) -> const toml::node* {
+    const auto* node = root_.get(key);
+    if (!node) error(root_, key, fmt::format("the top-level key '{}'", key), "nothing");
+    return node;
+  };
+  if (const auto* n = root_.get("title")) s.title = string(*n, "title", "a string").value_or("");
+  if (const auto* n = root_.get("description")) {
+    s.description = string(*n, "description", "a string").value_or("");
+  }
+  if (const auto* n = root_.get("synthetic")) {
+    s.synthetic = synthetic_reason(*n, "synthetic").value_or("");
+  }
+  if (const auto* n = required("currency")) {
+    s.currency = string(*n, "currency", "a currency code such as \"CNY\"").value_or("");
+  }
+  if (const auto* n = required("salary_unit")) {
+    if (auto unit = string(*n, "salary_unit", "\"month\" or \"year\"")) {
+      if (*unit == "month")
+        s.salary_unit = SalaryUnit::month;
+      else if (*unit == "year")
+        s.salary_unit = SalaryUnit::year;
+      else
+        error(*n, "salary_unit", "\"month\" or \"year\"", describe_node(*n));
+    }
+  }
+  bool calendar_ok = true;
+  if (const auto* n = required("step")) {
+    auto text = string(*n, "step", "\"month\", \"quarter\" or \"year\"");
+    auto step = text ? parse_step(*text) : std::nullopt;
+    if (text && !step) error(*n, "step", "\"month\", \"quarter\" or \"year\"", describe_node(*n));
+    if (step)
+      s.step = *step;
+    else
+      calendar_ok = false;
+  } else {
+    calendar_ok = false;
+  }
+  if (const auto* n = required("start")) {
+    auto text = string(*n, "start", "a date such as \"2024\", \"2024-Q3\" or \"2024-07\"");
+    auto date = text ? parse_date(*text) : std::nullopt;
+    if (text && !date) {
+      error(*n, "start", "a date such as \"2024\", \"2024-Q3\" or \"2024-07\"", describe_node(*n));
+    }
+    if (date) {
+      s.start = *date;
+      if (calendar_ok && (date->month - 1) % s.months_per_period() != 0) {
+        error(*n, "start", fmt::format("the first month of a {}", step_name(s.step)),
+              describe_node(*n));
+      }
+    } else {
+      calendar_ok = false;
+    }
+  } else {
+    calendar_ok = false;
+  }
+  if (const auto* n = required("horizon_years")) {
+    auto years = number(*n, "horizon_years", {0, 100, true});
+    if (years) {
+      const double months = *years * 12.0;
+      const double whole = std::round(months);
+      if (std::abs(months - whole) > 1e-9 ||
+          (calendar_ok && static_cast<int>(whole) % s.months_per_period() != 0)) {
+        error(*n, "horizon_years",
+              fmt::format("a whole number of reporting periods ({}s)", step_name(s.step)),
+              describe_node(*n));
+      } else {
+        s.horizon_months = static_cast<int>(whole);
+      }
+    }
+  }
+  if (const auto* n = root_.get("seed")) {
+    if (auto seed = integer(*n, "seed", 0, std::numeric_limits<std::int64_t>::max())) {
+      s.seed = static_cast<std::uint64_t>(*seed);
+    }
+  }
+  if (const auto* n = root_.get("paths")) {
+    if (auto paths = integer(*n, "paths", 1, static_cast<std::int64_t>(core::kMaxPaths))) {
+      s.paths = static_cast<std::uint64_t>(*paths);
+    }
+  }
+}
+
+void Validator::roles(Scenario& s) {
+  const auto* roles_node = root_.get("roles");
+  if (!roles_node) {
+    error(root_, "roles", "at least one [roles.<name>] table", "nothing");
+    return;
+  }
+  const auto* roles_table = table_at(roles_node, "roles");
+  if (!roles_table) return;
+  if (roles_table->empty())
+    error(*roles_node, "roles", "at least one [roles.<name>] table", "none");
+  // Roles in the order they were written (a base file's first): outputs and correlation
+  // matrices follow it. toml++ keeps tables sorted by key, so order by source position.
+  std::vector<std::pair<std::string, const toml::node*>> ordered;
+  for (const auto& [name, node] : *roles_table)
+    ordered.emplace_back(std::string(name.str()), &node);
+  const auto position = [&](const toml::node* node) {
+    const auto& source = node->source();
+    const auto file =
+        source.path ? std::find(files_.begin(), files_.end(), *source.path) : files_.end();
+    return std::tuple(file - files_.begin(), source.begin.line, source.begin.column);
+  };
+  std::stable_sort(ordered.begin(), ordered.end(), [&](const auto& a, const auto& b) {
+    return position(a.second) < position(b.second);
+  });
+  // Role names first: every other table refers to them.
+  for (const auto& [name, node] : ordered) {
+    role_names_.push_back(name);
+    check_name(*node, "roles." + name, name, "role");
+  }
+  const toml::table* defaults = table_at(root_.get("defaults"), "defaults");
+  if (defaults) check_keys(*defaults, "defaults.", role_keys(true), "a role parameter");
+  const auto role_allowed = role_keys(false);
+
+  for (const auto& [name, node_pointer] : ordered) {
+    const toml::node& node = *node_pointer;
+    const std::string prefix = "roles." + name + ".";
+    RoleSpec role;
+    role.name = name;
+    const toml::table* table = table_at(&node, "roles." + name);
+    if (!table) {
+      level_nodes_.emplace_back();
+      s.roles.push_back(std::move(role));  // keeps role indices aligned with role_names_
+      continue;
+    }
+    check_keys(*table, prefix, role_allowed, "a role parameter");
+    if (const auto* title = table->get("title")) {
+      role.title = string(*title, prefix + "title", "a string").value_or(name);
+    } else {
+      role.title = name;
+    }
+    // The band: the role's own salary_data, else salary and band_sigma (its own or [defaults]'),
+    // else [defaults]' salary_data. In one table, salary_data excludes the other two.
+    const auto gives_band = [](const toml::table* t) {
+      return t && (t->get("salary") || t->get("band_sigma"));
+    };
+    const toml::node* own_data = table->get("salary_data");
+    const toml::node* defaults_data = defaults ? defaults->get("salary_data") : nullptr;
+    for (auto [t, data, key] :
+         {std::tuple(table, &own_data, prefix + "salary_data"),
+          std::tuple(defaults, &defaults_data, std::string("defaults.salary_data"))}) {
+      if (*data && gives_band(t)) {
+        error(**data, key, "either salary_data or salary and band_sigma (a band fitted or given)",
+              "both");
+        *data = nullptr;  // the given band stands, so that nothing else is reported twice
+      }
+    }
+    const toml::node* data = own_data ? own_data : (gives_band(table) ? nullptr : defaults_data);
+    if (data) {
+      const std::string key = own_data ? prefix + "salary_data" : "defaults.salary_data";
+      if (auto source = data_source(*data, key)) {
+        source->role = s.roles.size();
+        role.salary_data = source->file;
+        data_sources_.push_back(std::move(*source));
+      }
+    }
+    for (const auto& p : role_param_table()) {
+      if (data && (p.param == RoleParam::salary || p.param == RoleParam::band_sigma)) continue;
+      const toml::node* own = table->get(p.key);
+      const toml::node* given = own ? own : (defaults ? defaults->get(p.key) : nullptr);
+      const std::string key = own ? prefix + std::string(p.key) : "defaults." + std::string(p.key);
+      auto& slot = role.params[static_cast<std::size_t>(p.param)];
+      if (given) {
+        slot = parameter(*given, key, p.range, prefix + std::string(p.key));
+      } else if (p.requirement == Requirement::required) {
+        error(*table, prefix + std::string(p.key),
+              fmt::format("'{}' ({}, {}) in [roles.{}] or [defaults]", p.key, p.meaning,
+                          p.range.describe(), name),
+              "nothing");
+      } else if (p.requirement == Requirement::zero_default) {
+        slot = Parameter(0.0);
+      }
+    }
+    using enum RoleParam;
+    for (RoleParam start_value : {employed, openings, salary}) {
+      if (start_value == salary && data) continue;
+      if (!table->get(info(start_value).key) &&
+          !(defaults && defaults->get(info(start_value).key))) {
+        error(*table, prefix + std::string(info(start_value).key),
+              fmt::format("the start value '{}' ({})", info(start_value).key,
+                          info(start_value).meaning),
+              "nothing");
+      }
+    }
+    // The role's own start candidates (or ratio) win over [defaults]'; inside one table the two
+    // exclude each other.
+    const toml::table* start_table =
+        (table->get("candidates") || table->get("ratio")) ? table : defaults;
+    const bool has_candidates = start_table && start_table->get("candidates");
+    const bool has_ratio = start_table && start_table->get("ratio");
+    if (has_candidates == has_ratio) {
+      error(has_candidates ? *start_table->get("ratio") : static_cast<const toml::node&>(*table),
+            prefix + (has_candidates ? "ratio" : "candidates"),
+            "exactly one of 'candidates' or 'ratio' (candidates per opening)",
+            has_candidates ? "both" : "neither");
+    }
+    if (start_table != defaults) {
+      if (!table->get("candidates")) role.params[static_cast<std::size_t>(candidates)].reset();
+      if (!table->get("ratio")) role.params[static_cast<std::size_t>(ratio)].reset();
+    }
+    if (!role[wage_response_down] && role[wage_response]) {
+      // The same Parameter, so the same draw: betaD is the role's own beta.
+      role.params[static_cast<std::size_t>(wage_response_down)] = role[wage_response];
+    }
+    level_nodes_.emplace_back();
+    if (const auto* own = table->get("levels")) {
+      levels(*own, prefix + "levels", prefix + "levels", role);
+    } else if (const auto* shared = defaults ? defaults->get("levels") : nullptr) {
+      // Drawn separately for each role, as every [defaults] value is.
+      levels(*shared, "defaults.levels", prefix + "levels", role);
+    }
+    s.roles.push_back(std::move(role));
+  }
+
+  // Mobility refers to other roles, so it is read once every role exists.
+  for (std::size_t r = 0; r < s.roles.size(); ++r) {
+    const toml::table* table = roles_table->get(role_names_[r])->as_table();
+    if (!table || !table->get("mobility")) continue;
+    const std::string key = "roles." + role_names_[r] + ".mobility";
+    const toml::table* mobility = table_at(table->get("mobility"), key);
+    if (!mobility) continue;
+    for (const auto& [target, rate] : *mobility) {
+      const std::string target_name(target.str());
+      auto s_index = role_reference(rate, target_name, key + "." + target_name);
+      if (!s_index) continue;
+      if (*s_index == r) {
+        error(rate, key + "." + target_name, "a rate to another role (no M[r][r])",
+              "a rate to the role itself");
+        continue;
+      }
+      if (auto p = parameter(rate, key + "." + target_name, {0, 1}, key + "." + target_name)) {
+        s.roles[r].mobility.emplace_back(*s_index, *p);
+      }
+    }
+    check_sum_at_most_one(*table->get("mobility"), key, s.roles[r].mobility);
+  }
+  salary_data(s);
+}
+
+std::optional<Validator::DataSource> Validator::data_source(const toml::node& node,
+                                                            const std::string& key) {
+  constexpr const char* kExpected =
+      "the path of a CSV file of salaries, as a string, or a table { file = \"...\", synthetic "
+      "= \"why\" }";
+  const toml::node* file = &node;
+  std::string synthetic;
+  if (const auto* table = node.as_table()) {
+    check_keys(*table, key + ".", {"file", "synthetic"}, "'file' or 'synthetic'");
+    if (const auto* reason = table->get("synthetic")) {
+      synthetic = synthetic_reason(*reason, key + ".synthetic").value_or("");
+    }
+    file = table->get("file");
+    if (!file) {
+      error(node, key + ".file", "the path of a CSV file of salaries, as a string", "nothing");
+      return std::nullopt;
+    }
+  }
+  const auto path =
+      string(*file, file == &node ? key : key + ".file",
+             file == &node ? kExpected : "the path of a CSV file of salaries, as a string");
+  if (!path) return std::nullopt;
+  // Relative to the file that names it, which may be a base that a variant extends.
+  const auto& source = file->source().path;
+  const std::filesystem::path dir =
+      source ? std::filesystem::path(*source).parent_path() : path_.parent_path();
+  return DataSource{0, dir / *path, &node, key, synthetic};
+}
+
+void Validator::levels(const toml::node& node, const std::string& key, const std::string& address,
+                       RoleSpec& role) {
+  // Each level with the node it was written at, in the order written.
+  std::vector<std::pair<std::string, const toml::node*>> written;
+  if (const auto* names = node.as_array()) {
+    for (const auto& name : *names) {
+      if (!name.is_string()) {
+        error(name, key, "level names as strings", describe_node(name));
+        continue;
+      }
+      written.emplace_back(name.as_string()->get(), &name);
+    }
+  } else if (const auto* table = node.as_table()) {
+    for (const auto& [name, level] : *table) written.emplace_back(std::string(name.str()), &level);
+    std::stable_sort(written.begin(), written.end(), [](const auto& a, const auto& b) {
+      const auto& x = a.second->source().begin;
+      const auto& y = b.second->source().begin;
+      return std::tie(x.line, x.column) < std::tie(y.line, y.column);
+    });
+  } else {
+    error(node, key, "an array of level names, or a table of [levels.<name>] tables",
+          describe_node(node));
+    return;
+  }
+  // An empty array is no levels: how a role opts out of [defaults]' levels.
+  for (const auto& [name, level_node] : written) {
+    const std::string level_key = key + "." + name;
+    if (!check_name(*level_node, level_key, name, "level")) continue;
+    if (std::ranges::find(role.levels, name, &LevelSpec::name) != role.levels.end()) {
+      error(*level_node, level_key, "each level once", fmt::format("'{}' again", name));
+      continue;
+    }
+    LevelSpec level;
+    level.name = name;
+    const std::string level_address = address + "." + name;
+    if (const auto* table = level_node->as_table()) {
+      check_keys(*table, level_key + ".", {"multiplier", "band_sigma"}, "a level key");
+      if (const auto* m = table->get("multiplier")) {
+        level.multiplier =
+            parameter(*m, level_key + ".multiplier", {0, 100, true}, level_address + ".multiplier");
+      }
+      if (const auto* b = table->get("band_sigma")) {
+        level.band_sigma =
+            parameter(*b, level_key + ".band_sigma", info(RoleParam::band_sigma).range,
+                      level_address + ".band_sigma");
+      }
+    } else if (!level_node->is_string()) {
+      error(*level_node, level_key, "a table with multiplier and band_sigma (each optional)",
+            describe_node(*level_node));
+    }
+    role.levels.push_back(std::move(level));
+    level_nodes_.back().push_back(level_node);
+  }
+}
+
+void Validator::check_sum_at_most_one(
+    const toml::node& at, const std::string& key,
+    const std::vector<std::pair<std::size_t, Parameter>>& entries) {
+  double sum = 0.0;
+  for (const auto& [index, p] : entries) {
+    sum += p.is_constant() ? p.median() : p.distribution()->support_max();
+  }
+  if (sum > 1.0 + 1e-12) {
+    error(at, key, "rates (or their distributions' maxima) that sum to at most 1",
+          fmt::format("a sum of {}", sum));
+  }
+}
+
+}  // namespace detail
+}  // namespace talentcast::config

@@ -1,0 +1,54 @@
+#pragma once
+// What-if comparison with common random numbers (docs/compare.md): two scenarios run on the
+// same paths, so that each path's difference is the effect of what the what-if changes alone.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "talentcast/core/accumulator.hpp"
+#include "talentcast/models/scenario.hpp"
+#include "talentcast/studies/forecast.hpp"
+
+namespace talentcast::studies {
+
+/// What a comparison row summarises across paths.
+enum class Quantity { base, whatif, difference, ratio };
+std::string_view quantity_name(Quantity quantity);
+
+struct ComparisonRow {
+  std::string role;  ///< a role, `role/level` or `total`
+  std::string period;
+  std::string metric;
+  Quantity quantity = Quantity::difference;
+  core::Summary summary;
+};
+
+struct Comparison {
+  /// Per series, period and metric: base, what-if, difference (what-if minus base) and, for
+  /// salary metrics, ratio (what-if over base), in that order.
+  std::vector<ComparisonRow> rows;
+  std::uint64_t paths_done = 0;
+  bool interrupted = false;
+};
+
+/// Why two scenarios cannot be compared path by path (their series, calendar or outputs
+/// differ), one line each; empty when they can.
+std::vector<std::string> comparison_problems(const models::Scenario& base,
+                                             const models::Scenario& whatif);
+
+/// Runs both scenarios on the same seed and paths (settings.seed, settings.paths). Throws
+/// ModelError when a state becomes non-finite, std::invalid_argument when they cannot be
+/// compared.
+/// With `whatif_seed`, the what-if runs on a seed of its own: two separate runs paired path by
+/// path, which shows what common random numbers gain (tests/test_compare.cpp).
+Comparison run_comparison(const models::Scenario& base, const models::Scenario& whatif,
+                          const ForecastSettings& settings,
+                          std::optional<std::uint64_t> whatif_seed = std::nullopt);
+
+/// comparison.csv: forecast.csv's columns with `quantity` after `metric`.
+std::string comparison_csv(const std::vector<ComparisonRow>& rows);
+std::string comparison_json(const std::vector<ComparisonRow>& rows);
+
+}  // namespace talentcast::studies
