@@ -77,6 +77,6 @@ done
 # line, the time, the commit and the wall time blanked, and the seal over them (it covers the
 # commit; formats/manifest_seal.cpp).
 find out -name manifest.json -exec sed -i -E \
-  's/^( *"(command|created_utc|git_commit|libm|wall_time_seconds|reproducible_sha256)": ).*$
+  's/^( *"(command|created_utc|git_commit|libm|wall_time_seconds|reproducible_sha256)": ).*$/\1"-",/' {} +
 cp -r out/. "$out/"
 echo "$0: wrote $(find "$out" -type f | wc -l) files into $out"

@@ -61,7 +61,7 @@ std::string layer_of_include(const std::string& header, const fs::path& includer
 TEST_CASE("every include follows the allowed arrows", "[architecture][docs]") {
   const auto arrows = allowed_arrows();
   REQUIRE(arrows.size() == 11);
-  REQUIRE(arrows.at("models") == std::set<std::string>{"core"});
+  REQUIRE(arrows.at("models") == std::set<std::string>{"core", "io"});
   const fs::path root = talentcast::test::source_dir();
   const std::regex include(R"re(^\s*#\s*include\s*"([^"]+)")re");
   std::vector<std::string> violations;
@@ -116,4 +116,34 @@ TEST_CASE("each library layer links exactly the layers of its row", "[architectu
     INFO(layer);
     CHECK(links == arrows.at(layer));
   }
+}
+
+TEST_CASE("exit codes are chosen where errors are told, in tools/errors.cpp", "[architecture]") {
+  // Commands return kExitOk or throw; only these places name another code: CLI11's own parse
+  // errors, and a rank other than 0 whose MPI did not start (rank 0 tells why).
+  const std::map<std::string, int> allowed{{"cli.cpp", 1}, {"talentcast.cpp", 1}};
+  const std::regex code(R"(kExit(BadInput|Interrupted|Internal)|std::exit\(|_Exit\()");
+  const fs::path tools = talentcast::test::source_dir() / "tools";
+  std::vector<std::string> found;
+  for (const auto& entry : fs::directory_iterator(tools)) {
+    const std::string name = entry.path().filename().string();
+    if (name == "errors.hpp" || name == "errors.cpp") continue;
+    std::ifstream in(entry.path());
+    int uses = 0, number = 0;
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);) {
+      ++number;
+      if (!std::regex_search(line, code)) continue;
+      ++uses;
+      lines.push_back(fmt::format("tools/{}:{}: {}", name, number, line));
+    }
+    const auto it = allowed.find(name);
+    if (uses > (it == allowed.end() ? 0 : it->second)) {
+      found.insert(found.end(), lines.begin(), lines.end());
+    }
+  }
+  std::ostringstream report;
+  for (const auto& f : found) report << f << "\n";
+  INFO(report.str());
+  CHECK(found.empty());
 }

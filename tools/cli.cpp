@@ -399,13 +399,11 @@ void describe(CLI::App& app, bool& portable_math) {
 
 // main() starts the program again for --portable-math as written alone; any other way of giving
 // it must not run the default maths unnoticed.
-bool portable_math_taken(bool portable_math) {
-  if (!portable_math || core::libm_is_baseline()) return true;
-  fmt::print(stderr,
-             "talentcast: --portable-math: glibc still runs {}; give the flag as --portable-math, "
-             "with no value\n",
-             core::libm_variant());
-  return false;
+void check_portable_math(bool portable_math) {
+  if (!portable_math || core::libm_is_baseline()) return;
+  throw io::UserError(fmt::format(
+      "--portable-math: glibc still runs {}; give the flag as --portable-math, with no value",
+      core::libm_variant()));
 }
 
 }  // namespace
@@ -448,14 +446,15 @@ int main(int argc, char** argv) {
     app.exit(e);
     return kExitBadInput;
   }
-  if (!portable_math_taken(portable_math)) return kExitBadInput;
-  check_test_hooks();
 
-  // Under mpirun, `run` and `sweep` spread their work over the ranks (docs/mpi.md); any other
-  // command runs once, on rank 0.
-  const core::mpi::Session& session = core::mpi::Session::world();
-  if (session.distributed() && !*run_cmd && !*sweep_cmd && !session.root()) return kExitOk;
+  // Every error of a command ends here, told and given its exit code in one place.
   try {
+    check_portable_math(portable_math);
+    check_test_hooks();
+    // Under mpirun, `run` and `sweep` spread their work over the ranks (docs/mpi.md); any other
+    // command runs once, on rank 0.
+    const core::mpi::Session& session = core::mpi::Session::world();
+    if (session.distributed() && !*run_cmd && !*sweep_cmd && !session.root()) return kExitOk;
     if (*run_cmd) {
       run.command_line = command_line(argc, argv);
       return run_command(run);
@@ -481,11 +480,10 @@ int main(int argc, char** argv) {
       bench.command_line = command_line(argc, argv);
       return benchmark_command(bench);
     }
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "talentcast: internal error: {}\n", e.what());
-    return kExitInternal;
+    throw std::logic_error("no subcommand ran, though CLI11 requires one");
+  } catch (...) {
+    return report_error(std::current_exception());
   }
-  return kExitInternal;
 }
 
 }  // namespace talentcast::cli

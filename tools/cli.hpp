@@ -9,21 +9,14 @@
 #include <string>
 #include <vector>
 
+#include "errors.hpp"
 #include "talentcast/core/progress.hpp"
 #include "talentcast/formats/forecast_table.hpp"
+#include "talentcast/io/diagnostic.hpp"
 #include "talentcast/models/scenario.hpp"
 #include "talentcast/studies/forecast.hpp"
 
 namespace talentcast::cli {
-
-/// Exit codes: 0 success, 2 bad input (scenario, flags, unusable values), 130 interrupted,
-/// 1 an internal error, 3 a reproduction whose results differ.
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitInternal = 1;
-inline constexpr int kExitBadInput = 2;
-inline constexpr int kExitInterrupted = 130;
-/// `reproduce` ran, but the results differ from the manifest's.
-inline constexpr int kExitNotReproduced = 3;
 
 struct RunArgs {
   std::string scenario;
@@ -64,8 +57,11 @@ struct ReplayArgs {
 
 int main(int argc, char** argv);
 
-/// Loads and validates a scenario; on failure prints every diagnostic to stderr.
-std::optional<models::Scenario> load_scenario_or_report(const std::string& path);
+/// Loads and validates a scenario, printing its warnings. Throws io::UserError with every
+/// problem, summarized as "PATH: N errors; nothing was run or written".
+models::Scenario load_scenario_for_command(const std::string& path);
+/// Gives error the summary "PATH: N errors; nothing was run or written".
+io::UserError& count_errors(io::UserError& error, const std::string& path);
 
 /// A run that `reproduce` rebuilt from another run's manifest: recorded in its manifest as
 /// `reproduces` (docs/output-formats.md).
@@ -113,20 +109,19 @@ struct RunOutputs {
   std::optional<Reproduction> reproduces;
 };
 struct RunResult {
-  int exit_code = kExitBadInput;
   std::string forecast_csv_sha256;
   std::string bands_bin_sha256;  ///< empty: no band store
 };
 /// Simulates a validated scenario and writes the run's files into outputs.out (checked by the
 /// caller: new, empty or an earlier run's), printing the summary unless quiet. Ctrl-C stops it
-/// with nothing written.
+/// with nothing written (Interrupted); bad values throw io::UserError.
 RunResult simulate_and_write(const models::Scenario& scenario, studies::ForecastSettings settings,
                              const RunOutputs& outputs,
                              std::chrono::steady_clock::time_point started);
-/// Runs a simulation (run, compare). A scenario whose values fail mid-run (a state turns
-/// non-finite, or Boost.Math cannot evaluate a distribution at some draw) is reported after the
-/// progress bar is finished: kExitBadInput. Otherwise kExitOk.
-int simulate_or_report(core::ProgressBar& progress, const std::function<void()>& simulate);
+/// Runs a simulation (run, compare), then finishes the progress bar. A scenario whose values
+/// fail mid-run (a state turns non-finite, or Boost.Math cannot evaluate a distribution at some
+/// draw) throws io::UserError, summarized "Nothing was written.".
+void simulate(core::ProgressBar& progress, const std::function<void()>& simulation);
 /// A share written as a percentage ("0.5%") as a fraction (0.005); nothing unless in (0, 100%).
 std::optional<double> parse_share(const std::string& text);
 int validate_command(const std::string& scenario);

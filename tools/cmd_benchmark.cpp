@@ -174,16 +174,15 @@ int run_payroll(const BenchmarkArgs& args, const formats::BandStore& store,
   // Ctrl-C is looked at between the steps (each takes a fraction of a second for a payroll of a
   // million rows) and before the files are renamed into place.
   InterruptGuard guard;
-  const auto interrupted = [&] {
-    if (guard.flag().load()) fmt::print(stderr, "talentcast: interrupted; nothing was written\n");
-    return guard.flag().load();
+  const auto stop_if_interrupted = [&] {
+    if (guard.flag().load()) throw Interrupted("interrupted; nothing was written");
   };
   const studies::PayrollResult result =
       studies::benchmark_payroll(store, payroll, now, horizon, args.threads);
-  if (interrupted()) return kExitInterrupted;
+  stop_if_interrupted();
   const std::string employees = studies::employees_csv(store, payroll, result, args.threads);
   const std::string summary = studies::summary_csv(result);
-  if (interrupted()) return kExitInterrupted;
+  stop_if_interrupted();
 
   nlohmann::ordered_json manifest;
   manifest["format"] = "talentcast-payroll-benchmark-1";
@@ -205,13 +204,10 @@ int run_payroll(const BenchmarkArgs& args, const formats::BandStore& store,
   manifest["employees_csv_sha256"] = io::sha256_hex(employees);
   manifest["summary_csv_sha256"] = io::sha256_hex(summary);
   formats::seal(manifest);
-  if (const int written = write_outputs({{out / "employees.csv", employees},
-                                         {out / "summary.csv", summary},
-                                         {out / "manifest.json", manifest.dump(1) + "\n"}},
-                                        guard.flag());
-      written != kExitOk) {
-    return written;
-  }
+  write_outputs({{out / "employees.csv", employees},
+                 {out / "summary.csv", summary},
+                 {out / "manifest.json", manifest.dump(1) + "\n"}},
+                guard.flag());
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (args.format == "csv") {
@@ -307,9 +303,8 @@ int benchmark_command(const BenchmarkArgs& args) {
   try {
     store = formats::BandStore::read(args.run_dir);
   } catch (const formats::BandStoreError& e) {
-    fmt::print(stderr, "talentcast: {}\n", e.what());
-    for (const auto& e2 : errors) fmt::print(stderr, "talentcast: {}\n", e2);
-    return kExitBadInput;
+    errors.insert(errors.begin(), e.what());
+    throw io::UserError(std::move(errors));
   }
   if (!store.manifest_sealed) {
     const auto manifest = std::filesystem::path(args.run_dir) / "manifest.json";
@@ -360,10 +355,7 @@ int benchmark_command(const BenchmarkArgs& args) {
                                                                     : args.out;
       if (!value.empty()) error(flag, "it only with --payroll", fmt::format("'{}'", value));
     }
-    if (!errors.empty() || !series) {
-      for (const auto& e : errors) fmt::print(stderr, "talentcast: {}\n", e);
-      return kExitBadInput;
-    }
+    if (!errors.empty() || !series) throw io::UserError(std::move(errors));
     return print_salary(args, *salary, store, *series, periods);
   }
 
@@ -417,12 +409,12 @@ int benchmark_command(const BenchmarkArgs& args) {
     diagnostics = e.diagnostics();
   }
   if (!errors.empty() || !diagnostics.empty()) {
-    for (const auto& e : errors) fmt::print(stderr, "talentcast: {}\n", e);
-    for (const auto& d : diagnostics) fmt::print(stderr, "{}\n", d.message());
-    fmt::print(stderr, "talentcast: {} error{}; nothing was written\n",
-               errors.size() + diagnostics.size(),
-               errors.size() + diagnostics.size() == 1 ? "" : "s");
-    return kExitBadInput;
+    const std::size_t n = errors.size() + diagnostics.size();
+    io::UserError refusal(std::move(errors));
+    refusal.add(std::move(diagnostics));
+    refusal.summarize(
+        fmt::format("talentcast: {} error{}; nothing was written", n, n == 1 ? "" : "s"));
+    throw refusal;
   }
   return run_payroll(args, store, *payroll, *now, *horizon, out, started);
 }

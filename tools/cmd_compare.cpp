@@ -259,50 +259,59 @@ std::vector<std::pair<std::filesystem::path, std::string>> comparison_report(
   return files;
 }
 
+// Loads both scenarios; when both are bad, the base's problems are told before the what-if's.
+std::pair<models::Scenario, models::Scenario> load_both(const CompareArgs& args) {
+  std::optional<models::Scenario> base, whatif;
+  std::exception_ptr base_error;
+  try {
+    base = load_scenario_for_command(args.base);
+  } catch (const io::UserError&) {
+    base_error = std::current_exception();
+  }
+  try {
+    whatif = load_scenario_for_command(args.whatif);
+  } catch (const io::UserError&) {
+    if (base_error) report_error(base_error);
+    throw;
+  }
+  if (base_error) std::rethrow_exception(base_error);
+  return {std::move(*base), std::move(*whatif)};
+}
+
 }  // namespace
 
 int compare_command(const CompareArgs& args) {
-  const auto base = load_scenario_or_report(args.base);
-  const auto whatif = load_scenario_or_report(args.whatif);
-  if (!base || !whatif) return kExitBadInput;
-  int problems = 0;
-  for (const std::string& problem : studies::comparison_problems(*base, *whatif)) {
-    fmt::print(stderr, "talentcast: {}: {}\n", args.whatif, problem);
-    ++problems;
+  const auto [base, whatif] = load_both(args);
+  std::vector<std::string> problems;
+  for (const std::string& problem : studies::comparison_problems(base, whatif)) {
+    problems.push_back(fmt::format("{}: {}", args.whatif, problem));
   }
   std::string period = args.period;
-  if (period.empty()) period = base->period_label(base->periods() - 1);
+  if (period.empty()) period = base.period_label(base.periods() - 1);
   bool known = false;
-  for (int t = 0; t < base->periods(); ++t) known = known || base->period_label(t) == period;
+  for (int t = 0; t < base.periods(); ++t) known = known || base.period_label(t) == period;
   if (!known) {
-    fmt::print(stderr,
-               "talentcast: --period: expected a period label of the base ({} to {}), "
-               "found '{}'\n",
-               base->period_label(0), base->period_label(base->periods() - 1), period);
-    ++problems;
+    problems.push_back(
+        fmt::format("--period: expected a period label of the base ({} to {}), found '{}'",
+                    base.period_label(0), base.period_label(base.periods() - 1), period));
   }
   if (!args.out.empty() && args.format == "table") {
-    fmt::print(stderr, "talentcast: --out: expected --format csv or json with it, found table\n");
-    ++problems;
+    problems.emplace_back("--out: expected --format csv or json with it, found table");
   }
   if (const auto found = args.out.empty() ? std::nullopt : foreign_file(args.out, is_comparison)) {
-    fmt::print(stderr,
-               "talentcast: --out {}: expected a new file or a comparison talentcast wrote (csv "
-               "or json), found {}\n",
-               args.out, *found);
-    ++problems;
+    problems.push_back(fmt::format(
+        "--out {}: expected a new file or a comparison talentcast wrote (csv or json), found {}",
+        args.out, *found));
   }
   if (const auto found =
           args.report.empty() ? std::nullopt : foreign_file(args.report, is_talentcast_page)) {
-    fmt::print(stderr,
-               "talentcast: --report {}: expected a new file or a report talentcast wrote, found "
-               "{}\n",
-               args.report, *found);
-    ++problems;
+    problems.push_back(
+        fmt::format("--report {}: expected a new file or a report talentcast wrote, found {}",
+                    args.report, *found));
   }
-  if (problems > 0) return kExitBadInput;
+  if (!problems.empty()) throw io::UserError(std::move(problems));
 
-  studies::ForecastSettings settings = studies::default_settings(*base);
+  studies::ForecastSettings settings = studies::default_settings(base);
   if (args.paths) settings.paths = *args.paths;
   if (args.seed) settings.seed = *args.seed;
   settings.threads = args.threads;
@@ -311,15 +320,10 @@ int compare_command(const CompareArgs& args) {
   core::ProgressBar progress(settings.paths, "paths", !args.quiet);
   settings.on_progress = [&](std::uint64_t done) { progress.update(done); };
   studies::Comparison comparison;
-  if (simulate_or_report(progress, [&] {
-        comparison = studies::run_comparison(*base, *whatif, settings);
-      }) != kExitOk) {
-    return kExitBadInput;
-  }
+  simulate(progress, [&] { comparison = studies::run_comparison(base, whatif, settings); });
   if (comparison.interrupted) {
-    fmt::print(stderr, "talentcast: interrupted after {} of {} paths; nothing was written\n",
-               comparison.paths_done, settings.paths);
-    return kExitInterrupted;
+    throw Interrupted(fmt::format("interrupted after {} of {} paths; nothing was written",
+                                  comparison.paths_done, settings.paths));
   }
   // The report and --out are written together, atomically: both or neither.
   OutputFiles files;
@@ -327,17 +331,13 @@ int compare_command(const CompareArgs& args) {
                            : args.format == "json" ? studies::comparison_json(comparison.rows)
                                                    : std::string();
   if (!args.report.empty()) {
-    files = comparison_report(args, *base, *whatif, comparison, settings.seed, period);
-    if (refuse_report_conflicts(files, args.report, "--report " + args.report)) {
-      return kExitBadInput;
-    }
+    files = comparison_report(args, base, whatif, comparison, settings.seed, period);
+    refuse_report_conflicts(files, args.report, "--report " + args.report);
   }
   if (!args.out.empty()) files.emplace_back(args.out, text);
-  if (!files.empty()) {
-    if (const int written = write_outputs(files, guard.flag()); written != kExitOk) return written;
-  }
+  if (!files.empty()) write_outputs(files, guard.flag());
   if (args.format == "table") {
-    fmt::print("{}", comparison_table(*base, *whatif, comparison, period, settings.seed));
+    fmt::print("{}", comparison_table(base, whatif, comparison, period, settings.seed));
   } else if (args.out.empty()) {
     fmt::print("{}", text);
   }

@@ -77,19 +77,17 @@ int export_command(const ExportArgs& args) {
       chosen("--stats", args.stats, statistics, "statistics", stats_errors);
   if (stats.empty()) stats = statistics;
   if (!std::filesystem::is_regular_file(args.db)) {
-    fmt::print(stderr,
-               "talentcast: --db: expected a sweep's results database, found '{}', which does "
-               "not exist\n",
-               args.db);
-    for (const auto& error : stats_errors) fmt::print(stderr, "talentcast: {}\n", error);
-    return kExitBadInput;
+    stats_errors.insert(
+        stats_errors.begin(),
+        fmt::format("--db: expected a sweep's results database, found '{}', which does not exist",
+                    args.db));
+    throw io::UserError(std::move(stats_errors));
   }
   if (const auto found = args.out.empty() ? std::nullopt : foreign_file(args.out, is_export)) {
-    fmt::print(stderr,
-               "talentcast: --out {}: expected a new file or an export talentcast wrote, found "
-               "{}; nothing was written\n",
-               args.out, *found);
-    return kExitBadInput;
+    throw io::UserError(fmt::format(
+        "--out {}: expected a new file or an export talentcast wrote, found {}; nothing was "
+        "written",
+        args.out, *found));
   }
   InterruptGuard guard;
   const std::string_view unwritten = args.out.empty() ? "" : "; nothing was written";
@@ -104,10 +102,7 @@ int export_command(const ExportArgs& args) {
     const auto periods = chosen("--periods", args.periods, stored_names(db, "period", "label"),
                                 "periods " + stored_in, errors);
     errors.insert(errors.end(), stats_errors.begin(), stats_errors.end());
-    if (!errors.empty()) {
-      for (const auto& e : errors) fmt::print(stderr, "talentcast: {}\n", e);
-      return kExitBadInput;
-    }
+    if (!errors.empty()) throw io::UserError(std::move(errors));
 
     std::size_t design_points = 0;
     if (auto q = db.prepare("SELECT points FROM sweep WHERE id = 1"); q.step()) {
@@ -184,21 +179,19 @@ int export_command(const ExportArgs& args) {
                  args.db, points, design_points);
     }
   } catch (const io::WriteInterrupted&) {
-    fmt::print(
-        stderr, "talentcast: interrupted{}\n",
-        args.out.empty() ? "; standard output holds part of the export" : "; nothing was written");
-    return kExitInterrupted;
+    throw Interrupted(args.out.empty() ? "interrupted; standard output holds part of the export"
+                                       : "interrupted; nothing was written");
   } catch (const formats::SweepStoreError& e) {
-    fmt::print(stderr, "talentcast: {}{}\n", e.what(), unwritten);
-    for (const auto& error : stats_errors) fmt::print(stderr, "talentcast: {}\n", error);
-    return kExitBadInput;
+    stats_errors.insert(stats_errors.begin(), fmt::format("{}{}", e.what(), unwritten));
+    throw io::UserError(std::move(stats_errors));
   } catch (const io::SqliteError& e) {
-    fmt::print(stderr, "talentcast: {}: not a readable sweep database ({}){}\n", args.db, e.what(),
-               unwritten);
-    return kExitBadInput;
+    throw io::UserError(
+        fmt::format("{}: not a readable sweep database ({}){}", args.db, e.what(), unwritten));
+  } catch (const io::UserError&) {
+    throw;  // told as it is: the arguments' problems
   } catch (const std::runtime_error& e) {
-    fmt::print(stderr, "talentcast: {}{}\n", e.what(), unwritten);
-    return kExitBadInput;
+    // The file could not be written (permissions, a full disk).
+    throw io::UserError(fmt::format("{}{}", e.what(), unwritten));
   }
   return kExitOk;
 }

@@ -7,22 +7,15 @@
 namespace talentcast::cli {
 
 int replay_command(const ReplayArgs& args) {
-  const auto scenario = load_scenario_or_report(args.scenario);
-  if (!scenario) return kExitBadInput;
-  const models::LabourMarketModel model(*scenario,
-                                        {args.seed.value_or(scenario->seed), args.central});
-  std::vector<double> values;
-  try {
-    values = model.replay(args.central ? 0 : args.path);
-  } catch (const models::ModelError& error) {
-    fmt::print(stderr, "talentcast: {}\n", error.what());
-    return kExitBadInput;
-  }
+  const models::Scenario scenario = load_scenario_for_command(args.scenario);
+  const models::LabourMarketModel model(scenario,
+                                        {args.seed.value_or(scenario.seed), args.central});
+  const std::vector<double> values = model.replay(args.central ? 0 : args.path);
   const models::OutputLayout& layout = model.layout();
   fmt::print("role,period,metric,value\n");
   for (const models::OutputSeries& series : layout.series()) {
     for (std::size_t period = 0; period < layout.periods(); ++period) {
-      const std::string label = scenario->period_label(static_cast<int>(period));
+      const std::string label = scenario.period_label(static_cast<int>(period));
       for (std::size_t m = series.first_metric; m < series.first_metric + series.metric_count;
            ++m) {
         const auto metric = static_cast<models::Metric>(m);

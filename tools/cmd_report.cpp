@@ -50,7 +50,7 @@ std::string read_text(const std::filesystem::path& path, std::uint64_t max_bytes
     return io::read_text_file(path, max_bytes);
   } catch (const io::InputFileError& e) {
     if (e.kind() != io::InputFileError::Kind::missing) throw;
-    throw std::runtime_error(fmt::format(
+    throw io::UserError(fmt::format(
         "{}: expected a file of a run (talentcast run --out DIR), found none", path.string()));
   }
 }
@@ -64,35 +64,33 @@ RunData read_run(const std::filesystem::path& dir) {
       case formats::SealState::intact:
         break;
       case formats::SealState::broken:
-        throw std::runtime_error(formats::broken_seal_message((dir / "manifest.json").string()));
+        throw io::UserError(formats::broken_seal_message((dir / "manifest.json").string()));
       case formats::SealState::missing:
         fmt::print(stderr, "talentcast: warning: {}\n",
                    formats::missing_seal_message((dir / "manifest.json").string()));
         break;
     }
   } catch (const nlohmann::json::exception& e) {
-    throw std::runtime_error(fmt::format("{}: expected JSON, found an error: {}",
-                                         (dir / "manifest.json").string(), e.what()));
+    throw io::UserError(fmt::format("{}: expected JSON, found an error: {}",
+                                    (dir / "manifest.json").string(), e.what()));
   }
   const std::string csv = read_text(dir / "forecast.csv", io::kMaxCsvBytes);
   if (run.manifest.value("forecast_csv_sha256", "") != io::sha256_hex(csv)) {
-    throw std::runtime_error(
+    throw io::UserError(
         fmt::format("{}: expected the forecast.csv its manifest names (forecast_csv_sha256), found "
                     "another; run the scenario again",
                     (dir / "forecast.csv").string()));
   }
-  io::CsvReader reader(csv);
-  io::CsvRecord record;
-  reader.next(record);  // the header, checked with the digest
   std::set<std::string> seen_series, seen_periods;
-  while (reader.next(record)) {
-    const auto& f = record.fields;
-    const std::string series(f[0].text), period(f[1].text), metric(f[2].text);
-    Stats s{};
-    for (std::size_t i = 0; i < s.size(); ++i) s[i] = std::stod(std::string(f[3 + i].text));
-    if (seen_series.insert(series).second) run.series.push_back(series);
-    if (seen_periods.insert(period).second) run.periods.push_back(period);
-    run.stats[{series, period, metric}] = s;
+  for (const formats::ForecastRow& row :
+       formats::read_forecast_csv(csv, (dir / "forecast.csv").string())) {
+    const core::Summary& summary = row.summary;
+    Stats s{summary.mean, summary.sd};
+    std::copy(summary.percentiles.begin(), summary.percentiles.end(), s.begin() + kP05);
+    s[kMcse] = summary.mcse;
+    if (seen_series.insert(row.role).second) run.series.push_back(row.role);
+    if (seen_periods.insert(row.period).second) run.periods.push_back(row.period);
+    run.stats[{row.role, row.period, row.metric}] = s;
   }
   return run;
 }
@@ -149,13 +147,7 @@ namespace {
 int write_report(const ReportArgs& args) {
   InterruptGuard guard;
   const std::filesystem::path dir(args.run_dir);
-  RunData run;
-  try {
-    run = read_run(dir);
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "talentcast: {}\n", e.what());
-    return kExitBadInput;
-  }
+  const RunData run = read_run(dir);
   const nlohmann::json& m = run.manifest;
   const RunContext c(m);
   const nlohmann::json& scenario = c.scenario();
@@ -170,11 +162,9 @@ int write_report(const ReportArgs& args) {
   }
   for (const auto& p : band_periods) {
     if (std::find(run.periods.begin(), run.periods.end(), p) == run.periods.end()) {
-      fmt::print(stderr,
-                 "talentcast: --band-periods: expected periods of the run ({} to {}), "
-                 "found '{}'\n",
-                 run.periods.front(), run.periods.back(), p);
-      return kExitBadInput;
+      throw io::UserError(
+          fmt::format("--band-periods: expected periods of the run ({} to {}), found '{}'",
+                      run.periods.front(), run.periods.back(), p));
     }
   }
 
@@ -205,95 +195,87 @@ int write_report(const ReportArgs& args) {
       "{1}<br><span class=\"note\">{2}</span></th></tr>\n",
       first, last, html::escape(c.unit()));
   std::string sections;
-  try {
-    const auto is_level = [&](const std::string& s) {
-      const auto slash = s.rfind('/');
-      return slash != std::string::npos && std::find(run.series.begin(), run.series.end(),
-                                                     s.substr(0, slash)) != run.series.end();
-    };
-    const auto ratio_text = [](double v) { return fmt::format("{:.2f}", v); };
-    const auto salary_text = [](double v) { return grouped(v); };
-    for (const std::string& s : run.series) {
-      if (guard.flag().load()) break;  // charts take the time: Ctrl-C is looked at between roles
-      if (is_level(s)) continue;
-      const Stats* r0 = run.find(s, first, "ratio");
-      const Stats* r1 = run.find(s, last, "ratio");
-      const Stats* sh = run.find(s, last, "shortage");
-      const Stats* w1 = run.find(s, last, "salary_median");
-      if (r0 == nullptr || r1 == nullptr || sh == nullptr) continue;
-      const std::string title = c.title(s);
-      const std::string all = mark(c.synthetic());             // on every number
-      const std::string salary = mark(c.salary_synthetic(s));  // on its salary numbers
-      const auto beside = [](const std::string& tag) { return tag.empty() ? tag : " " + tag; };
-      key += fmt::format(
-          "<tr><td>{}{}</td><td class=\"n\">{}{}</td><td class=\"n\">{}{}</td><td "
-          "class=\"n\">{:.0f}% <span class=\"range\">± {:.1f} pp</span>{}</td><td "
-          "class=\"n\">{}</td></tr>\n",
-          html::escape(title),
-          title == s ? "" : fmt::format("<br><span class=\"id\">{}</span>", html::escape(s)),
-          interval(*r0, ratio_text), beside(all), interval(*r1, ratio_text), beside(all),
-          100 * (*sh)[kMean], 100 * 1.96 * (*sh)[kMcse], beside(all),
-          w1 ? interval(*w1, salary_text) + beside(salary) : "");
-      std::string figures;
-      auto ratio = *series_of(s, "ratio");
-      labelled(ratio, fmt::format("{}: supply-demand ratio", title), false, s);
-      ratio.y_label = "candidates per opening";
-      ratio.reference = 1.0;
-      ratio.reference_label = "1 = balance";
-      figures += figures_out.add(chart::render(ratio), html::file_name(s) + "-ratio",
-                                 "Candidates per opening: median, 50%, 80% and 90% bands over "
-                                 "paths; the dashed line is 1, balance.",
-                                 all);
-      if (auto pay = series_of(s, "salary_median")) {
-        labelled(*pay, fmt::format("{}: median salary", title), true, s);
-        pay->y_label = c.unit();
-        figures += figures_out.add(chart::render(*pay), html::file_name(s) + "-salary",
-                                   fmt::format("The market's median salary ({}): median, 50%, 80% "
-                                               "and 90% bands over paths.",
-                                               c.unit()),
-                                   salary);
-      }
-      chart::Fan shortage;
-      shortage.periods = run.periods;
-      for (const auto& p : run.periods)
-        shortage.p50.push_back((*run.find(s, p, "shortage"))[kMean]);
-      shortage.line_only = true;
-      shortage.percent = true;
-      labelled(shortage, fmt::format("{}: probability of a shortage", title), false, s);
-      shortage.y_label = "% of paths with ratio < 1";
-      figures +=
-          figures_out.add(chart::render(shortage), html::file_name(s) + "-shortage",
-                          "The share of paths on which candidates are fewer than openings.", all);
-      if (run.find(s, last, "salary_p10") != nullptr) {
-        chart::Bands bands;
-        bands.periods = band_periods;
-        for (const auto& p : band_periods) {
-          // Each band percentile at its median over paths.
-          bands.p10.push_back((*run.find(s, p, "salary_p10"))[kP50]);
-          bands.p25.push_back((*run.find(s, p, "salary_p25"))[kP50]);
-          bands.p50.push_back((*run.find(s, p, "salary_median"))[kP50]);
-          bands.p75.push_back((*run.find(s, p, "salary_p75"))[kP50]);
-          bands.p90.push_back((*run.find(s, p, "salary_p90"))[kP50]);
-        }
-        labelled(bands, fmt::format("{}: salary band", title), true, s);
-        bands.y_label = c.unit();
-        figures += figures_out.add(chart::render(bands), html::file_name(s) + "-band",
-                                   fmt::format("The market's salary band ({}, 10th to 90th "
-                                               "percentile of pay) at its median path.",
-                                               c.unit()),
-                                   salary);
-      }
-      sections += fmt::format(
-          "<section class=\"role\" id=\"role-{}\"><h3>{}{}</h3>\n<div "
-          "class=\"charts\">\n{}</div></section>\n",
-          html::file_name(s), html::escape(title),
-          title == s ? "" : fmt::format(" <span class=\"id\">{}</span>", html::escape(s)), figures);
+  const auto is_level = [&](const std::string& s) {
+    const auto slash = s.rfind('/');
+    return slash != std::string::npos &&
+           std::find(run.series.begin(), run.series.end(), s.substr(0, slash)) != run.series.end();
+  };
+  const auto ratio_text = [](double v) { return fmt::format("{:.2f}", v); };
+  const auto salary_text = [](double v) { return grouped(v); };
+  for (const std::string& s : run.series) {
+    if (guard.flag().load()) break;  // charts take the time: Ctrl-C is looked at between roles
+    if (is_level(s)) continue;
+    const Stats* r0 = run.find(s, first, "ratio");
+    const Stats* r1 = run.find(s, last, "ratio");
+    const Stats* sh = run.find(s, last, "shortage");
+    const Stats* w1 = run.find(s, last, "salary_median");
+    if (r0 == nullptr || r1 == nullptr || sh == nullptr) continue;
+    const std::string title = c.title(s);
+    const std::string all = mark(c.synthetic());             // on every number
+    const std::string salary = mark(c.salary_synthetic(s));  // on its salary numbers
+    const auto beside = [](const std::string& tag) { return tag.empty() ? tag : " " + tag; };
+    key += fmt::format(
+        "<tr><td>{}{}</td><td class=\"n\">{}{}</td><td class=\"n\">{}{}</td><td "
+        "class=\"n\">{:.0f}% <span class=\"range\">± {:.1f} pp</span>{}</td><td "
+        "class=\"n\">{}</td></tr>\n",
+        html::escape(title),
+        title == s ? "" : fmt::format("<br><span class=\"id\">{}</span>", html::escape(s)),
+        interval(*r0, ratio_text), beside(all), interval(*r1, ratio_text), beside(all),
+        100 * (*sh)[kMean], 100 * 1.96 * (*sh)[kMcse], beside(all),
+        w1 ? interval(*w1, salary_text) + beside(salary) : "");
+    std::string figures;
+    auto ratio = *series_of(s, "ratio");
+    labelled(ratio, fmt::format("{}: supply-demand ratio", title), false, s);
+    ratio.y_label = "candidates per opening";
+    ratio.reference = 1.0;
+    ratio.reference_label = "1 = balance";
+    figures += figures_out.add(chart::render(ratio), html::file_name(s) + "-ratio",
+                               "Candidates per opening: median, 50%, 80% and 90% bands over "
+                               "paths; the dashed line is 1, balance.",
+                               all);
+    if (auto pay = series_of(s, "salary_median")) {
+      labelled(*pay, fmt::format("{}: median salary", title), true, s);
+      pay->y_label = c.unit();
+      figures += figures_out.add(chart::render(*pay), html::file_name(s) + "-salary",
+                                 fmt::format("The market's median salary ({}): median, 50%, 80% "
+                                             "and 90% bands over paths.",
+                                             c.unit()),
+                                 salary);
     }
-  } catch (const nlohmann::json::exception&) {
-    throw;  // a manifest field of another kind: bad input (report_command)
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "talentcast: {}\n", e.what());
-    return kExitInternal;
+    chart::Fan shortage;
+    shortage.periods = run.periods;
+    for (const auto& p : run.periods) shortage.p50.push_back((*run.find(s, p, "shortage"))[kMean]);
+    shortage.line_only = true;
+    shortage.percent = true;
+    labelled(shortage, fmt::format("{}: probability of a shortage", title), false, s);
+    shortage.y_label = "% of paths with ratio < 1";
+    figures +=
+        figures_out.add(chart::render(shortage), html::file_name(s) + "-shortage",
+                        "The share of paths on which candidates are fewer than openings.", all);
+    if (run.find(s, last, "salary_p10") != nullptr) {
+      chart::Bands bands;
+      bands.periods = band_periods;
+      for (const auto& p : band_periods) {
+        // Each band percentile at its median over paths.
+        bands.p10.push_back((*run.find(s, p, "salary_p10"))[kP50]);
+        bands.p25.push_back((*run.find(s, p, "salary_p25"))[kP50]);
+        bands.p50.push_back((*run.find(s, p, "salary_median"))[kP50]);
+        bands.p75.push_back((*run.find(s, p, "salary_p75"))[kP50]);
+        bands.p90.push_back((*run.find(s, p, "salary_p90"))[kP50]);
+      }
+      labelled(bands, fmt::format("{}: salary band", title), true, s);
+      bands.y_label = c.unit();
+      figures += figures_out.add(chart::render(bands), html::file_name(s) + "-band",
+                                 fmt::format("The market's salary band ({}, 10th to 90th "
+                                             "percentile of pay) at its median path.",
+                                             c.unit()),
+                                 salary);
+    }
+    sections += fmt::format(
+        "<section class=\"role\" id=\"role-{}\"><h3>{}{}</h3>\n<div "
+        "class=\"charts\">\n{}</div></section>\n",
+        html::file_name(s), html::escape(title),
+        title == s ? "" : fmt::format(" <span class=\"id\">{}</span>", html::escape(s)), figures);
   }
   key += "</table>\n";
 
@@ -363,14 +345,11 @@ int write_report(const ReportArgs& args) {
                             grouped(m.value("paths", 0.0))),
       html::escape(c.run_date()), html::escape(c.unit()), key, sections, assumptions, cite);
   const std::string page = html::page(title, body);
-  if (guard.flag().load()) {
-    fmt::print(stderr, "talentcast: interrupted; nothing was written\n");
-    return kExitInterrupted;
-  }
+  if (guard.flag().load()) throw Interrupted("interrupted; nothing was written");
   auto& files = figures_out.files();
   files.emplace_back(out, page);
-  if (refuse_report_conflicts(files, out, out.string())) return kExitBadInput;
-  if (const int written = write_outputs(files, guard.flag()); written != kExitOk) return written;
+  refuse_report_conflicts(files, out, out.string());
+  write_outputs(files, guard.flag());
   if (!args.quiet) {
     fmt::print("wrote {} and {} charts (SVG and PNG) in {}\n", out.string(), figures_out.count(),
                charts.string());
@@ -387,11 +366,10 @@ int report_command(const ReportArgs& args) {
   try {
     return write_report(args);
   } catch (const nlohmann::json::exception& e) {
-    fmt::print(stderr,
-               "talentcast: {}: expected a manifest as talentcast writes it, found a field of "
-               "another kind ({}); nothing was written\n",
-               (std::filesystem::path(args.run_dir) / "manifest.json").string(), e.what());
-    return kExitBadInput;
+    throw io::UserError(fmt::format(
+        "{}: expected a manifest as talentcast writes it, found a field of another kind ({}); "
+        "nothing was written",
+        (std::filesystem::path(args.run_dir) / "manifest.json").string(), e.what()));
   }
 }
 

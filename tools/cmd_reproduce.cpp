@@ -133,23 +133,20 @@ int reproduce_command(const ReproduceArgs& args) {
     text = io::read_text_file(manifest_path, io::kMaxJsonBytes);
   } catch (const io::InputFileError& e) {
     const bool missing = e.kind() == io::InputFileError::Kind::missing;
-    fmt::print(stderr, "talentcast: {}: expected {}, found {}\n", shown,
-               missing ? "a run's manifest.json (or its directory)" : e.expected(),
-               missing ? "none" : e.found());
-    return kExitBadInput;
+    throw io::UserError(
+        fmt::format("{}: expected {}, found {}", shown,
+                    missing ? "a run's manifest.json (or its directory)" : e.expected(),
+                    missing ? "none" : e.found()));
   }
   ordered_json manifest = ordered_json::parse(text, nullptr, false);
   if (!manifest.is_object() || field_string(manifest, "format") != "talentcast-manifest-1") {
-    fmt::print(stderr,
-               "talentcast: {}: expected a run's manifest (\"format\": "
-               "\"talentcast-manifest-1\"), found {}\n",
-               shown, manifest.is_object() ? "another file's" : "text that is not JSON");
-    return kExitBadInput;
+    throw io::UserError(fmt::format(
+        "{}: expected a run's manifest (\"format\": \"talentcast-manifest-1\"), found {}", shown,
+        manifest.is_object() ? "another file's" : "text that is not JSON"));
   }
   switch (formats::check_seal(manifest)) {
     case formats::SealState::broken:
-      fmt::print(stderr, "talentcast: {}\n", formats::broken_seal_message(shown));
-      return kExitBadInput;
+      throw io::UserError(formats::broken_seal_message(shown));
     case formats::SealState::missing:
       fmt::print(stderr, "talentcast: warning: {}\n", formats::missing_seal_message(shown));
       break;
@@ -158,8 +155,7 @@ int reproduce_command(const ReproduceArgs& args) {
   }
 
   if (const auto problem = shape_problem(manifest)) {
-    fmt::print(stderr, "talentcast: {}: {}; nothing was run or written\n", shown, *problem);
-    return kExitBadInput;
+    throw io::UserError(fmt::format("{}: {}; nothing was run or written", shown, *problem));
   }
 
   std::vector<std::string> errors;
@@ -235,10 +231,9 @@ int reproduce_command(const ReproduceArgs& args) {
                                  fs::is_directory(out, error) ? "one that holds files" : "a file"));
   }
   if (!errors.empty()) {
-    for (const auto& e : errors) fmt::print(stderr, "talentcast: {}\n", e);
-    fmt::print(stderr, "talentcast: {} error{}; nothing was run or written\n", errors.size(),
-               errors.size() == 1 ? "" : "s");
-    return kExitBadInput;
+    const std::size_t n = errors.size();
+    errors.push_back(fmt::format("{} error{}; nothing was run or written", n, n == 1 ? "" : "s"));
+    throw io::UserError(std::move(errors));
   }
 
   // The inputs in DIR/inputs, removed again (with the directories made for them) unless the run
@@ -260,22 +255,20 @@ int reproduce_command(const ReproduceArgs& args) {
     for (const auto& path : placed) directories.create(path.parent_path());
     io::write_files_atomically(files);
   } catch (const std::exception& e) {
-    fmt::print(stderr, "talentcast: {}; nothing was run or written\n", e.what());
-    return kExitBadInput;
+    // A directory or file that could not be made (permissions, a full disk).
+    throw io::UserError(fmt::format("{}; nothing was run or written", e.what()));
   }
 
-  const auto scenario = load_scenario_or_report(placed.front().string());
-  if (!scenario) return kExitBadInput;
+  const models::Scenario scenario = load_scenario_for_command(placed.front().string());
   const std::string recorded_scenario = field_string(manifest, "scenario_sha256");
-  if (io::sha256_hex(scenario->resolved_toml) != recorded_scenario) {
-    fmt::print(stderr,
-               "talentcast: {}: expected the scenario the manifest records (scenario_sha256 {}), "
-               "found another after rebuilding it from {} file{}; nothing was run or written\n",
-               shown, recorded_scenario, scenario_files, scenario_files == 1 ? "" : "s");
-    return kExitBadInput;
+  if (io::sha256_hex(scenario.resolved_toml) != recorded_scenario) {
+    throw io::UserError(fmt::format(
+        "{}: expected the scenario the manifest records (scenario_sha256 {}), found another after "
+        "rebuilding it from {} file{}; nothing was run or written",
+        shown, recorded_scenario, scenario_files, scenario_files == 1 ? "" : "s"));
   }
 
-  studies::ForecastSettings settings = studies::default_settings(*scenario);
+  studies::ForecastSettings settings = studies::default_settings(scenario);
   // shape_problem has checked these fields' kinds.
   settings.seed = manifest.at("seed").get<std::uint64_t>();
   settings.paths = manifest.at("paths").get<std::uint64_t>();
@@ -296,8 +289,7 @@ int reproduce_command(const ReproduceArgs& args) {
   reproduction.reproducible_sha256 = field_string(manifest, "reproducible_sha256");
   reproduction.forecast_csv_sha256 = field_string(manifest, "forecast_csv_sha256");
   outputs.reproduces = reproduction;
-  const RunResult result = simulate_and_write(*scenario, settings, outputs, started);
-  if (result.exit_code != kExitOk) return result.exit_code;
+  const RunResult result = simulate_and_write(scenario, settings, outputs, started);
   unwind.keep = true;
   directories.keep();
 

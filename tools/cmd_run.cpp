@@ -24,6 +24,51 @@ namespace {
 // What a run writes into its directory (docs/output-formats.md).
 const std::vector<std::string> kRunOutputs{"forecast.csv", "forecast.json", "bands.json",
                                            "bands.bin", "manifest.json"};
+// The problems of run's flags, and of its output directory (rank 0 alone checks that).
+std::vector<std::string> run_problems(const RunArgs& args, const std::filesystem::path& out,
+                                      const core::mpi::Session& session) {
+  std::vector<std::string> problems;
+  if (!args.target_mcse.empty()) {
+    std::vector<std::string> metrics;
+    for (std::size_t m = 0; m < models::kMetricCount; ++m) {
+      metrics.emplace_back(models::metric_name(m));
+    }
+    for (const auto& name : args.target_metrics) {
+      if (std::find(metrics.begin(), metrics.end(), name) == metrics.end()) {
+        problems.push_back(fmt::format("--target-metrics: expected metric names ({}), found '{}'",
+                                       fmt::join(metrics, ", "), name));
+      }
+    }
+    if (args.paths && *args.paths > args.max_paths) {
+      problems.push_back(
+          fmt::format("--paths: expected at most --max-paths ({}) with --target-mcse, found {}",
+                      args.max_paths, *args.paths));
+    }
+    if (args.central) {
+      problems.emplace_back(
+          "--target-mcse: expected a Monte Carlo run, found --central (one path, no standard "
+          "error)");
+    }
+    if (session.distributed()) {
+      problems.emplace_back("--target-mcse: not yet available under mpirun; give --paths instead");
+    }
+  }
+  std::error_code probe;
+  if (session.root() && std::filesystem::exists(out, probe) &&
+      !std::filesystem::is_directory(out, probe)) {
+    problems.push_back(
+        fmt::format("--out {}: expected a directory, found a file; nothing was run", out.string()));
+  } else if (const auto found = session.root() ? foreign_directory(out, "talentcast-manifest-1",
+                                                                   "a run's", kRunOutputs)
+                                               : std::nullopt) {
+    problems.push_back(fmt::format(
+        "--out {}: expected a new or empty directory, or an earlier run's, found a directory {}; "
+        "nothing was run",
+        out.string(), *found));
+  }
+  return problems;
+}
+
 }  // namespace
 
 std::optional<double> parse_share(const std::string& text) {
@@ -37,23 +82,21 @@ std::optional<double> parse_share(const std::string& text) {
   return percent / 100.0;
 }
 
-int simulate_or_report(core::ProgressBar& progress, const std::function<void()>& simulate) {
+void simulate(core::ProgressBar& progress, const std::function<void()>& simulation) {
   try {
-    simulate();
-  } catch (const models::ModelError& error) {
+    simulation();
+  } catch (io::UserError& error) {
     progress.finish();
-    fmt::print(stderr, "talentcast: {}\nNothing was written.\n", error.what());
-    return kExitBadInput;
+    error.summarize("Nothing was written.");
+    throw;
   } catch (const std::domain_error& error) {
     progress.finish();
-    fmt::print(stderr,
-               "talentcast: a parameter's distribution could not be evaluated: {}\n"
-               "Nothing was written.\n",
-               error.what());
-    return kExitBadInput;
+    io::UserError unusable(
+        fmt::format("a parameter's distribution could not be evaluated: {}", error.what()));
+    unusable.summarize("Nothing was written.");
+    throw unusable;
   }
   progress.finish();
-  return kExitOk;
 }
 
 int run_command(const RunArgs& args) {
@@ -61,65 +104,16 @@ int run_command(const RunArgs& args) {
   // Under mpirun, every rank checks its inputs and all go on or none (docs/mpi.md); rank 0
   // alone writes, so it alone checks where.
   const core::mpi::Session& session = core::mpi::Session::world();
-  const auto scenario = load_scenario_or_report(args.scenario);
-  if (!scenario) {
-    session.decide(kExitBadInput);
-    return kExitBadInput;
-  }
-
+  std::optional<models::Scenario> scenario;
   const std::filesystem::path out =
       args.out.empty() ? std::filesystem::path("out") / std::filesystem::path(args.scenario).stem()
                        : std::filesystem::path(args.out);
-  int verdict = kExitOk;
-  if (!args.target_mcse.empty()) {
-    std::vector<std::string> metrics;
-    for (std::size_t m = 0; m < models::kMetricCount; ++m) {
-      metrics.emplace_back(models::metric_name(m));
-    }
-    for (const auto& name : args.target_metrics) {
-      if (std::find(metrics.begin(), metrics.end(), name) == metrics.end()) {
-        fmt::print(stderr, "talentcast: --target-metrics: expected metric names ({}), found '{}'\n",
-                   fmt::join(metrics, ", "), name);
-        verdict = kExitBadInput;
-      }
-    }
-    if (args.paths && *args.paths > args.max_paths) {
-      fmt::print(stderr,
-                 "talentcast: --paths: expected at most --max-paths ({}) with --target-mcse, "
-                 "found {}\n",
-                 args.max_paths, *args.paths);
-      verdict = kExitBadInput;
-    }
-    if (args.central) {
-      fmt::print(stderr,
-                 "talentcast: --target-mcse: expected a Monte Carlo run, found --central (one "
-                 "path, no standard error)\n");
-      verdict = kExitBadInput;
-    }
-    if (session.distributed()) {
-      fmt::print(stderr,
-                 "talentcast: --target-mcse: not yet available under mpirun; give --paths "
-                 "instead\n");
-      verdict = kExitBadInput;
-    }
-  }
-  std::error_code probe;
-  if (session.root() && std::filesystem::exists(out, probe) &&
-      !std::filesystem::is_directory(out, probe)) {
-    fmt::print(stderr,
-               "talentcast: --out {}: expected a directory, found a file; nothing was run\n",
-               out.string());
-    verdict = kExitBadInput;
-  } else if (const auto found = session.root() ? foreign_directory(out, "talentcast-manifest-1",
-                                                                   "a run's", kRunOutputs)
-                                               : std::nullopt) {
-    fmt::print(stderr,
-               "talentcast: --out {}: expected a new or empty directory, or an earlier run's, "
-               "found a directory {}; nothing was run\n",
-               out.string(), *found);
-    verdict = kExitBadInput;
-  }
-  if (session.decide(verdict) != kExitOk) return kExitBadInput;
+  const int verdict = check_on_every_rank(session, [&] {
+    scenario = load_scenario_for_command(args.scenario);
+    std::vector<std::string> problems = run_problems(args, out, session);
+    if (!problems.empty()) throw io::UserError(std::move(problems));
+  });
+  if (verdict != kExitOk) return verdict;
 
   studies::ForecastSettings settings = studies::default_settings(*scenario);
   if (args.paths) settings.paths = *args.paths;
@@ -138,7 +132,8 @@ int run_command(const RunArgs& args) {
   outputs.quiet = args.quiet;
   outputs.command_line = args.command_line;
   outputs.threads = args.threads;
-  return simulate_and_write(*scenario, settings, outputs, started).exit_code;
+  simulate_and_write(*scenario, settings, outputs, started);
+  return kExitOk;
 }
 
 RunResult simulate_and_write(const models::Scenario& scenario, studies::ForecastSettings settings,
@@ -151,7 +146,6 @@ RunResult simulate_and_write(const models::Scenario& scenario, studies::Forecast
                                   ? std::max(settings.paths, settings.max_paths)
                                   : settings.paths;
   RunResult result;
-  result.exit_code = kExitBadInput;
 
   InterruptGuard guard;
   settings.stop = &guard.flag();
@@ -162,19 +156,11 @@ RunResult simulate_and_write(const models::Scenario& scenario, studies::Forecast
   };
 
   studies::Forecast forecast;
-  if (simulate_or_report(progress, [&] { forecast = studies::run_forecast(scenario, settings); }) !=
-      kExitOk) {
-    return result;
-  }
-  if (!forecast.holds_results) {  // a rank other than 0: its part is done
-    result.exit_code = kExitOk;
-    return result;
-  }
+  simulate(progress, [&] { forecast = studies::run_forecast(scenario, settings); });
+  if (!forecast.holds_results) return result;  // a rank other than 0: its part is done
   if (forecast.interrupted) {
-    fmt::print(stderr, "talentcast: interrupted after {} of {} paths; nothing was written\n",
-               forecast.paths_done, paths);
-    result.exit_code = kExitInterrupted;
-    return result;
+    throw Interrupted(fmt::format("interrupted after {} of {} paths; nothing was written",
+                                  forecast.paths_done, paths));
   }
 
   const std::string csv = formats::forecast_csv(forecast.rows);
@@ -214,10 +200,7 @@ RunResult simulate_and_write(const models::Scenario& scenario, studies::Forecast
         manifest.reproduces->forecast_csv_sha256 == manifest.forecast_csv_sha256;
   }
   files.emplace_back(out / "manifest.json", manifest_json(manifest));
-  if (const int written = write_outputs(files, guard.flag()); written != kExitOk) {
-    result.exit_code = written;
-    return result;
-  }
+  write_outputs(files, guard.flag());
   // A run without a band store leaves none behind from an earlier run in the same directory
   // (a run's: any other was refused above).
   if (!forecast.bands) {
@@ -225,9 +208,8 @@ RunResult simulate_and_write(const models::Scenario& scenario, studies::Forecast
       std::error_code error;
       std::filesystem::remove(out / name, error);
       if (error) {
-        fmt::print(stderr, "talentcast: cannot remove {}: {}\n", (out / name).string(),
-                   error.message());
-        return result;
+        throw io::UserError(
+            fmt::format("cannot remove {}: {}", (out / name).string(), error.message()));
       }
     }
   }
@@ -244,7 +226,6 @@ RunResult simulate_and_write(const models::Scenario& scenario, studies::Forecast
                forecast.paths_done, manifest.wall_seconds, out.string(),
                forecast.bands ? "bands.json, bands.bin, " : "");
   }
-  result.exit_code = kExitOk;
   return result;
 }
 

@@ -285,8 +285,8 @@ struct Rendered {
 };
 
 // The charts of the outputs in args.charts, with the manifest that marks it as a chart set's.
-int write_charts(const SensitivityArgs& args, const std::vector<OutputSensitivity>& charted,
-                 io::Database& db, const std::atomic<bool>& stop) {
+void write_charts(const SensitivityArgs& args, const std::vector<OutputSensitivity>& charted,
+                  io::Database& db, const std::atomic<bool>& stop) {
   const std::filesystem::path dir(args.charts);
   OutputFiles files = sensitivity_charts(charted, dir, sweep_caption(db));
   // What the directory holds and where it came from; it also marks the directory as a chart
@@ -300,7 +300,7 @@ int write_charts(const SensitivityArgs& args, const std::vector<OutputSensitivit
   auto& names = manifest["files"] = nlohmann::ordered_json::array();
   for (const auto& [path, contents] : files) names.push_back(path.filename().string());
   files.emplace_back(dir / "manifest.json", manifest.dump(1) + "\n");
-  return write_outputs(files, stop);
+  write_outputs(files, stop);
 }
 
 }  // namespace
@@ -308,10 +308,7 @@ int write_charts(const SensitivityArgs& args, const std::vector<OutputSensitivit
 int sensitivity_command(const SensitivityArgs& args) {
   std::vector<std::string> errors;
   const std::vector<Output> outputs = check_arguments(args, errors);
-  if (!errors.empty()) {
-    for (const auto& e : errors) fmt::print(stderr, "talentcast: {}\n", e);
-    return kExitBadInput;
-  }
+  if (!errors.empty()) throw io::UserError(std::move(errors));
   InterruptGuard guard;
   try {
     io::Database db = formats::open_store_to_read(args.db);
@@ -319,41 +316,33 @@ int sensitivity_command(const SensitivityArgs& args) {
     // Checked before any output is read: an incomplete sweep's statistics are not indexed by
     // output (formats::index_store), so each output's query would scan them all.
     const auto incomplete = [&](std::size_t found) {
-      fmt::print(stderr,
-                 "talentcast: {}: the sweep is incomplete ({} of {} points); run talentcast "
-                 "sweep again to finish it\n",
-                 args.db, found, results.points);
-      return kExitBadInput;
+      return io::UserError(fmt::format(
+          "{}: the sweep is incomplete ({} of {} points); run talentcast sweep again to finish it",
+          args.db, found, results.points));
     };
-    if (results.committed < results.points) return incomplete(results.committed);
+    if (results.committed < results.points) throw incomplete(results.committed);
     if (!formats::store_indexed(db)) {
-      fmt::print(stderr,
-                 "talentcast: {}: the sweep's statistics are not indexed by output (it was "
-                 "stopped while indexing them); run talentcast sweep again to index them\n",
-                 args.db);
-      return kExitBadInput;
+      throw io::UserError(fmt::format(
+          "{}: the sweep's statistics are not indexed by output (it was stopped while indexing "
+          "them); run talentcast sweep again to index them",
+          args.db));
     }
     Rendered rendered;
     std::vector<OutputSensitivity> charted;  // for the warnings and the charts
     for (const auto& o : expand_periods(outputs, results.periods)) {
       const auto [y, found] = read_output(db, o, results.points);
       if (found == 0) {
-        fmt::print(stderr,
-                   "talentcast: --output: expected an output stored in {} (metric, role, period "
-                   "as in its stats view), found '{}'\n",
-                   args.db, o.name());
-        return kExitBadInput;
+        throw io::UserError(fmt::format(
+            "--output: expected an output stored in {} (metric, role, period as in its stats "
+            "view), found '{}'",
+            args.db, o.name()));
       }
-      if (found < results.points) return incomplete(found);
+      if (found < results.points) throw incomplete(found);
       const Computed computed = compute(o, results, y, args.resamples);
       rendered.add(computed, results);
       charted.push_back(computed.sensitivity);
     }
-    if (!args.charts.empty()) {
-      if (const int written = write_charts(args, charted, db, guard.flag()); written != kExitOk) {
-        return written;
-      }
-    }
+    if (!args.charts.empty()) write_charts(args, charted, db, guard.flag());
     if (args.format == "csv") {
       fmt::print("{}", rendered.csv);
     } else if (args.format == "json") {
@@ -373,12 +362,8 @@ int sensitivity_command(const SensitivityArgs& args) {
     const auto warnings = ranking_warnings(charted);
     for (const auto& warning : warnings) fmt::print(stderr, "talentcast: warning: {}\n", warning);
     if (!warnings.empty()) fmt::print(stderr, "talentcast: the rule: {}\n", kRankingRule);
-  } catch (const formats::SweepStoreError& e) {
-    fmt::print(stderr, "talentcast: {}\n", e.what());
-    return kExitBadInput;
   } catch (const io::SqliteError& e) {
-    fmt::print(stderr, "talentcast: {}: not a readable sweep database ({})\n", args.db, e.what());
-    return kExitBadInput;
+    throw io::UserError(fmt::format("{}: not a readable sweep database ({})", args.db, e.what()));
   }
   return kExitOk;
 }

@@ -27,16 +27,7 @@ int sweep_command(const SweepArgs& args) {
   const auto started = std::chrono::steady_clock::now();
   // Under mpirun, every rank checks the sweep and its flags, and all go on or none.
   const core::mpi::Session& session = core::mpi::Session::world();
-  const auto refuse = [&] { return session.decide(kExitBadInput); };
   config::Sweep sweep;
-  try {
-    sweep = config::load_sweep(args.sweep);
-  } catch (const io::UserError& error) {
-    for (const auto& d : error.diagnostics()) fmt::print(stderr, "{}\n", d.message());
-    fmt::print(stderr, "{}: {} error{}; nothing was run or written\n", args.sweep,
-               error.diagnostics().size(), error.diagnostics().size() == 1 ? "" : "s");
-    return refuse();
-  }
   studies::SweepRunOptions options;
   options.threads = args.threads;
   options.metrics = args.metrics;
@@ -44,18 +35,17 @@ int sweep_command(const SweepArgs& args) {
   options.version = kVersion;
   options.git_commit = kGitCommit;
   options.command_line = args.command_line;
-  std::vector<std::string> problems;
-  try {
-    problems = studies::check_store_filters(sweep, options);
-  } catch (const io::UserError& e) {
-    for (const auto& d : e.diagnostics()) fmt::print(stderr, "{}\n", d.message());
-    return refuse();
-  }
-  if (!problems.empty()) {
-    for (const auto& p : problems) fmt::print(stderr, "talentcast: {}\n", p);
-    return refuse();
-  }
-  if (session.decide(kExitOk) != kExitOk) return kExitBadInput;
+  const int verdict = check_on_every_rank(session, [&] {
+    try {
+      sweep = config::load_sweep(args.sweep);
+    } catch (io::UserError& error) {
+      count_errors(error, args.sweep);
+      throw;
+    }
+    std::vector<std::string> problems = studies::check_store_filters(sweep, options);
+    if (!problems.empty()) throw io::UserError(std::move(problems));
+  });
+  if (verdict != kExitOk) return verdict;
   options.distributed = session.distributed();
   const std::filesystem::path db =
       args.db.empty() ? std::filesystem::path("out") /
@@ -117,53 +107,49 @@ int sweep_command(const SweepArgs& args) {
   studies::SweepRunResult result;
   try {
     result = studies::run_sweep(sweep, db, options);
-  } catch (const formats::SweepStoreError& e) {
+  } catch (const formats::SweepStoreError&) {
     clean_up();
-    fmt::print(stderr, "talentcast: {}\n", e.what());
-    return kExitBadInput;
-  } catch (const io::UserError& e) {
-    clean_up();
-    for (const auto& d : e.diagnostics()) fmt::print(stderr, "{}\n", d.message());
-    fmt::print(stderr,
-               "talentcast: {}: points of the design make invalid scenarios; no point was run\n",
-               args.sweep);
-    return kExitBadInput;
+    throw;
   } catch (const models::ModelError& e) {
     clean_up();
-    fmt::print(stderr, "talentcast: {}\nThe points before it are in the database.\n", e.what());
-    return kExitBadInput;
+    throw io::UserError(fmt::format("{}\nThe points before it are in the database.", e.what()));
   } catch (const io::SqliteError& e) {
     clean_up();
-    fmt::print(stderr, "talentcast: --db {}: {}\n", db.string(), e.what());
-    return kExitBadInput;
+    throw io::UserError(fmt::format("--db {}: {}", db.string(), e.what()));
+  } catch (io::UserError& e) {
+    clean_up();
+    if (!e.diagnostics().empty()) {
+      e.summarize(fmt::format(
+          "talentcast: {}: points of the design make invalid scenarios; no point was run",
+          args.sweep));
+    }
+    throw;
   }
   clean_up();
   if (!session.root()) {
     if (!result.stopped) return kExitOk;
-    return guard.flag() ? kExitInterrupted : kExitBadInput;
+    // Rank 0 tells why the ranks stopped; this one only ends with the same code.
+    if (guard.flag()) throw Interrupted("");
+    throw io::UserError(std::vector<std::string>{});
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (result.interrupted_checking) {
-    fmt::print(stderr,
-               "talentcast: interrupted while checking that the design's {} points make valid "
-               "scenarios; nothing was run or written\n",
-               result.points);
-    return kExitInterrupted;
+    throw Interrupted(fmt::format(
+        "interrupted while checking that the design's {} points make valid scenarios; nothing "
+        "was run or written",
+        result.points));
   }
   if (result.interrupted_indexing) {
-    fmt::print(stderr,
-               "talentcast: interrupted while indexing the statistics by output: all {} points "
-               "are in {}; run the same command again to index them (sensitivity needs it)\n",
-               result.points, db.string());
-    return kExitInterrupted;
+    throw Interrupted(fmt::format(
+        "interrupted while indexing the statistics by output: all {} points are in {}; run the "
+        "same command again to index them (sensitivity needs it)",
+        result.points, db.string()));
   }
   if (result.interrupted) {
-    fmt::print(stderr,
-               "talentcast: interrupted: {} of {} points are in {}; run the same command again "
-               "to run the rest\n",
-               result.already_done + result.run, result.points, db.string());
-    return kExitInterrupted;
+    throw Interrupted(fmt::format(
+        "interrupted: {} of {} points are in {}; run the same command again to run the rest",
+        result.already_done + result.run, result.points, db.string()));
   }
   if (!args.quiet) {
     fmt::print("{} points of {} paths: {} already in {}, {} run in {:.1f} s\n", result.points,

@@ -134,35 +134,32 @@ std::vector<std::string> report_conflicts(const OutputFiles& files,
   return conflicts;
 }
 
-bool refuse_report_conflicts(const OutputFiles& files, const std::filesystem::path& page,
+void refuse_report_conflicts(const OutputFiles& files, const std::filesystem::path& page,
                              const std::string& page_label) {
-  const auto conflicts = report_conflicts(files, page, page_label);
-  if (conflicts.empty()) return false;
-  for (const auto& conflict : conflicts) fmt::print(stderr, "talentcast: {}\n", conflict);
-  fmt::print(stderr, "talentcast: {} file{} in the way; nothing was written\n", conflicts.size(),
-             conflicts.size() == 1 ? "" : "s");
-  return true;
+  auto conflicts = report_conflicts(files, page, page_label);
+  if (conflicts.empty()) return;
+  const std::size_t n = conflicts.size();
+  conflicts.push_back(
+      fmt::format("{} file{} in the way; nothing was written", n, n == 1 ? "" : "s"));
+  throw io::UserError(std::move(conflicts));
 }
 
-int write_outputs(const OutputFiles& files, const std::atomic<bool>& stop) {
+void write_outputs(const OutputFiles& files, const std::atomic<bool>& stop) {
   io::CreatedDirectories directories;
   try {
     for (const auto& [path, contents] : files) {
       if (!path.parent_path().empty()) directories.create(path.parent_path());
     }
     io::write_files_atomically(files, &stop);
-  } catch (const io::PartlyWritten& error) {
-    fmt::print(stderr, "talentcast: {}\n", error.what());
-    return kExitBadInput;
-  } catch (const io::WriteInterrupted& interrupted) {
-    fmt::print(stderr, "talentcast: {}\n", interrupted.what());
-    return kExitInterrupted;
+  } catch (const io::PartlyWritten&) {
+    throw;
+  } catch (const io::WriteInterrupted&) {
+    throw;
   } catch (const std::exception& error) {
-    fmt::print(stderr, "talentcast: {}; nothing was written\n", error.what());
-    return kExitBadInput;
+    // A directory or file that could not be made (permissions, a full disk): the user's to mend.
+    throw io::UserError(fmt::format("{}; nothing was written", error.what()));
   }
   directories.keep();
-  return kExitOk;
 }
 
 }  // namespace talentcast::cli

@@ -41,15 +41,14 @@ std::vector<std::string> report_conflicts(const OutputFiles& files,
                                           const std::filesystem::path& page,
                                           const std::string& page_label);
 
-/// Prints report_conflicts, if any, each on a line, and that nothing was written: whether there
-/// were any.
-bool refuse_report_conflicts(const OutputFiles& files, const std::filesystem::path& page,
+/// Throws io::UserError when there are report_conflicts: each, and that nothing was written.
+void refuse_report_conflicts(const OutputFiles& files, const std::filesystem::path& page,
                              const std::string& page_label);
 
 /// Writes a command's files together (io::write_files_atomically) into their directories,
-/// created as needed. On an error prints it (with its reason) and removes the directories it
-/// created, if empty: kExitBadInput; interrupted (stop set before the files are in place),
-/// prints so: kExitInterrupted; else kExitOk.
-int write_outputs(const OutputFiles& files, const std::atomic<bool>& stop);
+/// created as needed. On an error removes the directories it created, if empty, and throws:
+/// io::WriteInterrupted when stop was set before the files were in place, io::PartlyWritten,
+/// or io::UserError with the reason and "; nothing was written".
+void write_outputs(const OutputFiles& files, const std::atomic<bool>& stop);
 
 }  // namespace talentcast::cli

@@ -19,8 +19,9 @@ int main(int argc, char** argv) {
     try {
       talentcast::core::run_with_baseline_libm(argv);
     } catch (const std::exception& e) {
-      fmt::print(stderr, "talentcast: {}\n", e.what());
-      return talentcast::cli::kExitBadInput;
+      // glibc would not take the tunable: the user's environment to mend.
+      return talentcast::cli::report_error(
+          std::make_exception_ptr(talentcast::io::UserError(e.what())));
     }
     break;
   }
@@ -30,8 +31,10 @@ int main(int argc, char** argv) {
   try {
     session.emplace();
   } catch (const std::exception& e) {
-    if (mpi::launched().rank == 0) fmt::print(stderr, "talentcast: {}\n", e.what());
-    return talentcast::cli::kExitBadInput;
+    // MPI could not start (another MPI's launcher, a broken installation): rank 0 tells.
+    if (mpi::launched().rank != 0) return talentcast::cli::kExitBadInput;
+    return talentcast::cli::report_error(
+        std::make_exception_ptr(talentcast::io::UserError(e.what())));
   }
   session->quiet_followers();
   const int code = talentcast::cli::main(argc, argv);

@@ -37,11 +37,10 @@ Raise parse(const char* text) {
       return hook;
     }
   }
-  fmt::print(stderr,
-             "talentcast: TALENTCAST_TEST_RAISE: expected EVENT:N:SIGNAL (EVENT run-progress or "
-             "sweep-point, N from 1, SIGNAL INT, TERM or KILL), found '{}'\n",
-             value);
-  std::exit(kExitBadInput);
+  throw io::UserError(fmt::format(
+      "TALENTCAST_TEST_RAISE: expected EVENT:N:SIGNAL (EVENT run-progress or sweep-point, N from "
+      "1, SIGNAL INT, TERM or KILL), found '{}'",
+      value));
 }
 
 const Raise& hook() {

@@ -8,8 +8,8 @@
 
 namespace talentcast::cli {
 
-/// Reads TALENTCAST_TEST_RAISE: a malformed value stops the process with exit 2 and a message,
-/// before the command does anything.
+/// Reads TALENTCAST_TEST_RAISE: a malformed value throws io::UserError before the command does
+/// anything.
 void check_test_hooks();
 
 /// Counts event and raises the signal when TALENTCAST_TEST_RAISE asks for this one.

@@ -3,9 +3,13 @@
 #include <fmt/compile.h>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "talentcast/io/csv.hpp"
+#include "talentcast/io/diagnostic.hpp"
+#include "talentcast/io/input_file.hpp"
 #include "talentcast/io/sha256.hpp"
 
 namespace talentcast::formats {
@@ -56,6 +60,48 @@ void append_summary_csv(fmt::memory_buffer& out, const Summary& s) {
   fmt::format_to(to, FMT_COMPILE(",{},{}"), s.mean, s.sd);
   for (double p : s.percentiles) fmt::format_to(to, FMT_COMPILE(",{}"), p);
   fmt::format_to(to, FMT_COMPILE(",{}"), s.mcse);
+}
+
+std::vector<ForecastRow> read_forecast_csv(std::string_view text, const std::string& file) {
+  io::CsvReader reader{std::string(text)};
+  io::CsvRecord record;
+  const auto refuse = [&](const std::string& expected, const std::string& found) {
+    return io::UserError(
+        fmt::format("{}:{}: expected {}, found {}", file, record.line, expected, found));
+  };
+  if (!reader.next(record)) {
+    throw io::UserError(
+        fmt::format("{}: expected the header {}, found an empty file", file, kForecastCsvHeader));
+  }
+  std::string header;
+  for (const auto& field : record.fields) {
+    if (!header.empty()) header += ',';
+    header += field.text;
+  }
+  if (header != kForecastCsvHeader) {
+    throw refuse(fmt::format("the header {}", kForecastCsvHeader), io::quoted_field(header));
+  }
+  std::vector<ForecastRow> rows;
+  while (reader.next(record)) {
+    const auto& f = record.fields;
+    if (f.size() != 13) throw refuse("13 fields", fmt::format("{}", f.size()));
+    ForecastRow row{std::string(f[0].text), std::string(f[1].text), std::string(f[2].text), {}};
+    std::array<double, 10> numbers{};  // the order of kSummaryCsvColumns
+    for (std::size_t i = 0; i < numbers.size(); ++i) {
+      const std::string_view field = f[3 + i].text;
+      const auto [end, error] =
+          std::from_chars(field.data(), field.data() + field.size(), numbers[i]);
+      if (error != std::errc() || end != field.data() + field.size()) {
+        throw refuse("a number", io::quoted_field(field));
+      }
+    }
+    row.summary.mean = numbers[0];
+    row.summary.sd = numbers[1];
+    std::copy(numbers.begin() + 2, numbers.begin() + 9, row.summary.percentiles.begin());
+    row.summary.mcse = numbers[9];
+    rows.push_back(std::move(row));
+  }
+  return rows;
 }
 
 std::string forecast_json(const std::vector<ForecastRow>& rows) {

@@ -21,10 +21,26 @@ std::string join_messages(const std::vector<Diagnostic>& diagnostics) {
   for (const auto& d : diagnostics) text += d.message() + "\n";
   return text;
 }
+
+std::string join_lines(const std::vector<std::string>& lines) {
+  std::string text;
+  for (const auto& line : lines) {
+    if (!text.empty()) text += '\n';
+    text += line;
+  }
+  return text;
+}
 }  // namespace
 
 UserError::UserError(std::vector<Diagnostic> diagnostics)
     : std::runtime_error(join_messages(diagnostics)), diagnostics_(std::move(diagnostics)) {}
+
+UserError::UserError(std::vector<std::string> problems)
+    : std::runtime_error(join_lines(problems)), problems_(std::move(problems)) {}
+
+void UserError::add(std::vector<Diagnostic> diagnostics) {
+  for (auto& d : diagnostics) diagnostics_.push_back(std::move(d));
+}
 
 namespace {
 std::size_t edit_distance(std::string_view a, std::string_view b) {

@@ -16,7 +16,7 @@ namespace talentcast::io {
 
 InputFileError::InputFileError(Kind kind, std::filesystem::path file, int line, int column,
                                std::string expected, std::string found)
-    : std::runtime_error(fmt::format(
+    : UserError(fmt::format(
           "{}: expected {}, found {}",
           line > 0 ? fmt::format("{}:{}:{}", file.string(), line, column) : file.string(), expected,
           found)),

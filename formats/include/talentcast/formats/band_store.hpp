@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "talentcast/io/diagnostic.hpp"
 #include "talentcast/models/calendar.hpp"
 
 namespace talentcast::models {
@@ -30,9 +31,9 @@ struct BandSeries {
 };
 
 /// A band store that cannot be read: missing, or inconsistent with its description.
-class BandStoreError : public std::runtime_error {
+class BandStoreError : public io::UserError {
  public:
-  using std::runtime_error::runtime_error;
+  using UserError::UserError;
 };
 
 struct BandStore {

@@ -41,6 +41,11 @@ void write_forecast_csv(const std::vector<ForecastRow>& rows,
 /// The SHA-256 of forecast_csv(rows), in lower-case hexadecimal.
 std::string forecast_csv_sha256(const std::vector<ForecastRow>& rows);
 
+/// The rows of forecast.csv's text, as forecast_csv wrote them (file names it in messages).
+/// Throws io::UserError for another header, a line of another shape or a field that is not a
+/// number. Each row's summary.count is 0: forecast.csv does not hold it.
+std::vector<ForecastRow> read_forecast_csv(std::string_view text, const std::string& file);
+
 /// forecast.json: {"columns": [...], "paths": P, "forecast": {role: {period: {metric: {...}}}}},
 /// roles, periods and metrics in the rows' order.
 std::string forecast_json(const std::vector<ForecastRow>& rows);

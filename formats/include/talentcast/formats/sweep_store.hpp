@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "talentcast/io/diagnostic.hpp"
 #include "talentcast/io/sqlite.hpp"
 
 namespace talentcast::formats {
@@ -19,9 +20,9 @@ inline constexpr std::array<std::string_view, 10> kStoredStatistics{
 /// A database that cannot serve as a sweep's store: another sweep is writing it, it is damaged
 /// or unreadable, it belongs to another program or it holds another sweep. The message starts
 /// with the database's path and says what to do.
-class SweepStoreError : public std::runtime_error {
+class SweepStoreError : public io::UserError {
  public:
-  using std::runtime_error::runtime_error;
+  using UserError::UserError;
 };
 
 /// Opens the store to write it, creating it with its schema when absent, as the only writer:

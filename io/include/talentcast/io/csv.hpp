@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "talentcast/io/diagnostic.hpp"
+
 namespace talentcast::io {
 
 struct CsvField {
@@ -25,10 +27,10 @@ struct CsvRecord {
 };
 
 /// Malformed CSV: an unterminated quote, or text after a closing quote.
-class CsvError : public std::runtime_error {
+class CsvError : public UserError {
  public:
   CsvError(int line, int column, const std::string& what)
-      : std::runtime_error(what), line_(line), column_(column) {}
+      : UserError(what), line_(line), column_(column) {}
   int line() const { return line_; }
   int column() const { return column_; }
 

@@ -11,6 +11,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "talentcast/io/diagnostic.hpp"
+
 namespace talentcast::io {
 
 /// The longest line of a text input, in bytes (without its line end): 1 MiB.
@@ -24,7 +26,7 @@ inline constexpr std::uint64_t kMaxJsonBytes = std::uint64_t{64} << 20;
 
 /// An input file that was not read, with where and why in the project's terms: "expected
 /// <expected>, found <found>". line and column are 0 when the problem is the whole file.
-class InputFileError : public std::runtime_error {
+class InputFileError : public UserError {
  public:
   enum class Kind { missing, unreadable, not_regular, too_large, line_too_long, not_utf8 };
 

@@ -11,14 +11,17 @@
 #include <string_view>
 #include <vector>
 
+#include "talentcast/io/diagnostic.hpp"
+
 struct sqlite3;
 struct sqlite3_stmt;
 
 namespace talentcast::io {
 
-class SqliteError : public std::runtime_error {
+/// A database that cannot be used: not SQLite, damaged, locked, or a disk that failed it.
+class SqliteError : public UserError {
  public:
-  using std::runtime_error::runtime_error;
+  using UserError::UserError;
 };
 
 /// Another process holds the database's writer lock (Access::sole_writer).

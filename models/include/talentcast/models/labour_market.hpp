@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "talentcast/core/engine.hpp"
+#include "talentcast/io/diagnostic.hpp"
 #include "talentcast/models/metrics.hpp"
 #include "talentcast/models/scenario.hpp"
 
@@ -24,9 +25,9 @@ struct ModelOptions {
 };
 
 /// A state became non-finite: the scenario's values are jointly unusable.
-class ModelError : public std::runtime_error {
+class ModelError : public io::UserError {
  public:
-  using std::runtime_error::runtime_error;
+  using UserError::UserError;
 };
 
 class LabourMarketModel final : public core::PathModel {
