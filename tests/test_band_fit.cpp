@@ -218,7 +218,8 @@ TEST_CASE("a sample that is not lognormal is flagged as a poor fit", "[fit]") {
 
 TEST_CASE("a fitted band's draws follow its sampling distribution", "[fit]") {
   const BandFit fit = fit_band(lognormal_sample(12, 11.0, 0.3, 3), {});
-  const auto draws = talentcast::models::band_draws(fit, "roles.x.salary_data");
+  talentcast::models::QuantileTables tables;
+  const auto draws = talentcast::models::band_draws(fit, "roles.x.salary_data", tables);
   // sigma^2 is scaled inverse chi-squared(nu = n - 1, s^2): quantiles agree with Boost.Math.
   const boost::math::inverse_chi_squared_distribution<double> exact(fit.effective_n - 1.0,
                                                                     fit.log_sd * fit.log_sd);
@@ -229,6 +230,6 @@ TEST_CASE("a fitted band's draws follow its sampling distribution", "[fit]") {
   CHECK(draws.log_median(draws.sigma.at(0.5), draws.z.at(0.5)) == Approx(fit.log_mean));
   // Different keys, different streams; the same key, the same one.
   CHECK(draws.sigma.address() != draws.z.address());
-  CHECK(talentcast::models::band_draws(fit, "roles.x.salary_data").z.address() ==
+  CHECK(talentcast::models::band_draws(fit, "roles.x.salary_data", tables).z.address() ==
         draws.z.address());
 }

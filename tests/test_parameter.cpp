@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <functional>
+#include <memory>
 #include <tuple>
 #include <vector>
 
@@ -64,7 +65,8 @@ Distribution distribution(DistributionKind kind, double a, double b, double low,
 }
 
 Parameter make(DistributionKind kind, double a, double b, double low, double high) {
-  return Parameter(distribution(kind, a, b, low, high), "roles.test.parameter");
+  talentcast::models::QuantileTables tables;  // the parameter keeps its table
+  return Parameter(distribution(kind, a, b, low, high), "roles.test.parameter", tables);
 }
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
@@ -136,7 +138,8 @@ TEST_CASE("tabulated beta and PERT quantiles agree with Boost.Math's to 1e-9 of 
                    1.0},  // U-shaped, infinite density at both ends
         std::tuple{DistributionKind::beta, 30.0, 2.0, 2.0, 4.0}}) {
     Distribution d = distribution(kind, a, b, low, high);
-    d.tabulate();
+    talentcast::models::QuantileTables tables;
+    d.tabulate(tables);
     double worst = 0.0;
     for (int i = 1; i < 200000; ++i) {
       const double u = i / 200000.0;
@@ -158,4 +161,27 @@ TEST_CASE("lognormals may be truncated, in log space", "[parameter]") {
   }
   CHECK(both.distribution()->support_min() == 3.0);
   CHECK(both.distribution()->support_max() == 12.0);
+}
+
+TEST_CASE("quantile tables are shared by one reader's equal distributions, and freed with it",
+          "[parameter]") {
+  using talentcast::models::QuantileTable, talentcast::models::QuantileTables;
+  std::weak_ptr<const QuantileTable> seen;
+  {
+    QuantileTables tables;
+    const Parameter a(distribution(DistributionKind::pert, 0.1, 0.0, 0.0, 0.3), "a", tables);
+    const Parameter b(distribution(DistributionKind::pert, 0.1, 0.0, 0.0, 0.3), "b", tables);
+    const Parameter c(distribution(DistributionKind::pert, 0.2, 0.0, 0.0, 0.3), "c", tables);
+    REQUIRE(a.distribution()->table != nullptr);
+    CHECK(a.distribution()->table == b.distribution()->table);
+    CHECK(a.distribution()->table != c.distribution()->table);
+    CHECK(tables.size() == 2);
+    // Another reader (another scenario file, another sweep) builds its own.
+    QuantileTables others;
+    const Parameter d(distribution(DistributionKind::pert, 0.1, 0.0, 0.0, 0.3), "a", others);
+    CHECK(d.distribution()->table != a.distribution()->table);
+    seen = a.distribution()->table;
+  }
+  // Nothing process-wide holds a table once its parameters and reader are gone.
+  CHECK(seen.expired());
 }

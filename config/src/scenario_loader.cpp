@@ -205,7 +205,7 @@ std::optional<Parameter> Validator::parameter(const toml::node& node, const std:
     source(*table, key);
     auto d = distribution(*table, key, range);
     if (!d) return std::nullopt;
-    return Parameter(*d, address);
+    return Parameter(*d, address, tables_);
   }
   auto v = number(node, key, range);
   if (!v) return std::nullopt;

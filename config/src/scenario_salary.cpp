@@ -33,7 +33,7 @@ struct RoleRows {
 // Fits rows into a band, or reports why it cannot be (too few, or all equal).
 std::optional<FittedBand> fit_rows(const std::vector<double>& salaries,
                                    const std::vector<double>& weights, bool weighted,
-                                   const std::string& draw_key,
+                                   const std::string& draw_key, models::QuantileTables& tables,
                                    const std::function<void(std::string)>& too_few) {
   std::span<const double> w;
   if (weighted) w = weights;
@@ -51,7 +51,7 @@ std::optional<FittedBand> fit_rows(const std::vector<double>& salaries,
   }
   FittedBand band;
   band.fit = fit_band(salaries, w);
-  band.draws = band_draws(band.fit, draw_key);
+  band.draws = band_draws(band.fit, draw_key, tables);
   return band;
 }
 
@@ -146,12 +146,13 @@ void Validator::salary_data(Scenario& s) {
       RoleSpec& role = s.roles[source->role];
       const RoleRows& r = rows[source->role];
       const std::string key = "roles." + role.name;
-      role.band = fit_rows(r.salaries, r.weights, weighted, key + ".salary_data", [&](auto found) {
-        error(*source->node, source->key,
-              fmt::format("at least {} salaries of role '{}' in {} (its effective sample size)",
-                          BandFit::kMinEffectiveN, role.name, file_name),
-              found);
-      });
+      role.band =
+          fit_rows(r.salaries, r.weights, weighted, key + ".salary_data", tables_, [&](auto found) {
+            error(*source->node, source->key,
+                  fmt::format("at least {} salaries of role '{}' in {} (its effective sample size)",
+                              BandFit::kMinEffectiveN, role.name, file_name),
+                  found);
+          });
       if (!role.band) continue;
       // The point estimates stand in for salary and band_sigma wherever one value is wanted.
       role.params[static_cast<std::size_t>(RoleParam::salary)] = Parameter(role.band->fit.median());
@@ -175,14 +176,14 @@ void Validator::salary_data(Scenario& s) {
         const bool given = table && table->get("multiplier") && table->get("band_sigma");
         if (given) continue;
         const std::string key = "roles." + role.name + ".levels." + level.name;
-        level.fitted =
-            fit_rows(r.level_salaries[l], r.level_weights[l], weighted, key, [&](auto found) {
-              error(*level_nodes_[source->role][l], key,
-                    fmt::format("at least {} salaries of level '{}' in {} (or "
-                                "its multiplier and band_sigma)",
-                                BandFit::kMinEffectiveN, level.name, file_name),
-                    found);
-            });
+        level.fitted = fit_rows(r.level_salaries[l], r.level_weights[l], weighted, key, tables_,
+                                [&](auto found) {
+                                  error(*level_nodes_[source->role][l], key,
+                                        fmt::format("at least {} salaries of level '{}' in {} (or "
+                                                    "its multiplier and band_sigma)",
+                                                    BandFit::kMinEffectiveN, level.name, file_name),
+                                        found);
+                                });
         if (level.fitted && level.fitted->fit.poor()) {
           s.warnings.push_back(fmt::format(
               "{}: the lognormal band of role '{}', level '{}', fits its salaries poorly ({}); "

@@ -374,8 +374,8 @@ Scenario Validator::build() {
 namespace detail {
 
 Scenario validate(const toml::table& resolved, const std::filesystem::path& path,
-                  std::vector<std::string> files) {
-  Validator validator(resolved, path, std::move(files));
+                  std::vector<std::string> files, models::QuantileTables& tables) {
+  Validator validator(resolved, path, std::move(files), tables);
   Scenario scenario = validator.build();
   auto diagnostics = validator.take_diagnostics();
   if (!diagnostics.empty()) throw io::UserError(std::move(diagnostics));
@@ -385,7 +385,8 @@ Scenario validate(const toml::table& resolved, const std::filesystem::path& path
 }  // namespace detail
 
 Scenario scenario_from_table(const toml::table& resolved, const std::filesystem::path& path) {
-  return detail::validate(resolved, path, {path.string()});
+  models::QuantileTables tables;
+  return detail::validate(resolved, path, {path.string()}, tables);
 }
 
 Scenario load_scenario(const std::filesystem::path& path) {
@@ -394,7 +395,8 @@ Scenario load_scenario(const std::filesystem::path& path) {
   std::vector<SourceFile> sources;
   toml::table resolved = detail::resolve_scenario_file(path, diagnostics, files, &sources);
   if (!diagnostics.empty()) throw io::UserError(std::move(diagnostics));
-  Scenario scenario = detail::validate(resolved, path, std::move(files));
+  models::QuantileTables tables;
+  Scenario scenario = detail::validate(resolved, path, std::move(files), tables);
   scenario.source_files = std::move(sources);
   return scenario;
 }

@@ -38,8 +38,10 @@ std::string describe_node(const toml::node& node);
 class Validator {
  public:
   /// files: the extends chain, base first, for ordering roles as they were written.
-  Validator(const toml::table& root, std::filesystem::path path, std::vector<std::string> files)
-      : root_(root), path_(std::move(path)), files_(std::move(files)) {}
+  /// tables: where the scenario's distributions take their quantile tables.
+  Validator(const toml::table& root, std::filesystem::path path, std::vector<std::string> files,
+            models::QuantileTables& tables)
+      : root_(root), path_(std::move(path)), files_(std::move(files)), tables_(tables) {}
 
   Scenario build();
 
@@ -201,6 +203,7 @@ class Validator {
   std::filesystem::path path_;
   std::vector<io::Diagnostic> diagnostics_;
   std::vector<std::string> files_;
+  models::QuantileTables& tables_;
   std::vector<std::string> role_names_;
   std::vector<DataSource> data_sources_;
   std::vector<std::vector<const toml::node*>> level_nodes_;  // per role, per level
@@ -224,8 +227,9 @@ class Validator {
   }
 };
 
-/// Validates a resolved table; files is the extends chain, base first. Throws io::UserError.
+/// Validates a resolved table; files is the extends chain, base first; the distributions take
+/// their quantile tables from tables. Throws io::UserError.
 Scenario validate(const toml::table& resolved, const std::filesystem::path& path,
-                  std::vector<std::string> files);
+                  std::vector<std::string> files, models::QuantileTables& tables);
 
 }  // namespace talentcast::config::detail

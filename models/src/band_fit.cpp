@@ -97,7 +97,7 @@ double effective_sample_size(std::span<const double> weights) {
 
 // The band's log-sd and start log-median drawn from their joint sampling distribution
 // (docs/model.md eqs. 27, 28).
-BandDraws band_draws(const BandFit& fit, std::string_view key) {
+BandDraws band_draws(const BandFit& fit, std::string_view key, QuantileTables& tables) {
   Distribution sigma;
   sigma.kind = DistributionKind::scaled_inv_chi;
   sigma.a = fit.effective_n - 1.0;
@@ -110,8 +110,8 @@ BandDraws band_draws(const BandFit& fit, std::string_view key) {
   z.b = 1.0;
   z.low = -std::numeric_limits<double>::infinity();
   z.high = std::numeric_limits<double>::infinity();
-  BandDraws draws{Parameter(sigma, std::string(key) + ".band_sigma"),
-                  Parameter(z, std::string(key) + ".median"), fit.log_mean,
+  BandDraws draws{Parameter(sigma, std::string(key) + ".band_sigma", tables),
+                  Parameter(z, std::string(key) + ".median", tables), fit.log_mean,
                   std::sqrt(fit.effective_n)};
   return draws;
 }

@@ -130,7 +130,29 @@ double QuantileTable::operator()(double u) const {
   return interpolate(i, s - static_cast<double>(i));
 }
 
-void Distribution::tabulate() {
+struct QuantileTables::State {
+  mutable std::mutex mutex;
+  // A key whose build gave no table keeps null, so it is not built again.
+  std::map<std::pair<double, double>, std::shared_ptr<const QuantileTable>> tables;
+};
+
+QuantileTables::QuantileTables() : state_(std::make_unique<State>()) {}
+QuantileTables::~QuantileTables() = default;
+
+std::shared_ptr<const QuantileTable> QuantileTables::find(
+    double alpha, double beta, const std::function<std::shared_ptr<const QuantileTable>()>& build) {
+  const std::lock_guard lock(state_->mutex);
+  const auto [it, added] = state_->tables.try_emplace({alpha, beta});
+  if (added) it->second = build();
+  return it->second;
+}
+
+std::size_t QuantileTables::size() const {
+  const std::lock_guard lock(state_->mutex);
+  return state_->tables.size();
+}
+
+void Distribution::tabulate(QuantileTables& tables) {
   if (kind != DistributionKind::beta && kind != DistributionKind::pert &&
       kind != DistributionKind::scaled_inv_chi) {
     return;
@@ -144,33 +166,30 @@ void Distribution::tabulate() {
     beta = 1.0 + 4.0 * (high - a) / (high - low);
   }
   if (kind == DistributionKind::scaled_inv_chi) beta = -1.0;
-  static std::mutex mutex;
-  static std::map<std::pair<double, double>, std::shared_ptr<const QuantileTable>> cache;
-  const std::lock_guard lock(mutex);
-  auto& cached = cache[{alpha, beta}];
-  if (!cached) {
+  table = tables.find(alpha, beta, [&]() -> std::shared_ptr<const QuantileTable> {
     try {
+      std::shared_ptr<const QuantileTable> built;
       if (kind == DistributionKind::scaled_inv_chi) {
         const double nu = a;
         const ChiSquared chi(nu);
         // Y = sqrt(nu / X): its u-quantile is at X's (1 - u)-quantile, and its density is
         // f_X(nu / y^2) 2 nu / y^3.
-        cached = std::make_shared<const QuantileTable>(
+        built = std::make_shared<const QuantileTable>(
             [&](double u) {
               return std::sqrt(nu / boost::math::quantile(boost::math::complement(chi, u)));
             },
             [&](double y) { return boost::math::pdf(chi, nu / (y * y)) * 2.0 * nu / (y * y * y); });
       } else {
         const Beta standard(alpha, beta);
-        cached = std::make_shared<const QuantileTable>(
+        built = std::make_shared<const QuantileTable>(
             [&](double u) { return boost::math::quantile(standard, u); },
             [&](double x) { return boost::math::pdf(standard, x); });
       }
+      return built->valid() ? built : nullptr;
     } catch (const std::exception&) {
-      return;  // no table: every draw uses the exact quantile
+      return nullptr;  // no table: every draw uses the exact quantile
     }
-  }
-  if (cached->valid()) table = cached;
+  });
 }
 
 double Distribution::quantile(double u) const {
@@ -259,9 +278,9 @@ std::string Distribution::describe() const {
   return "?";
 }
 
-Parameter::Parameter(Distribution distribution, std::string_view key_path)
+Parameter::Parameter(Distribution distribution, std::string_view key_path, QuantileTables& tables)
     : distribution_(distribution), address_(core::fnv1a64(key_path)) {
-  distribution_->tabulate();
+  distribution_->tabulate(tables);
 }
 
 Parameter Parameter::for_role(std::string_view role) const {

@@ -60,12 +60,14 @@ Sweep load_sweep(const std::filesystem::path& path);
 /// The name of a design, as sweep files write it.
 std::string_view design_name(DesignKind design);
 
-/// The base scenario as the sweep file names it, no parameter set.
-models::Scenario base_scenario(const Sweep& sweep);
+/// The base scenario as the sweep file names it, no parameter set. Its distributions take their
+/// quantile tables from tables (a sweep's points share one set).
+models::Scenario base_scenario(const Sweep& sweep, models::QuantileTables& tables);
 
 /// The base scenario with the parameters set to values (one per parameter). Throws
 /// io::UserError when a value is outside its parameter's range.
-models::Scenario sweep_scenario(const Sweep& sweep, const std::vector<double>& values);
+models::Scenario sweep_scenario(const Sweep& sweep, const std::vector<double>& values,
+                                models::QuantileTables& tables);
 
 /// The scenarios of points one after another, for one thread (checking a design's points): the
 /// same as sweep_scenario's, but the base scenario is read and parsed once, and each point only
@@ -74,7 +76,7 @@ models::Scenario sweep_scenario(const Sweep& sweep, const std::vector<double>& v
 /// is most of it.
 class PointScenarios {
  public:
-  explicit PointScenarios(const Sweep& sweep);
+  PointScenarios(const Sweep& sweep, models::QuantileTables& tables);
   ~PointScenarios();
   PointScenarios(PointScenarios&&) noexcept;
   PointScenarios(const PointScenarios&) = delete;
@@ -87,6 +89,7 @@ class PointScenarios {
  private:
   struct Base;
   const Sweep& sweep_;
+  models::QuantileTables& tables_;
   std::unique_ptr<Base> base_;
 };
 

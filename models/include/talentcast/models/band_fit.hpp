@@ -65,6 +65,6 @@ struct BandDraws {
     return log_mean + sigma_value * z_value / sqrt_n;
   }
 };
-BandDraws band_draws(const BandFit& fit, std::string_view key);
+BandDraws band_draws(const BandFit& fit, std::string_view key, QuantileTables& tables);
 
 }  // namespace talentcast::models

@@ -47,6 +47,29 @@ class QuantileTable {
   bool valid_ = true;
 };
 
+/// The quantile tables of the scenarios one reader builds, shared between equal distributions
+/// (a [defaults] value is one per role; a sweep's points share the distributions they do not
+/// sweep). Owned by whoever reads scenarios, and freed with it: a scenario file's reader, or a
+/// sweep's PointScenarios. Safe to use from several threads.
+class QuantileTables {
+ public:
+  QuantileTables();
+  ~QuantileTables();
+  QuantileTables(const QuantileTables&) = delete;
+  QuantileTables& operator=(const QuantileTables&) = delete;
+
+  /// The table keyed (alpha, beta), built by build() the first time it is asked for; build()
+  /// returns null for a distribution that gets none.
+  std::shared_ptr<const QuantileTable> find(
+      double alpha, double beta,
+      const std::function<std::shared_ptr<const QuantileTable>()>& build);
+  std::size_t size() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
 struct Distribution {
   DistributionKind kind = DistributionKind::normal;
   // normal: a = mean, b = sd, [low, high] = truncation (infinite when absent)
@@ -63,9 +86,9 @@ struct Distribution {
   double quantile(double u) const;
   /// The exact inverse CDF (Boost.Math), bypassing any table.
   double exact_quantile(double u) const;
-  /// Builds the quantile table of a beta, pert or scaled_inv_chi distribution; call once the
-  /// fields are set.
-  void tabulate();
+  /// Takes the quantile table of a beta, pert or scaled_inv_chi distribution from tables (built
+  /// there when new); call once the fields are set.
+  void tabulate(QuantileTables& tables);
 
   std::shared_ptr<const QuantileTable> table;
   /// The smallest and largest values the distribution can take (may be infinite).
@@ -78,7 +101,8 @@ class Parameter {
  public:
   Parameter() = default;
   explicit Parameter(double value) : constant_(value) {}
-  Parameter(Distribution distribution, std::string_view key_path);
+  /// A drawn parameter; its quantile table, if it has one, from tables.
+  Parameter(Distribution distribution, std::string_view key_path, QuantileTables& tables);
 
   bool is_constant() const { return !distribution_; }
   const std::optional<Distribution>& distribution() const { return distribution_; }
