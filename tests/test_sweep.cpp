@@ -50,8 +50,7 @@ TEST_CASE("the example sweep loads, and a point is the flagship with its values"
     CHECK(v[1] <= 0.20);
   }
   const auto v = sweep.values(design, 17);
-  models::QuantileTables tables;
-  const auto scenario = config::sweep_scenario(sweep, v, tables);
+  const auto scenario = config::sweep_scenario(sweep, v);
   const auto llm = *scenario.role_index("llm_algorithm");
   CHECK(scenario.roles[llm][models::RoleParam::demand_growth]->median() == v[0]);
   CHECK(scenario.roles[llm][models::RoleParam::demand_growth]->is_constant());
@@ -107,8 +106,7 @@ levels = [-0.2, 0.0]
   CHECK(values[1] == std::vector<double>{50000, 0.0});
   CHECK(values[2] == std::vector<double>{60000, -0.2});
   CHECK(values[5] == std::vector<double>{70000, 0.0});
-  models::QuantileTables tables;
-  const auto scenario = config::sweep_scenario(sweep, values[2], tables);
+  const auto scenario = config::sweep_scenario(sweep, values[2]);
   CHECK(scenario.roles[0][models::RoleParam::salary]->median() == 60000);
   CHECK(scenario.events[0].demand_growth_add->median() == -0.2);
 }
@@ -300,9 +298,8 @@ TEST_CASE("a point's stored statistics are its scenario's forecast row for row",
     settings.paths = sweep.paths;
     settings.seed = sweep.point_seed(point);
     settings.threads = 1;
-    models::QuantileTables tables;
-    const auto forecast = studies::run_forecast(
-        config::sweep_scenario(sweep, sweep.values(design, point), tables), settings);
+    const auto forecast =
+        studies::run_forecast(config::sweep_scenario(sweep, sweep.values(design, point)), settings);
     auto q = db.prepare(
         "SELECT role, period, metric, mean, sd, p05, p10, p25, p50, p75, p90, p95, mcse FROM "
         "stats WHERE point = ?");

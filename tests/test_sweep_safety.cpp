@@ -512,14 +512,13 @@ low = 0.2
 high = 0.7
 )"));
   const auto design = sweep.design_points();
-  models::QuantileTables tables;
-  config::PointScenarios points(sweep, tables);
+  config::PointScenarios points(sweep);
   std::size_t invalid = 0;
   for (std::size_t i = 0; i < design.points(); ++i) {
     const auto values = sweep.values(design, i);
     std::string expected, built;
     try {
-      expected = config::sweep_scenario(sweep, values, tables).resolved_toml;
+      expected = config::sweep_scenario(sweep, values).resolved_toml;
     } catch (const io::UserError& e) {
       expected = e.what();
       ++invalid;

@@ -221,14 +221,13 @@ std::uint64_t Sweep::point_seed(std::size_t point) const {
 namespace {
 // The base scenario resolved afresh (toml++ copies drop the source positions that order roles
 // and locate messages), with the parameters set.
-Scenario resolve_with(const Sweep& sweep, const std::vector<std::pair<std::string, double>>& set,
-                      models::QuantileTables& tables) {
+Scenario resolve_with(const Sweep& sweep, const std::vector<std::pair<std::string, double>>& set) {
   std::vector<io::Diagnostic> diagnostics;
   std::vector<std::string> files;
   toml::table table = detail::resolve_scenario_file(sweep.scenario_path, diagnostics, files);
   if (!diagnostics.empty()) throw io::UserError(std::move(diagnostics));
   for (const auto& [key, value] : set) set_path(table, *split_path(key), value);
-  return detail::validate(table, sweep.scenario_path, files, tables);
+  return detail::validate(table, sweep.scenario_path, files, *sweep.tables);
 }
 }  // namespace
 
@@ -238,8 +237,8 @@ struct PointScenarios::Base {
   std::vector<std::string> files;
 };
 
-PointScenarios::PointScenarios(const Sweep& sweep, models::QuantileTables& tables)
-    : sweep_(sweep), tables_(tables), base_(std::make_unique<Base>()) {
+PointScenarios::PointScenarios(const Sweep& sweep)
+    : sweep_(sweep), base_(std::make_unique<Base>()) {
   std::vector<io::Diagnostic> diagnostics;
   base_->table = detail::resolve_scenario_file(sweep.scenario_path, diagnostics, base_->files);
   if (!diagnostics.empty()) throw io::UserError(std::move(diagnostics));
@@ -252,25 +251,22 @@ Scenario PointScenarios::operator()(const std::vector<double>& values) {
   for (std::size_t j = 0; j < values.size(); ++j) {
     set_path(base_->table, *split_path(sweep_.parameters[j].key), values[j]);
   }
-  return detail::validate(base_->table, sweep_.scenario_path, base_->files, tables_);
+  return detail::validate(base_->table, sweep_.scenario_path, base_->files, *sweep_.tables);
 }
 
-Scenario base_scenario(const Sweep& sweep, models::QuantileTables& tables) {
-  return resolve_with(sweep, {}, tables);
+Scenario base_scenario(const Sweep& sweep) {
+  return resolve_with(sweep, {});
 }
 
-Scenario sweep_scenario(const Sweep& sweep, const std::vector<double>& values,
-                        models::QuantileTables& tables) {
+Scenario sweep_scenario(const Sweep& sweep, const std::vector<double>& values) {
   std::vector<std::pair<std::string, double>> set;
   for (std::size_t j = 0; j < sweep.parameters.size(); ++j) {
     set.emplace_back(sweep.parameters[j].key, values[j]);
   }
-  return resolve_with(sweep, set, tables);
+  return resolve_with(sweep, set);
 }
 
 Sweep load_sweep(const std::filesystem::path& path) {
-  // The quantile tables of the scenarios built to check the parameters' ends.
-  models::QuantileTables tables;
   std::vector<io::Diagnostic> diagnostics;
   const auto error = [&](const toml::node& at, std::string key, std::string expected,
                          std::string found) {
@@ -370,7 +366,7 @@ Sweep load_sweep(const std::filesystem::path& path) {
       if (!base_diagnostics.empty()) throw io::UserError(std::move(base_diagnostics));
       sweep.base = std::make_shared<const toml::table>(std::move(table));
       sweep.files = files;
-      detail::validate(*sweep.base, sweep.scenario_path, sweep.files, tables);
+      detail::validate(*sweep.base, sweep.scenario_path, sweep.files, *sweep.tables);
     } else {
       error(*scenario, "scenario", "an existing scenario file (a path relative to the sweep file)",
             fmt::format("'{}', which {}", sweep.scenario_path.string(),
@@ -488,7 +484,7 @@ Sweep load_sweep(const std::filesystem::path& path) {
     for (const auto& [node, where] : value_nodes) {
       const double v = *number(*node, where);
       try {
-        resolve_with(sweep, {{p.key, v}}, tables);
+        resolve_with(sweep, {{p.key, v}});
       } catch (const io::UserError& e) {
         error(*node, where, e.diagnostics().front().expected, fmt::format("{}", v));
       }

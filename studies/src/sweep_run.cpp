@@ -148,8 +148,7 @@ void record_sweep(io::Database& db, const Sweep& sweep, const Scenario& base,
 // parallel a block at a time: memory stays bounded, progress is reported, and a stop is heard
 // within one point's check (a million points take a minute of CPU time or more). The first 20
 // invalid points are listed, in point order. Returns false when stopped.
-bool check_points(const Sweep& sweep, const core::Design& design, const SweepRunOptions& options,
-                  models::QuantileTables& tables) {
+bool check_points(const Sweep& sweep, const core::Design& design, const SweepRunOptions& options) {
   constexpr std::size_t kListed = 20;
   const std::size_t points = design.points();
   const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
@@ -168,7 +167,7 @@ bool check_points(const Sweep& sweep, const core::Design& design, const SweepRun
         const std::vector<double> values = sweep.values(design, i);
         auto& scenario = scenarios.local();
         try {
-          if (!scenario) scenario.emplace(sweep, tables);
+          if (!scenario) scenario.emplace(sweep);
           (*scenario)(values);
         } catch (const io::UserError& e) {
           std::string point = fmt::format("point {} (", i);
@@ -218,8 +217,8 @@ std::vector<std::size_t> missing_points(io::Database& db, std::size_t points) {
 bool prepare_store(const Sweep& sweep, const core::Design& design,
                    const std::filesystem::path& database, const SweepRunOptions& options,
                    std::optional<io::Database>& store, std::vector<std::size_t>& todo,
-                   SweepRunResult& result, models::QuantileTables& tables) {
-  const Scenario base = base_scenario(sweep, tables);
+                   SweepRunResult& result) {
+  const Scenario base = base_scenario(sweep);
   const nlohmann::ordered_json identity = identity_of(sweep, base, options);
   bool recorded = false;
   if (std::filesystem::exists(database)) {
@@ -227,7 +226,7 @@ bool prepare_store(const Sweep& sweep, const core::Design& design,
     recorded = holds_sweep(*store, identity, database);
   }
   if (!recorded) {
-    if (!check_points(sweep, design, options, tables)) return false;
+    if (!check_points(sweep, design, options)) return false;
     if (!store) store.emplace(open_store_to_write(database));
     // Another sweep may have made the store while the points were checked.
     if (!holds_sweep(*store, identity, database)) {
@@ -255,8 +254,7 @@ std::vector<std::string> check_store_filters(const Sweep& sweep, const SweepRunO
     }
   }
   if (!options.periods.empty()) {
-    models::QuantileTables tables;
-    const Scenario base = sweep_scenario(sweep, sweep.values(sweep.design_points(), 0), tables);
+    const Scenario base = sweep_scenario(sweep, sweep.values(sweep.design_points(), 0));
     std::vector<std::string> labels;
     for (int t = 0; t < base.periods(); ++t) labels.push_back(base.period_label(t));
     for (const auto& label : options.periods) {
@@ -278,9 +276,6 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
       options.distributed ? core::mpi::Session::world() : core::mpi::Session::local();
   SweepRunResult result;
   result.points = design.points();
-  // The quantile tables of the points' distributions: built once, shared by every point and
-  // thread, freed when the sweep ends.
-  models::QuantileTables tables;
   const std::set<std::string> metrics(options.metrics.begin(), options.metrics.end());
   const std::set<std::string> periods(options.periods.begin(), options.periods.end());
 
@@ -291,7 +286,7 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
   bool prepared = true;
   if (session.root()) {
     try {
-      prepared = prepare_store(sweep, design, database, options, db, todo, result, tables);
+      prepared = prepare_store(sweep, design, database, options, db, todo, result);
     } catch (...) {
       session.decide(1);
       throw;
@@ -326,7 +321,8 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
   };
   std::map<std::string, std::int64_t> ids[3];
   const auto id = [&](int kind, const std::string& name) {
-    static const char* columns[3][2] = {{"series", "name"}, {"period", "label"}, {"metric", "name"}};
+    static const char* columns[3][2] = {
+        {"series", "name"}, {"period", "label"}, {"metric", "name"}};
     auto [it, fresh] = ids[kind].try_emplace(name, 0);
     if (fresh) it->second = id_of(*db, columns[kind][0], columns[kind][1], name);
     return it->second;
@@ -450,7 +446,7 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
     const auto started = std::chrono::steady_clock::now();
     const std::size_t i = point->index;
     point->values = sweep.values(design, i);
-    const Scenario scenario = sweep_scenario(sweep, point->values, tables);
+    const Scenario scenario = sweep_scenario(sweep, point->values);
     ForecastSettings settings;
     settings.paths = sweep.paths;
     settings.seed = sweep.point_seed(i);

@@ -42,6 +42,9 @@ struct Sweep {
   /// The resolved base scenario and its extends chain, for building points.
   std::shared_ptr<const toml::table> base;
   std::vector<std::string> files;
+  /// The quantile tables of the points' distributions: built once, shared by every point and
+  /// thread that builds this sweep's scenarios, freed with the sweep.
+  std::shared_ptr<models::QuantileTables> tables = std::make_shared<models::QuantileTables>();
 
   /// The design in the unit cube, one coordinate per parameter.
   core::Design design_points() const;
@@ -60,14 +63,12 @@ Sweep load_sweep(const std::filesystem::path& path);
 /// The name of a design, as sweep files write it.
 std::string_view design_name(DesignKind design);
 
-/// The base scenario as the sweep file names it, no parameter set. Its distributions take their
-/// quantile tables from tables (a sweep's points share one set).
-models::Scenario base_scenario(const Sweep& sweep, models::QuantileTables& tables);
+/// The base scenario as the sweep file names it, no parameter set.
+models::Scenario base_scenario(const Sweep& sweep);
 
 /// The base scenario with the parameters set to values (one per parameter). Throws
 /// io::UserError when a value is outside its parameter's range.
-models::Scenario sweep_scenario(const Sweep& sweep, const std::vector<double>& values,
-                                models::QuantileTables& tables);
+models::Scenario sweep_scenario(const Sweep& sweep, const std::vector<double>& values);
 
 /// The scenarios of points one after another, for one thread (checking a design's points): the
 /// same as sweep_scenario's, but the base scenario is read and parsed once, and each point only
@@ -76,7 +77,7 @@ models::Scenario sweep_scenario(const Sweep& sweep, const std::vector<double>& v
 /// is most of it.
 class PointScenarios {
  public:
-  PointScenarios(const Sweep& sweep, models::QuantileTables& tables);
+  explicit PointScenarios(const Sweep& sweep);
   ~PointScenarios();
   PointScenarios(PointScenarios&&) noexcept;
   PointScenarios(const PointScenarios&) = delete;
@@ -89,7 +90,6 @@ class PointScenarios {
  private:
   struct Base;
   const Sweep& sweep_;
-  models::QuantileTables& tables_;
   std::unique_ptr<Base> base_;
 };
 
