@@ -121,7 +121,7 @@ int run_command(const RunArgs& args) {
   settings.threads = args.threads;
   settings.central = args.central;
   settings.band_samples = args.band_samples;
-  settings.distributed = session.distributed();
+  settings.session = &session;
   if (!args.target_mcse.empty()) {
     settings.target_mcse = *parse_share(args.target_mcse);
     settings.target_metrics = args.target_metrics;

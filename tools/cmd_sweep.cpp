@@ -46,7 +46,7 @@ int sweep_command(const SweepArgs& args) {
     if (!problems.empty()) throw io::UserError(std::move(problems));
   });
   if (verdict != kExitOk) return verdict;
-  options.distributed = session.distributed();
+  options.session = &session;
   const std::filesystem::path db =
       args.db.empty() ? std::filesystem::path("out") /
                             (std::filesystem::path(args.sweep).stem().string() + ".sqlite")

@@ -343,7 +343,7 @@ RunResult run_local(const PathModel& model, const RunOptions& options) {
 // retained values to rank 0, which merges them in chunk order; at the end rank 0 merges every
 // rank's sketches, a batch of outputs at a time.
 RunResult run_distributed(const PathModel& model, const RunOptions& options) {
-  const mpi::Session& session = mpi::Session::world();
+  const mpi::Session& session = *options.session;
   const std::size_t outputs = model.outputs_per_path();
   const std::size_t retained = model.retained_per_path();
   const std::uint64_t retain_paths = std::min(options.retain_paths, options.paths);
@@ -444,7 +444,7 @@ RunResult run_distributed(const PathModel& model, const RunOptions& options) {
 }  // namespace
 
 RunResult run(const PathModel& model, const RunOptions& options) {
-  if (options.distributed && mpi::Session::world().distributed()) {
+  if (options.session != nullptr && options.session->distributed()) {
     if (options.checkpoint) throw std::logic_error("adaptive runs are local only");
     return run_distributed(model, options);
   }

@@ -48,7 +48,7 @@ Forecast run_forecast(const Scenario& scenario, const ForecastSettings& settings
   options.threads = settings.threads;
   options.on_progress = settings.on_progress;
   options.stop = settings.stop;
-  options.distributed = settings.distributed;
+  options.session = settings.session;
   Forecast forecast;
   const OutputLayout& layout = model.layout();
   if (settings.target_mcse > 0.0 && !settings.central) {

@@ -273,7 +273,7 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
                          const SweepRunOptions& options) {
   const core::Design design = sweep.design_points();
   const core::mpi::Session& session =
-      options.distributed ? core::mpi::Session::world() : core::mpi::Session::local();
+      options.session != nullptr ? *options.session : core::mpi::Session::local();
   SweepRunResult result;
   result.points = design.points();
   const std::set<std::string> metrics(options.metrics.begin(), options.metrics.end());

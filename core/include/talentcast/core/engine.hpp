@@ -9,7 +9,7 @@
 // depend on order: a process's threads count into one shared set of sketches (an output's under
 // the lock of its stripe of outputs), and ranks' sets are merged on rank 0. So every statistic is
 // the same for any thread count, and for any number of MPI ranks: a distributed run
-// (RunOptions::distributed) hands chunks out to the ranks and merges their moments in chunk order
+// (RunOptions::session) hands chunks out to the ranks and merges their moments in chunk order
 // on rank 0. Memory is bounded by the number of outputs and ranks, never by the number of paths.
 
 #include <atomic>
@@ -20,6 +20,10 @@
 #include <vector>
 
 #include "talentcast/core/accumulator.hpp"
+
+namespace talentcast::core::mpi {
+class Session;  // core/mpi.hpp
+}  // namespace talentcast::core::mpi
 
 namespace talentcast::core {
 
@@ -130,10 +134,11 @@ struct RunOptions {
   const std::atomic<bool>* stop = nullptr;
   /// Keep the retained values of paths 0 .. retain_paths - 1 (at most `paths`).
   std::uint64_t retain_paths = 0;
-  /// Spread the paths over the ranks of mpi::Session::world() (when it has more than one):
-  /// every rank calls run() alike; rank 0's result holds the statistics, byte-identical to a
-  /// single process's, and on_progress and stop act there. Elsewhere the result is empty.
-  bool distributed = false;
+  /// The ranks to spread the paths over (when the session has more than one), given by the
+  /// caller (the command line passes mpi::Session::world()); none: this process alone. Every
+  /// rank calls run() alike; rank 0's result holds the statistics, byte-identical to a single
+  /// process's, and on_progress and stop act there. Elsewhere the result is empty.
+  const mpi::Session* session = nullptr;
   /// An adaptive run (`--target-mcse`; local runs only): after `paths` paths, and after each
   /// later checkpoint, `checkpoint` gets the paths so far and every output's totals and returns
   /// the next checkpoint, a multiple of kChunkPaths or max_paths (at most); one not above the

@@ -13,6 +13,10 @@
 #include "talentcast/formats/forecast_table.hpp"
 #include "talentcast/models/scenario.hpp"
 
+namespace talentcast::core::mpi {
+class Session;  // core/mpi.hpp
+}  // namespace talentcast::core::mpi
+
 namespace talentcast::studies {
 
 struct ForecastSettings {
@@ -24,9 +28,9 @@ struct ForecastSettings {
   std::uint64_t band_samples = 0;
   std::function<void(std::uint64_t)> on_progress;
   const std::atomic<bool>* stop = nullptr;
-  /// Spread the paths over the MPI ranks (core::RunOptions::distributed): byte-identical
-  /// results, held by rank 0 alone.
-  bool distributed = false;
+  /// The MPI ranks to spread the paths over (core::RunOptions::session): byte-identical
+  /// results, held by rank 0 alone. None: this process alone.
+  const core::mpi::Session* session = nullptr;
   /// Precision control (`--target-mcse`): when above 0, paths are added until every watched
   /// output's Monte Carlo standard error is at most this fraction of its mean, or max_paths is
   /// reached. Watched: the metrics named here (default ratio and salary_median) of every series

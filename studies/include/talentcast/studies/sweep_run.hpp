@@ -15,6 +15,10 @@
 #include "talentcast/config/sweep.hpp"
 #include "talentcast/formats/sweep_store.hpp"
 
+namespace talentcast::core::mpi {
+class Session;  // core/mpi.hpp
+}  // namespace talentcast::core::mpi
+
 namespace talentcast::studies {
 
 struct SweepRunOptions {
@@ -34,9 +38,10 @@ struct SweepRunOptions {
   std::function<void()> on_indexing;
   /// When it becomes true, no new point starts, and the check of the points stops.
   const std::atomic<bool>* stop = nullptr;
-  /// Spread the points over the MPI ranks (core/mpi.hpp): every rank calls run_sweep alike;
-  /// rank 0 alone opens the database and commits, the others run points it hands out.
-  bool distributed = false;
+  /// The MPI ranks to spread the points over (core/mpi.hpp), given by the caller: every rank
+  /// calls run_sweep alike; rank 0 alone opens the database and commits, the others run points
+  /// it hands out. None: this process alone.
+  const core::mpi::Session* session = nullptr;
 };
 
 struct SweepRunResult {
