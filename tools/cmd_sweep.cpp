@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -98,26 +99,27 @@ int sweep_command(const SweepArgs& args) {
     status_width = status.size();
   };
   // Bars and lines cleared, and the folders made for a database that was not created removed.
-  const auto clean_up = [&] {
+  const std::function<void()> clean_up = [&] {
     if (checking) checking->finish();
     if (running) running->finish();
     if (status_width > 0) fmt::print(stderr, "\r{: <{}}\r", "", status_width);
     remove_made();
   };
   studies::SweepRunResult result;
+  // What the sweep's errors mean here: what is kept, and what to do.
   try {
+    struct Finally {
+      const std::function<void()>& clean_up;
+      ~Finally() { clean_up(); }  // before any message: the bars end first
+    } finally{clean_up};
     result = studies::run_sweep(sweep, db, options);
   } catch (const formats::SweepStoreError&) {
-    clean_up();
-    throw;
+    throw;  // it says what to do itself
   } catch (const models::ModelError& e) {
-    clean_up();
     throw io::UserError(fmt::format("{}\nThe points before it are in the database.", e.what()));
   } catch (const io::SqliteError& e) {
-    clean_up();
     throw io::UserError(fmt::format("--db {}: {}", db.string(), e.what()));
   } catch (io::UserError& e) {
-    clean_up();
     if (!e.diagnostics().empty()) {
       e.summarize(fmt::format(
           "talentcast: {}: points of the design make invalid scenarios; no point was run",
@@ -125,7 +127,6 @@ int sweep_command(const SweepArgs& args) {
     }
     throw;
   }
-  clean_up();
   if (!session.root()) {
     if (!result.stopped) return kExitOk;
     // Rank 0 tells why the ranks stopped; this one only ends with the same code.
