@@ -26,16 +26,6 @@ bool is_export(std::string_view head) {
   return header.starts_with("point,") && header.find(",role,period,metric,") != header.npos;
 }
 
-// The names a lookup table of the store holds (series, period, metric), in id order.
-std::vector<std::string> stored_names(io::Database& db, const char* table, const char* column) {
-  std::vector<std::string> names;
-  for (auto q = db.prepare(fmt::format("SELECT {} FROM {} ORDER BY id", column, table));
-       q.step();) {
-    names.push_back(q.text(0));
-  }
-  return names;
-}
-
 // The names a filter asks for, each once, in its order; unknown ones are errors listing `known`.
 std::vector<std::string> chosen(const std::string& flag, const std::vector<std::string>& asked,
                                 const std::vector<std::string>& known, const std::string& what,
@@ -55,14 +45,6 @@ std::vector<std::string> chosen(const std::string& flag, const std::vector<std::
 std::vector<std::string> sorted(std::vector<std::string> names) {
   std::sort(names.begin(), names.end());
   return names;
-}
-
-// "column IN (?, ?)" for a filter, or nothing when it keeps all.
-std::string in_clause(const char* column, const std::vector<std::string>& names) {
-  if (names.empty()) return "";
-  std::string clause = fmt::format(" AND {} IN (?", column);
-  for (std::size_t i = 1; i < names.size(); ++i) clause += ", ?";
-  return clause + ")";
 }
 
 }  // namespace
@@ -94,27 +76,18 @@ int export_command(const ExportArgs& args) {
   try {
     io::Database db = formats::open_store_to_read(args.db);
     const std::string stored_in = fmt::format("stored in {}", args.db);
-    const auto metrics =
-        chosen("--metrics", args.metrics, sorted(stored_names(db, "metric", "name")),
-               "metrics " + stored_in, errors);
-    const auto roles = chosen("--roles", args.roles, sorted(stored_names(db, "series", "name")),
+    const auto metrics = chosen("--metrics", args.metrics, sorted(formats::stored_metrics(db)),
+                                "metrics " + stored_in, errors);
+    const auto roles = chosen("--roles", args.roles, sorted(formats::stored_roles(db)),
                               "roles " + stored_in, errors);
-    const auto periods = chosen("--periods", args.periods, stored_names(db, "period", "label"),
+    const auto periods = chosen("--periods", args.periods, formats::stored_periods(db),
                                 "periods " + stored_in, errors);
     errors.insert(errors.end(), stats_errors.begin(), stats_errors.end());
     if (!errors.empty()) throw io::UserError(std::move(errors));
 
-    std::size_t design_points = 0;
-    if (auto q = db.prepare("SELECT points FROM sweep WHERE id = 1"); q.step()) {
-      design_points = static_cast<std::size_t>(q.integer(0));
-    }
-    std::vector<std::string> keys = stored_names(db, "parameter", "key");
-    std::map<std::int64_t, std::vector<double>> values;  // per stored point, by parameter
-    for (auto q = db.prepare("SELECT point, parameter, value FROM point_value"); q.step();) {
-      auto& v = values[q.integer(0)];
-      v.resize(keys.size());
-      v[static_cast<std::size_t>(q.integer(1))] = q.real(2);
-    }
+    const std::size_t design_points = formats::read_sweep(db).points;
+    const std::vector<formats::StoredParameter> parameters = formats::read_parameters(db);
+    const auto values = formats::read_point_values(db, parameters.size());
 
     // Tidy: one row per (point, role, period, metric), with the point's parameter values,
     // streamed to a file named only when complete (or to standard output): memory does not
@@ -141,33 +114,28 @@ int export_command(const ExportArgs& args) {
       text.clear();
     };
     fmt::format_to(out, "point");
-    for (const auto& key : keys) fmt::format_to(out, ",{}", key);
+    for (const auto& p : parameters) fmt::format_to(out, ",{}", p.key);
     fmt::format_to(out, ",role,period,metric,{}\n", fmt::join(stats, ","));
     std::size_t points = 0;
-    std::int64_t last = -1;
-    auto q =
-        db.prepare(fmt::format("SELECT point, role, period, metric, {} FROM stats WHERE 1{}{}{} "
-                               "ORDER BY point, role, period, metric",
-                               fmt::join(stats, ", "), in_clause("metric", metrics),
-                               in_clause("role", roles), in_clause("period", periods)));
-    int bound = 0;
-    for (const auto* names : {&metrics, &roles, &periods}) {
-      for (const auto& name : *names) q.bind(++bound, name);
-    }
-    const int columns = 4 + static_cast<int>(stats.size());
+    std::optional<std::size_t> last;
+    formats::StatRows rows(db, stats, metrics, roles, periods);
+    const std::vector<double> no_values;  // a point without values: none stored (never seen)
     const std::vector<double>* point_values = nullptr;
-    while (q.step()) {
+    while (rows.next()) {
       if (guard.flag().load()) throw io::WriteInterrupted();
-      const std::int64_t point = q.integer(0);
+      const std::size_t point = rows.point();
       if (point != last) {
         ++points;
-        point_values = &values[point];
+        const auto found = values.find(point);
+        point_values = found == values.end() ? &no_values : &found->second;
       }
       last = point;
       fmt::format_to(out, FMT_COMPILE("{}"), point);
       for (const double v : *point_values) fmt::format_to(out, FMT_COMPILE(",{}"), v);
-      fmt::format_to(out, FMT_COMPILE(",{},{},{}"), q.text(1), q.text(2), q.text(3));
-      for (int c = 4; c < columns; ++c) fmt::format_to(out, FMT_COMPILE(",{}"), q.real(c));
+      fmt::format_to(out, FMT_COMPILE(",{},{},{}"), rows.role(), rows.period(), rows.metric());
+      for (std::size_t c = 0; c < stats.size(); ++c) {
+        fmt::format_to(out, FMT_COMPILE(",{}"), rows.statistic(c));
+      }
       text.push_back('\n');
       if (text.size() >= (1u << 20)) flush();
     }

@@ -54,30 +54,20 @@ struct Results {
 
 Results read_results(io::Database& db) {
   Results r;
-  auto sweep = db.prepare("SELECT design, points, seed FROM sweep WHERE id = 1");
-  if (!sweep.step()) throw io::SqliteError("no sweep in it");
-  r.design = sweep.text(0);
-  r.points = static_cast<std::size_t>(sweep.integer(1));
-  r.seed = static_cast<std::uint64_t>(sweep.integer(2));
-  for (auto q = db.prepare("SELECT key, low, high, levels FROM parameter ORDER BY id"); q.step();) {
-    Parameter p;
-    p.key = q.text(0);
-    if (!q.is_null(1)) p.low = q.real(1);
-    if (!q.is_null(2)) p.high = q.real(2);
-    if (!q.is_null(3)) p.levels = nlohmann::json::parse(q.text(3)).get<std::vector<double>>();
-    r.parameters.push_back(std::move(p));
+  const formats::StoredSweep sweep = formats::read_sweep(db);
+  r.design = sweep.design;
+  r.points = sweep.points;
+  r.seed = sweep.seed;
+  for (auto& stored : formats::read_parameters(db)) {
+    r.parameters.push_back(
+        {std::move(stored.key), stored.low, stored.high, std::move(stored.levels)});
   }
   r.values.assign(r.points, std::vector<double>(r.parameters.size(), NAN));
-  for (auto q = db.prepare("SELECT point, parameter, value FROM point_value"); q.step();) {
-    const auto i = static_cast<std::size_t>(q.integer(0));
-    if (i < r.points) r.values[i][static_cast<std::size_t>(q.integer(1))] = q.real(2);
+  for (const auto& [point, values] : formats::read_point_values(db, r.parameters.size())) {
+    if (point < r.points) r.values[point] = values;
   }
-  for (auto q = db.prepare("SELECT count(*) FROM point"); q.step();) {
-    r.committed = static_cast<std::size_t>(q.integer(0));
-  }
-  for (auto q = db.prepare("SELECT label FROM period ORDER BY id"); q.step();) {
-    r.periods.push_back(q.text(0));
-  }
+  r.committed = formats::stored_points(db);
+  r.periods = formats::stored_periods(db);
   return r;
 }
 
@@ -147,15 +137,10 @@ std::vector<Output> expand_periods(const std::vector<Output>& outputs,
 std::pair<std::vector<double>, std::size_t> read_output(io::Database& db, const Output& o,
                                                         std::size_t points) {
   std::vector<double> y(points, NAN);
-  auto q = db.prepare(fmt::format(
-      "SELECT point, {} FROM stats WHERE metric = ? AND role = ? AND period = ? ORDER BY point",
-      o.statistic));
-  q.bind(1, o.metric).bind(2, o.role).bind(3, o.period);
   std::size_t found = 0;
-  while (q.step()) {
-    const auto i = static_cast<std::size_t>(q.integer(0));
+  for (const auto& [i, value] : formats::read_output(db, o.metric, o.role, o.period, o.statistic)) {
     if (i < y.size()) {
-      y[i] = q.real(1);
+      y[i] = value;
       ++found;
     }
   }

@@ -7,6 +7,7 @@
 
 #include "chart.hpp"
 #include "html.hpp"
+#include "talentcast/formats/sweep_store.hpp"
 #include "talentcast/io/sqlite.hpp"
 
 namespace talentcast::cli {
@@ -60,17 +61,14 @@ std::vector<std::string> ranking_warnings(const std::vector<OutputSensitivity>& 
 }
 
 std::string sweep_caption(io::Database& db) {
-  auto q = db.prepare(
-      "SELECT sweep_file, scenario_file, design, points, paths, seed, talentcast_version, "
-      "git_commit FROM sweep WHERE id = 1");
-  if (!q.step()) throw io::SqliteError("no sweep in it");
+  const formats::StoredSweep s = formats::read_sweep(db);
   const auto made =
       std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
   return fmt::format(
       "Sweep {} of {}: {} design, {} points of {} paths, seed {}. talentcast {}, commit {}. "
       "Charted {:%Y-%m-%d %H:%M} UTC.",
-      q.text(0), q.text(1), q.text(2), q.integer(3), q.integer(4), q.integer(5), q.text(6),
-      html::short_commit(q.text(7)), made);
+      s.sweep_file, s.scenario_file, s.design, s.points, s.paths, s.seed, s.talentcast_version,
+      html::short_commit(s.git_commit), made);
 }
 
 std::vector<std::pair<std::filesystem::path, std::string>> sensitivity_charts(

@@ -4,9 +4,15 @@
 
 #include <array>
 #include <atomic>
+#include <cstdint>
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <stdexcept>
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "talentcast/io/diagnostic.hpp"
 #include "talentcast/io/sqlite.hpp"
@@ -47,5 +53,68 @@ bool store_indexed(io::Database& db);
 /// database that cannot be read, is damaged (PRAGMA quick_check) or holds no sweep is refused
 /// with SweepStoreError.
 io::Database open_store_to_read(const std::filesystem::path& database);
+
+// Reading a store: the queries of `sensitivity` and `export`, beside the schema they read
+// (src/sweep_queries.cpp).
+
+/// The sweep a store holds (its sweep table's row).
+struct StoredSweep {
+  std::string sweep_file, scenario_file, design;
+  std::size_t points = 0;  ///< in the design
+  std::uint64_t paths = 0, seed = 0;
+  std::string talentcast_version, git_commit;
+};
+/// Throws io::SqliteError when the store holds no sweep.
+StoredSweep read_sweep(io::Database& db);
+
+/// A swept parameter: a range, or levels.
+struct StoredParameter {
+  std::string key;
+  std::optional<double> low, high;
+  std::vector<double> levels;
+};
+/// The parameters, in the design's order.
+std::vector<StoredParameter> read_parameters(io::Database& db);
+
+/// Each stored point's parameter values, in the parameters' order, by point.
+std::map<std::size_t, std::vector<double>> read_point_values(io::Database& db,
+                                                             std::size_t parameters);
+
+/// How many points the store holds.
+std::size_t stored_points(io::Database& db);
+
+/// The names the store holds, in the order of their ids: roles (and role/level series, and
+/// total), period labels, metric names.
+std::vector<std::string> stored_roles(io::Database& db);
+std::vector<std::string> stored_periods(io::Database& db);
+std::vector<std::string> stored_metrics(io::Database& db);
+
+/// One output's statistic (one of kStoredStatistics) at each point that has it, in point order.
+std::vector<std::pair<std::size_t, double>> read_output(io::Database& db, std::string_view metric,
+                                                        std::string_view role,
+                                                        std::string_view period,
+                                                        std::string_view statistic);
+
+/// The stored statistics, a row at a time in (point, role, period, metric) order, of the outputs
+/// whose metric, role and period are in the lists (an empty list keeps all): memory does not
+/// grow with the store.
+class StatRows {
+ public:
+  /// statistics: some of kStoredStatistics, in the order wanted.
+  StatRows(io::Database& db, const std::vector<std::string>& statistics,
+           const std::vector<std::string>& metrics, const std::vector<std::string>& roles,
+           const std::vector<std::string>& periods);
+  /// Steps to the next row: false after the last.
+  bool next() { return rows_.step(); }
+  std::size_t point() const { return static_cast<std::size_t>(rows_.integer(0)); }
+  std::string role() const { return rows_.text(1); }
+  std::string period() const { return rows_.text(2); }
+  std::string metric() const { return rows_.text(3); }
+  /// The i-th statistic asked for.
+  double statistic(std::size_t i) const { return rows_.real(4 + static_cast<int>(i)); }
+
+ private:
+  io::Statement rows_;
+};
 
 }  // namespace talentcast::formats
