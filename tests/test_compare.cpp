@@ -16,9 +16,9 @@ using talentcast::test::TempDir;
 
 namespace {
 
-const studies::ComparisonRow& row(const studies::Comparison& c, const std::string& role,
+const formats::ComparisonRow& row(const studies::Comparison& c, const std::string& role,
                                   const std::string& period, const std::string& metric,
-                                  studies::Quantity quantity) {
+                                  formats::Quantity quantity) {
   for (const auto& r : c.rows) {
     if (r.role == role && r.period == period && r.metric == metric && r.quantity == quantity) {
       return r;
@@ -41,12 +41,12 @@ TEST_CASE("a scenario compared with itself differs by exactly nothing on every p
   REQUIRE(c.paths_done == 3000);
   std::size_t differences = 0, ratios = 0;
   for (const auto& r : c.rows) {
-    if (r.quantity == studies::Quantity::difference) {
+    if (r.quantity == formats::Quantity::difference) {
       ++differences;
       CHECK(r.summary.mean == 0.0);
       CHECK(r.summary.sd == 0.0);
       for (double p : r.summary.percentiles) CHECK(p == 0.0);
-    } else if (r.quantity == studies::Quantity::ratio) {
+    } else if (r.quantity == formats::Quantity::ratio) {
       ++ratios;
       CHECK(r.summary.mean == 1.0);
       CHECK(r.summary.sd == 0.0);
@@ -76,7 +76,7 @@ TEST_CASE(
   // The base side is exactly what `run` gives for the same seed and paths: the same paths.
   const studies::Forecast plain = studies::run_forecast(base, settings);
   for (const auto& r : plain.rows) {
-    const auto& b = row(c, r.role, r.period, r.metric, studies::Quantity::base).summary;
+    const auto& b = row(c, r.role, r.period, r.metric, formats::Quantity::base).summary;
     CHECK(b.mean == r.summary.mean);
     CHECK(b.percentiles == r.summary.percentiles);
   }
@@ -84,23 +84,23 @@ TEST_CASE(
     for (const std::string metric : {"ratio", "salary_median"}) {
       if (role == "total" && metric == "salary_median") continue;
       CAPTURE(role, metric);
-      const auto& b = row(c, role, "2030-Q4", metric, studies::Quantity::base).summary;
-      const auto& w = row(c, role, "2030-Q4", metric, studies::Quantity::whatif).summary;
-      const auto& d = row(c, role, "2030-Q4", metric, studies::Quantity::difference).summary;
+      const auto& b = row(c, role, "2030-Q4", metric, formats::Quantity::base).summary;
+      const auto& w = row(c, role, "2030-Q4", metric, formats::Quantity::whatif).summary;
+      const auto& d = row(c, role, "2030-Q4", metric, formats::Quantity::difference).summary;
       // Var(W - B) = Var W + Var B - 2 Cov(W, B): the shared draws make the covariance large.
       const double separate = std::sqrt(b.sd * b.sd + w.sd * w.sd);
       CHECK(d.sd < 0.5 * separate);
       // Its 80% interval is narrower than that of the difference of two separate runs, paired
       // path by path: the interval their two distributions imply.
       const auto& s =
-          row(separate_runs, role, "2030-Q4", metric, studies::Quantity::difference).summary;
+          row(separate_runs, role, "2030-Q4", metric, formats::Quantity::difference).summary;
       CHECK(d.percentiles[5] - d.percentiles[1] < 0.5 * (s.percentiles[5] - s.percentiles[1]));
       // The mean difference is the difference of the means (the same paths), to rounding.
       CHECK(d.mean == Approx(w.mean - b.mean).margin(1e-9 * std::abs(w.mean) + 1e-12));
     }
   }
   // Salaries: the ratio is what-if over base on each path.
-  const auto& r = row(c, "llm_algorithm", "2030-Q4", "salary_median", studies::Quantity::ratio);
+  const auto& r = row(c, "llm_algorithm", "2030-Q4", "salary_median", formats::Quantity::ratio);
   CHECK(r.summary.percentiles[3] > 0.9);
   CHECK(r.summary.percentiles[3] < 1.1);
 }

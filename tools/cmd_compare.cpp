@@ -21,6 +21,7 @@
 #include "outputs.hpp"
 #include "talentcast/core/mpi.hpp"
 #include "talentcast/core/progress.hpp"
+#include "talentcast/formats/comparison.hpp"
 #include "talentcast/io/atomic_file.hpp"
 #include "talentcast/io/sha256.hpp"
 #include "talentcast/models/labour_market.hpp"
@@ -60,7 +61,7 @@ std::string comparison_table(const models::Scenario& base, const models::Scenari
                      "what-if", "difference", "gain");
   for (std::size_t i = 0; i + 2 < rows->size(); ++i) {
     const auto& b = (*rows)[i];
-    if (b.quantity != studies::Quantity::base || b.period != period) continue;
+    if (b.quantity != formats::Quantity::base || b.period != period) continue;
     if (b.role.find('/') != std::string::npos) continue;  // levels: in the csv
     if (b.metric != "ratio" && b.metric != "salary_median") continue;
     const auto& w = (*rows)[i + 1];
@@ -135,7 +136,7 @@ std::vector<std::pair<std::filesystem::path, std::string>> comparison_report(
     const studies::Comparison& comparison, std::uint64_t seed, const std::string& period) {
   const std::filesystem::path out(args.report);
   html::Figures figures(out.parent_path() / "charts");
-  std::map<std::tuple<std::string, std::string, std::string, studies::Quantity>,
+  std::map<std::tuple<std::string, std::string, std::string, formats::Quantity>,
            const core::Summary*>
       at;
   std::vector<std::string> series, periods;
@@ -146,7 +147,7 @@ std::vector<std::pair<std::filesystem::path, std::string>> comparison_report(
       periods.push_back(row.period);
     }
   }
-  const auto fan = [&](const std::string& s, const std::string& metric, studies::Quantity q) {
+  const auto fan = [&](const std::string& s, const std::string& metric, formats::Quantity q) {
     chart::Fan f;
     f.periods = periods;
     for (const auto& p : periods) {
@@ -181,10 +182,10 @@ std::vector<std::pair<std::filesystem::path, std::string>> comparison_report(
         title == s ? "" : fmt::format("<span class=\"id\">{}</span>", html::escape(s));
     const std::string all = mark(synthetic_reason(base, whatif, std::nullopt));
     const std::string pay_mark = role ? mark(synthetic_reason(base, whatif, *role)) : std::string();
-    const auto* b = at.at({s, period, "ratio", studies::Quantity::base});
-    const auto* w = at.at({s, period, "ratio", studies::Quantity::whatif});
-    const auto* d = at.at({s, period, "ratio", studies::Quantity::difference});
-    const auto salary = at.find({s, period, "salary_median", studies::Quantity::ratio});
+    const auto* b = at.at({s, period, "ratio", formats::Quantity::base});
+    const auto* w = at.at({s, period, "ratio", formats::Quantity::whatif});
+    const auto* d = at.at({s, period, "ratio", formats::Quantity::difference});
+    const auto salary = at.find({s, period, "salary_median", formats::Quantity::ratio});
     key += fmt::format(
         "<tr><td>{}{}</td><td class=\"n\">{:.3f}{}</td><td class=\"n\">{:.3f}{}</td><td "
         "class=\"n\">{:+.3f} <span class=\"range\">[{:+.3f}, {:+.3f}]</span>{}</td><td "
@@ -198,7 +199,7 @@ std::vector<std::pair<std::filesystem::path, std::string>> comparison_report(
                           salary->second->percentiles[3], salary->second->percentiles[1],
                           salary->second->percentiles[5], beside(pay_mark)));
     std::string charts;
-    auto change = fan(s, "ratio", studies::Quantity::difference);
+    auto change = fan(s, "ratio", formats::Quantity::difference);
     change.title = fmt::format("{}: change in the supply-demand ratio", title);
     change.notice = all.empty() ? "" : "SYNTHETIC SCENARIO: illustrative numbers, not a forecast";
     change.caption = caption;
@@ -210,7 +211,7 @@ std::vector<std::pair<std::filesystem::path, std::string>> comparison_report(
                           "and 90% bands over paths; the dashed line is no change.",
                           all);
     if (salary != at.end()) {
-      auto pay = fan(s, "salary_median", studies::Quantity::ratio);
+      auto pay = fan(s, "salary_median", formats::Quantity::ratio);
       pay.title = fmt::format("{}: median salary, what-if over base", title);
       pay.notice = !all.empty()       ? change.notice
                    : pay_mark.empty() ? ""
@@ -230,7 +231,7 @@ std::vector<std::pair<std::filesystem::path, std::string>> comparison_report(
         html::escape(title), id.empty() ? "" : " " + id, charts);
   }
   key += "</table>\n";
-  const std::string csv = studies::comparison_csv(comparison.rows);
+  const std::string csv = formats::comparison_csv(comparison.rows);
   const std::string cite = fmt::format(
       "<table>\n<tr><td>talentcast</td><td>{} (commit <code>{}</code>)</td></tr>\n"
       "<tr><td>base</td><td><code>{}</code>, SHA-256 <code>{}</code></td></tr>\n"
@@ -327,8 +328,8 @@ int compare_command(const CompareArgs& args) {
   }
   // The report and --out are written together, atomically: both or neither.
   OutputFiles files;
-  const std::string text = args.format == "csv"    ? studies::comparison_csv(comparison.rows)
-                           : args.format == "json" ? studies::comparison_json(comparison.rows)
+  const std::string text = args.format == "csv"    ? formats::comparison_csv(comparison.rows)
+                           : args.format == "json" ? formats::comparison_json(comparison.rows)
                                                    : std::string();
   if (!args.report.empty()) {
     files = comparison_report(args, base, whatif, comparison, settings.seed, period);

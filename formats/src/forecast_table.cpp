@@ -104,18 +104,21 @@ std::vector<ForecastRow> read_forecast_csv(std::string_view text, const std::str
   return rows;
 }
 
+nlohmann::ordered_json summary_json(const Summary& s) {
+  nlohmann::ordered_json cell;
+  cell["mean"] = s.mean;
+  cell["sd"] = s.sd;
+  for (std::size_t i = 0; i < kPercentiles.size(); ++i) {
+    cell[fmt::format("p{:02}", kPercentiles[i])] = s.percentiles[i];
+  }
+  cell["mcse"] = s.mcse;
+  return cell;
+}
+
 std::string forecast_json(const std::vector<ForecastRow>& rows) {
   nlohmann::ordered_json forecast = nlohmann::ordered_json::object();
   for (const auto& row : rows) {
-    const Summary& s = row.summary;
-    nlohmann::ordered_json cell;
-    cell["mean"] = s.mean;
-    cell["sd"] = s.sd;
-    for (std::size_t i = 0; i < kPercentiles.size(); ++i) {
-      cell[fmt::format("p{:02}", kPercentiles[i])] = s.percentiles[i];
-    }
-    cell["mcse"] = s.mcse;
-    forecast[row.role][row.period][row.metric] = std::move(cell);
+    forecast[row.role][row.period][row.metric] = summary_json(row.summary);
   }
   nlohmann::ordered_json document;
   document["format"] = "talentcast-forecast-1";

@@ -14,6 +14,7 @@
 
 namespace talentcast::studies {
 
+using formats::Quantity;
 using models::LabourMarketModel;
 using models::Metric;
 using models::metric_name;
@@ -144,20 +145,6 @@ class PairedModel final : public core::PathModel {
 
 }  // namespace
 
-std::string_view quantity_name(Quantity quantity) {
-  switch (quantity) {
-    case Quantity::base:
-      return "base";
-    case Quantity::whatif:
-      return "whatif";
-    case Quantity::difference:
-      return "difference";
-    case Quantity::ratio:
-      return "ratio";
-  }
-  return "?";
-}
-
 std::vector<std::string> comparison_problems(const Scenario& base, const Scenario& whatif) {
   std::vector<std::string> problems;
   const OutputLayout a(base), b(whatif);
@@ -225,44 +212,6 @@ Comparison run_comparison(const Scenario& base, const Scenario& whatif,
     }
   }
   return comparison;
-}
-
-std::string comparison_csv(const std::vector<ComparisonRow>& rows) {
-  fmt::memory_buffer out;
-  fmt::format_to(std::back_inserter(out), "role,period,metric,quantity,{}\n",
-                 formats::kSummaryCsvColumns);
-  for (const auto& row : rows) {
-    for (const std::string_view field :
-         {std::string_view(row.role), std::string_view(row.period), std::string_view(row.metric)}) {
-      io::append_csv_field(out, field);
-      out.push_back(',');
-    }
-    io::append_csv_field(out, quantity_name(row.quantity));
-    formats::append_summary_csv(out, row.summary);
-    out.push_back('\n');
-  }
-  return fmt::to_string(out);
-}
-
-std::string comparison_json(const std::vector<ComparisonRow>& rows) {
-  nlohmann::ordered_json table = nlohmann::ordered_json::object();
-  for (const auto& row : rows) {
-    const core::Summary& s = row.summary;
-    nlohmann::ordered_json cell;
-    cell["mean"] = s.mean;
-    cell["sd"] = s.sd;
-    for (std::size_t i = 0; i < core::kPercentiles.size(); ++i) {
-      cell[fmt::format("p{:02}", core::kPercentiles[i])] = s.percentiles[i];
-    }
-    cell["mcse"] = s.mcse;
-    table[row.role][row.period][row.metric][std::string(quantity_name(row.quantity))] =
-        std::move(cell);
-  }
-  nlohmann::ordered_json document;
-  document["format"] = "talentcast-comparison-1";
-  document["paths"] = rows.empty() ? 0 : rows.front().summary.count;
-  document["comparison"] = std::move(table);
-  return document.dump(1) + "\n";
 }
 
 }  // namespace talentcast::studies

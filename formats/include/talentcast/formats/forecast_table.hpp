@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +46,9 @@ std::string forecast_csv_sha256(const std::vector<ForecastRow>& rows);
 /// Throws io::UserError for another header, a line of another shape or a field that is not a
 /// number. Each row's summary.count is 0: forecast.csv does not hold it.
 std::vector<ForecastRow> read_forecast_csv(std::string_view text, const std::string& file);
+
+/// A summary as forecast.json and comparison.json write it: {mean, sd, p05 ... p95, mcse}.
+nlohmann::ordered_json summary_json(const core::Summary& summary);
 
 /// forecast.json: {"columns": [...], "paths": P, "forecast": {role: {period: {metric: {...}}}}},
 /// roles, periods and metrics in the rows' order.

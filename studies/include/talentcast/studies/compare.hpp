@@ -7,28 +7,16 @@
 #include <string>
 #include <vector>
 
-#include "talentcast/core/accumulator.hpp"
+#include "talentcast/formats/comparison.hpp"
 #include "talentcast/models/scenario.hpp"
 #include "talentcast/studies/forecast.hpp"
 
 namespace talentcast::studies {
 
-/// What a comparison row summarises across paths.
-enum class Quantity { base, whatif, difference, ratio };
-std::string_view quantity_name(Quantity quantity);
-
-struct ComparisonRow {
-  std::string role;  ///< a role, `role/level` or `total`
-  std::string period;
-  std::string metric;
-  Quantity quantity = Quantity::difference;
-  core::Summary summary;
-};
-
 struct Comparison {
   /// Per series, period and metric: base, what-if, difference (what-if minus base) and, for
   /// salary metrics, ratio (what-if over base), in that order.
-  std::vector<ComparisonRow> rows;
+  std::vector<formats::ComparisonRow> rows;
   std::uint64_t paths_done = 0;
   bool interrupted = false;
 };
@@ -46,9 +34,5 @@ std::vector<std::string> comparison_problems(const models::Scenario& base,
 Comparison run_comparison(const models::Scenario& base, const models::Scenario& whatif,
                           const ForecastSettings& settings,
                           std::optional<std::uint64_t> whatif_seed = std::nullopt);
-
-/// comparison.csv: forecast.csv's columns with `quantity` after `metric`.
-std::string comparison_csv(const std::vector<ComparisonRow>& rows);
-std::string comparison_json(const std::vector<ComparisonRow>& rows);
 
 }  // namespace talentcast::studies
