@@ -13,6 +13,7 @@
 #include <fstream>
 
 #include "talentcast/core/random.hpp"
+#include "talentcast/formats/payroll.hpp"
 #include "talentcast/io/atomic_file.hpp"
 #include "talentcast/studies/benchmark.hpp"
 
@@ -51,15 +52,15 @@ int main(int argc, char** argv) {
     }
   }
   const auto start = std::chrono::steady_clock::now();
-  const studies::Payroll payroll = studies::read_payroll(file, store);
+  const formats::Payroll payroll = studies::read_payroll(file, store);
   const double read_s = seconds_since(start);
   const auto t1 = std::chrono::steady_clock::now();
-  const studies::PayrollResult result = studies::benchmark_payroll(
+  const formats::PayrollResult result = studies::benchmark_payroll(
       store, payroll, 0, std::min<std::size_t>(4, store.periods.size() - 1), threads);
   const double bench_s = seconds_since(t1);
   const auto t2 = std::chrono::steady_clock::now();
-  std::string employees = studies::employees_csv(store, payroll, result);
-  std::string summary = studies::summary_csv(result);
+  std::string employees = formats::employees_csv(store, payroll, result);
+  std::string summary = formats::summary_csv(result);
   const double format_s = seconds_since(t2);
   const auto t3 = std::chrono::steady_clock::now();
   io::write_files_atomically(

@@ -34,7 +34,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static const formats::BandStore store = fixed_store();
   const auto path = fuzz::Sandbox::get().write("input-payroll.csv", fuzz::as_text(data, size));
   try {
-    const studies::Payroll payroll = studies::read_payroll(path, store);
+    const formats::Payroll payroll = studies::read_payroll(path, store);
     fuzz::check(!payroll.employees.empty(), "a payroll has employees");
     for (std::size_t i = 0; i < payroll.employees.size(); ++i) {
       fuzz::check(payroll.employees[i].series < store.series.size() && !payroll.id(i).empty(),

@@ -13,6 +13,7 @@
 #include "support.hpp"
 #include "talentcast/config/scenario_loader.hpp"
 #include "talentcast/core/random.hpp"
+#include "talentcast/formats/payroll.hpp"
 #include "talentcast/io/csv.hpp"
 #include "talentcast/studies/benchmark.hpp"
 #include "talentcast/studies/forecast.hpp"
@@ -181,7 +182,7 @@ TEST_CASE("a payroll's percentiles agree with the single-salary benchmark", "[be
       models::Parameter(0.1);
   const auto forecast = run_with_bands(scenario, 1000, 1000);
   const formats::BandStore& store = *forecast.bands;
-  studies::Payroll payroll;
+  formats::Payroll payroll;
   for (int i = 0; i < 200; ++i) {
     payroll.add(fmt::format("E{}", i), 0, 20000.0 * std::pow(1.02, i));
   }
@@ -202,8 +203,8 @@ TEST_CASE("a payroll's percentiles agree with the single-salary benchmark", "[be
   CHECK(worst_mean < 0.01);
   CHECK(worst_interval < 0.1);
   const auto one_thread = studies::benchmark_payroll(store, payroll, 0, 3, 1);
-  CHECK(studies::employees_csv(store, payroll, one_thread) ==
-        studies::employees_csv(store, payroll, result));
+  CHECK(formats::employees_csv(store, payroll, one_thread) ==
+        formats::employees_csv(store, payroll, result));
 }
 
 TEST_CASE("a payroll with known answers, end to end", "[benchmark][cli]") {

@@ -17,6 +17,7 @@
 #include "talentcast/config/data_file.hpp"
 #include "talentcast/config/scenario_loader.hpp"
 #include "talentcast/formats/manifest_seal.hpp"
+#include "talentcast/formats/payroll.hpp"
 #include "talentcast/io/atomic_file.hpp"
 #include "talentcast/io/csv.hpp"
 #include "talentcast/io/sha256.hpp"
@@ -89,7 +90,7 @@ std::string about_intervals(const formats::BandStore& store) {
 
 struct SalaryReport {
   std::size_t period;
-  studies::Standing standing;
+  formats::Standing standing;
   std::vector<studies::MarketSalary> market;
 };
 
@@ -169,7 +170,7 @@ int print_salary(const BenchmarkArgs& args, double salary, const formats::BandSt
 }
 
 int run_payroll(const BenchmarkArgs& args, const formats::BandStore& store,
-                const studies::Payroll& payroll, std::size_t now, std::size_t horizon,
+                const formats::Payroll& payroll, std::size_t now, std::size_t horizon,
                 const std::filesystem::path& out, std::chrono::steady_clock::time_point started) {
   // Ctrl-C is looked at between the steps (each takes a fraction of a second for a payroll of a
   // million rows) and before the files are renamed into place.
@@ -177,11 +178,11 @@ int run_payroll(const BenchmarkArgs& args, const formats::BandStore& store,
   const auto stop_if_interrupted = [&] {
     if (guard.flag().load()) throw Interrupted("interrupted; nothing was written");
   };
-  const studies::PayrollResult result =
+  const formats::PayrollResult result =
       studies::benchmark_payroll(store, payroll, now, horizon, args.threads);
   stop_if_interrupted();
-  const std::string employees = studies::employees_csv(store, payroll, result, args.threads);
-  const std::string summary = studies::summary_csv(result);
+  const std::string employees = formats::employees_csv(store, payroll, result, args.threads);
+  const std::string summary = formats::summary_csv(result);
   stop_if_interrupted();
 
   nlohmann::ordered_json manifest;
@@ -228,7 +229,7 @@ int run_payroll(const BenchmarkArgs& args, const formats::BandStore& store,
       row["headcount"] = s.headcount;
       row["below_p25_now"] = s.below_p25_now;
       row["below_p25_horizon"] = s.below_p25_horizon;
-      const auto cost = [](const studies::Cost& c) {
+      const auto cost = [](const formats::Cost& c) {
         return nlohmann::ordered_json{{"mean", c.mean}, {"p10", c.p10}, {"p90", c.p90}};
       };
       row["cost_to_p25_now"] = cost(s.to_p25_now);
@@ -271,7 +272,7 @@ int run_payroll(const BenchmarkArgs& args, const formats::BandStore& store,
       {"role/level", "headcount", "<p25 now", "<p25 " + store.periods[horizon],
        "to p25 " + store.periods[horizon], "to p50 " + store.periods[horizon]}};
   for (const auto& s : result.summary) {
-    const auto cost = [](const studies::Cost& c) {
+    const auto cost = [](const formats::Cost& c) {
       return fmt::format("{} [{}, {}]", grouped(c.mean), grouped(c.p10), grouped(c.p90));
     };
     table.push_back({s.level.empty() ? s.role : s.role + "/" + s.level,
@@ -401,7 +402,7 @@ int benchmark_command(const BenchmarkArgs& args) {
     error("--out", "a new or empty directory, or an earlier payroll benchmark's",
           fmt::format("'{}', a directory {}", out.string(), *found));
   }
-  std::optional<studies::Payroll> payroll;
+  std::optional<formats::Payroll> payroll;
   std::vector<io::Diagnostic> diagnostics;
   try {
     payroll = studies::read_payroll(args.payroll, store);
