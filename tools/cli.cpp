@@ -436,15 +436,9 @@ int main(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return kExitBadInput;
+    // --help and --version are CLI11's successes (exit 0); any other is a bad flag.
+    return app.exit(e) == 0 ? kExitOk : kExitBadInput;
   }
 
   // Every error of a command ends here, told and given its exit code in one place.
