@@ -201,6 +201,45 @@ TEST_CASE("a rank that fails alone is heard, and no rank waits for ever",
   CHECK_FALSE(std::filesystem::exists(dir.path() / "foreign"));
 }
 
+TEST_CASE("under mpirun, a failure mid-run ends every rank at once, told once a rank",
+          "[mpi][cli]") {
+  if (const auto reason = no_launcher()) return talentcast::test::skip_test(*reason);
+  // Valid values that are jointly unusable: candidates overflow in the first month of every
+  // path, on every rank, on each of its threads.
+  TempDir dir;
+  std::string overflowing = talentcast::test::two_role_scenario();
+  overflowing.replace(overflowing.find("ratio = 0.17"), 12, "ratio = 1e306");
+  dir.write("base.toml", overflowing);
+  const std::string told = "the state became non-finite";
+  const CommandResult run = mpirun(3, "run base.toml -q -j 2 --out o", dir.path());
+  CHECK(run.exit_code == 2);  // bad input, as in a single process; not 124: timed out
+  CHECK(count(run.err, told) >= 1);
+  CHECK(count(run.err, told) <= 3);  // a process tells one failure, not one a thread
+  CHECK(count(run.err, "; the scenario's values are jointly unusable.") == count(run.err, told));
+  CHECK(count(run.err, "\nNothing was written.\n") == count(run.err, told));
+  CHECK(count(run.err, "internal error") == 0);
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "o"));
+
+  // A sweep's point: the same wrapper, with what a sweep keeps.
+  dir.write("s.toml", R"(scenario = "base.toml"
+design = "sobol"
+points = 4
+paths = 300
+seed = 11
+[[parameters]]
+key = "roles.cloud.demand_growth"
+low = 0.0
+high = 0.3
+)");
+  const CommandResult sweep = mpirun(2, "sweep s.toml --db s.sqlite -q -j 2", dir.path());
+  CHECK(sweep.exit_code == 2);
+  CHECK(count(sweep.err, told) >= 1);
+  CHECK(count(sweep.err, told) <= 2);
+  CHECK(count(sweep.err,
+              "\nThe points committed before it are in the database; the same command runs the "
+              "rest.\n") == count(sweep.err, told));
+}
+
 TEST_CASE("under mpirun, commands other than run and sweep run once, on rank 0", "[mpi][cli]") {
   if (const auto reason = no_launcher()) return talentcast::test::skip_test(*reason);
   TempDir dir;

@@ -37,6 +37,8 @@ int main(int argc, char** argv) {
         std::make_exception_ptr(talentcast::io::UserError(e.what())));
   }
   session->quiet_followers();
+  // A failure that ends a distributed job is told as any other (docs/mpi.md, "Errors").
+  session->report_with(talentcast::cli::report_error);
   const int code = talentcast::cli::main(argc, argv);
   // Once the ranks have gone on together, one that fails must not leave the others waiting.
   if (session->distributed() && session->committed() && code != talentcast::cli::kExitOk) {

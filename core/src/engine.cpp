@@ -2,18 +2,15 @@
 
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/info.h>
-#include <tbb/parallel_pipeline.h>
-#include <tbb/task_arena.h>
 
 #include <algorithm>
-#include <cstdio>
-#include <exception>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
 
 #include "talentcast/core/bytes.hpp"
 #include "talentcast/core/mpi.hpp"
+#include "talentcast/core/pipeline.hpp"
 
 namespace talentcast::core {
 
@@ -173,25 +170,9 @@ struct ChunkFlow {
   std::uint64_t paths = 0;
   /// After a round of chunks has run to `paths`: whether to run another (having raised `paths`).
   std::function<bool()> again;
-  /// Distributed runs: what a stage threw, handled on the spot (it ends the job). Without it,
-  /// the exception leaves run() as usual.
-  std::function<void(std::exception_ptr)> fail;
+  /// Distributed runs: the ranks, so that a failing stage ends the job (core/pipeline.hpp).
+  const mpi::Session* session = nullptr;
 };
-
-// A stage that hands what it throws to `fail` when there is one: in a distributed run, a stage
-// that throws would leave the other stages' ranks waiting on this one for ever.
-template <typename Stage>
-auto guarded(const ChunkFlow& flow, Stage stage) {
-  return [&flow, stage](auto&&... args) {
-    if (!flow.fail) return stage(std::forward<decltype(args)>(args)...);
-    try {
-      return stage(std::forward<decltype(args)>(args)...);
-    } catch (...) {
-      flow.fail(std::current_exception());
-      throw;
-    }
-  };
-}
 
 // Runs the chunks `flow` hands out on this process's threads, in rounds while flow.again()
 // asks for more. Retained values go to their place in `retained_values` (path p's at
@@ -201,7 +182,11 @@ void run_chunks(const PathModel& model, const RunOptions& options, ChunkFlow& fl
   const std::size_t outputs = model.outputs_per_path();
   const std::size_t retained = model.retained_per_path();
   const std::uint64_t retain_paths = retained == 0 ? 0 : retained_values.size() / retained;
-  const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
+  PipelineOptions pipeline_options;
+  pipeline_options.threads = options.threads;
+  pipeline_options.session = flow.session;
+  pipeline_options.aftermath = "Nothing was written.";
+  Pipeline pipeline(std::move(pipeline_options));
 
   // A run of more than QuantileSketch::kExactLimit paths has bucketed sketches at the end: they
   // start so (the same counts, without keeping the first values and then moving them).
@@ -214,10 +199,10 @@ void run_chunks(const PathModel& model, const RunOptions& options, ChunkFlow& fl
     return state;
   });
 
-  // Tokens in flight are bounded, and their moment buffers are reused round-robin: token k uses
-  // slot k % slots, which the serial last stage (finishing tokens in order) has released before
-  // token k + slots starts.
-  const auto slots = static_cast<std::size_t>(2 * threads + 2);
+  // Blocks in flight are bounded, and their moment buffers are reused round-robin: block k uses
+  // slot k % slots, which the serial last stage (finishing blocks in order) has released before
+  // block k + slots starts.
+  const std::size_t slots = pipeline.tokens();
   std::vector<std::vector<Moments>> slot_moments(slots, std::vector<Moments>(outputs));
   std::vector<Moments> chunk_moments(outputs);
   std::uint64_t chunk_paths = 0;  // merged into chunk_moments so far
@@ -225,17 +210,11 @@ void run_chunks(const PathModel& model, const RunOptions& options, ChunkFlow& fl
   std::optional<std::uint64_t> chunk;
   std::uint64_t next_block = 0, chunk_end = 0, tokens = 0;
   // Stage 1 (serial, in order): hands out the blocks of one chunk after another.
-  const auto next = [&](tbb::flow_control& control) -> BlockToken {
-    if (flow.stop && flow.stop->load(std::memory_order_relaxed)) {
-      control.stop();
-      return {};
-    }
+  const auto next = [&]() -> std::optional<BlockToken> {
+    if (flow.stop && flow.stop->load(std::memory_order_relaxed)) return std::nullopt;
     if (!chunk || next_block == chunk_end) {
       chunk = flow.next();
-      if (!chunk) {
-        control.stop();
-        return {};
-      }
+      if (!chunk) return std::nullopt;
       next_block = *chunk * kChunkBlocks;
       const std::uint64_t blocks = (flow.paths + kBlockPaths - 1) / kBlockPaths;
       chunk_end = std::min<std::uint64_t>(next_block + kChunkBlocks, blocks);
@@ -271,16 +250,8 @@ void run_chunks(const PathModel& model, const RunOptions& options, ChunkFlow& fl
       chunk_paths = 0;
     }
   };
-  tbb::task_arena arena(threads);
   do {
-    arena.execute([&] {
-      tbb::parallel_pipeline(
-          slots, tbb::make_filter<void, BlockToken>(tbb::filter_mode::serial_in_order, next) &
-                     tbb::make_filter<BlockToken, BlockToken>(tbb::filter_mode::parallel,
-                                                              guarded(flow, simulate)) &
-                     tbb::make_filter<BlockToken, void>(tbb::filter_mode::serial_in_order,
-                                                        guarded(flow, merge)));
-    });
+    pipeline.run(next, simulate, merge);
     // A local run stopped between blocks passes on its part of a chunk.
     if (chunk_paths > 0) {
       flow.done(*chunk, chunk_moments);
@@ -388,17 +359,7 @@ RunResult run_distributed(const PathModel& model, const RunOptions& options) {
   std::vector<double>& local_retained = session.root() ? result.retained : kept;
   ChunkFlow flow;
   flow.paths = options.paths;
-  flow.fail = [&](std::exception_ptr failure) {
-    // The other ranks wait on this one: the whole job ends here (docs/mpi.md, "Errors").
-    try {
-      std::rethrow_exception(failure);
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "talentcast: %s\nNothing was written.\n", e.what());
-    } catch (...) {
-      std::fprintf(stderr, "talentcast: an unknown failure\nNothing was written.\n");
-    }
-    session.abort(2);
-  };
+  flow.session = &session;
   flow.next = [&] { return farm.next(); };
   flow.done = [&](std::uint64_t chunk, const std::vector<Moments>& moments) {
     ByteWriter message;

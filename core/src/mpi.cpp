@@ -4,7 +4,10 @@
 #include "talentcast/core/mpi.hpp"
 
 #include <climits>
+#include <cstdio>
 #include <cstdlib>
+#include <exception>
+#include <mutex>
 #include <utility>
 
 #include "mpi_world.hpp"
@@ -41,6 +44,28 @@ Launch launched() noexcept {
     }
   }
   return launch;
+}
+
+void Session::end_job(const std::exception_ptr& failure, std::string_view aftermath) const {
+  // The first thread to fail tells; any other waits here until the abort ends the process.
+  static std::mutex ending;
+  ending.lock();
+  int code = 1;
+  if (reporter_) {
+    code = reporter_(failure);
+  } else {
+    try {
+      std::rethrow_exception(failure);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "talentcast: %s\n", e.what());
+    } catch (...) {
+      std::fprintf(stderr, "talentcast: an exception of unknown type\n");
+    }
+  }
+  if (!aftermath.empty()) {
+    std::fprintf(stderr, "%.*s\n", static_cast<int>(aftermath.size()), aftermath.data());
+  }
+  abort(code);
 }
 
 const Session& Session::local() noexcept {

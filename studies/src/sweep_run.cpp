@@ -5,11 +5,9 @@
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/info.h>
 #include <tbb/parallel_for.h>
-#include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
 
 #include <chrono>
-#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <memory>
@@ -20,6 +18,7 @@
 #include "talentcast/core/bytes.hpp"
 #include "talentcast/core/libm.hpp"
 #include "talentcast/core/mpi.hpp"
+#include "talentcast/core/pipeline.hpp"
 #include "talentcast/formats/forecast_table.hpp"
 #include "talentcast/io/diagnostic.hpp"
 #include "talentcast/io/sha256.hpp"
@@ -431,12 +430,9 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
   farm_options.collect = commit;
   core::mpi::Farm farm(session, std::move(farm_options));
 
-  const auto take = [&](tbb::flow_control& control) -> std::shared_ptr<PointRun> {
+  const auto take = [&]() -> std::optional<std::shared_ptr<PointRun>> {
     const std::optional<std::uint64_t> unit = farm.next();
-    if (!unit) {
-      control.stop();
-      return nullptr;
-    }
+    if (!unit) return std::nullopt;
     auto point = std::make_shared<PointRun>();
     point->unit = static_cast<std::size_t>(*unit);
     point->index = todo[point->unit];
@@ -485,34 +481,15 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
   };
   // Distributed, a point that fails ends the whole job on the spot: the other ranks would
   // otherwise wait on this one (docs/mpi.md, "Errors").
-  const auto guarded = [&](auto stage) {
-    return [&session, stage](std::shared_ptr<PointRun> point) {
-      if (!session.distributed()) return stage(std::move(point));
-      try {
-        return stage(std::move(point));
-      } catch (const std::exception& e) {
-        std::fprintf(stderr,
-                     "talentcast: %s\nThe points committed before it are in the database; the same "
-                     "command runs the rest.\n",
-                     e.what());
-        session.abort(2);
-      }
-    };
-  };
-  const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
-  tbb::task_arena arena(threads);
+  core::PipelineOptions pipeline_options;
+  pipeline_options.threads = options.threads;
+  pipeline_options.session = &session;
+  pipeline_options.aftermath =
+      "The points committed before it are in the database; the same command runs the rest.";
+  core::Pipeline pipeline(std::move(pipeline_options));
   std::uint64_t handed_out = 0;
   try {
-    arena.execute([&] {
-      tbb::parallel_pipeline(
-          static_cast<std::size_t>(2 * threads),
-          tbb::make_filter<void, std::shared_ptr<PointRun>>(tbb::filter_mode::serial_in_order,
-                                                            take) &
-              tbb::make_filter<std::shared_ptr<PointRun>, std::shared_ptr<PointRun>>(
-                  tbb::filter_mode::parallel, guarded(simulate)) &
-              tbb::make_filter<std::shared_ptr<PointRun>, void>(tbb::filter_mode::serial_in_order,
-                                                                guarded(submit)));
-    });
+    pipeline.run(take, simulate, submit);
     handed_out = farm.finish();
   } catch (...) {
     // The points collected whole before the failure. (Not distributed: there the collector

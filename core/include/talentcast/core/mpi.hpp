@@ -15,10 +15,13 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <span>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "talentcast/core/bytes.hpp"
@@ -72,6 +75,16 @@ class Session {
   /// Writes what this rank held back (quiet_followers) to the real standard error.
   void show_held_back() const;
 
+  /// Tells a failure and gives the exit code it ends the job with. The command line installs
+  /// its own (cli::report_error); without one, "talentcast: <what>" and 1.
+  using Reporter = std::function<int(const std::exception_ptr&)>;
+  void report_with(Reporter reporter) { reporter_ = std::move(reporter); }
+  /// Ends every rank of the job because of `failure`, from the thread that met it: tells it
+  /// (the reporter), then `aftermath` (what the failure leaves behind) on a line of its own,
+  /// then abort() with the reporter's exit code. A process tells one failure: a second thread
+  /// failing meanwhile waits for the end.
+  [[noreturn]] void end_job(const std::exception_ptr& failure, std::string_view aftermath) const;
+
   /// Collective: returns when every rank has called it (after flushing standard output).
   void barrier() const;
   /// Collective: rank 0's bytes on every rank.
@@ -88,6 +101,7 @@ class Session {
   int rank_ = 0;
   int size_ = 1;
   mutable bool committed_ = false;
+  Reporter reporter_;
 };
 
 /// A task farm: hands out units 0 .. units - 1 to the ranks as each asks for its next (dynamic
