@@ -1,10 +1,14 @@
 // Precision control: `run --target-mcse` adds chunks of paths until the watched outputs' Monte
-// Carlo standard errors are small enough, and stops reproducibly (docs/cli.md).
+// Carlo standard errors are small enough, and stops reproducibly (docs/cli.md); the engine's
+// loop (core/precision.hpp) against the closed form of a model with a known standard deviation.
 #include <fmt/core.h>
 
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <span>
 
 #include "support.hpp"
 #include "talentcast/core/engine.hpp"
@@ -112,4 +116,77 @@ TEST_CASE("precision control rejects what it cannot do, with the reason",
         "talentcast: --target-mcse: expected a Monte Carlo run, found --central (one path, no "
         "standard error)\n");
   CHECK_FALSE(std::filesystem::exists(dir.path() / "out"));
+}
+
+namespace {
+
+// Two outputs of mean 1 whatever the number of paths: 1 ± 1 and 1 ± 0.5, alternating by path.
+// Over an even number n of paths, the first's sample sd is sqrt(n / (n - 1)), so its relative
+// mcse is sqrt(1 / (n - 1)), twice the second's: it is the worst watched output.
+class Alternating final : public talentcast::core::PathModel {
+ public:
+  std::size_t outputs_per_path() const override { return 2; }
+  std::unique_ptr<talentcast::core::PathWorker> make_worker() const override {
+    return std::make_unique<Worker>();
+  }
+
+ private:
+  struct Worker final : talentcast::core::PathWorker {
+    using PathWorker::simulate;
+    void simulate(std::uint64_t first, std::size_t count, talentcast::core::RowSink& out) override {
+      for (std::size_t v = 0; v < 2; ++v) {
+        const std::span<double> row = out.row(v);
+        const double spread = v == 0 ? 1.0 : 0.5;
+        for (std::size_t i = 0; i < count; ++i) {
+          row[i] = 1.0 + ((first + i) % 2 == 0 ? spread : -spread);
+        }
+      }
+      out.flush();
+    }
+  };
+};
+
+}  // namespace
+
+TEST_CASE("the engine's precision loop stops where the standard error's 1/sqrt(n) law says",
+          "[precision][engine]") {
+  using namespace talentcast::core;
+  const Alternating model;
+  RunOptions options;
+  options.paths = 1000;  // the first round is rounded up to a chunk
+  options.threads = 2;
+  PrecisionTarget& target = options.precision.emplace();
+  target.relative = 0.005;
+  target.watched = {0, 1};
+  target.max_paths = 1'000'000;
+  // At 16,384 paths the worst relative mcse is 1/sqrt(16383) = 0.0078; (0.0078 / 0.005)^2 times
+  // the paths, and 5%, is 42,002: the next checkpoint is three chunks, 49,152, where it is
+  // 1/sqrt(49151) = 0.00451, met.
+  const RunResult adaptive = run(model, options);
+  CHECK(adaptive.paths_done == 3 * kChunkPaths);
+  REQUIRE(adaptive.precision);
+  CHECK(adaptive.precision->met);
+  CHECK(adaptive.precision->target == 0.005);
+  CHECK(adaptive.precision->reached == Approx(1.0 / std::sqrt(49151.0)).epsilon(1e-12));
+  CHECK(adaptive.precision->worst == std::optional<std::size_t>(0));
+  // The run of that many paths, bit for bit, on one thread.
+  RunOptions fixed;
+  fixed.paths = 3 * kChunkPaths;
+  fixed.threads = 1;
+  const RunResult same = run(model, fixed);
+  CHECK_FALSE(same.precision);
+  for (std::size_t v = 0; v < 2; ++v) {
+    CHECK(same.outputs[v].mean == adaptive.outputs[v].mean);
+    CHECK(same.outputs[v].sd == adaptive.outputs[v].sd);
+    CHECK(same.outputs[v].mcse == adaptive.outputs[v].mcse);
+  }
+
+  // Out of reach: it stops at max_paths (not a chunk boundary), and says it was not met.
+  target.relative = 0.001;
+  target.max_paths = 40'000;
+  const RunResult capped = run(model, options);
+  CHECK(capped.paths_done == 40'000);
+  REQUIRE(capped.precision);
+  CHECK_FALSE(capped.precision->met);
+  CHECK(capped.precision->reached == Approx(1.0 / std::sqrt(39999.0)).epsilon(1e-12));
 }

@@ -8,7 +8,7 @@
 #include <optional>
 #include <stdexcept>
 
-#include "talentcast/core/bytes.hpp"
+#include "chunk_flow.hpp"
 #include "talentcast/core/mpi.hpp"
 #include "talentcast/core/pipeline.hpp"
 
@@ -151,28 +151,9 @@ struct BlockToken {
   std::vector<Moments>* moments = nullptr;
 };
 
-// Where this process's chunks come from and where they go: a local run takes them in order
-// and merges them into its totals; a distributed one asks the farm and sends them to rank 0.
-struct ChunkFlow {
-  /// The next chunk to run, or nothing. From one thread at a time.
-  std::function<std::optional<std::uint64_t>()> next;
-  /// A chunk's moments (its blocks' merged in block order), in the order next() gave them.
-  std::function<void(std::uint64_t chunk, const std::vector<Moments>& moments)> done;
-  /// After each block is merged (local runs: progress).
-  std::function<void(std::size_t paths)> block_done;
-  /// Checked before each block (local runs); a distributed run stops only between chunks.
-  const std::atomic<bool>* stop = nullptr;
-  /// After the last chunk, before the sketches are passed on.
-  std::function<void()> finished;
-  /// Each output's sketch (this process's threads counted into one), in output order.
-  std::function<void(std::size_t output, QuantileSketch&& sketch)> sketch;
-  /// The paths of the run so far: chunks are cut at it (an adaptive run raises it between rounds).
-  std::uint64_t paths = 0;
-  /// After a round of chunks has run to `paths`: whether to run another (having raised `paths`).
-  std::function<bool()> again;
-  /// Distributed runs: the ranks, so that a failing stage ends the job (core/pipeline.hpp).
-  const mpi::Session* session = nullptr;
-};
+}  // namespace
+
+namespace detail {
 
 // Runs the chunks `flow` hands out on this process's threads, in rounds while flow.again()
 // asks for more. Retained values go to their place in `retained_values` (path p's at
@@ -264,30 +245,35 @@ void run_chunks(const PathModel& model, const RunOptions& options, ChunkFlow& fl
   for (std::size_t v = 0; v < outputs; ++v) flow.sketch(v, std::move(shared.sketches[v]));
 }
 
+}  // namespace detail
+
+namespace {
+
 RunResult run_local(const PathModel& model, const RunOptions& options) {
   std::vector<Moments> totals(model.outputs_per_path());
   RunResult result;
+  const std::optional<PrecisionTarget>& precision = options.precision;
+  const std::uint64_t first =
+      precision ? first_checkpoint(*precision, options.paths) : options.paths;
   // An adaptive run may go on to max_paths: room for the retained paths it may reach.
-  const std::uint64_t reach =
-      options.checkpoint ? std::max(options.paths, options.max_paths) : options.paths;
+  const std::uint64_t reach = precision ? std::max(first, precision->max_paths) : first;
   result.retained.assign(
       static_cast<std::size_t>(std::min(options.retain_paths, reach)) * model.retained_per_path(),
       0.0);
+  if (precision) result.precision.emplace().target = precision->relative;
   std::uint64_t next_chunk = 0;
-  ChunkFlow flow;
-  flow.paths = options.paths;
+  detail::ChunkFlow flow;
+  flow.paths = first;
   flow.next = [&]() -> std::optional<std::uint64_t> {
     if (next_chunk * kChunkPaths >= flow.paths) return std::nullopt;
     return next_chunk++;
   };
+  // The precision loop: after each round, a checkpoint; one not above the paths so far ends it.
   flow.again = [&] {
-    if (!options.checkpoint || result.paths_done < flow.paths) return false;  // or interrupted
-    const std::uint64_t next = std::min(options.checkpoint(result.paths_done, totals),
-                                        std::max(options.max_paths, flow.paths));
+    if (!precision || result.paths_done < flow.paths) return false;  // or interrupted
+    const std::uint64_t next =
+        next_checkpoint(*precision, result.paths_done, totals, *result.precision);
     if (next <= flow.paths) return false;
-    if (next % kChunkPaths != 0 && next != options.max_paths) {
-      throw std::logic_error("RunOptions::checkpoint: a checkpoint not on a chunk boundary");
-    }
     flow.paths = next;
     return true;
   };
@@ -303,102 +289,10 @@ RunResult run_local(const PathModel& model, const RunOptions& options) {
   flow.sketch = [&](std::size_t v, QuantileSketch&& sketch) {
     result.outputs.push_back(summarize(totals[v], sketch));
   };
-  run_chunks(model, options, flow, result.retained);
+  detail::run_chunks(model, options, flow, result.retained);
   result.interrupted = result.paths_done < flow.paths;
   result.retained.resize(static_cast<std::size_t>(std::min(options.retain_paths, flow.paths)) *
                          model.retained_per_path());
-  return result;
-}
-
-// Chunks go to the ranks as they ask (mpi::Farm); each rank sends a chunk's moments and its
-// retained values to rank 0, which merges them in chunk order; at the end rank 0 merges every
-// rank's sketches, a batch of outputs at a time.
-RunResult run_distributed(const PathModel& model, const RunOptions& options) {
-  const mpi::Session& session = *options.session;
-  const std::size_t outputs = model.outputs_per_path();
-  const std::size_t retained = model.retained_per_path();
-  const std::uint64_t retain_paths = std::min(options.retain_paths, options.paths);
-  const std::uint64_t chunks = (options.paths + kChunkPaths - 1) / kChunkPaths;
-  // The retained paths a chunk holds, as a range of indices into a retained-values array.
-  const auto retained_range = [&](std::uint64_t chunk) {
-    const std::uint64_t first = std::min(chunk * kChunkPaths, retain_paths);
-    const std::uint64_t last = std::min(first + kChunkPaths, retain_paths);
-    return std::pair{static_cast<std::size_t>(first) * retained,
-                     static_cast<std::size_t>(last) * retained};
-  };
-
-  RunResult result;
-  result.holds_results = session.root();
-  std::vector<Moments> totals(session.root() ? outputs : 0);
-  if (session.root()) result.retained.assign(static_cast<std::size_t>(retain_paths) * retained, 0);
-
-  mpi::Farm::Options farm_options;
-  farm_options.units = chunks;
-  farm_options.ordered = true;
-  farm_options.window = 4 * static_cast<std::uint64_t>(session.size());
-  farm_options.stop = options.stop;
-  farm_options.collect = [&](std::uint64_t chunk, ByteReader& in) {
-    const std::vector<Moments> moments = in.get_array<Moments>();
-    const std::vector<double> values = in.get_array<double>();
-    const auto [first, last] = retained_range(chunk);
-    if (moments.size() != outputs || (!values.empty() && values.size() != last - first)) {
-      throw std::runtime_error("distributed run: a rank sent a chunk of another shape");
-    }
-    for (std::size_t v = 0; v < outputs; ++v) totals[v].merge(moments[v]);
-    // Rank 0's own chunks send none: they are in place already.
-    if (!values.empty()) std::copy(values.begin(), values.end(), result.retained.begin() + first);
-    result.paths_done += std::min(kChunkPaths, options.paths - chunk * kChunkPaths);
-    if (options.on_progress) options.on_progress(result.paths_done);
-  };
-  mpi::Farm farm(session, std::move(farm_options));
-
-  // Rank 0's own chunks write their band samples straight into the result (chunks never share
-  // a path); the others keep theirs until they send them.
-  std::vector<double> kept;
-  if (!session.root()) kept.assign(static_cast<std::size_t>(retain_paths) * retained, 0.0);
-  std::vector<double>& local_retained = session.root() ? result.retained : kept;
-  ChunkFlow flow;
-  flow.paths = options.paths;
-  flow.session = &session;
-  flow.next = [&] { return farm.next(); };
-  flow.done = [&](std::uint64_t chunk, const std::vector<Moments>& moments) {
-    ByteWriter message;
-    message.put_array(std::span<const Moments>(moments));
-    const auto [first, last] = retained_range(chunk);
-    message.put_array(session.root() ? std::span<const double>()
-                                     : std::span<const double>(kept.data() + first, last - first));
-    farm.submit(chunk, message.bytes());
-  };
-  flow.finished = [&] { farm.finish(); };
-  // Sketches travel in batches of outputs, so that rank 0 holds one batch per rank at a time.
-  constexpr std::size_t kBatch = 512;
-  ByteWriter batch;
-  std::vector<std::vector<std::byte>> received(static_cast<std::size_t>(session.size()));
-  std::vector<std::optional<ByteReader>> readers(received.size());
-  if (session.root()) result.outputs.reserve(outputs);
-  flow.sketch = [&](std::size_t v, QuantileSketch&& sketch) {
-    if (!session.root()) {
-      sketch.write(batch);
-      if ((v + 1) % kBatch == 0 || v + 1 == outputs) {
-        session.send(0, batch.bytes());
-        batch = ByteWriter{};
-      }
-      return;
-    }
-    if (v % kBatch == 0) {
-      for (int rank = 1; rank < session.size(); ++rank) {
-        const auto r = static_cast<std::size_t>(rank);
-        received[r] = session.receive(rank);
-        readers[r].emplace(received[r]);
-      }
-    }
-    for (int rank = 1; rank < session.size(); ++rank) {
-      sketch.merge(QuantileSketch::read(*readers[static_cast<std::size_t>(rank)]));
-    }
-    result.outputs.push_back(summarize(totals[v], sketch));
-  };
-  run_chunks(model, options, flow, local_retained);
-  result.interrupted = session.root() && result.paths_done < options.paths;
   return result;
 }
 
@@ -406,8 +300,8 @@ RunResult run_distributed(const PathModel& model, const RunOptions& options) {
 
 RunResult run(const PathModel& model, const RunOptions& options) {
   if (options.session != nullptr && options.session->distributed()) {
-    if (options.checkpoint) throw std::logic_error("adaptive runs are local only");
-    return run_distributed(model, options);
+    if (options.precision) throw std::logic_error("adaptive runs are local only");
+    return detail::run_distributed(model, options);
   }
   return run_local(model, options);
 }

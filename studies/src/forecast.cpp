@@ -2,8 +2,7 @@
 
 #include <fmt/core.h>
 
-#include <cmath>
-#include <limits>
+#include <algorithm>
 #include <stdexcept>
 
 #include "talentcast/core/engine.hpp"
@@ -18,10 +17,6 @@ using models::metric_name;
 using models::OutputLayout;
 using models::OutputSeries;
 using models::Scenario;
-
-namespace {
-constexpr double kInf = std::numeric_limits<double>::infinity();
-}
 
 const core::Summary& Forecast::at(std::string_view role, std::string_view period,
                                   std::string_view metric) const {
@@ -51,57 +46,43 @@ Forecast run_forecast(const Scenario& scenario, const ForecastSettings& settings
   options.session = settings.session;
   Forecast forecast;
   const OutputLayout& layout = model.layout();
+  // Precision control watches the named metrics (ratio and salary_median unless told) of every
+  // series in the last period; the engine runs its loop (core/precision.hpp).
+  std::vector<std::string> watched_labels;
   if (settings.target_mcse > 0.0 && !settings.central) {
-    // Every series' watched metrics in the last period.
-    std::vector<std::pair<std::size_t, std::string>> watched;
+    core::PrecisionTarget& target = options.precision.emplace();
+    target.relative = settings.target_mcse;
+    target.max_paths = settings.max_paths;
     const std::vector<std::string> names = settings.target_metrics.empty()
                                                ? std::vector<std::string>{"ratio", "salary_median"}
                                                : settings.target_metrics;
+    const std::size_t last = layout.periods() - 1;
+    const std::string period = scenario.period_label(static_cast<int>(last));
     for (const OutputSeries& series : layout.series()) {
       for (const std::string& name : names) {
         for (std::size_t m = series.first_metric; m < series.first_metric + series.metric_count;
              ++m) {
           if (metric_name(m) != name) continue;
-          watched.emplace_back(
-              layout.index(series, layout.periods() - 1, static_cast<Metric>(m)),
-              fmt::format("{} of {} in {}", name, series.name,
-                          scenario.period_label(static_cast<int>(layout.periods() - 1))));
+          target.watched.push_back(layout.index(series, last, static_cast<Metric>(m)));
+          watched_labels.push_back(fmt::format("{} of {} in {}", name, series.name, period));
         }
       }
     }
-    const auto round_up = [](double paths) {
-      const double chunks = std::ceil(paths / static_cast<double>(core::kChunkPaths));
-      return chunks >= 1e15 ? core::kMaxPaths
-                            : static_cast<std::uint64_t>(chunks) * core::kChunkPaths;
-    };
-    options.max_paths = settings.max_paths;
-    options.paths = std::min(round_up(static_cast<double>(options.paths)), settings.max_paths);
-    forecast.precision.emplace();
-    forecast.precision->target = settings.target_mcse;
-    options.checkpoint = [&, watched](std::uint64_t paths,
-                                      const std::vector<core::Moments>& totals) -> std::uint64_t {
-      Precision& p = *forecast.precision;
-      p.reached = 0.0;
-      for (const auto& [v, label] : watched) {
-        const core::Moments& m = totals[v];
-        const double mcse = m.sd() / std::sqrt(static_cast<double>(m.count));
-        // Infinite at a mean of 0, and with fewer than 2 paths (no standard error yet).
-        const double relative = m.count < 2 ? kInf : mcse == 0.0 ? 0.0 : mcse / std::abs(m.mean);
-        if (!(relative <= p.reached)) {
-          p.reached = relative;
-          p.worst = label;
-        }
-      }
-      p.met = p.reached <= p.target;
-      if (p.met) return 0;
-      // The standard error falls as 1/sqrt(paths): aim 5% past the estimate, a chunk at least.
-      const double needed =
-          static_cast<double>(paths) * (p.reached / p.target) * (p.reached / p.target) * 1.05;
-      return std::max(paths + core::kChunkPaths,
-                      round_up(std::min(needed, static_cast<double>(core::kMaxPaths))));
-    };
   }
-  core::RunResult result = core::run(model, options);
+  const core::RunResult result = core::run(model, options);
+  if (result.precision) {
+    const core::PrecisionReached& reached = *result.precision;
+    Precision& precision = forecast.precision.emplace();
+    precision.target = reached.target;
+    precision.reached = reached.reached;
+    precision.met = reached.met;
+    if (reached.worst) {
+      const auto at = std::find(options.precision->watched.begin(),
+                                options.precision->watched.end(), *reached.worst);
+      precision.worst =
+          watched_labels[static_cast<std::size_t>(at - options.precision->watched.begin())];
+    }
+  }
 
   forecast.paths_done = result.paths_done;
   forecast.interrupted = result.interrupted;

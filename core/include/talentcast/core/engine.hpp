@@ -16,10 +16,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
 #include "talentcast/core/accumulator.hpp"
+#include "talentcast/core/precision.hpp"
 
 namespace talentcast::core::mpi {
 class Session;  // core/mpi.hpp
@@ -139,13 +141,10 @@ struct RunOptions {
   /// rank calls run() alike; rank 0's result holds the statistics, byte-identical to a single
   /// process's, and on_progress and stop act there. Elsewhere the result is empty.
   const mpi::Session* session = nullptr;
-  /// An adaptive run (`--target-mcse`; local runs only): after `paths` paths, and after each
-  /// later checkpoint, `checkpoint` gets the paths so far and every output's totals and returns
-  /// the next checkpoint, a multiple of kChunkPaths or max_paths (at most); one not above the
-  /// paths so far stops the run. A run stopped at N paths is the run of N paths, bit for bit,
-  /// for any thread count, when `paths` is a multiple of kChunkPaths too.
-  std::function<std::uint64_t(std::uint64_t paths, const std::vector<Moments>& totals)> checkpoint;
-  std::uint64_t max_paths = 0;
+  /// Precision control (`--target-mcse`; local runs only): the run goes on in rounds until the
+  /// target is met or max_paths reached (core/precision.hpp). A run stopped at N paths is the
+  /// run of N paths, bit for bit, for any thread count.
+  std::optional<PrecisionTarget> precision;
 };
 
 struct RunResult {
@@ -156,6 +155,8 @@ struct RunResult {
   bool interrupted = false;
   /// False on the ranks other than 0 of a distributed run: they hold no results.
   bool holds_results = true;
+  /// What an adaptive run (RunOptions::precision) reached at its last checkpoint.
+  std::optional<PrecisionReached> precision;
 };
 
 RunResult run(const PathModel& model, const RunOptions& options);
