@@ -147,3 +147,32 @@ TEST_CASE("exit codes are chosen where errors are told, in tools/errors.cpp", "[
   INFO(report.str());
   CHECK(found.empty());
 }
+
+TEST_CASE("toml++ stays inside config: no public header names it", "[architecture]") {
+  // A library user includes the layers' public headers; TOML is config's business alone.
+  const fs::path root = talentcast::test::source_dir();
+  const std::regex toml(R"(#\s*include\s*<toml\+\+|\btoml::|namespace toml\b)");
+  std::vector<std::string> found;
+  std::size_t headers = 0;
+  for (const char* layer : {"core", "io", "models", "config", "formats", "studies"}) {
+    for (auto it = fs::recursive_directory_iterator(root / layer / "include");
+         it != fs::recursive_directory_iterator(); ++it) {
+      if (!it->is_regular_file() || it->path().extension() != ".hpp") continue;
+      ++headers;
+      std::ifstream in(it->path());
+      int number = 0;
+      for (std::string line; std::getline(in, line);) {
+        ++number;
+        if (std::regex_search(line, toml)) {
+          found.push_back(
+              fmt::format("{}:{}: {}", fs::relative(it->path(), root).string(), number, line));
+        }
+      }
+    }
+  }
+  CHECK(headers > 40);
+  std::ostringstream report;
+  for (const auto& f : found) report << f << "\n";
+  INFO(report.str());
+  CHECK(found.empty());
+}

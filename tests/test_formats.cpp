@@ -4,6 +4,7 @@
 
 #include "support.hpp"
 #include "talentcast/formats/forecast_table.hpp"
+#include "talentcast/formats/manifest.hpp"
 #include "talentcast/io/diagnostic.hpp"
 
 namespace {
@@ -65,4 +66,37 @@ TEST_CASE("forecast.csv of another shape is refused with where and what", "[form
   CHECK(refusal(header + "\nr,2026-Q1,ratio,1,2,3,4,5,6,7,8,9,x\n") ==
         "f.csv:2: expected a number, found 'x'");
   CHECK(refusal(header + "\n") == "read");
+}
+
+TEST_CASE("every manifest starts with its format and provenance, and the builder seals it",
+          "[formats][manifest]") {
+  using namespace talentcast::formats;
+  const Provenance by{"9.9.9", "abc123", std::string("talentcast run x.toml")};
+  ManifestBuilder builder("talentcast-test-1", by);
+  builder["seed"] = 7;
+  const auto sealed = nlohmann::ordered_json::parse(std::move(builder).text());
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : sealed.items()) keys.push_back(key);
+  CHECK(keys == std::vector<std::string>{"format", "talentcast_version", "git_commit", "command",
+                                         "seed", "reproducible_sha256"});
+  CHECK(check_seal(sealed) == SealState::intact);
+  nlohmann::ordered_json edited = sealed;
+  edited["seed"] = 8;
+  CHECK(check_seal(edited) == SealState::broken);
+
+  // A chart set's records no command and is not sealed; a sweep point's is compact.
+  const auto charts = nlohmann::ordered_json::parse(
+      chart_set_manifest("s.sqlite", {"ratio:llm:*:p50"}, {"a.svg"}, {"9.9.9", "abc123", {}}));
+  CHECK(charts["format"] == kChartSetFormat);
+  CHECK_FALSE(charts.contains("command"));
+  CHECK(check_seal(charts) == SealState::missing);
+  PointRecord point;
+  point.point = 3;
+  point.values = {{"roles.llm.attrition", 0.25}};
+  const std::string compact = point_manifest(point, by);
+  CHECK(compact.find('\n') == std::string::npos);
+  CHECK(compact.rfind(R"({"point":3,"seed":0,"paths":0,"values":{"roles.llm.attrition":0.25},)",
+                      0) == 0);
+  CHECK(compact.find(R"("talentcast_version":"9.9.9","git_commit":"abc123","libm":)") !=
+        std::string::npos);
 }

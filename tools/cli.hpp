@@ -12,6 +12,7 @@
 #include "errors.hpp"
 #include "talentcast/core/progress.hpp"
 #include "talentcast/formats/forecast_table.hpp"
+#include "talentcast/formats/manifest.hpp"
 #include "talentcast/io/diagnostic.hpp"
 #include "talentcast/models/scenario.hpp"
 #include "talentcast/studies/forecast.hpp"
@@ -63,35 +64,12 @@ models::Scenario load_scenario_for_command(const std::string& path);
 /// Gives error the summary "PATH: N errors; nothing was run or written".
 io::UserError& count_errors(io::UserError& error, const std::string& path);
 
-/// A run that `reproduce` rebuilt from another run's manifest: recorded in its manifest as
-/// `reproduces` (docs/output-formats.md).
-struct Reproduction {
-  std::string manifest;             ///< the manifest reproduced, as given
-  std::string reproducible_sha256;  ///< its seal ("" when it had none)
-  std::string forecast_csv_sha256;  ///< the digest it recorded
-  bool matches = false;             ///< this run's forecast.csv has that digest
-};
+/// A run that `reproduce` rebuilt from another run's manifest (formats/manifest.hpp).
+using formats::Reproduction;
 
-/// The manifest of a run (docs/output-formats.md).
-struct ManifestInfo {
-  const models::Scenario* scenario = nullptr;
-  std::uint64_t seed = 0;
-  std::uint64_t paths = 0;
-  bool central = false;
-  int threads = 0;
-  int mpi_ranks = 1;
-  double wall_seconds = 0.0;
-  std::chrono::system_clock::time_point created;  ///< when the run was made, for created_utc
-  std::string forecast_csv_sha256;
-  std::string bands_bin_sha256;  ///< empty: no band store
-  std::string bands_json_sha256;
-  std::uint64_t band_samples = 0;
-  std::string command_line;
-  const studies::Precision* precision = nullptr;  ///< adaptive runs
-  std::uint64_t max_paths = 0;
-  std::optional<Reproduction> reproduces;
-};
-std::string manifest_json(const ManifestInfo& info);
+/// Who made a command's outputs, for its manifest: this build and `command_line`; none for
+/// outputs whose manifest records no command.
+formats::Provenance provenance(std::optional<std::string> command_line);
 
 /// The summary printed after a run: per role, the median ratio and median salary with their
 /// 80% interval (p10-p90) in the first and the last period.

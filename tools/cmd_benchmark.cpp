@@ -185,30 +185,19 @@ int run_payroll(const BenchmarkArgs& args, const formats::BandStore& store,
   const std::string summary = formats::summary_csv(result);
   stop_if_interrupted();
 
-  nlohmann::ordered_json manifest;
-  manifest["format"] = "talentcast-payroll-benchmark-1";
-  manifest["talentcast_version"] = kVersion;
-  manifest["git_commit"] = kGitCommit;
-  manifest["command"] = args.command_line;
-  manifest["run_dir"] = args.run_dir;
-  manifest["scenario"] = store.scenario;
-  manifest["seed"] = store.seed;
-  manifest["paths"] = store.paths;
-  manifest["sampled_paths"] = store.samples;
-  manifest["payroll"] = payroll.file.string();
-  manifest["payroll_sha256"] = payroll.sha256;
-  manifest["employees"] = payroll.employees.size();
-  manifest["now"] = store.periods[now];
-  manifest["horizon"] = store.periods[horizon];
-  manifest["currency"] = store.currency;
-  manifest["salary_unit"] = store.salary_unit;
-  manifest["employees_csv_sha256"] = io::sha256_hex(employees);
-  manifest["summary_csv_sha256"] = io::sha256_hex(summary);
-  formats::seal(manifest);
-  write_outputs({{out / "employees.csv", employees},
-                 {out / "summary.csv", summary},
-                 {out / "manifest.json", manifest.dump(1) + "\n"}},
-                guard.flag());
+  formats::PayrollRecord record;
+  record.run_dir = args.run_dir;
+  record.store = &store;
+  record.payroll = &payroll;
+  record.now = now;
+  record.horizon = horizon;
+  record.employees_csv = employees;
+  record.summary_csv = summary;
+  write_outputs(
+      {{out / "employees.csv", employees},
+       {out / "summary.csv", summary},
+       {out / "manifest.json", formats::payroll_manifest(record, provenance(args.command_line))}},
+      guard.flag());
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (args.format == "csv") {

@@ -11,6 +11,7 @@
 #include "cli.hpp"
 #include "interrupt.hpp"
 #include "outputs.hpp"
+#include "talentcast/config/scenario_loader.hpp"
 #include "talentcast/core/mpi.hpp"
 #include "talentcast/core/progress.hpp"
 #include "talentcast/io/sha256.hpp"
@@ -165,13 +166,14 @@ RunResult simulate_and_write(const models::Scenario& scenario, studies::Forecast
 
   const std::string csv = formats::forecast_csv(forecast.rows);
   const std::string json = formats::forecast_json(forecast.rows);
-  ManifestInfo manifest;
+  formats::RunRecord manifest;
   manifest.scenario = &scenario;
+  manifest.scenario_json = config::resolved_json(scenario);
   manifest.seed = settings.seed;
   manifest.paths = forecast.paths_done;
-  if (forecast.precision) {
-    manifest.precision = &*forecast.precision;
-    manifest.max_paths = settings.max_paths;
+  if (const auto& p = forecast.precision) {
+    manifest.precision =
+        formats::PrecisionRecord{p->target, p->reached, p->worst, p->met, settings.max_paths};
   }
   manifest.central = settings.central;
   manifest.threads = outputs.threads;
@@ -188,7 +190,6 @@ RunResult simulate_and_write(const models::Scenario& scenario, studies::Forecast
     files.emplace_back(out / "bands.json", std::move(bands_json));
     files.emplace_back(out / "bands.bin", std::move(bin));
   }
-  manifest.command_line = outputs.command_line;
   manifest.reproduces = outputs.reproduces;
   result.forecast_csv_sha256 = manifest.forecast_csv_sha256;
   result.bands_bin_sha256 = manifest.bands_bin_sha256;
@@ -199,7 +200,8 @@ RunResult simulate_and_write(const models::Scenario& scenario, studies::Forecast
     manifest.reproduces->matches =
         manifest.reproduces->forecast_csv_sha256 == manifest.forecast_csv_sha256;
   }
-  files.emplace_back(out / "manifest.json", manifest_json(manifest));
+  files.emplace_back(out / "manifest.json",
+                     formats::run_manifest(manifest, provenance(outputs.command_line)));
   write_outputs(files, guard.flag());
   // A run without a band store leaves none behind from an earlier run in the same directory
   // (a run's: any other was refused above).

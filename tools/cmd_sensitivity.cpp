@@ -22,8 +22,6 @@ namespace talentcast::cli {
 
 namespace {
 
-constexpr std::string_view kChartsFormat = "talentcast-sensitivity-charts-1";
-
 const std::vector<std::string> kStatistics{"mean", "sd",  "p05", "p10", "p25",
                                            "p50",  "p75", "p90", "p95", "mcse"};
 
@@ -104,10 +102,10 @@ std::vector<Output> check_arguments(const SensitivityArgs& args, std::vector<std
                     args.db));
   }
   // --charts DIR is new, empty, or an earlier chart set's, which its manifest.json says.
-  if (const auto found =
-          args.charts.empty()
-              ? std::nullopt
-              : foreign_directory(args.charts, kChartsFormat, "a chart set's", {"manifest.json"})) {
+  if (const auto found = args.charts.empty()
+                             ? std::nullopt
+                             : foreign_directory(args.charts, formats::kChartSetFormat,
+                                                 "a chart set's", {"manifest.json"})) {
     errors.push_back(fmt::format(
         "--charts {}: expected a new or empty directory, or an earlier one of `sensitivity "
         "--charts`, found a directory {}",
@@ -276,15 +274,10 @@ void write_charts(const SensitivityArgs& args, const std::vector<OutputSensitivi
   OutputFiles files = sensitivity_charts(charted, dir, sweep_caption(db));
   // What the directory holds and where it came from; it also marks the directory as a chart
   // set's, which a later --charts may write into again.
-  nlohmann::ordered_json manifest;
-  manifest["format"] = kChartsFormat;
-  manifest["talentcast_version"] = kVersion;
-  manifest["git_commit"] = kGitCommit;
-  manifest["database"] = args.db;
-  manifest["outputs"] = args.outputs;
-  auto& names = manifest["files"] = nlohmann::ordered_json::array();
+  std::vector<std::string> names;
   for (const auto& [path, contents] : files) names.push_back(path.filename().string());
-  files.emplace_back(dir / "manifest.json", manifest.dump(1) + "\n");
+  files.emplace_back(dir / "manifest.json",
+                     formats::chart_set_manifest(args.db, args.outputs, names, provenance({})));
   write_outputs(files, stop);
 }
 

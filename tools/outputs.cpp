@@ -12,6 +12,7 @@
 #include "talentcast/io/atomic_file.hpp"
 #include "talentcast/io/created_directories.hpp"
 #include "talentcast/io/temporary_name.hpp"
+#include "talentcast/version.hpp"
 
 namespace talentcast::cli {
 
@@ -160,6 +161,10 @@ void write_outputs(const OutputFiles& files, const std::atomic<bool>& stop) {
     throw io::UserError(fmt::format("{}; nothing was written", error.what()));
   }
   directories.keep();
+}
+
+formats::Provenance provenance(std::optional<std::string> command_line) {
+  return {kVersion, kGitCommit, std::move(command_line)};
 }
 
 }  // namespace talentcast::cli

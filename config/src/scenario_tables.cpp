@@ -384,9 +384,11 @@ Scenario validate(const toml::table& resolved, const std::filesystem::path& path
 
 }  // namespace detail
 
-Scenario scenario_from_table(const toml::table& resolved, const std::filesystem::path& path) {
-  models::QuantileTables tables;
-  return detail::validate(resolved, path, {path.string()}, tables);
+std::string resolved_json(const Scenario& scenario) {
+  // Through toml++'s own JSON formatter.
+  std::ostringstream json;
+  json << toml::json_formatter{toml::parse(scenario.resolved_toml)};
+  return json.str();
 }
 
 Scenario load_scenario(const std::filesystem::path& path) {

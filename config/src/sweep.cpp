@@ -364,9 +364,9 @@ Sweep load_sweep(const std::filesystem::path& path) {
       std::vector<io::Diagnostic> base_diagnostics;
       auto table = detail::resolve_scenario_file(sweep.scenario_path, base_diagnostics, files);
       if (!base_diagnostics.empty()) throw io::UserError(std::move(base_diagnostics));
-      sweep.base = std::make_shared<const toml::table>(std::move(table));
+      sweep.base = std::make_shared<const ResolvedBase>(ResolvedBase{std::move(table)});
       sweep.files = files;
-      detail::validate(*sweep.base, sweep.scenario_path, sweep.files, *sweep.tables);
+      detail::validate(sweep.base->table, sweep.scenario_path, sweep.files, *sweep.tables);
     } else {
       error(*scenario, "scenario", "an existing scenario file (a path relative to the sweep file)",
             fmt::format("'{}', which {}", sweep.scenario_path.string(),
@@ -467,7 +467,7 @@ Sweep load_sweep(const std::filesystem::path& path) {
             fmt::format("'{}'", p.key));
       continue;
     }
-    toml::table probe = *sweep.base;
+    toml::table probe = sweep.base->table;
     std::string why;
     bool settable = false;
     const toml::node* target = find_path(probe, *steps, why, &settable);

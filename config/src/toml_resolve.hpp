@@ -11,6 +11,15 @@
 
 #include "talentcast/config/scenario_loader.hpp"
 
+namespace talentcast::config {
+
+/// A sweep's base scenario resolved (Sweep::base).
+struct ResolvedBase {
+  toml::table table;
+};
+
+}  // namespace talentcast::config
+
 namespace talentcast::config::detail {
 
 using models::SourceFile;

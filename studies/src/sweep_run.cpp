@@ -20,6 +20,7 @@
 #include "talentcast/core/mpi.hpp"
 #include "talentcast/core/pipeline.hpp"
 #include "talentcast/formats/forecast_table.hpp"
+#include "talentcast/formats/manifest.hpp"
 #include "talentcast/io/diagnostic.hpp"
 #include "talentcast/io/sha256.hpp"
 #include "talentcast/io/sqlite.hpp"
@@ -448,19 +449,17 @@ SweepRunResult run_sweep(const Sweep& sweep, const std::filesystem::path& databa
     settings.seed = sweep.point_seed(i);
     settings.threads = 1;
     Forecast forecast = run_forecast(scenario, settings);
-    nlohmann::ordered_json manifest;
-    manifest["point"] = i;
-    manifest["seed"] = settings.seed;
-    manifest["paths"] = settings.paths;
+    formats::PointRecord record;
+    record.point = i;
+    record.seed = settings.seed;
+    record.paths = settings.paths;
     for (std::size_t j = 0; j < sweep.parameters.size(); ++j) {
-      manifest["values"][sweep.parameters[j].key] = point->values[j];
+      record.values.emplace_back(sweep.parameters[j].key, point->values[j]);
     }
-    manifest["scenario_sha256"] = io::sha256_hex(scenario.resolved_toml);
-    manifest["forecast_csv_sha256"] = formats::forecast_csv_sha256(forecast.rows);
-    manifest["talentcast_version"] = options.version;
-    manifest["git_commit"] = options.git_commit;
-    manifest["libm"] = core::libm_variant();
-    point->manifest = manifest.dump();
+    record.scenario_sha256 = io::sha256_hex(scenario.resolved_toml);
+    record.forecast_csv_sha256 = formats::forecast_csv_sha256(forecast.rows);
+    point->manifest =
+        formats::point_manifest(record, {options.version, options.git_commit, std::nullopt});
     for (auto& row : forecast.rows) {
       if (!metrics.empty() && !metrics.count(row.metric)) continue;
       if (!periods.empty() && !periods.count(row.period)) continue;

@@ -11,20 +11,13 @@
 #include "talentcast/io/diagnostic.hpp"
 #include "talentcast/models/scenario.hpp"
 
-namespace toml {
-inline namespace v3 {
-class table;
-}
-}  // namespace toml
-
 namespace talentcast::config {
 
 /// Reads, resolves and validates a scenario file. Throws io::UserError listing every problem.
 models::Scenario load_scenario(const std::filesystem::path& path);
 
-/// Validates an already resolved TOML table (what load_scenario does after `extends`); the
-/// path names the file in messages. Throws io::UserError.
-models::Scenario scenario_from_table(const toml::table& resolved,
-                                     const std::filesystem::path& path);
+/// The scenario as resolved (models::Scenario::resolved_toml, every `extends` merged), as JSON:
+/// what a run's manifest records under "scenario" (docs/output-formats.md).
+std::string resolved_json(const models::Scenario& scenario);
 
 }  // namespace talentcast::config

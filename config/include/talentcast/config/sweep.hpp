@@ -26,6 +26,9 @@ struct SweepParameter {
   std::vector<double> levels;  ///< when given, the values (a grid uses each; others pick one)
 };
 
+/// The base scenario resolved, as TOML (config/src/toml_resolve.hpp): toml++ stays in config.
+struct ResolvedBase;
+
 struct Sweep {
   std::filesystem::path path;
   std::string text;  ///< the sweep file's bytes
@@ -40,7 +43,7 @@ struct Sweep {
   std::vector<SweepParameter> parameters;
 
   /// The resolved base scenario and its extends chain, for building points.
-  std::shared_ptr<const toml::table> base;
+  std::shared_ptr<const ResolvedBase> base;
   std::vector<std::string> files;
   /// The quantile tables of the points' distributions: built once, shared by every point and
   /// thread that builds this sweep's scenarios, freed with the sweep.
