@@ -32,81 +32,78 @@ void log_in_place(Lanes& x) noexcept {
 
 }  // namespace
 
-void Worker::step_month(int month) {
-  const int calendar = scenario_.start.ordinal() + month;
-  const int year = calendar / 12;
-  const int month_of_year = calendar % 12 + 1;
-  const double t = month / 12.0;
-  const bool stochastic = !central_;
-
-  // 1. Regime (eqs. 7, 8): leave regime i with probability 1 - exp(-P_i dt), to j with
-  // P[i][j] / P_i. The initial regime holds in month 0.
-  if (!regimes_.empty() && stochastic && month > 0) {
-    for (Eigen::Index i = 0; i < lanes_; ++i) {
-      const RegimeLanes& current =
-          regimes_[static_cast<std::size_t>(regime_[static_cast<std::size_t>(i)])];
-      const double total = current.total_rate[i];
-      if (total <= 0.0) continue;
-      const auto u = rng_.uniforms(first_path_ + static_cast<std::uint64_t>(i),
-                                   static_cast<std::uint32_t>(month), 0, core::Domain::regime);
-      if (u[0] >= -std::expm1(-total * kDt)) continue;
-      double target = u[1] * total;
-      std::size_t next = current.rates.back().first;
-      for (const auto& [j, rate] : current.rates) {
-        if (target < rate[i]) {
-          next = j;
-          break;
-        }
-        target -= rate[i];
+// 1. Regime (eqs. 7, 8): leave regime i with probability 1 - exp(-P_i dt), to j with
+// P[i][j] / P_i. The initial regime holds in month 0.
+void Worker::step_regimes(int month) {
+  if (regimes_.empty() || central_ || month == 0) return;
+  for (Eigen::Index i = 0; i < lanes_; ++i) {
+    const RegimeLanes& current =
+        regimes_[static_cast<std::size_t>(regime_[static_cast<std::size_t>(i)])];
+    const double total = current.total_rate[i];
+    if (total <= 0.0) continue;
+    const auto u = rng_.uniforms(first_path_ + static_cast<std::uint64_t>(i),
+                                 static_cast<std::uint32_t>(month), 0, core::Domain::regime);
+    if (u[0] >= -std::expm1(-total * kDt)) continue;
+    double target = u[1] * total;
+    std::size_t next = current.rates.back().first;
+    for (const auto& [j, rate] : current.rates) {
+      if (target < rate[i]) {
+        next = j;
+        break;
       }
-      regime_[static_cast<std::size_t>(i)] = static_cast<int>(next);
+      target -= rate[i];
     }
+    regime_[static_cast<std::size_t>(i)] = static_cast<int>(next);
   }
+}
 
-  // Shocks (eq. 23): independent standard normals per (path, month, role), correlated across
-  // roles with the lower Cholesky factor of each correlation matrix.
+// Shocks (eq. 23): independent standard normals per (path, month, role), correlated across
+// roles with the lower Cholesky factor of each correlation matrix.
+void Worker::draw_shocks(int month) {
   const std::size_t R = roles_.size();
-  if (stochastic) {
-    // Box-Muller, vectorised over the paths.
-    uniform_radius_.resize(lanes_);
-    uniform_angle_.resize(lanes_);
-    const auto lanes = static_cast<std::size_t>(lanes_);
-    for (std::size_t r = 0; r < R; ++r) {
-      // Addressed by the role's name, so adding a role leaves the others' shocks unchanged.
-      const std::uint64_t address = role_addresses_[r];
-      rng_.uniforms(first_path_, static_cast<std::uint32_t>(month),
-                    static_cast<std::uint32_t>(address), core::Domain::shock,
-                    static_cast<std::uint32_t>(address >> 40),
-                    std::span<double>(uniform_radius_.data(), lanes),
-                    std::span<double>(uniform_angle_.data(), lanes));
-      core::box_muller(uniform_radius_, uniform_angle_, eps_demand_[r], eps_wage_[r]);
+  // Box-Muller, vectorised over the paths.
+  uniform_radius_.resize(lanes_);
+  uniform_angle_.resize(lanes_);
+  const auto lanes = static_cast<std::size_t>(lanes_);
+  for (std::size_t r = 0; r < R; ++r) {
+    // Addressed by the role's name, so adding a role leaves the others' shocks unchanged.
+    const std::uint64_t address = role_addresses_[r];
+    rng_.uniforms(first_path_, static_cast<std::uint32_t>(month),
+                  static_cast<std::uint32_t>(address), core::Domain::shock,
+                  static_cast<std::uint32_t>(address >> 40),
+                  std::span<double>(uniform_radius_.data(), lanes),
+                  std::span<double>(uniform_angle_.data(), lanes));
+    core::box_muller(uniform_radius_, uniform_angle_, eps_demand_[r], eps_wage_[r]);
+  }
+  for (std::size_t r = 0; r < R; ++r) {
+    RoleLanes& role = roles_[r];
+    if (demand_correlated_) {
+      role.shock_demand.setZero();
+      for (std::size_t s = 0; s <= r; ++s) {
+        role.shock_demand +=
+            chol_demand_(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(s)) *
+            eps_demand_[s];
+      }
+    } else {
+      role.shock_demand = eps_demand_[r];
     }
-    for (std::size_t r = 0; r < R; ++r) {
-      RoleLanes& role = roles_[r];
-      if (demand_correlated_) {
-        role.shock_demand.setZero();
-        for (std::size_t s = 0; s <= r; ++s) {
-          role.shock_demand +=
-              chol_demand_(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(s)) *
-              eps_demand_[s];
-        }
-      } else {
-        role.shock_demand = eps_demand_[r];
+    if (wage_correlated_) {
+      role.shock_wage.setZero();
+      for (std::size_t s = 0; s <= r; ++s) {
+        role.shock_wage +=
+            chol_wage_(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(s)) * eps_wage_[s];
       }
-      if (wage_correlated_) {
-        role.shock_wage.setZero();
-        for (std::size_t s = 0; s <= r; ++s) {
-          role.shock_wage +=
-              chol_wage_(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(s)) * eps_wage_[s];
-        }
-      } else {
-        role.shock_wage = eps_wage_[r];
-      }
+    } else {
+      role.shock_wage = eps_wage_[r];
     }
   }
+}
 
-  // 2. Demand (eqs. 9, 10):
-  // D <- D exp((g + g_events + g_regime - sD^2/2) dt + sD sqrt(dt) zD) (ws/ws_prev)^-eD.
+// 2. Demand (eqs. 9, 10):
+// D <- D exp((g + g_events + g_regime - sD^2/2) dt + sD sqrt(dt) zD) (ws/ws_prev)^-eD.
+void Worker::step_demand(int month) {
+  const bool stochastic = !central_;
+  const std::size_t R = roles_.size();
   for (std::size_t r = 0; r < R; ++r) {
     RoleLanes& role = roles_[r];
     Lanes& log_change = role.log_change;
@@ -143,8 +140,10 @@ void Worker::step_month(int month) {
       }
     }
   }
+}
 
-  // 3. Separations (competing risks, eq. 11), then layoffs of employment above demand (eq. 12).
+// 3. Separations (competing risks, eq. 11), then layoffs of employment above demand (eq. 12).
+void Worker::step_separations() {
   for (RoleLanes& role : roles_) role.moved_in.setZero();
   for (RoleLanes& role : roles_) {
     role.left = role.employed * role.leave_fraction;
@@ -158,9 +157,15 @@ void Worker::step_month(int month) {
     role.layoffs = (role.employed - role.demand).max(0.0) * role.layoff_fraction;
     role.employed -= role.layoffs;
   }
+}
 
-  // 4. Candidates (eqs. 13, 14; graduates by eq. 6): graduates, overseas and switcher inflows
-  // at the current real salary w (eq. 2), moves from other roles and layoffs.
+// 4. Candidates (eqs. 13, 14; graduates by eq. 6): graduates, overseas and switcher inflows
+// at the current real salary w (eq. 2), moves from other roles and layoffs.
+void Worker::step_candidates(int month) {
+  const int calendar = scenario_.start.ordinal() + month;
+  const int year = calendar / 12;
+  const int month_of_year = calendar % 12 + 1;
+  const double t = month / 12.0;
   for (FieldLanes& field : fields_) update_graduates(field, year);
   for (RoleLanes& role : roles_) role.new_candidates = role.moved_in + role.layoffs;
   for (std::size_t f = 0; f < fields_.size(); ++f) {
@@ -187,55 +192,75 @@ void Worker::step_month(int month) {
     }
     role.candidates = role.candidates * role.seeker_keep + role.new_candidates;
   }
+}
 
-  for (std::size_t r = 0; r < R; ++r) {
-    RoleLanes& role = roles_[r];
-    const Lanes& neutral = role[RoleParam::neutral_ratio];
-    // 5. Openings (eq. 15).
-    role.openings = (role.demand - role.employed).max(0.0);
-    // 6. Ratio (eq. 16); no market (rho = rho*) when both sides are below one person.
-    const auto no_market = ((role.candidates < 1.0) && (role.openings < 1.0)).eval();
-    role.ratio = no_market.select(neutral, role.candidates / role.openings.max(1.0));
-    role.sum_candidates += role.candidates;
-    role.sum_openings += role.openings;
-    // 7. Matching (eqs. 17, 18): H = n (1 - exp(-mu U^alpha V^(1-alpha) dt / n)), n = min(U, V).
-    const Lanes& alpha = role[RoleParam::matching_elasticity];
-    role.ln_candidates = role.candidates;
-    log_in_place(role.ln_candidates);
-    role.ln_openings = role.openings;
-    log_in_place(role.ln_openings);
-    role.matchable = role.candidates.min(role.openings);
-    role.meetings = alpha * role.ln_candidates + (1.0 - alpha) * role.ln_openings;
-    exp_in_place(role.meetings);
-    role.meetings *= role[RoleParam::matching_efficiency];
-    scratch_ = -role.meetings * kDt / role.matchable;  // not finite where nothing is matchable
-    exp_in_place(scratch_);
-    role.hires = (role.matchable > 0.0).select(role.matchable * (1.0 - scratch_), 0.0);
-    role.employed += role.hires;
-    role.candidates -= role.hires;
-    role.sum_unfilled += role.openings - role.hires;
-    role.sum_hires += role.hires;
-    role.sum_new_openings += (role.demand - role.demand_before) + role.left + role.moved_out;
-    role.sum_new_candidates += role.new_candidates;
-    // 8. Wage (eq. 19): ln W += (pi + b ln(rho* / clamp(rho, 1e-3, 1e3))) dt + sW sqrt(dt) zW, with
-    // ln rho = ln U - ln max(V, 1) from step 7's logarithms (and ln rho* - ln rho = 0 when
-    // there is no market).
-    const double ln_min = std::log(1e-3), ln_max = std::log(1e3);
-    scratch_ = no_market.select(
-        0.0,
-        role.ln_neutral - (role.ln_candidates - role.ln_openings.max(0.0)).max(ln_min).min(ln_max));
-    role.ln_salary +=
-        (role[RoleParam::wage_drift] +
-         (role.ratio < neutral)
-                 .select(role[RoleParam::wage_response], role[RoleParam::wage_response_down]) *
-             scratch_) *
-        kDt;
-    if (stochastic) role.ln_salary += role.wage_vol_sqrt_dt * role.shock_wage;
-    // The smoothed real salary (eq. 20), with the real salary after this month (t = (k + 1) / 12).
-    scratch_ = role.ln_salary - role.ln_w0 - role[RoleParam::wage_drift] * ((month + 1) / 12.0);
-    exp_in_place(scratch_);
-    role.smoothed_wage_prev = role.smoothed_wage;
-    role.smoothed_wage += (scratch_ - role.smoothed_wage) * (-std::expm1(-kDt));
+// 5. Openings (eq. 15) and 6. the ratio (eq. 16); no market (rho = rho*) when both sides are
+// below one person.
+void Worker::step_openings_and_ratio(RoleLanes& role) {
+  role.openings = (role.demand - role.employed).max(0.0);
+  no_market_ = (role.candidates < 1.0) && (role.openings < 1.0);
+  role.ratio =
+      no_market_.select(role[RoleParam::neutral_ratio], role.candidates / role.openings.max(1.0));
+  role.sum_candidates += role.candidates;
+  role.sum_openings += role.openings;
+}
+
+// 7. Matching (eqs. 17, 18): H = n (1 - exp(-mu U^alpha V^(1-alpha) dt / n)), n = min(U, V).
+void Worker::step_matching(RoleLanes& role) {
+  const Lanes& alpha = role[RoleParam::matching_elasticity];
+  role.ln_candidates = role.candidates;
+  log_in_place(role.ln_candidates);
+  role.ln_openings = role.openings;
+  log_in_place(role.ln_openings);
+  role.matchable = role.candidates.min(role.openings);
+  role.meetings = alpha * role.ln_candidates + (1.0 - alpha) * role.ln_openings;
+  exp_in_place(role.meetings);
+  role.meetings *= role[RoleParam::matching_efficiency];
+  scratch_ = -role.meetings * kDt / role.matchable;  // not finite where nothing is matchable
+  exp_in_place(scratch_);
+  role.hires = (role.matchable > 0.0).select(role.matchable * (1.0 - scratch_), 0.0);
+  role.employed += role.hires;
+  role.candidates -= role.hires;
+  role.sum_unfilled += role.openings - role.hires;
+  role.sum_hires += role.hires;
+  role.sum_new_openings += (role.demand - role.demand_before) + role.left + role.moved_out;
+  role.sum_new_candidates += role.new_candidates;
+}
+
+// 8. Wage (eq. 19): ln W += (pi + b ln(rho* / clamp(rho, 1e-3, 1e3))) dt + sW sqrt(dt) zW, with
+// ln rho = ln U - ln max(V, 1) from step 7's logarithms (and ln rho* - ln rho = 0 when there is
+// no market, as step 6 found); then the smoothed real salary (eq. 20).
+void Worker::step_wage(RoleLanes& role, int month) {
+  const double ln_min = std::log(1e-3), ln_max = std::log(1e3);
+  scratch_ = no_market_.select(
+      0.0,
+      role.ln_neutral - (role.ln_candidates - role.ln_openings.max(0.0)).max(ln_min).min(ln_max));
+  role.ln_salary +=
+      (role[RoleParam::wage_drift] +
+       (role.ratio < role[RoleParam::neutral_ratio])
+               .select(role[RoleParam::wage_response], role[RoleParam::wage_response_down]) *
+           scratch_) *
+      kDt;
+  if (!central_) role.ln_salary += role.wage_vol_sqrt_dt * role.shock_wage;
+  // With the real salary after this month (t = (k + 1) / 12).
+  scratch_ = role.ln_salary - role.ln_w0 - role[RoleParam::wage_drift] * ((month + 1) / 12.0);
+  exp_in_place(scratch_);
+  role.smoothed_wage_prev = role.smoothed_wage;
+  role.smoothed_wage += (scratch_ - role.smoothed_wage) * (-std::expm1(-kDt));
+}
+
+// A month is the model's steps in their order (docs/model.md), each for every path of the block.
+void Worker::step_month(int month) {
+  step_regimes(month);
+  if (!central_) draw_shocks(month);
+  step_demand(month);
+  step_separations();
+  step_candidates(month);
+  // Steps 5 to 8 take one role at a time: a role's market uses only its own state.
+  for (RoleLanes& role : roles_) {
+    step_openings_and_ratio(role);
+    step_matching(role);
+    step_wage(role, month);
   }
 }
 

@@ -95,7 +95,16 @@ class Worker final : public core::PathWorker {
   void initialise_state();
   /// The band spreads of every role and level (their sigmas drawn).
   void compute_band_spreads();
+  /// One month of the model (docs/model.md, "One month k"): its steps in order.
   void step_month(int month);
+  void step_regimes(int month);
+  void draw_shocks(int month);
+  void step_demand(int month);
+  void step_separations();
+  void step_candidates(int month);
+  void step_openings_and_ratio(RoleLanes& role);
+  void step_matching(RoleLanes& role);
+  void step_wage(RoleLanes& role, int month);
   void update_graduates(FieldLanes& field, int year);
   void record_period(int period, core::RowSink& out, std::size_t count);
   void check_finite(int month, std::size_t r, std::size_t count) const;
@@ -118,7 +127,8 @@ class Worker final : public core::PathWorker {
   std::vector<std::uint64_t> role_addresses_;  // FNV-1a of each role's name
   std::vector<Lanes> eps_demand_, eps_wage_;
   Lanes uniform_radius_, uniform_angle_, scratch_;
-  Lanes median_, level_ln_median_;  // record_period's scratch
+  Eigen::Array<bool, Eigen::Dynamic, 1> no_market_;  // step 6's, for step 8
+  Lanes median_, level_ln_median_;                   // record_period's scratch
 };
 
 }  // namespace talentcast::models::detail
