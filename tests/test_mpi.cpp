@@ -113,14 +113,14 @@ TEST_CASE("mpirun sweep on 1, 2 and 3 ranks stores the single process's rows, an
   dir.write("s.toml", sweep_file());
   REQUIRE(talentcast::test::run_talentcast("sweep s.toml --db single.sqlite -q", dir.path())
               .exit_code == 0);
-  const std::string single = studies::dump_sweep_database(dir.path() / "single.sqlite");
+  const std::string single = talentcast::formats::dump_store(dir.path() / "single.sqlite");
   for (int ranks = 1; ranks <= 3; ++ranks) {
     CAPTURE(ranks);
     const std::string db = fmt::format("ranks{}.sqlite", ranks);
     const CommandResult r = mpirun(ranks, "sweep s.toml -q --db " + db, dir.path());
     REQUIRE(r.exit_code == 0);
     CHECK(r.err.empty());
-    CHECK(studies::dump_sweep_database(dir.path() / db) == single);
+    CHECK(talentcast::formats::dump_store(dir.path() / db) == single);
   }
   // Three points removed, as if the sweep had been killed: three ranks run just those.
   {
@@ -132,7 +132,7 @@ TEST_CASE("mpirun sweep on 1, 2 and 3 ranks stores the single process's rows, an
   const CommandResult resumed = mpirun(3, "sweep s.toml --db ranks3.sqlite", dir.path());
   REQUIRE(resumed.exit_code == 0);
   CHECK(count(resumed.out, "8 points of 300 paths: 5 already in ranks3.sqlite, 3 run") == 1);
-  CHECK(studies::dump_sweep_database(dir.path() / "ranks3.sqlite") == single);
+  CHECK(talentcast::formats::dump_store(dir.path() / "ranks3.sqlite") == single);
 }
 
 TEST_CASE("under mpirun, a problem is reported once and every rank exits 2",

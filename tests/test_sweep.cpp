@@ -254,15 +254,13 @@ TEST_CASE("a sweep killed with kill -9 resumes to the same database", "[sweep][c
       dir.path());
   REQUIRE(resumed.exit_code == 0);
   CHECK(resumed.out.find(fmt::format("{} already in", interrupted_at)) != std::string::npos);
-  CHECK(studies::dump_sweep_database(db) ==
-        studies::dump_sweep_database(dir.path() / "full.sqlite"));
+  CHECK(formats::dump_store(db) == formats::dump_store(dir.path() / "full.sqlite"));
   // Nothing left to run: a third run changes nothing.
   const auto again = talentcast::test::run_talentcast(
       "sweep s.toml --db killed.sqlite -q --metrics ratio,hires --periods 2024-Q1,2030-Q4",
       dir.path());
   CHECK(again.exit_code == 0);
-  CHECK(studies::dump_sweep_database(db) ==
-        studies::dump_sweep_database(dir.path() / "full.sqlite"));
+  CHECK(formats::dump_store(db) == formats::dump_store(dir.path() / "full.sqlite"));
 }
 
 TEST_CASE("a sweep's database is the same for any thread count", "[sweep][cli][determinism]") {
@@ -273,8 +271,8 @@ TEST_CASE("a sweep's database is the same for any thread count", "[sweep][cli][d
               .exit_code == 0);
   REQUIRE(talentcast::test::run_talentcast("sweep s.toml --db b.sqlite -q -j 2", dir.path())
               .exit_code == 0);
-  const std::string a = studies::dump_sweep_database(dir.path() / "a.sqlite");
-  CHECK(a == studies::dump_sweep_database(dir.path() / "b.sqlite"));
+  const std::string a = formats::dump_store(dir.path() / "a.sqlite");
+  CHECK(a == formats::dump_store(dir.path() / "b.sqlite"));
   // Every metric of every series and period is stored by default.
   talentcast::io::Database d(dir.path() / "a.sqlite", talentcast::io::Access::read_only);
   auto q = d.prepare("SELECT count(*) FROM stat WHERE point = 0");

@@ -4,9 +4,11 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -14,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "talentcast/formats/forecast_table.hpp"
 #include "talentcast/io/diagnostic.hpp"
 #include "talentcast/io/sqlite.hpp"
 
@@ -116,5 +119,66 @@ class StatRows {
  private:
   io::Statement rows_;
 };
+
+// Writing a store: what `sweep` records (src/sweep_writes.cpp).
+
+/// Whether the store holds the sweep of this identity (false: it holds none yet); a store
+/// holding another sweep is refused with SweepStoreError, naming the parts of the identity that
+/// differ ("database: holds another sweep (it differs in: ...)").
+bool holds_sweep(io::Database& db, const nlohmann::ordered_json& identity,
+                 const std::filesystem::path& database);
+
+/// What the sweep table and the parameter table record of a sweep.
+struct SweepRecord {
+  std::string identity;  ///< compact JSON: what makes two runs the same sweep
+  std::string sweep_file, sweep_toml, scenario_file, scenario_sha256, design;
+  std::size_t points = 0;
+  std::uint64_t paths = 0, seed = 0;
+  std::string talentcast_version, git_commit;
+  std::vector<StoredParameter> parameters;  ///< a range (low, high) or levels each
+};
+void record_sweep(io::Database& db, const SweepRecord& sweep);
+
+/// The design's points 0 .. points - 1 not in the store, in order.
+std::vector<std::size_t> missing_points(io::Database& db, std::size_t points);
+
+/// A point as run, to store.
+struct StoredPoint {
+  std::int64_t id = 0;
+  std::uint64_t seed = 0;
+  std::string manifest;  ///< formats::point_manifest
+  double seconds = 0.0;  ///< its run's wall time
+  std::vector<double> values;
+  std::vector<ForecastRow> rows;  ///< the statistics kept
+};
+
+/// Writes points into the store as they come. When they arrive less than a second apart (a
+/// moving average), they are committed together, a transaction about every `batch_seconds`,
+/// and when commit() is called; slower points are committed one by one: a commit writes the
+/// table's upper pages and the log's frames again (docs/sweeps.md, "The results database").
+class PointWriter {
+ public:
+  PointWriter(io::Database& db, double batch_seconds);
+  /// Inserts the point, its values and its statistics; commits when the batch is due.
+  void add(const StoredPoint& point);
+  /// Commits the points added since the last commit. A point left half inserted (add threw) has
+  /// its rows deleted first.
+  void commit();
+
+ private:
+  std::int64_t id_of(int kind, const std::string& name);
+
+  io::Database& db_;
+  double batch_seconds_;
+  std::map<std::string, std::int64_t> ids_[3];  // series, period and metric ids
+  std::optional<io::Transaction> open_;         // the points added since the last commit
+  std::optional<std::int64_t> half_;            // a point of them half inserted
+  std::chrono::steady_clock::time_point opened_at_, arrived_at_;
+  double interval_;  // between points' arrivals, a moving average
+};
+
+/// The store's content as text, in a fixed order, without run times: equal for the same sweep
+/// however it was run (tests compare interrupted and uninterrupted sweeps with it).
+std::string dump_store(const std::filesystem::path& database);
 
 }  // namespace talentcast::formats

@@ -71,8 +71,4 @@ std::vector<std::string> check_store_filters(const config::Sweep& sweep,
 SweepRunResult run_sweep(const config::Sweep& sweep, const std::filesystem::path& database,
                          const SweepRunOptions& options);
 
-/// The database's content as text, in a fixed order, without run times: equal for the same
-/// sweep however it was run (tests compare interrupted and uninterrupted sweeps with it).
-std::string dump_sweep_database(const std::filesystem::path& database);
-
 }  // namespace talentcast::studies
