@@ -144,18 +144,8 @@ std::string mark(const std::string& why) {
 
 namespace {
 
-int write_report(const ReportArgs& args) {
-  InterruptGuard guard;
-  const std::filesystem::path dir(args.run_dir);
-  const RunData run = read_run(dir);
-  const nlohmann::json& m = run.manifest;
-  const RunContext c(m);
-  const nlohmann::json& scenario = c.scenario();
-  const std::filesystem::path out =
-      args.out.empty() ? dir / "report.html" : std::filesystem::path(args.out);
-  const std::filesystem::path charts = out.parent_path() / "charts";
-
-  // The band periods: given, or the first, the middle and the last.
+// The periods of the salary band charts: given, or the first, the middle and the last.
+std::vector<std::string> band_periods_of(const ReportArgs& args, const RunData& run) {
   std::vector<std::string> band_periods = args.band_periods;
   if (band_periods.empty() && !run.periods.empty()) {
     band_periods = {run.periods.front(), run.periods[run.periods.size() / 2], run.periods.back()};
@@ -167,119 +157,116 @@ int write_report(const ReportArgs& args) {
                       run.periods.front(), run.periods.back(), p));
     }
   }
+  return band_periods;
+}
 
-  html::Figures figures_out(charts);
-  const auto series_of = [&](const std::string& s, const std::string& metric) {
-    chart::Fan fan;
-    fan.periods = run.periods;
-    for (const auto& p : run.periods) {
-      const Stats* st = run.find(s, p, metric);
-      if (st == nullptr) return std::optional<chart::Fan>{};
-      fan.push(std::span<const double, 7>(st->data() + kP05, 7));
-    }
-    return std::optional<chart::Fan>{fan};
-  };
-  const auto labelled = [&](chart::Labels& chart, const std::string& title, bool salary,
-                            const std::string& s) {
-    chart.title = title;
-    chart.notice = c.notice(salary, s);
-    chart.caption = c.caption();
-  };
+// A series' metric over the run's periods as a fan; none when a period lacks it.
+std::optional<chart::Fan> fan_of(const RunData& run, const std::string& s,
+                                 const std::string& metric) {
+  chart::Fan fan;
+  fan.periods = run.periods;
+  for (const auto& p : run.periods) {
+    const Stats* st = run.find(s, p, metric);
+    if (st == nullptr) return std::nullopt;
+    fan.push(std::span<const double, 7>(st->data() + kP05, 7));
+  }
+  return fan;
+}
 
-  // Key numbers, then each role's charts (levels' rows are in forecast.csv).
-  const std::string first = run.periods.front(), last = run.periods.back();
-  std::string key = fmt::format(
+void label(chart::Labels& chart, const RunContext& c, const std::string& title, bool salary,
+           const std::string& s) {
+  chart.title = title;
+  chart.notice = c.notice(salary, s);
+  chart.caption = c.caption();
+}
+
+// A role's charts: its ratio, its median salary, its probability of a shortage, its band.
+std::string role_charts(const RunData& run, const RunContext& c, html::Figures& figures_out,
+                        const std::string& s, const std::vector<std::string>& band_periods) {
+  const std::string title = c.title(s);
+  const std::string all = mark(c.synthetic());             // on every number
+  const std::string salary = mark(c.salary_synthetic(s));  // on its salary numbers
+  std::string figures;
+  auto ratio = *fan_of(run, s, "ratio");
+  label(ratio, c, fmt::format("{}: supply-demand ratio", title), false, s);
+  ratio.y_label = "candidates per opening";
+  ratio.reference = 1.0;
+  ratio.reference_label = "1 = balance";
+  figures += figures_out.add(chart::render(ratio), html::file_name(s) + "-ratio",
+                             "Candidates per opening: median, 50%, 80% and 90% bands over "
+                             "paths; the dashed line is 1, balance.",
+                             all);
+  if (auto pay = fan_of(run, s, "salary_median")) {
+    label(*pay, c, fmt::format("{}: median salary", title), true, s);
+    pay->y_label = c.unit();
+    figures += figures_out.add(chart::render(*pay), html::file_name(s) + "-salary",
+                               fmt::format("The market's median salary ({}): median, 50%, 80% "
+                                           "and 90% bands over paths.",
+                                           c.unit()),
+                               salary);
+  }
+  chart::Fan shortage;
+  shortage.periods = run.periods;
+  for (const auto& p : run.periods) shortage.p50.push_back((*run.find(s, p, "shortage"))[kMean]);
+  shortage.line_only = true;
+  shortage.percent = true;
+  label(shortage, c, fmt::format("{}: probability of a shortage", title), false, s);
+  shortage.y_label = "% of paths with ratio < 1";
+  figures +=
+      figures_out.add(chart::render(shortage), html::file_name(s) + "-shortage",
+                      "The share of paths on which candidates are fewer than openings.", all);
+  if (run.find(s, run.periods.back(), "salary_p10") == nullptr) return figures;
+  chart::Bands bands;
+  bands.periods = band_periods;
+  for (const auto& p : band_periods) {
+    // Each band percentile at its median over paths.
+    bands.p10.push_back((*run.find(s, p, "salary_p10"))[kP50]);
+    bands.p25.push_back((*run.find(s, p, "salary_p25"))[kP50]);
+    bands.p50.push_back((*run.find(s, p, "salary_median"))[kP50]);
+    bands.p75.push_back((*run.find(s, p, "salary_p75"))[kP50]);
+    bands.p90.push_back((*run.find(s, p, "salary_p90"))[kP50]);
+  }
+  label(bands, c, fmt::format("{}: salary band", title), true, s);
+  bands.y_label = c.unit();
+  figures += figures_out.add(chart::render(bands), html::file_name(s) + "-band",
+                             fmt::format("The market's salary band ({}, 10th to 90th "
+                                         "percentile of pay) at its median path.",
+                                         c.unit()),
+                             salary);
+  return figures;
+}
+
+// The key numbers' header row.
+std::string key_header(const std::string& first, const std::string& last, const RunContext& c) {
+  return fmt::format(
       "<table class=\"key\"><tr><th>role</th><th>supply-demand ratio, {0}<br><span "
       "class=\"note\">candidates per opening</span></th><th>ratio, {1}</th><th>P(shortage), "
       "{1}<br><span class=\"note\">% of paths with ratio &lt; 1</span></th><th>median salary, "
       "{1}<br><span class=\"note\">{2}</span></th></tr>\n",
       first, last, html::escape(c.unit()));
-  std::string sections;
-  const auto is_level = [&](const std::string& s) {
-    const auto slash = s.rfind('/');
-    return slash != std::string::npos &&
-           std::find(run.series.begin(), run.series.end(), s.substr(0, slash)) != run.series.end();
-  };
+}
+
+// A role's row of the key numbers, from its statistics in the first and the last period.
+std::string key_row(const RunContext& c, const std::string& s, const Stats& r0, const Stats& r1,
+                    const Stats& sh, const Stats* w1) {
   const auto ratio_text = [](double v) { return fmt::format("{:.2f}", v); };
   const auto salary_text = [](double v) { return grouped(v); };
-  for (const std::string& s : run.series) {
-    if (guard.flag().load()) break;  // charts take the time: Ctrl-C is looked at between roles
-    if (is_level(s)) continue;
-    const Stats* r0 = run.find(s, first, "ratio");
-    const Stats* r1 = run.find(s, last, "ratio");
-    const Stats* sh = run.find(s, last, "shortage");
-    const Stats* w1 = run.find(s, last, "salary_median");
-    if (r0 == nullptr || r1 == nullptr || sh == nullptr) continue;
-    const std::string title = c.title(s);
-    const std::string all = mark(c.synthetic());             // on every number
-    const std::string salary = mark(c.salary_synthetic(s));  // on its salary numbers
-    const auto beside = [](const std::string& tag) { return tag.empty() ? tag : " " + tag; };
-    key += fmt::format(
-        "<tr><td>{}{}</td><td class=\"n\">{}{}</td><td class=\"n\">{}{}</td><td "
-        "class=\"n\">{:.0f}% <span class=\"range\">± {:.1f} pp</span>{}</td><td "
-        "class=\"n\">{}</td></tr>\n",
-        html::escape(title),
-        title == s ? "" : fmt::format("<br><span class=\"id\">{}</span>", html::escape(s)),
-        interval(*r0, ratio_text), beside(all), interval(*r1, ratio_text), beside(all),
-        100 * (*sh)[kMean], 100 * 1.96 * (*sh)[kMcse], beside(all),
-        w1 ? interval(*w1, salary_text) + beside(salary) : "");
-    std::string figures;
-    auto ratio = *series_of(s, "ratio");
-    labelled(ratio, fmt::format("{}: supply-demand ratio", title), false, s);
-    ratio.y_label = "candidates per opening";
-    ratio.reference = 1.0;
-    ratio.reference_label = "1 = balance";
-    figures += figures_out.add(chart::render(ratio), html::file_name(s) + "-ratio",
-                               "Candidates per opening: median, 50%, 80% and 90% bands over "
-                               "paths; the dashed line is 1, balance.",
-                               all);
-    if (auto pay = series_of(s, "salary_median")) {
-      labelled(*pay, fmt::format("{}: median salary", title), true, s);
-      pay->y_label = c.unit();
-      figures += figures_out.add(chart::render(*pay), html::file_name(s) + "-salary",
-                                 fmt::format("The market's median salary ({}): median, 50%, 80% "
-                                             "and 90% bands over paths.",
-                                             c.unit()),
-                                 salary);
-    }
-    chart::Fan shortage;
-    shortage.periods = run.periods;
-    for (const auto& p : run.periods) shortage.p50.push_back((*run.find(s, p, "shortage"))[kMean]);
-    shortage.line_only = true;
-    shortage.percent = true;
-    labelled(shortage, fmt::format("{}: probability of a shortage", title), false, s);
-    shortage.y_label = "% of paths with ratio < 1";
-    figures +=
-        figures_out.add(chart::render(shortage), html::file_name(s) + "-shortage",
-                        "The share of paths on which candidates are fewer than openings.", all);
-    if (run.find(s, last, "salary_p10") != nullptr) {
-      chart::Bands bands;
-      bands.periods = band_periods;
-      for (const auto& p : band_periods) {
-        // Each band percentile at its median over paths.
-        bands.p10.push_back((*run.find(s, p, "salary_p10"))[kP50]);
-        bands.p25.push_back((*run.find(s, p, "salary_p25"))[kP50]);
-        bands.p50.push_back((*run.find(s, p, "salary_median"))[kP50]);
-        bands.p75.push_back((*run.find(s, p, "salary_p75"))[kP50]);
-        bands.p90.push_back((*run.find(s, p, "salary_p90"))[kP50]);
-      }
-      labelled(bands, fmt::format("{}: salary band", title), true, s);
-      bands.y_label = c.unit();
-      figures += figures_out.add(chart::render(bands), html::file_name(s) + "-band",
-                                 fmt::format("The market's salary band ({}, 10th to 90th "
-                                             "percentile of pay) at its median path.",
-                                             c.unit()),
-                                 salary);
-    }
-    sections += fmt::format(
-        "<section class=\"role\" id=\"role-{}\"><h3>{}{}</h3>\n<div "
-        "class=\"charts\">\n{}</div></section>\n",
-        html::file_name(s), html::escape(title),
-        title == s ? "" : fmt::format(" <span class=\"id\">{}</span>", html::escape(s)), figures);
-  }
-  key += "</table>\n";
+  const std::string title = c.title(s);
+  const std::string all = mark(c.synthetic());
+  const std::string salary = mark(c.salary_synthetic(s));
+  const auto beside = [](const std::string& tag) { return tag.empty() ? tag : " " + tag; };
+  return fmt::format(
+      "<tr><td>{}{}</td><td class=\"n\">{}{}</td><td class=\"n\">{}{}</td><td "
+      "class=\"n\">{:.0f}% <span class=\"range\">± {:.1f} pp</span>{}</td><td "
+      "class=\"n\">{}</td></tr>\n",
+      html::escape(title),
+      title == s ? "" : fmt::format("<br><span class=\"id\">{}</span>", html::escape(s)),
+      interval(r0, ratio_text), beside(all), interval(r1, ratio_text), beside(all), 100 * sh[kMean],
+      100 * 1.96 * sh[kMcse], beside(all), w1 ? interval(*w1, salary_text) + beside(salary) : "");
+}
 
-  // Assumptions: every parameter of the resolved scenario.
+// Assumptions: every parameter of the resolved scenario, a table a part.
+std::string assumptions_html(const nlohmann::json& scenario) {
   std::string assumptions;
   for (const char* part : {"defaults", "roles", "fields", "events", "regimes", "correlation"}) {
     if (!scenario.contains(part)) continue;
@@ -302,14 +289,17 @@ int write_report(const ReportArgs& args) {
     }
     assumptions += "</table></details>\n";
   }
+  return assumptions;
+}
 
-  const std::string command = m.value("command", "");
-  const bool central = m.value("central", false);
+// How to cite and reproduce the run.
+std::string cite_html(const ReportArgs& args, const nlohmann::json& m, const RunContext& c) {
+  const std::filesystem::path dir(args.run_dir);
   // `reproduce` reads seed, paths and --central from the manifest itself.
   const std::string reproduce =
       fmt::format("talentcast reproduce {} --out {}-reproduced", args.run_dir,
                   dir.filename().empty() ? dir.parent_path().string() : dir.string());
-  const std::string cite = fmt::format(
+  return fmt::format(
       "<table>\n<tr><td>talentcast</td><td>{} (commit <code>{}</code>)</td></tr>\n"
       "<tr><td>scenario</td><td><code>{}</code>, SHA-256 <code>{}</code></td></tr>\n"
       "<tr><td>seed, paths</td><td>{}, {}</td></tr>\n"
@@ -324,7 +314,48 @@ int write_report(const ReportArgs& args) {
       html::escape(m.value("scenario_path", "")), html::escape(m.value("scenario_sha256", "")),
       m.value("seed", std::uint64_t{0}), m.value("paths", std::uint64_t{0}),
       html::escape(c.run_date()), html::escape(m.value("forecast_csv_sha256", "")),
-      html::escape(command), html::escape(reproduce));
+      html::escape(m.value("command", "")), html::escape(reproduce));
+}
+
+int write_report(const ReportArgs& args) {
+  InterruptGuard guard;
+  const std::filesystem::path dir(args.run_dir);
+  const RunData run = read_run(dir);
+  const nlohmann::json& m = run.manifest;
+  const RunContext c(m);
+  const nlohmann::json& scenario = c.scenario();
+  const std::filesystem::path out =
+      args.out.empty() ? dir / "report.html" : std::filesystem::path(args.out);
+  const std::filesystem::path charts = out.parent_path() / "charts";
+  const std::vector<std::string> band_periods = band_periods_of(args, run);
+
+  // Key numbers, then each role's charts (levels' rows are in forecast.csv).
+  html::Figures figures_out(charts);
+  const std::string first = run.periods.front(), last = run.periods.back();
+  std::string key = key_header(first, last, c);
+  std::string sections;
+  const auto is_level = [&](const std::string& s) {
+    const auto slash = s.rfind('/');
+    return slash != std::string::npos &&
+           std::find(run.series.begin(), run.series.end(), s.substr(0, slash)) != run.series.end();
+  };
+  for (const std::string& s : run.series) {
+    if (guard.flag().load()) break;  // charts take the time: Ctrl-C is looked at between roles
+    if (is_level(s)) continue;
+    const Stats* r0 = run.find(s, first, "ratio");
+    const Stats* r1 = run.find(s, last, "ratio");
+    const Stats* sh = run.find(s, last, "shortage");
+    if (r0 == nullptr || r1 == nullptr || sh == nullptr) continue;
+    key += key_row(c, s, *r0, *r1, *sh, run.find(s, last, "salary_median"));
+    const std::string title = c.title(s);
+    sections += fmt::format(
+        "<section class=\"role\" id=\"role-{}\"><h3>{}{}</h3>\n<div "
+        "class=\"charts\">\n{}</div></section>\n",
+        html::file_name(s), html::escape(title),
+        title == s ? "" : fmt::format(" <span class=\"id\">{}</span>", html::escape(s)),
+        role_charts(run, c, figures_out, s, band_periods));
+  }
+  key += "</table>\n";
 
   const std::string title = scenario.value("title", "talentcast forecast");
   const std::string body = fmt::format(
@@ -337,13 +368,15 @@ int write_report(const ReportArgs& args) {
       "<h2>How to cite and reproduce</h2>\n{}",
       html::escape(title), c.synthetic_banner(), html::escape(scenario.value("description", "")),
       first, last,
-      central ? "the central projection: one path with every distribution at its median, no "
-                "shocks and no regime switches, so no ranges."
-              : fmt::format("{} Monte Carlo paths. Ranges are over paths: the median with its 80% "
-                            "interval (10th to 90th percentile); a probability with ± 1.96 Monte "
-                            "Carlo standard errors, in percentage points (pp).",
-                            grouped(m.value("paths", 0.0))),
-      html::escape(c.run_date()), html::escape(c.unit()), key, sections, assumptions, cite);
+      m.value("central", false)
+          ? "the central projection: one path with every distribution at its median, no "
+            "shocks and no regime switches, so no ranges."
+          : fmt::format("{} Monte Carlo paths. Ranges are over paths: the median with its 80% "
+                        "interval (10th to 90th percentile); a probability with ± 1.96 Monte "
+                        "Carlo standard errors, in percentage points (pp).",
+                        grouped(m.value("paths", 0.0))),
+      html::escape(c.run_date()), html::escape(c.unit()), key, sections, assumptions_html(scenario),
+      cite_html(args, m, c));
   const std::string page = html::page(title, body);
   if (guard.flag().load()) throw Interrupted("interrupted; nothing was written");
   auto& files = figures_out.files();
