@@ -117,17 +117,8 @@ std::string field_string(const ordered_json& manifest, const char* key) {
   return it != manifest.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-}  // namespace
-
-int reproduce_command(const ReproduceArgs& args) {
-  const auto started = std::chrono::steady_clock::now();
-  const fs::path source(args.source);
-  std::error_code error;
-  const fs::path manifest_path =
-      fs::is_directory(source, error) ? source / "manifest.json" : source;
-  const std::string shown = manifest_path.string();
-
-  // The manifest, whole and sealed.
+// The manifest, whole and sealed, of a run.
+ordered_json read_manifest(const fs::path& manifest_path, const std::string& shown) {
   std::string text;
   try {
     text = io::read_text_file(manifest_path, io::kMaxJsonBytes);
@@ -157,10 +148,13 @@ int reproduce_command(const ReproduceArgs& args) {
   if (const auto problem = shape_problem(manifest)) {
     throw io::UserError(fmt::format("{}: {}; nothing was run or written", shown, *problem));
   }
+  return manifest;
+}
 
-  std::vector<std::string> errors;
-  // The scenario files, from the manifest (a manifest written before scenario_files holds only
-  // the resolved scenario, in place of the file that was run).
+// The scenario files, from the manifest (a manifest written before scenario_files holds only
+// the resolved scenario, in place of the file that was run).
+std::vector<InputFile> scenario_inputs(const ordered_json& manifest,
+                                       std::vector<std::string>& errors) {
   std::vector<InputFile> inputs;
   if (const auto files = manifest.find("scenario_files");
       files != manifest.end() && files->is_array()) {
@@ -181,10 +175,15 @@ int reproduce_command(const ReproduceArgs& args) {
   if (inputs.empty() || inputs.front().recorded.empty()) {
     errors.push_back("scenario_files: expected the scenario files of the run, found none");
   }
-  const std::size_t scenario_files = inputs.size();
+  return inputs;
+}
 
-  // The data files, found on disk by their digest: where the run read them (relative to here),
-  // or in a --data-dir, at the same relative path or by name.
+// The data files, found on disk by their digest: where the run read them (relative to here),
+// or in a --data-dir, at the same relative path or by name. Added to inputs after the
+// scenario's `scenario_files`.
+void add_data_inputs(const ordered_json& manifest, const ReproduceArgs& args,
+                     std::size_t scenario_files, std::vector<InputFile>& inputs,
+                     std::vector<std::string>& errors) {
   for (const auto& file : manifest.value("data_files", ordered_json::array())) {
     const fs::path recorded = file.value("path", "");
     const std::string sha256 = file.value("sha256", "");
@@ -222,6 +221,77 @@ int reproduce_command(const ReproduceArgs& args) {
     }
     inputs.push_back({recorded, std::move(*found)});
   }
+}
+
+// The run's settings, as the manifest records them (shape_problem has checked their kinds).
+studies::ForecastSettings settings_of(const ordered_json& manifest,
+                                      const models::Scenario& scenario, const ReproduceArgs& args) {
+  studies::ForecastSettings settings = studies::default_settings(scenario);
+  settings.seed = manifest.at("seed").get<std::uint64_t>();
+  settings.paths = manifest.at("paths").get<std::uint64_t>();
+  settings.central = manifest.value("central", false);
+  settings.band_samples = 0;
+  if (const auto store = manifest.find("band_store"); store != manifest.end()) {
+    settings.band_samples = store->value("samples", std::uint64_t{0});
+  }
+  settings.threads = args.threads;
+  return settings;
+}
+
+// What the run's outcome says: whether forecast.csv (and bands.bin) reproduced, and if not,
+// why that may be. kExitNotReproduced when it did not.
+int tell_outcome(const ReproduceArgs& args, const std::string& shown, const ordered_json& manifest,
+                 const RunResult& result, const Reproduction& reproduction) {
+  const bool same = result.forecast_csv_sha256 == reproduction.forecast_csv_sha256;
+  const std::string bands =
+      field_string(manifest.value("band_store", ordered_json::object()), "bands_bin_sha256");
+  fmt::print("{}{}: forecast.csv SHA-256 {} {}\n", args.quiet ? "" : "\n", shown,
+             result.forecast_csv_sha256,
+             same ? "matches the manifest's: reproduced"
+                  : fmt::format("differs from the manifest's {}: NOT reproduced",
+                                reproduction.forecast_csv_sha256));
+  if (!bands.empty()) {
+    fmt::print("bands.bin SHA-256 {}\n", result.bands_bin_sha256 == bands
+                                             ? "matches the manifest's"
+                                             : "differs from the manifest's");
+  }
+  if (!same) {
+    const std::string commit = field_string(manifest, "git_commit");
+    fmt::print(
+        "The run was made by talentcast {} (commit {}); results are reproducible with the same "
+        "build (docs/output-formats.md#manifestjson).\n",
+        field_string(manifest, "talentcast_version"), commit);
+    // glibc's maths variants, when they differ: --portable-math reproduces a run made with the
+    // baseline ones, with the same glibc.
+    const std::string libm = manifest.value("libm", std::string()), here = core::libm_variant();
+    if (!libm.empty() && !here.empty() && libm != here) {
+      const std::string glibc = here.substr(0, here.find(','));
+      const bool portable = libm == glibc + ", sse2";
+      fmt::print(
+          "It ran glibc's maths as \"{}\", this machine as \"{}\": these may differ in the last "
+          "bits (docs/performance.md#vector-maths).{}\n",
+          libm, here, portable ? " Run talentcast --portable-math reproduce to run the same." : "");
+    }
+    return kExitNotReproduced;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int reproduce_command(const ReproduceArgs& args) {
+  const auto started = std::chrono::steady_clock::now();
+  const fs::path source(args.source);
+  std::error_code error;
+  const fs::path manifest_path =
+      fs::is_directory(source, error) ? source / "manifest.json" : source;
+  const std::string shown = manifest_path.string();
+  const ordered_json manifest = read_manifest(manifest_path, shown);
+
+  std::vector<std::string> errors;
+  std::vector<InputFile> inputs = scenario_inputs(manifest, errors);
+  const std::size_t scenario_files = inputs.size();
+  add_data_inputs(manifest, args, scenario_files, inputs, errors);
 
   // DIR: new or empty, since it receives the inputs before the run starts.
   const fs::path out(args.out);
@@ -268,16 +338,7 @@ int reproduce_command(const ReproduceArgs& args) {
         shown, recorded_scenario, scenario_files, scenario_files == 1 ? "" : "s"));
   }
 
-  studies::ForecastSettings settings = studies::default_settings(scenario);
-  // shape_problem has checked these fields' kinds.
-  settings.seed = manifest.at("seed").get<std::uint64_t>();
-  settings.paths = manifest.at("paths").get<std::uint64_t>();
-  settings.central = manifest.value("central", false);
-  settings.band_samples = 0;
-  if (const auto store = manifest.find("band_store"); store != manifest.end()) {
-    settings.band_samples = store->value("samples", std::uint64_t{0});
-  }
-  settings.threads = args.threads;
+  const studies::ForecastSettings settings = settings_of(manifest, scenario, args);
 
   RunOutputs outputs;
   outputs.out = out;
@@ -293,39 +354,7 @@ int reproduce_command(const ReproduceArgs& args) {
   unwind.keep = true;
   directories.keep();
 
-  const bool same = result.forecast_csv_sha256 == reproduction.forecast_csv_sha256;
-  const std::string bands =
-      field_string(manifest.value("band_store", ordered_json::object()), "bands_bin_sha256");
-  fmt::print("{}{}: forecast.csv SHA-256 {} {}\n", args.quiet ? "" : "\n", shown,
-             result.forecast_csv_sha256,
-             same ? "matches the manifest's: reproduced"
-                  : fmt::format("differs from the manifest's {}: NOT reproduced",
-                                reproduction.forecast_csv_sha256));
-  if (!bands.empty()) {
-    fmt::print("bands.bin SHA-256 {}\n", result.bands_bin_sha256 == bands
-                                             ? "matches the manifest's"
-                                             : "differs from the manifest's");
-  }
-  if (!same) {
-    const std::string commit = field_string(manifest, "git_commit");
-    fmt::print(
-        "The run was made by talentcast {} (commit {}); results are reproducible with the same "
-        "build (docs/output-formats.md#manifestjson).\n",
-        field_string(manifest, "talentcast_version"), commit);
-    // glibc's maths variants, when they differ: --portable-math reproduces a run made with the
-    // baseline ones, with the same glibc.
-    const std::string libm = manifest.value("libm", std::string()), here = core::libm_variant();
-    if (!libm.empty() && !here.empty() && libm != here) {
-      const std::string glibc = here.substr(0, here.find(','));
-      const bool portable = libm == glibc + ", sse2";
-      fmt::print(
-          "It ran glibc's maths as \"{}\", this machine as \"{}\": these may differ in the last "
-          "bits (docs/performance.md#vector-maths).{}\n",
-          libm, here, portable ? " Run talentcast --portable-math reproduce to run the same." : "");
-    }
-    return kExitNotReproduced;
-  }
-  return kExitOk;
+  return tell_outcome(args, shown, manifest, result, reproduction);
 }
 
 }  // namespace talentcast::cli
