@@ -128,6 +128,24 @@ void Validator::header(Scenario& s) {
   }
 }
 
+// Roles in the order they were written (a base file's first): outputs and correlation matrices
+// follow it. toml++ keeps tables sorted by key, so order by source position.
+std::vector<std::pair<std::string, const toml::node*>> Validator::written_order(
+    const toml::table& table) const {
+  std::vector<std::pair<std::string, const toml::node*>> ordered;
+  for (const auto& [name, node] : table) ordered.emplace_back(std::string(name.str()), &node);
+  const auto position = [&](const toml::node* node) {
+    const auto& source = node->source();
+    const auto file =
+        source.path ? std::find(files_.begin(), files_.end(), *source.path) : files_.end();
+    return std::tuple(file - files_.begin(), source.begin.line, source.begin.column);
+  };
+  std::stable_sort(ordered.begin(), ordered.end(), [&](const auto& a, const auto& b) {
+    return position(a.second) < position(b.second);
+  });
+  return ordered;
+}
+
 void Validator::roles(Scenario& s) {
   const auto* roles_node = root_.get("roles");
   if (!roles_node) {
@@ -138,20 +156,7 @@ void Validator::roles(Scenario& s) {
   if (!roles_table) return;
   if (roles_table->empty())
     error(*roles_node, "roles", "at least one [roles.<name>] table", "none");
-  // Roles in the order they were written (a base file's first): outputs and correlation
-  // matrices follow it. toml++ keeps tables sorted by key, so order by source position.
-  std::vector<std::pair<std::string, const toml::node*>> ordered;
-  for (const auto& [name, node] : *roles_table)
-    ordered.emplace_back(std::string(name.str()), &node);
-  const auto position = [&](const toml::node* node) {
-    const auto& source = node->source();
-    const auto file =
-        source.path ? std::find(files_.begin(), files_.end(), *source.path) : files_.end();
-    return std::tuple(file - files_.begin(), source.begin.line, source.begin.column);
-  };
-  std::stable_sort(ordered.begin(), ordered.end(), [&](const auto& a, const auto& b) {
-    return position(a.second) < position(b.second);
-  });
+  const auto ordered = written_order(*roles_table);
   // Role names first: every other table refers to them.
   for (const auto& [name, node] : ordered) {
     role_names_.push_back(name);
@@ -159,111 +164,138 @@ void Validator::roles(Scenario& s) {
   }
   const toml::table* defaults = table_at(root_.get("defaults"), "defaults");
   if (defaults) check_keys(*defaults, "defaults.", role_keys(true), "a role parameter");
-  const auto role_allowed = role_keys(false);
+  const auto allowed = role_keys(false);
+  // A role that is not a table still takes its place: role indices stay aligned with
+  // role_names_.
+  for (const auto& [name, node] : ordered)
+    s.roles.push_back(role(name, *node, defaults, allowed, s));
+  mobility(*roles_table, s);
+  salary_data(s);
+}
 
-  for (const auto& [name, node_pointer] : ordered) {
-    const toml::node& node = *node_pointer;
-    const std::string prefix = "roles." + name + ".";
-    RoleSpec role;
-    role.name = name;
-    const toml::table* table = table_at(&node, "roles." + name);
-    if (!table) {
-      level_nodes_.emplace_back();
-      s.roles.push_back(std::move(role));  // keeps role indices aligned with role_names_
-      continue;
-    }
-    check_keys(*table, prefix, role_allowed, "a role parameter");
-    if (const auto* title = table->get("title")) {
-      role.title = string(*title, prefix + "title", "a string").value_or(name);
-    } else {
-      role.title = name;
-    }
-    // The band: the role's own salary_data, else salary and band_sigma (its own or [defaults]'),
-    // else [defaults]' salary_data. In one table, salary_data excludes the other two.
-    const auto gives_band = [](const toml::table* t) {
-      return t && (t->get("salary") || t->get("band_sigma"));
-    };
-    const toml::node* own_data = table->get("salary_data");
-    const toml::node* defaults_data = defaults ? defaults->get("salary_data") : nullptr;
-    for (auto [t, data, key] :
-         {std::tuple(table, &own_data, prefix + "salary_data"),
-          std::tuple(defaults, &defaults_data, std::string("defaults.salary_data"))}) {
-      if (*data && gives_band(t)) {
-        error(**data, key, "either salary_data or salary and band_sigma (a band fitted or given)",
-              "both");
-        *data = nullptr;  // the given band stands, so that nothing else is reported twice
-      }
-    }
-    const toml::node* data = own_data ? own_data : (gives_band(table) ? nullptr : defaults_data);
-    if (data) {
-      const std::string key = own_data ? prefix + "salary_data" : "defaults.salary_data";
-      if (auto source = data_source(*data, key)) {
-        source->role = s.roles.size();
-        role.salary_data = source->file;
-        data_sources_.push_back(std::move(*source));
-      }
-    }
-    for (const auto& p : role_param_table()) {
-      if (data && (p.param == RoleParam::salary || p.param == RoleParam::band_sigma)) continue;
-      const toml::node* own = table->get(p.key);
-      const toml::node* given = own ? own : (defaults ? defaults->get(p.key) : nullptr);
-      const std::string key = own ? prefix + std::string(p.key) : "defaults." + std::string(p.key);
-      auto& slot = role.params[static_cast<std::size_t>(p.param)];
-      if (given) {
-        slot = parameter(*given, key, p.range, prefix + std::string(p.key));
-      } else if (p.requirement == Requirement::required) {
-        error(*table, prefix + std::string(p.key),
-              fmt::format("'{}' ({}, {}) in [roles.{}] or [defaults]", p.key, p.meaning,
-                          p.range.describe(), name),
-              "nothing");
-      } else if (p.requirement == Requirement::zero_default) {
-        slot = Parameter(0.0);
-      }
-    }
-    using enum RoleParam;
-    for (RoleParam start_value : {employed, openings, salary}) {
-      if (start_value == salary && data) continue;
-      if (!table->get(info(start_value).key) &&
-          !(defaults && defaults->get(info(start_value).key))) {
-        error(*table, prefix + std::string(info(start_value).key),
-              fmt::format("the start value '{}' ({})", info(start_value).key,
-                          info(start_value).meaning),
-              "nothing");
-      }
-    }
-    // The role's own start candidates (or ratio) win over [defaults]'; inside one table the two
-    // exclude each other.
-    const toml::table* start_table =
-        (table->get("candidates") || table->get("ratio")) ? table : defaults;
-    const bool has_candidates = start_table && start_table->get("candidates");
-    const bool has_ratio = start_table && start_table->get("ratio");
-    if (has_candidates == has_ratio) {
-      error(has_candidates ? *start_table->get("ratio") : static_cast<const toml::node&>(*table),
-            prefix + (has_candidates ? "ratio" : "candidates"),
-            "exactly one of 'candidates' or 'ratio' (candidates per opening)",
-            has_candidates ? "both" : "neither");
-    }
-    if (start_table != defaults) {
-      if (!table->get("candidates")) role.params[static_cast<std::size_t>(candidates)].reset();
-      if (!table->get("ratio")) role.params[static_cast<std::size_t>(ratio)].reset();
-    }
-    if (!role[wage_response_down] && role[wage_response]) {
-      // The same Parameter, so the same draw: betaD is the role's own beta.
-      role.params[static_cast<std::size_t>(wage_response_down)] = role[wage_response];
-    }
+RoleSpec Validator::role(const std::string& name, const toml::node& node,
+                         const toml::table* defaults, const std::vector<std::string>& allowed,
+                         Scenario& s) {
+  const std::string prefix = "roles." + name + ".";
+  RoleSpec role;
+  role.name = name;
+  const toml::table* table = table_at(&node, "roles." + name);
+  if (!table) {
     level_nodes_.emplace_back();
-    if (const auto* own = table->get("levels")) {
-      levels(*own, prefix + "levels", prefix + "levels", role);
-    } else if (const auto* shared = defaults ? defaults->get("levels") : nullptr) {
-      // Drawn separately for each role, as every [defaults] value is.
-      levels(*shared, "defaults.levels", prefix + "levels", role);
-    }
-    s.roles.push_back(std::move(role));
+    return role;
   }
+  check_keys(*table, prefix, allowed, "a role parameter");
+  if (const auto* title = table->get("title")) {
+    role.title = string(*title, prefix + "title", "a string").value_or(name);
+  } else {
+    role.title = name;
+  }
+  const bool fitted = band_data(*table, defaults, prefix, s.roles.size(), role);
+  role_parameters(*table, defaults, name, fitted, role);
+  start_values(*table, defaults, prefix, fitted, role);
+  using enum RoleParam;
+  if (!role[wage_response_down] && role[wage_response]) {
+    // The same Parameter, so the same draw: betaD is the role's own beta.
+    role.params[static_cast<std::size_t>(wage_response_down)] = role[wage_response];
+  }
+  level_nodes_.emplace_back();
+  if (const auto* own = table->get("levels")) {
+    levels(*own, prefix + "levels", prefix + "levels", role);
+  } else if (const auto* shared = defaults ? defaults->get("levels") : nullptr) {
+    // Drawn separately for each role, as every [defaults] value is.
+    levels(*shared, "defaults.levels", prefix + "levels", role);
+  }
+  return role;
+}
 
-  // Mobility refers to other roles, so it is read once every role exists.
+// The band: the role's own salary_data, else salary and band_sigma (its own or [defaults]'),
+// else [defaults]' salary_data. In one table, salary_data excludes the other two. Returns
+// whether the band is fitted to data.
+bool Validator::band_data(const toml::table& table, const toml::table* defaults,
+                          const std::string& prefix, std::size_t index, RoleSpec& role) {
+  const auto gives_band = [](const toml::table* t) {
+    return t && (t->get("salary") || t->get("band_sigma"));
+  };
+  const toml::node* own_data = table.get("salary_data");
+  const toml::node* defaults_data = defaults ? defaults->get("salary_data") : nullptr;
+  for (auto [t, data, key] :
+       {std::tuple(&table, &own_data, prefix + "salary_data"),
+        std::tuple(defaults, &defaults_data, std::string("defaults.salary_data"))}) {
+    if (*data && gives_band(t)) {
+      error(**data, key, "either salary_data or salary and band_sigma (a band fitted or given)",
+            "both");
+      *data = nullptr;  // the given band stands, so that nothing else is reported twice
+    }
+  }
+  const toml::node* data = own_data ? own_data : (gives_band(&table) ? nullptr : defaults_data);
+  if (!data) return false;
+  const std::string key = own_data ? prefix + "salary_data" : "defaults.salary_data";
+  if (auto source = data_source(*data, key)) {
+    source->role = index;
+    role.salary_data = source->file;
+    data_sources_.push_back(std::move(*source));
+  }
+  return true;
+}
+
+// Each role parameter: the role's own, else [defaults]', else required or zero.
+void Validator::role_parameters(const toml::table& table, const toml::table* defaults,
+                                const std::string& name, bool fitted, RoleSpec& role) {
+  const std::string prefix = "roles." + name + ".";
+  for (const auto& p : role_param_table()) {
+    if (fitted && (p.param == RoleParam::salary || p.param == RoleParam::band_sigma)) continue;
+    const toml::node* own = table.get(p.key);
+    const toml::node* given = own ? own : (defaults ? defaults->get(p.key) : nullptr);
+    const std::string key = own ? prefix + std::string(p.key) : "defaults." + std::string(p.key);
+    auto& slot = role.params[static_cast<std::size_t>(p.param)];
+    if (given) {
+      slot = parameter(*given, key, p.range, prefix + std::string(p.key));
+    } else if (p.requirement == Requirement::required) {
+      error(table, prefix + std::string(p.key),
+            fmt::format("'{}' ({}, {}) in [roles.{}] or [defaults]", p.key, p.meaning,
+                        p.range.describe(), name),
+            "nothing");
+    } else if (p.requirement == Requirement::zero_default) {
+      slot = Parameter(0.0);
+    }
+  }
+}
+
+// The start values: employed, openings and salary (unless fitted), and exactly one of
+// candidates and ratio, the role's own winning over [defaults]'.
+void Validator::start_values(const toml::table& table, const toml::table* defaults,
+                             const std::string& prefix, bool fitted, RoleSpec& role) {
+  using enum RoleParam;
+  for (RoleParam start_value : {employed, openings, salary}) {
+    if (start_value == salary && fitted) continue;
+    if (!table.get(info(start_value).key) && !(defaults && defaults->get(info(start_value).key))) {
+      error(table, prefix + std::string(info(start_value).key),
+            fmt::format("the start value '{}' ({})", info(start_value).key,
+                        info(start_value).meaning),
+            "nothing");
+    }
+  }
+  // Inside one table the two exclude each other.
+  const toml::table* start_table =
+      (table.get("candidates") || table.get("ratio")) ? &table : defaults;
+  const bool has_candidates = start_table && start_table->get("candidates");
+  const bool has_ratio = start_table && start_table->get("ratio");
+  if (has_candidates == has_ratio) {
+    error(has_candidates ? *start_table->get("ratio") : static_cast<const toml::node&>(table),
+          prefix + (has_candidates ? "ratio" : "candidates"),
+          "exactly one of 'candidates' or 'ratio' (candidates per opening)",
+          has_candidates ? "both" : "neither");
+  }
+  if (start_table != defaults) {
+    if (!table.get("candidates")) role.params[static_cast<std::size_t>(candidates)].reset();
+    if (!table.get("ratio")) role.params[static_cast<std::size_t>(ratio)].reset();
+  }
+}
+
+// Mobility refers to other roles, so it is read once every role exists.
+void Validator::mobility(const toml::table& roles_table, Scenario& s) {
   for (std::size_t r = 0; r < s.roles.size(); ++r) {
-    const toml::table* table = roles_table->get(role_names_[r])->as_table();
+    const toml::table* table = roles_table.get(role_names_[r])->as_table();
     if (!table || !table->get("mobility")) continue;
     const std::string key = "roles." + role_names_[r] + ".mobility";
     const toml::table* mobility = table_at(table->get("mobility"), key);
@@ -283,7 +315,6 @@ void Validator::roles(Scenario& s) {
     }
     check_sum_at_most_one(*table->get("mobility"), key, s.roles[r].mobility);
   }
-  salary_data(s);
 }
 
 std::optional<Validator::DataSource> Validator::data_source(const toml::node& node,

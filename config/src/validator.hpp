@@ -174,6 +174,19 @@ class Validator {
 
   void header(Scenario& s);
   void roles(Scenario& s);
+  /// A table's entries in the order they were written, files in extends order.
+  std::vector<std::pair<std::string, const toml::node*>> written_order(
+      const toml::table& table) const;
+  /// One role (without its mobility, read once every role exists).
+  RoleSpec role(const std::string& name, const toml::node& node, const toml::table* defaults,
+                const std::vector<std::string>& allowed, Scenario& s);
+  bool band_data(const toml::table& table, const toml::table* defaults, const std::string& prefix,
+                 std::size_t index, RoleSpec& role);
+  void role_parameters(const toml::table& table, const toml::table* defaults,
+                       const std::string& name, bool fitted, RoleSpec& role);
+  void start_values(const toml::table& table, const toml::table* defaults,
+                    const std::string& prefix, bool fitted, RoleSpec& role);
+  void mobility(const toml::table& roles_table, Scenario& s);
   /// A role's `levels`: an array of names, or a table of level tables. key names it in
   /// messages; address prefixes its parameters' stream addresses (always the role's).
   void levels(const toml::node& node, const std::string& key, const std::string& address,
