@@ -43,6 +43,31 @@ std::string describe_node(const toml::node& node) {
   return "a date or time";
 }
 
+namespace {
+
+// The keys a distribution of this kind requires, and those it allows besides (dist, source).
+std::pair<std::vector<std::string>, std::vector<std::string>> distribution_keys(
+    DistributionKind kind) {
+  switch (kind) {
+    case DistributionKind::normal:
+      return {{"mean", "sd"}, {"min", "max"}};
+    case DistributionKind::lognormal:
+      return {{"median", "sigma"}, {"min", "max"}};
+    case DistributionKind::uniform:
+      return {{"low", "high"}, {}};
+    case DistributionKind::triangular:
+    case DistributionKind::pert:
+      return {{"low", "mode", "high"}, {}};
+    case DistributionKind::beta:
+      return {{"alpha", "beta"}, {"low", "high"}};
+    case DistributionKind::scaled_inv_chi:
+      break;  // not a kind scenarios write: parse_distribution_kind never gives it
+  }
+  return {};
+}
+
+}  // namespace
+
 std::optional<Distribution> Validator::distribution(const toml::table& table,
                                                     const std::string& key, const Range& range) {
   const auto name =
@@ -50,37 +75,15 @@ std::optional<Distribution> Validator::distribution(const toml::table& table,
              "a distribution name: normal, lognormal, uniform, triangular, pert or beta");
   if (!name) return std::nullopt;
   const auto kind = parse_distribution_kind(*name);
-  if (!kind) {
+  if (!kind || *kind == DistributionKind::scaled_inv_chi) {
     error(*table.get("dist"), key + ".dist",
           "a distribution name: normal, lognormal, uniform, triangular, pert or beta",
           fmt::format("'{}'", *name));
     return std::nullopt;
   }
+  auto [required, optional] = distribution_keys(*kind);
   std::vector<std::string> allowed{"dist", "source"};
-  std::vector<std::string> required;
-  switch (*kind) {
-    case DistributionKind::normal:
-      required = {"mean", "sd"};
-      allowed.insert(allowed.end(), {"min", "max"});
-      break;
-    case DistributionKind::lognormal:
-      required = {"median", "sigma"};
-      allowed.insert(allowed.end(), {"min", "max"});
-      break;
-    case DistributionKind::uniform:
-      required = {"low", "high"};
-      break;
-    case DistributionKind::triangular:
-    case DistributionKind::pert:
-      required = {"low", "mode", "high"};
-      break;
-    case DistributionKind::beta:
-      required = {"alpha", "beta"};
-      allowed.insert(allowed.end(), {"low", "high"});
-      break;
-    case DistributionKind::scaled_inv_chi:
-      return std::nullopt;  // not a kind scenarios write: parse_distribution_kind never gives it
-  }
+  allowed.insert(allowed.end(), optional.begin(), optional.end());
   allowed.insert(allowed.end(), required.begin(), required.end());
   const std::size_t before = diagnostics_.size();
   check_keys(table, key + ".", allowed, fmt::format("a key of a {} distribution", *name));
@@ -96,6 +99,16 @@ std::optional<Distribution> Validator::distribution(const toml::table& table,
     }
   }
   if (diagnostics_.size() != before) return std::nullopt;
+  auto d = distribution_of(*kind, values, table, key);
+  if (!d || !computable(*d, table, key, range)) return std::nullopt;
+  return d;
+}
+
+// A distribution of its kind from its values, when they make one.
+std::optional<Distribution> Validator::distribution_of(DistributionKind kind,
+                                                       std::map<std::string, double>& values,
+                                                       const toml::table& table,
+                                                       const std::string& key) {
   const auto positive = [&](const char* field) {
     if (values[field] <= 0.0) {
       error(*table.get(field), key + "." + field, "a number > 0", fmt::format("{}", values[field]));
@@ -104,12 +117,12 @@ std::optional<Distribution> Validator::distribution(const toml::table& table,
     return true;
   };
   Distribution d;
-  d.kind = *kind;
+  d.kind = kind;
   bool ok = true;
-  switch (*kind) {
+  switch (kind) {
     case DistributionKind::normal:
     case DistributionKind::lognormal: {
-      const bool normal = *kind == DistributionKind::normal;
+      const bool normal = kind == DistributionKind::normal;
       d.a = normal ? values["mean"] : values["median"];
       d.b = normal ? values["sd"] : values["sigma"];
       ok = positive(normal ? "sd" : "sigma");
@@ -134,7 +147,7 @@ std::optional<Distribution> Validator::distribution(const toml::table& table,
       if (!(d.low < d.high)) {
         error(table, key, "low < high", fmt::format("low = {}, high = {}", d.low, d.high));
         ok = false;
-      } else if (*kind != DistributionKind::uniform && !(d.low <= d.a && d.a <= d.high)) {
+      } else if (kind != DistributionKind::uniform && !(d.low <= d.a && d.a <= d.high)) {
         error(*table.get("mode"), key + ".mode", fmt::format("a mode in [{}, {}]", d.low, d.high),
               fmt::format("{}", d.a));
         ok = false;
@@ -157,6 +170,12 @@ std::optional<Distribution> Validator::distribution(const toml::table& table,
       return std::nullopt;
   }
   if (!ok) return std::nullopt;
+  return d;
+}
+
+// Whether every draw of the distribution lies in the parameter's range and can be computed.
+bool Validator::computable(const Distribution& d, const toml::table& table, const std::string& key,
+                           const Range& range) {
   // The support must lie inside the parameter's range; truncation is never done by clamping.
   const double lo = d.support_min();
   const double hi = d.support_max();
@@ -171,10 +190,10 @@ std::optional<Distribution> Validator::distribution(const toml::table& table,
                       "or lognormal)",
                       range.describe()),
           fmt::format("{} with support [{}, {}]", d.describe(), lo, hi));
-    return std::nullopt;
+    return false;
   }
-  // Every draw must be computable: a truncation far in a tail, or an extreme beta, can defeat
-  // the quantile functions even when the parameters are in range.
+  // A truncation far in a tail, or an extreme beta, can defeat the quantile functions even when
+  // the parameters are in range.
   for (double u : {1e-12, 0.001, 0.5, 0.999, 1.0 - 1e-12}) {
     double x = 0.0;
     try {
@@ -187,10 +206,10 @@ std::optional<Distribution> Validator::distribution(const toml::table& table,
             "a distribution whose quantiles can be computed (a truncation interval "
             "with a representable probability)",
             fmt::format("{}, whose {} quantile is {}", d.describe(), u, x));
-      return std::nullopt;
+      return false;
     }
   }
-  return d;
+  return true;
 }
 
 std::optional<Parameter> Validator::parameter(const toml::node& node, const std::string& key,

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <limits>
+#include <map>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -130,6 +131,11 @@ class Validator {
                                      const Range& range, const std::string& address);
   std::optional<Distribution> distribution(const toml::table& table, const std::string& key,
                                            const Range& range);
+  std::optional<Distribution> distribution_of(models::DistributionKind kind,
+                                              std::map<std::string, double>& values,
+                                              const toml::table& table, const std::string& key);
+  bool computable(const Distribution& d, const toml::table& table, const std::string& key,
+                  const Range& range);
 
   const toml::table* table_at(const toml::node* node, const std::string& key) {
     if (!node) return nullptr;
