@@ -18,6 +18,10 @@
 #include "talentcast/config/scenario_loader.hpp"
 #include "toml_resolve.hpp"
 
+namespace talentcast::config {
+class DataFile;  // data_file.hpp
+}  // namespace talentcast::config
+
 namespace talentcast::config::detail {
 
 using io::did_you_mean;
@@ -36,6 +40,13 @@ bool is_identifier(std::string_view name);
 std::string describe_node(const toml::node& node);
 
 // Collects diagnostics while turning the resolved table into a Scenario.
+/// The salaries of one role in a salary_data file: all its rows, and per level the rows of that
+/// level.
+struct SalaryRows {
+  std::vector<double> salaries, weights;
+  std::vector<std::vector<double>> level_salaries, level_weights;
+};
+
 class Validator {
  public:
   /// files: the extends chain, base first, for ordering roles as they were written.
@@ -209,6 +220,16 @@ class Validator {
   std::optional<DataSource> data_source(const toml::node& node, const std::string& key);
   /// Reads the salary_data files the roles name and fits their bands (scenario_salary.cpp).
   void salary_data(Scenario& s);
+  void salary_file(const std::filesystem::path& file, const std::vector<const DataSource*>& sources,
+                   Scenario& s);
+  std::map<std::size_t, SalaryRows> salary_rows(DataFile& data,
+                                                const std::vector<const DataSource*>& sources,
+                                                const Scenario& s);
+  void fit_role_band(const std::filesystem::path& file, const DataSource& source,
+                     const SalaryRows& rows, bool weighted, Scenario& s);
+  void fit_level_bands(const std::filesystem::path& file, const DataSource& source,
+                       const SalaryRows& rows, bool weighted, Scenario& s);
+  void unfitted_levels(const Scenario& s);
   void fields(Scenario& s);
   void events(Scenario& s);
   void regimes(Scenario& s);
