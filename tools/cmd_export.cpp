@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <map>
 
@@ -47,6 +48,63 @@ std::vector<std::string> sorted(std::vector<std::string> names) {
   return names;
 }
 
+// The metrics, roles and periods exported.
+struct Kept {
+  std::vector<std::string> metrics, roles, periods;
+};
+
+// Tidy: one row per (point, role, period, metric), with the point's parameter values, streamed
+// to the file (named only when complete) or to standard output: memory does not grow with the
+// database. Returns the number of points exported.
+std::size_t stream_rows(io::Database& db, const std::vector<std::string>& stats, const Kept& kept,
+                        std::vector<io::PendingFile>& file, const std::atomic<bool>& stop) {
+  const std::vector<formats::StoredParameter> parameters = formats::read_parameters(db);
+  const auto values = formats::read_point_values(db, parameters.size());
+  const auto emit = [&](std::string_view text) {
+    if (!file.empty()) {
+      file.front().write(text);
+    } else if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size()) {
+      throw std::runtime_error(fmt::format("cannot write to standard output: {}",
+                                           std::generic_category().message(errno)));
+    }
+  };
+  // Rows are formatted into one buffer and written a megabyte at a time.
+  fmt::memory_buffer text;
+  const auto out = fmt::appender(text);
+  const auto flush = [&] {
+    emit(std::string_view(text.data(), text.size()));
+    text.clear();
+  };
+  fmt::format_to(out, "point");
+  for (const auto& p : parameters) fmt::format_to(out, ",{}", p.key);
+  fmt::format_to(out, ",role,period,metric,{}\n", fmt::join(stats, ","));
+  std::size_t points = 0;
+  std::optional<std::size_t> last;
+  formats::StatRows rows(db, stats, kept.metrics, kept.roles, kept.periods);
+  const std::vector<double> no_values;  // a point without values: none stored (never seen)
+  const std::vector<double>* point_values = nullptr;
+  while (rows.next()) {
+    if (stop.load()) throw io::WriteInterrupted();
+    const std::size_t point = rows.point();
+    if (point != last) {
+      ++points;
+      const auto found = values.find(point);
+      point_values = found == values.end() ? &no_values : &found->second;
+    }
+    last = point;
+    fmt::format_to(out, FMT_COMPILE("{}"), point);
+    for (const double v : *point_values) fmt::format_to(out, FMT_COMPILE(",{}"), v);
+    fmt::format_to(out, FMT_COMPILE(",{},{},{}"), rows.role(), rows.period(), rows.metric());
+    for (std::size_t c = 0; c < stats.size(); ++c) {
+      fmt::format_to(out, FMT_COMPILE(",{}"), rows.statistic(c));
+    }
+    text.push_back('\n');
+    if (text.size() >= (1u << 20)) flush();
+  }
+  flush();
+  return points;
+}
+
 }  // namespace
 
 int export_command(const ExportArgs& args) {
@@ -86,60 +144,14 @@ int export_command(const ExportArgs& args) {
     if (!errors.empty()) throw io::UserError(std::move(errors));
 
     const std::size_t design_points = formats::read_sweep(db).points;
-    const std::vector<formats::StoredParameter> parameters = formats::read_parameters(db);
-    const auto values = formats::read_point_values(db, parameters.size());
-
-    // Tidy: one row per (point, role, period, metric), with the point's parameter values,
-    // streamed to a file named only when complete (or to standard output): memory does not
-    // grow with the database.
     std::vector<io::PendingFile> file;
     if (!args.out.empty()) {
       const std::filesystem::path out(args.out);
       io::remove_stale_temporaries(out.parent_path(), {out.filename().string()});
       file.emplace_back(out);
     }
-    const auto emit = [&](std::string_view text) {
-      if (!file.empty()) {
-        file.front().write(text);
-      } else if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size()) {
-        throw std::runtime_error(fmt::format("cannot write to standard output: {}",
-                                             std::generic_category().message(errno)));
-      }
-    };
-    // Rows are formatted into one buffer and written a megabyte at a time.
-    fmt::memory_buffer text;
-    const auto out = fmt::appender(text);
-    const auto flush = [&] {
-      emit(std::string_view(text.data(), text.size()));
-      text.clear();
-    };
-    fmt::format_to(out, "point");
-    for (const auto& p : parameters) fmt::format_to(out, ",{}", p.key);
-    fmt::format_to(out, ",role,period,metric,{}\n", fmt::join(stats, ","));
-    std::size_t points = 0;
-    std::optional<std::size_t> last;
-    formats::StatRows rows(db, stats, metrics, roles, periods);
-    const std::vector<double> no_values;  // a point without values: none stored (never seen)
-    const std::vector<double>* point_values = nullptr;
-    while (rows.next()) {
-      if (guard.flag().load()) throw io::WriteInterrupted();
-      const std::size_t point = rows.point();
-      if (point != last) {
-        ++points;
-        const auto found = values.find(point);
-        point_values = found == values.end() ? &no_values : &found->second;
-      }
-      last = point;
-      fmt::format_to(out, FMT_COMPILE("{}"), point);
-      for (const double v : *point_values) fmt::format_to(out, FMT_COMPILE(",{}"), v);
-      fmt::format_to(out, FMT_COMPILE(",{},{},{}"), rows.role(), rows.period(), rows.metric());
-      for (std::size_t c = 0; c < stats.size(); ++c) {
-        fmt::format_to(out, FMT_COMPILE(",{}"), rows.statistic(c));
-      }
-      text.push_back('\n');
-      if (text.size() >= (1u << 20)) flush();
-    }
-    flush();
+    const std::size_t points =
+        stream_rows(db, stats, {metrics, roles, periods}, file, guard.flag());
     io::commit_together(file, &guard.flag());
     if (points < design_points) {
       fmt::print(stderr,
