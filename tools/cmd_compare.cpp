@@ -131,134 +131,176 @@ std::string synthetic_banner(const models::Scenario& base, const models::Scenari
 
 // The comparison's own HTML report: per role, the fan of the ratio's change and of the median
 // salary's what-if-over-base ratio, key numbers, and how to reproduce it.
-std::vector<std::pair<std::filesystem::path, std::string>> comparison_report(
-    const CompareArgs& args, const models::Scenario& base, const models::Scenario& whatif,
-    const studies::Comparison& comparison, std::uint64_t seed, const std::string& period) {
-  const std::filesystem::path out(args.report);
-  html::Figures figures(out.parent_path() / "charts");
-  std::map<std::tuple<std::string, std::string, std::string, formats::Quantity>,
-           const core::Summary*>
-      at;
-  std::vector<std::string> series, periods;
-  for (const auto& row : comparison.rows) {
-    at[{row.role, row.period, row.metric, row.quantity}] = &row.summary;
-    if (series.empty() || series.back() != row.role) series.push_back(row.role);
-    if (std::find(periods.begin(), periods.end(), row.period) == periods.end()) {
-      periods.push_back(row.period);
+class ComparisonPage {
+ public:
+  ComparisonPage(const CompareArgs& args, const models::Scenario& base,
+                 const models::Scenario& whatif, const studies::Comparison& comparison,
+                 std::uint64_t seed, const std::string& period)
+      : args_(args),
+        base_(base),
+        whatif_(whatif),
+        comparison_(comparison),
+        seed_(seed),
+        period_(period),
+        figures_(std::filesystem::path(args.report).parent_path() / "charts") {
+    for (const auto& row : comparison.rows) {
+      at_[{row.role, row.period, row.metric, row.quantity}] = &row.summary;
+      if (series_.empty() || series_.back() != row.role) series_.push_back(row.role);
+      if (std::find(periods_.begin(), periods_.end(), row.period) == periods_.end()) {
+        periods_.push_back(row.period);
+      }
     }
+    compared_ = fmt::format(
+        "{:%Y-%m-%d %H:%M} UTC",
+        std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
+    // Drawn into every chart, so that a chart copied alone still says where it comes from.
+    caption_ = fmt::format(
+        "What-if {} against {}: {} paths on common random numbers, seed {}. talentcast {}, "
+        "commit {}. Compared {}.",
+        args.whatif, args.base, grouped(static_cast<double>(comparison.paths_done)), seed, kVersion,
+        html::short_commit(kGitCommit), compared_);
   }
-  const auto fan = [&](const std::string& s, const std::string& metric, formats::Quantity q) {
-    chart::Fan f;
-    f.periods = periods;
-    for (const auto& p : periods) {
-      f.push(at.at({s, p, metric, q})->percentiles);
+
+  /// The page and its charts.
+  std::vector<std::pair<std::filesystem::path, std::string>> files() {
+    std::string key = fmt::format(
+        "<table class=\"key\"><tr><th>role</th><th>ratio, base<br><span "
+        "class=\"note\">candidates per opening</span></th><th>ratio, what-if</th><th>change in "
+        "ratio<br><span class=\"note\">what-if minus base</span></th><th>median salary<br><span "
+        "class=\"note\">what-if / base</span></th></tr>\n");
+    std::string sections;
+    for (const std::string& s : series_) {
+      if (s.find('/') != std::string::npos) continue;
+      key += key_row(s);
+      sections += section(s);
     }
-    return f;
-  };
-  const std::string compared = fmt::format(
-      "{:%Y-%m-%d %H:%M} UTC",
-      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
-  // Drawn into every chart, so that a chart copied alone still says where it comes from.
-  const std::string caption = fmt::format(
-      "What-if {} against {}: {} paths on common random numbers, seed {}. talentcast {}, "
-      "commit {}. Compared {}.",
-      args.whatif, args.base, grouped(static_cast<double>(comparison.paths_done)), seed, kVersion,
-      html::short_commit(kGitCommit), compared);
-  const auto mark = [](const std::string& why) {
+    key += "</table>\n";
+    const std::string title = fmt::format("What-if: {}", whatif_.title);
+    const std::string body = fmt::format(
+        "<h1>{}</h1>\n<p>against <b>{}</b>.</p>\n{}<p>{}</p>\n<p class=\"note\">Both scenarios "
+        "ran on the same {} paths with the same random numbers (seed {}), so each path's "
+        "difference is the effect of what the what-if changes alone (docs/compare.md). Ranges "
+        "are over paths: the median with its 80% interval. Compared {}.</p>\n<h2>Key numbers, "
+        "{}</h2>\n{}<h2>By role</h2>\n{}<h2>How to cite and reproduce</h2>\n{}",
+        html::escape(title), html::escape(base_.title), synthetic_banner(base_, whatif_),
+        html::escape(whatif_.description), grouped(static_cast<double>(comparison_.paths_done)),
+        seed_, compared_, period_, key, sections, cite());
+    auto files = std::move(figures_.files());
+    files.emplace_back(args_.report, html::page(title, body));
+    return files;
+  }
+
+ private:
+  using Key = std::tuple<std::string, std::string, std::string, formats::Quantity>;
+
+  static std::string mark(const std::string& why) {
     return why.empty() ? why : html::synthetic_mark(why);
-  };
-  const auto beside = [](const std::string& m) { return m.empty() ? m : " " + m; };
-  std::string key = fmt::format(
-      "<table class=\"key\"><tr><th>role</th><th>ratio, base<br><span class=\"note\">candidates "
-      "per opening</span></th><th>ratio, what-if</th><th>change in ratio<br><span "
-      "class=\"note\">what-if minus base</span></th><th>median salary<br><span "
-      "class=\"note\">what-if / base</span></th></tr>\n");
-  std::string sections;
-  for (const std::string& s : series) {
-    if (s.find('/') != std::string::npos) continue;
-    const auto role = base.role_index(s);
-    const std::string title = role ? base.roles[*role].title : "All roles (total)";
-    const std::string id =
-        title == s ? "" : fmt::format("<span class=\"id\">{}</span>", html::escape(s));
-    const std::string all = mark(synthetic_reason(base, whatif, std::nullopt));
-    const std::string pay_mark = role ? mark(synthetic_reason(base, whatif, *role)) : std::string();
-    const auto* b = at.at({s, period, "ratio", formats::Quantity::base});
-    const auto* w = at.at({s, period, "ratio", formats::Quantity::whatif});
-    const auto* d = at.at({s, period, "ratio", formats::Quantity::difference});
-    const auto salary = at.find({s, period, "salary_median", formats::Quantity::ratio});
-    key += fmt::format(
+  }
+  static std::string beside(const std::string& m) { return m.empty() ? m : " " + m; }
+  std::string title(const std::string& s) const {
+    const auto role = base_.role_index(s);
+    return role ? base_.roles[*role].title : "All roles (total)";
+  }
+  std::string id(const std::string& s) const {
+    return title(s) == s ? "" : fmt::format("<span class=\"id\">{}</span>", html::escape(s));
+  }
+  std::string all_mark() const { return mark(synthetic_reason(base_, whatif_, std::nullopt)); }
+  std::string pay_mark(const std::string& s) const {
+    const auto role = base_.role_index(s);
+    return role ? mark(synthetic_reason(base_, whatif_, *role)) : std::string();
+  }
+  chart::Fan fan(const std::string& s, const std::string& metric, formats::Quantity q) const {
+    chart::Fan f;
+    f.periods = periods_;
+    for (const auto& p : periods_) f.push(at_.at({s, p, metric, q})->percentiles);
+    return f;
+  }
+
+  // A role's row of the key numbers, at the period compared.
+  std::string key_row(const std::string& s) const {
+    const std::string all = all_mark();
+    const auto* b = at_.at({s, period_, "ratio", formats::Quantity::base});
+    const auto* w = at_.at({s, period_, "ratio", formats::Quantity::whatif});
+    const auto* d = at_.at({s, period_, "ratio", formats::Quantity::difference});
+    const auto salary = at_.find({s, period_, "salary_median", formats::Quantity::ratio});
+    return fmt::format(
         "<tr><td>{}{}</td><td class=\"n\">{:.3f}{}</td><td class=\"n\">{:.3f}{}</td><td "
         "class=\"n\">{:+.3f} <span class=\"range\">[{:+.3f}, {:+.3f}]</span>{}</td><td "
         "class=\"n\">{}</td></tr>\n",
-        html::escape(title), id.empty() ? "" : "<br>" + id, b->percentiles[3], beside(all),
+        html::escape(title(s)), id(s).empty() ? "" : "<br>" + id(s), b->percentiles[3], beside(all),
         w->percentiles[3], beside(all), d->percentiles[3], d->percentiles[1], d->percentiles[5],
         beside(all),
-        salary == at.end()
+        salary == at_.end()
             ? std::string()
             : fmt::format("{:.3f} <span class=\"range\">[{:.3f}, {:.3f}]</span>{}",
                           salary->second->percentiles[3], salary->second->percentiles[1],
-                          salary->second->percentiles[5], beside(pay_mark)));
+                          salary->second->percentiles[5], beside(pay_mark(s))));
+  }
+
+  // A role's section: the change in its ratio, and its median salary's ratio.
+  std::string section(const std::string& s) {
+    const std::string all = all_mark();
     std::string charts;
     auto change = fan(s, "ratio", formats::Quantity::difference);
-    change.title = fmt::format("{}: change in the supply-demand ratio", title);
+    change.title = fmt::format("{}: change in the supply-demand ratio", title(s));
     change.notice = all.empty() ? "" : "SYNTHETIC SCENARIO: illustrative numbers, not a forecast";
-    change.caption = caption;
+    change.caption = caption_;
     change.y_label = "what-if minus base";
     change.reference = 0.0;
     change.reference_label = "no change";
-    charts += figures.add(chart::render(change), html::file_name(s) + "-ratio-change",
-                          "The per-path difference of candidates per opening: median, 50%, 80% "
-                          "and 90% bands over paths; the dashed line is no change.",
-                          all);
-    if (salary != at.end()) {
+    charts += figures_.add(chart::render(change), html::file_name(s) + "-ratio-change",
+                           "The per-path difference of candidates per opening: median, 50%, 80% "
+                           "and 90% bands over paths; the dashed line is no change.",
+                           all);
+    if (at_.count({s, period_, "salary_median", formats::Quantity::ratio})) {
       auto pay = fan(s, "salary_median", formats::Quantity::ratio);
-      pay.title = fmt::format("{}: median salary, what-if over base", title);
-      pay.notice = !all.empty()       ? change.notice
-                   : pay_mark.empty() ? ""
-                                      : "SYNTHETIC DATA: salaries fitted to a synthetic sample, "
-                                        "not observed pay";
-      pay.caption = caption;
+      pay.title = fmt::format("{}: median salary, what-if over base", title(s));
+      pay.notice = !all.empty()          ? change.notice
+                   : pay_mark(s).empty() ? ""
+                                         : "SYNTHETIC DATA: salaries fitted to a synthetic "
+                                           "sample, not observed pay";
+      pay.caption = caption_;
       pay.y_label = "what-if / base";
       pay.reference = 1.0;
       pay.reference_label = "no change";
-      charts += figures.add(chart::render(pay), html::file_name(s) + "-salary-ratio",
-                            "The per-path ratio of the median salaries: median and bands over "
-                            "paths; the dashed line is no change.",
-                            pay_mark);
+      charts += figures_.add(chart::render(pay), html::file_name(s) + "-salary-ratio",
+                             "The per-path ratio of the median salaries: median and bands over "
+                             "paths; the dashed line is no change.",
+                             pay_mark(s));
     }
-    sections += fmt::format(
+    return fmt::format(
         "<section class=\"role\"><h3>{}{}</h3>\n<div class=\"charts\">\n{}</div></section>\n",
-        html::escape(title), id.empty() ? "" : " " + id, charts);
+        html::escape(title(s)), id(s).empty() ? "" : " " + id(s), charts);
   }
-  key += "</table>\n";
-  const std::string csv = formats::comparison_csv(comparison.rows);
-  const std::string cite = fmt::format(
-      "<table>\n<tr><td>talentcast</td><td>{} (commit <code>{}</code>)</td></tr>\n"
-      "<tr><td>base</td><td><code>{}</code>, SHA-256 <code>{}</code></td></tr>\n"
-      "<tr><td>what-if</td><td><code>{}</code>, SHA-256 <code>{}</code></td></tr>\n"
-      "<tr><td>seed, paths</td><td>{}, {} (common to both)</td></tr>\n"
-      "<tr><td>compared</td><td>{}</td></tr>\n"
-      "<tr><td>results digest</td><td>comparison.csv (<code>--format csv</code>) SHA-256 "
-      "<code>{}</code></td></tr>\n<tr><td>command</td><td><code>{}</code></td></tr>\n</table>\n",
-      html::escape(kVersion), html::escape(kGitCommit), html::escape(args.base),
-      io::sha256_hex(base.resolved_toml), html::escape(args.whatif),
-      io::sha256_hex(whatif.resolved_toml), seed, comparison.paths_done, compared,
-      io::sha256_hex(csv), html::escape(args.command_line));
-  const std::string title = fmt::format("What-if: {}", whatif.title);
-  const std::string body = fmt::format(
-      "<h1>{}</h1>\n<p>against <b>{}</b>.</p>\n{}<p>{}</p>\n<p class=\"note\">Both scenarios ran "
-      "on "
-      "the same {} paths with the same random numbers (seed {}), so each path's difference is "
-      "the effect of what the what-if changes alone (docs/compare.md). Ranges are over paths: "
-      "the median with its 80% interval. Compared {}.</p>\n<h2>Key numbers, {}</h2>\n{}<h2>By "
-      "role</h2>\n{}<h2>How to cite and reproduce</h2>\n{}",
-      html::escape(title), html::escape(base.title), synthetic_banner(base, whatif),
-      html::escape(whatif.description), grouped(static_cast<double>(comparison.paths_done)), seed,
-      compared, period, key, sections, cite);
-  auto files = std::move(figures.files());
-  files.emplace_back(out, html::page(title, body));
-  return files;
-}
+
+  // How to cite and reproduce the comparison.
+  std::string cite() const {
+    const std::string csv = formats::comparison_csv(comparison_.rows);
+    return fmt::format(
+        "<table>\n<tr><td>talentcast</td><td>{} (commit <code>{}</code>)</td></tr>\n"
+        "<tr><td>base</td><td><code>{}</code>, SHA-256 <code>{}</code></td></tr>\n"
+        "<tr><td>what-if</td><td><code>{}</code>, SHA-256 <code>{}</code></td></tr>\n"
+        "<tr><td>seed, paths</td><td>{}, {} (common to both)</td></tr>\n"
+        "<tr><td>compared</td><td>{}</td></tr>\n"
+        "<tr><td>results digest</td><td>comparison.csv (<code>--format csv</code>) SHA-256 "
+        "<code>{}</code></td></tr>\n<tr><td>command</td><td><code>{}</code></td></tr>\n"
+        "</table>\n",
+        html::escape(kVersion), html::escape(kGitCommit), html::escape(args_.base),
+        io::sha256_hex(base_.resolved_toml), html::escape(args_.whatif),
+        io::sha256_hex(whatif_.resolved_toml), seed_, comparison_.paths_done, compared_,
+        io::sha256_hex(csv), html::escape(args_.command_line));
+  }
+
+  const CompareArgs& args_;
+  const models::Scenario &base_, &whatif_;
+  const studies::Comparison& comparison_;
+  std::uint64_t seed_;
+  std::string period_;
+  html::Figures figures_;
+  std::map<Key, const core::Summary*> at_;
+  std::vector<std::string> series_, periods_;
+  std::string compared_, caption_;
+};
 
 // Loads both scenarios; when both are bad, the base's problems are told before the what-if's.
 std::pair<models::Scenario, models::Scenario> load_both(const CompareArgs& args) {
@@ -279,10 +321,9 @@ std::pair<models::Scenario, models::Scenario> load_both(const CompareArgs& args)
   return {std::move(*base), std::move(*whatif)};
 }
 
-}  // namespace
-
-int compare_command(const CompareArgs& args) {
-  const auto [base, whatif] = load_both(args);
+// Every problem of the flags against the scenarios, at once; the period compared.
+std::string checked_period(const CompareArgs& args, const models::Scenario& base,
+                           const models::Scenario& whatif) {
   std::vector<std::string> problems;
   for (const std::string& problem : studies::comparison_problems(base, whatif)) {
     problems.push_back(fmt::format("{}: {}", args.whatif, problem));
@@ -311,6 +352,35 @@ int compare_command(const CompareArgs& args) {
                     args.report, *found));
   }
   if (!problems.empty()) throw io::UserError(std::move(problems));
+  return period;
+}
+
+// What was written: after the table on standard output, or on standard error when standard
+// output carries the csv or json.
+void tell_written(const CompareArgs& args, const OutputFiles& files) {
+  std::vector<std::string> names;
+  std::size_t charts = 0;
+  for (const auto& [path, contents] : files) {
+    if (path.parent_path().filename() == "charts") {
+      charts += path.extension() == ".png" ? 1 : 0;  // each chart is an SVG and a PNG
+    } else {
+      names.push_back(path.string());
+    }
+  }
+  if (charts > 0) {
+    names.push_back(
+        fmt::format("{} charts (SVG and PNG) in {}", charts,
+                    (std::filesystem::path(args.report).parent_path() / "charts").string()));
+  }
+  fmt::print(args.format == "table" ? stdout : stderr, "{}wrote {}\n",
+             args.format == "table" ? "\n" : "", fmt::join(names, ", "));
+}
+
+}  // namespace
+
+int compare_command(const CompareArgs& args) {
+  const auto [base, whatif] = load_both(args);
+  const std::string period = checked_period(args, base, whatif);
 
   studies::ForecastSettings settings = studies::default_settings(base);
   if (args.paths) settings.paths = *args.paths;
@@ -332,7 +402,7 @@ int compare_command(const CompareArgs& args) {
                            : args.format == "json" ? formats::comparison_json(comparison.rows)
                                                    : std::string();
   if (!args.report.empty()) {
-    files = comparison_report(args, base, whatif, comparison, settings.seed, period);
+    files = ComparisonPage(args, base, whatif, comparison, settings.seed, period).files();
     refuse_report_conflicts(files, args.report, "--report " + args.report);
   }
   if (!args.out.empty()) files.emplace_back(args.out, text);
@@ -342,26 +412,7 @@ int compare_command(const CompareArgs& args) {
   } else if (args.out.empty()) {
     fmt::print("{}", text);
   }
-  if (!files.empty()) {
-    // What was written: after the table on standard output, or on standard error when
-    // standard output carries the csv or json.
-    std::vector<std::string> names;
-    std::size_t charts = 0;
-    for (const auto& [path, contents] : files) {
-      if (path.parent_path().filename() == "charts") {
-        charts += path.extension() == ".png" ? 1 : 0;  // each chart is an SVG and a PNG
-      } else {
-        names.push_back(path.string());
-      }
-    }
-    if (charts > 0) {
-      names.push_back(
-          fmt::format("{} charts (SVG and PNG) in {}", charts,
-                      (std::filesystem::path(args.report).parent_path() / "charts").string()));
-    }
-    fmt::print(args.format == "table" ? stdout : stderr, "{}wrote {}\n",
-               args.format == "table" ? "\n" : "", fmt::join(names, ", "));
-  }
+  if (!files.empty()) tell_written(args, files);
   return kExitOk;
 }
 
