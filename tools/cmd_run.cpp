@@ -137,6 +137,40 @@ int run_command(const RunArgs& args) {
   return kExitOk;
 }
 
+namespace {
+
+// A run without a band store leaves none behind from an earlier run in the same directory (a
+// run's: any other was refused before the run).
+void remove_stale_bands(const std::filesystem::path& out) {
+  for (const char* name : {"bands.json", "bands.bin"}) {
+    std::error_code error;
+    std::filesystem::remove(out / name, error);
+    if (error) {
+      throw io::UserError(
+          fmt::format("cannot remove {}: {}", (out / name).string(), error.message()));
+    }
+  }
+}
+
+// The summary table, the precision reached, and what was written.
+void tell_run(const models::Scenario& scenario, const studies::Forecast& forecast,
+              const studies::ForecastSettings& settings, const std::filesystem::path& out,
+              double seconds) {
+  fmt::print("{}", summary_table(scenario, forecast.rows));
+  if (const auto& p = forecast.precision) {
+    fmt::print(
+        "\nprecision: the largest Monte Carlo standard error is {:.3g}% of its mean "
+        "({}) at {} paths: target {:.3g}% {}\n",
+        100 * p->reached, p->worst, forecast.paths_done, 100 * p->target,
+        p->met ? "met" : fmt::format("not met (--max-paths {})", settings.max_paths));
+  }
+  fmt::print("\n{} paths in {:.2f} s; wrote {}/forecast.csv, forecast.json, {}manifest.json\n",
+             forecast.paths_done, seconds, out.string(),
+             forecast.bands ? "bands.json, bands.bin, " : "");
+}
+
+}  // namespace
+
 RunResult simulate_and_write(const models::Scenario& scenario, studies::ForecastSettings settings,
                              const RunOutputs& outputs,
                              std::chrono::steady_clock::time_point started) {
@@ -203,31 +237,8 @@ RunResult simulate_and_write(const models::Scenario& scenario, studies::Forecast
   files.emplace_back(out / "manifest.json",
                      formats::run_manifest(manifest, provenance(outputs.command_line)));
   write_outputs(files, guard.flag());
-  // A run without a band store leaves none behind from an earlier run in the same directory
-  // (a run's: any other was refused above).
-  if (!forecast.bands) {
-    for (const char* name : {"bands.json", "bands.bin"}) {
-      std::error_code error;
-      std::filesystem::remove(out / name, error);
-      if (error) {
-        throw io::UserError(
-            fmt::format("cannot remove {}: {}", (out / name).string(), error.message()));
-      }
-    }
-  }
-  if (!outputs.quiet) {
-    fmt::print("{}", summary_table(scenario, forecast.rows));
-    if (const auto& p = forecast.precision) {
-      fmt::print(
-          "\nprecision: the largest Monte Carlo standard error is {:.3g}% of its mean "
-          "({}) at {} paths: target {:.3g}% {}\n",
-          100 * p->reached, p->worst, forecast.paths_done, 100 * p->target,
-          p->met ? "met" : fmt::format("not met (--max-paths {})", settings.max_paths));
-    }
-    fmt::print("\n{} paths in {:.2f} s; wrote {}/forecast.csv, forecast.json, {}manifest.json\n",
-               forecast.paths_done, manifest.wall_seconds, out.string(),
-               forecast.bands ? "bands.json, bands.bin, " : "");
-  }
+  if (!forecast.bands) remove_stale_bands(out);
+  if (!outputs.quiet) tell_run(scenario, forecast, settings, out, manifest.wall_seconds);
   return result;
 }
 
