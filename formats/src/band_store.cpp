@@ -143,107 +143,134 @@ std::string BandStore::synthetic_reason(std::size_t series_index) const {
   return it == synthetic_roles.end() ? std::string() : it->second;
 }
 
-BandStore BandStore::read(const std::filesystem::path& dir) {
-  // The run's manifest names the store it wrote: a store left from another run is refused.
-  const auto manifest_path = dir / "manifest.json";
-  std::string kept_sha256, kept_json_sha256, synthetic;
+namespace {
+
+// What a run's manifest says of its band store.
+struct StoreRecord {
+  std::string bands_bin_sha256, bands_json_sha256, synthetic;
   std::map<std::string, std::string> synthetic_roles;
   SealState seal = SealState::missing;
+};
+
+// The run's manifest names the store it wrote: a store left from another run is refused.
+StoreRecord store_record(const std::filesystem::path& dir) {
+  const auto manifest_path = dir / "manifest.json";
+  StoreRecord record;
   try {
     const auto manifest = nlohmann::ordered_json::parse(read_whole(manifest_path));
-    seal = check_seal(manifest);
-    if (seal == SealState::broken) throw BandStoreError(broken_seal_message(manifest_path));
+    record.seal = check_seal(manifest);
+    if (record.seal == SealState::broken) throw BandStoreError(broken_seal_message(manifest_path));
     if (!manifest.contains("band_store")) {
       throw BandStoreError(fmt::format(
           "{}: the run kept no band store (it ran with --band-samples 0); run it again without",
           dir.string()));
     }
-    kept_sha256 = manifest.at("band_store").at("bands_bin_sha256");
-    kept_json_sha256 = manifest.at("band_store").value("bands_json_sha256", "");
+    record.bands_bin_sha256 = manifest.at("band_store").at("bands_bin_sha256");
+    record.bands_json_sha256 = manifest.at("band_store").value("bands_json_sha256", "");
     if (const auto it = manifest.find("synthetic"); it != manifest.end() && it->is_string()) {
-      synthetic = it->get<std::string>();
+      record.synthetic = it->get<std::string>();
     }
     for (const auto& fit : manifest.value("band_fits", nlohmann::ordered_json::array())) {
       const auto it = fit.find("synthetic");
       if (it == fit.end() || !it->is_string()) continue;
       const std::string series = fit.at("series");
-      synthetic_roles[series.substr(0, series.find('/'))] = it->get<std::string>();
+      record.synthetic_roles[series.substr(0, series.find('/'))] = it->get<std::string>();
     }
   } catch (const nlohmann::json::exception& e) {
     throw BandStoreError(
         fmt::format("{}: not a talentcast run manifest ({})", manifest_path.string(), e.what()));
   }
+  return record;
+}
+
+// bands.json's description of the store: everything but the values.
+void read_description(const nlohmann::json& j, const std::filesystem::path& json_path,
+                      BandStore& store) {
+  if (j.at("format") != kFormat) {
+    throw BandStoreError(fmt::format("{}: expected format '{}', found {}", json_path.string(),
+                                     kFormat, j.at("format").dump()));
+  }
+  store.scenario = j.at("scenario");
+  store.seed = j.at("seed");
+  store.paths = j.at("paths");
+  store.central = j.at("central");
+  store.currency = j.at("currency");
+  store.salary_unit = j.at("salary_unit");
+  const auto start = parse_date(j.at("start").get<std::string>());
+  const auto step = parse_step(j.at("step").get<std::string>());
+  if (!start || !step) throw BandStoreError(json_path.string() + ": bad start or step");
+  store.start = *start;
+  store.step = *step;
+  store.periods = j.at("periods").get<std::vector<std::string>>();
+  store.samples = j.at("samples");
+  for (const auto& s : j.at("series")) {
+    store.series.push_back({s.at("name"), s.at("role"),
+                            s.at("level").is_null() ? "" : s.at("level").get<std::string>(),
+                            s.at("title")});
+  }
+}
+
+// bands.bin's values, checked against the SHA-256 both bands.json and the manifest give.
+void read_values(const std::filesystem::path& dir, const nlohmann::json& j,
+                 const std::string& kept_sha256, BandStore& store) {
+  const auto mismatch = [&] {
+    return BandStoreError(fmt::format(
+        "{}: does not match {} and {} (size or SHA-256); rerun `talentcast run` to rewrite them",
+        (dir / "bands.bin").string(), (dir / "bands.json").string(),
+        (dir / "manifest.json").string()));
+  };
+  // bands.bin's size follows from bands.json: a larger file is refused before it is read.
+  std::uint64_t n = 0, expected_bytes = 0;
+  if (__builtin_mul_overflow(store.series.size(), store.periods.size(), &n) ||
+      __builtin_mul_overflow(n, store.samples, &n) ||
+      __builtin_mul_overflow(n, std::uint64_t{8}, &expected_bytes)) {
+    throw mismatch();
+  }
+  std::string bytes;
+  try {
+    bytes = io::read_binary_file(dir / "bands.bin", expected_bytes);
+  } catch (const io::InputFileError& e) {
+    if (e.kind() == io::InputFileError::Kind::too_large) throw mismatch();
+    throw unread(e);
+  }
+  const std::string sha256 = io::sha256_hex(bytes);
+  if (bytes.size() != 8 * n || sha256 != j.at("data").at("sha256") || sha256 != kept_sha256) {
+    throw mismatch();
+  }
+  for (auto* array : {&store.ln_median, &store.log_sd}) {
+    const std::size_t base = array == &store.ln_median ? 0 : 4 * n;
+    array->resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      std::uint32_t bits = 0;
+      for (int b = 0; b < 4; ++b) {
+        bits |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[base + 4 * i + b]))
+                << (8 * b);
+      }
+      (*array)[i] = std::bit_cast<float>(bits);
+    }
+  }
+}
+
+}  // namespace
+
+BandStore BandStore::read(const std::filesystem::path& dir) {
+  StoreRecord record = store_record(dir);
   const auto json_path = dir / "bands.json";
   const std::string text = read_whole(json_path);
-  if (!kept_json_sha256.empty() && io::sha256_hex(text) != kept_json_sha256) {
+  if (!record.bands_json_sha256.empty() && io::sha256_hex(text) != record.bands_json_sha256) {
     throw BandStoreError(fmt::format(
         "{}: expected the bands.json its manifest names (bands_json_sha256), found another; run "
         "the scenario again",
         json_path.string()));
   }
   BandStore store;
-  store.manifest_sealed = seal == SealState::intact;
-  store.synthetic = std::move(synthetic);
-  store.synthetic_roles = std::move(synthetic_roles);
+  store.manifest_sealed = record.seal == SealState::intact;
+  store.synthetic = std::move(record.synthetic);
+  store.synthetic_roles = std::move(record.synthetic_roles);
   try {
     const auto j = nlohmann::json::parse(text);
-    if (j.at("format") != kFormat) {
-      throw BandStoreError(fmt::format("{}: expected format '{}', found {}", json_path.string(),
-                                       kFormat, j.at("format").dump()));
-    }
-    store.scenario = j.at("scenario");
-    store.seed = j.at("seed");
-    store.paths = j.at("paths");
-    store.central = j.at("central");
-    store.currency = j.at("currency");
-    store.salary_unit = j.at("salary_unit");
-    const auto start = parse_date(j.at("start").get<std::string>());
-    const auto step = parse_step(j.at("step").get<std::string>());
-    if (!start || !step) throw BandStoreError(json_path.string() + ": bad start or step");
-    store.start = *start;
-    store.step = *step;
-    store.periods = j.at("periods").get<std::vector<std::string>>();
-    store.samples = j.at("samples");
-    for (const auto& s : j.at("series")) {
-      store.series.push_back({s.at("name"), s.at("role"),
-                              s.at("level").is_null() ? "" : s.at("level").get<std::string>(),
-                              s.at("title")});
-    }
-    const auto mismatch = [&] {
-      return BandStoreError(fmt::format(
-          "{}: does not match {} and {} (size or SHA-256); rerun `talentcast run` to rewrite them",
-          (dir / "bands.bin").string(), json_path.string(), manifest_path.string()));
-    };
-    // bands.bin's size follows from bands.json: a larger file is refused before it is read.
-    std::uint64_t n = 0, expected_bytes = 0;
-    if (__builtin_mul_overflow(store.series.size(), store.periods.size(), &n) ||
-        __builtin_mul_overflow(n, store.samples, &n) ||
-        __builtin_mul_overflow(n, std::uint64_t{8}, &expected_bytes)) {
-      throw mismatch();
-    }
-    std::string bytes;
-    try {
-      bytes = io::read_binary_file(dir / "bands.bin", expected_bytes);
-    } catch (const io::InputFileError& e) {
-      if (e.kind() == io::InputFileError::Kind::too_large) throw mismatch();
-      throw unread(e);
-    }
-    const std::string sha256 = io::sha256_hex(bytes);
-    if (bytes.size() != 8 * n || sha256 != j.at("data").at("sha256") || sha256 != kept_sha256) {
-      throw mismatch();
-    }
-    for (auto* array : {&store.ln_median, &store.log_sd}) {
-      const std::size_t base = array == &store.ln_median ? 0 : 4 * n;
-      array->resize(n);
-      for (std::size_t i = 0; i < n; ++i) {
-        std::uint32_t bits = 0;
-        for (int b = 0; b < 4; ++b) {
-          bits |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[base + 4 * i + b]))
-                  << (8 * b);
-        }
-        (*array)[i] = std::bit_cast<float>(bits);
-      }
-    }
+    read_description(j, json_path, store);
+    read_values(dir, j, record.bands_bin_sha256, store);
   } catch (const nlohmann::json::exception& e) {
     throw BandStoreError(
         fmt::format("{}: not a talentcast band store ({})", json_path.string(), e.what()));
