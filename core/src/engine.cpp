@@ -163,21 +163,16 @@ void run_chunks(const PathModel& model, const RunOptions& options, ChunkFlow& fl
   const std::size_t outputs = model.outputs_per_path();
   const std::size_t retained = model.retained_per_path();
   const std::uint64_t retain_paths = retained == 0 ? 0 : retained_values.size() / retained;
-  PipelineOptions pipeline_options;
-  pipeline_options.threads = options.threads;
-  pipeline_options.session = flow.session;
-  pipeline_options.aftermath = "Nothing was written.";
-  Pipeline pipeline(std::move(pipeline_options));
+  Pipeline pipeline(PipelineOptions{
+      .threads = options.threads, .session = flow.session, .aftermath = "Nothing was written."});
 
   // A run of more than QuantileSketch::kExactLimit paths has bucketed sketches at the end: they
   // start so (the same counts, without keeping the first values and then moving them).
   SharedSketches shared(outputs, flow.paths > QuantileSketch::kExactLimit);
   tbb::enumerable_thread_specific<ThreadState> states([&] {
-    ThreadState state;
-    state.worker = model.make_worker();
-    state.sink =
-        std::make_unique<ReducingSink>(outputs, retained, retain_paths, retained_values, shared);
-    return state;
+    return ThreadState{
+        model.make_worker(),
+        std::make_unique<ReducingSink>(outputs, retained, retain_paths, retained_values, shared)};
   });
 
   // Blocks in flight are bounded, and their moment buffers are reused round-robin: block k uses

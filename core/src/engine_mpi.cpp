@@ -10,6 +10,53 @@
 
 namespace talentcast::core::detail {
 
+namespace {
+
+// Each output's sketch goes to rank 0, which merges every rank's: in batches of outputs, so
+// that rank 0 holds one batch per rank at a time.
+class SketchRelay {
+ public:
+  SketchRelay(const mpi::Session& session, std::size_t outputs)
+      : session_(session),
+        outputs_(outputs),
+        received_(static_cast<std::size_t>(session.size())),
+        readers_(received_.size()) {}
+
+  /// Output v's sketch, in output order: sent to rank 0 (false), or there merged with every
+  /// other rank's (true).
+  bool pass(std::size_t v, QuantileSketch& sketch) {
+    if (!session_.root()) {
+      sketch.write(batch_);
+      if ((v + 1) % kBatch == 0 || v + 1 == outputs_) {
+        session_.send(0, batch_.bytes());
+        batch_ = ByteWriter{};
+      }
+      return false;
+    }
+    if (v % kBatch == 0) {
+      for (int rank = 1; rank < session_.size(); ++rank) {
+        const auto r = static_cast<std::size_t>(rank);
+        received_[r] = session_.receive(rank);
+        readers_[r].emplace(received_[r]);
+      }
+    }
+    for (int rank = 1; rank < session_.size(); ++rank) {
+      sketch.merge(QuantileSketch::read(*readers_[static_cast<std::size_t>(rank)]));
+    }
+    return true;
+  }
+
+ private:
+  static constexpr std::size_t kBatch = 512;
+  const mpi::Session& session_;
+  std::size_t outputs_;
+  ByteWriter batch_;
+  std::vector<std::vector<std::byte>> received_;
+  std::vector<std::optional<ByteReader>> readers_;
+};
+
+}  // namespace
+
 // Chunks go to the ranks as they ask (mpi::Farm); each rank sends a chunk's moments and its
 // retained values to rank 0, which merges them in chunk order; at the end rank 0 merges every
 // rank's sketches, a batch of outputs at a time.
@@ -70,32 +117,10 @@ RunResult run_distributed(const PathModel& model, const RunOptions& options) {
     farm.submit(chunk, message.bytes());
   };
   flow.finished = [&] { farm.finish(); };
-  // Sketches travel in batches of outputs, so that rank 0 holds one batch per rank at a time.
-  constexpr std::size_t kBatch = 512;
-  ByteWriter batch;
-  std::vector<std::vector<std::byte>> received(static_cast<std::size_t>(session.size()));
-  std::vector<std::optional<ByteReader>> readers(received.size());
+  SketchRelay relay(session, outputs);
   if (session.root()) result.outputs.reserve(outputs);
   flow.sketch = [&](std::size_t v, QuantileSketch&& sketch) {
-    if (!session.root()) {
-      sketch.write(batch);
-      if ((v + 1) % kBatch == 0 || v + 1 == outputs) {
-        session.send(0, batch.bytes());
-        batch = ByteWriter{};
-      }
-      return;
-    }
-    if (v % kBatch == 0) {
-      for (int rank = 1; rank < session.size(); ++rank) {
-        const auto r = static_cast<std::size_t>(rank);
-        received[r] = session.receive(rank);
-        readers[r].emplace(received[r]);
-      }
-    }
-    for (int rank = 1; rank < session.size(); ++rank) {
-      sketch.merge(QuantileSketch::read(*readers[static_cast<std::size_t>(rank)]));
-    }
-    result.outputs.push_back(summarize(totals[v], sketch));
+    if (relay.pass(v, sketch)) result.outputs.push_back(summarize(totals[v], sketch));
   };
   run_chunks(model, options, flow, local_retained);
   result.interrupted = session.root() && result.paths_done < options.paths;

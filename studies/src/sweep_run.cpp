@@ -147,12 +147,11 @@ std::uint64_t run_points(const Sweep& sweep, const core::Design& design,
   const auto submit = [&](PointRun run) { farm.submit(run.unit, encode(run.point)); };
   // Distributed, a point that fails ends the whole job on the spot: the other ranks would
   // otherwise wait on this one (docs/mpi.md, "Errors").
-  core::PipelineOptions pipeline_options;
-  pipeline_options.threads = options.threads;
-  pipeline_options.session = &session;
-  pipeline_options.aftermath =
-      "The points committed before it are in the database; the same command runs the rest.";
-  core::Pipeline pipeline(std::move(pipeline_options));
+  core::Pipeline pipeline(core::PipelineOptions{
+      .threads = options.threads,
+      .session = &session,
+      .aftermath =
+          "The points committed before it are in the database; the same command runs the rest."});
   try {
     pipeline.run(take, simulate, submit);
     return farm.finish();
