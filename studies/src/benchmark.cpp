@@ -306,27 +306,20 @@ Payroll read_payroll(const std::filesystem::path& file, const BandStore& store) 
   return payroll;
 }
 
-PayrollResult benchmark_payroll(const BandStore& store, const Payroll& payroll, std::size_t now,
-                                std::size_t horizon, int threads) {
-  PayrollResult result;
-  result.now = now;
-  result.horizon = horizon;
-  const std::size_t G = store.series.size();
-  std::vector<std::vector<double>> pay(G);
-  for (const auto& e : payroll.employees) pay[e.series].push_back(e.salary);
-  std::vector<std::size_t> used;
-  for (std::size_t g = 0; g < G; ++g) {
-    if (!pay[g].empty()) used.push_back(g);
-  }
-  const double annual = store.salary_unit == "month" ? 12.0 : 1.0;
+namespace {
 
+// Each employee's standing and compa-ratio, now and at the horizon, from the standing curves
+// and market medians of the bands in use (computed in parallel, each on its own).
+void employee_standings(const BandStore& store, const Payroll& payroll,
+                        const std::vector<std::vector<double>>& pay,
+                        const std::vector<std::size_t>& used, int threads, PayrollResult& result) {
+  const std::size_t G = store.series.size();
   tbb::task_arena arena(threads > 0 ? threads : tbb::task_arena::automatic);
   arena.execute([&] {
-    // Standing curves and market medians of the bands in use, now and at the horizon.
     std::vector<std::optional<StandingCurve>> curves(2 * G);
     std::vector<double> medians(2 * G, 0.0);
     tbb::parallel_for(std::size_t{0}, 2 * used.size(), [&](std::size_t j) {
-      const std::size_t g = used[j / 2], t = j % 2 == 0 ? now : horizon;
+      const std::size_t g = used[j / 2], t = j % 2 == 0 ? result.now : result.horizon;
       const auto [low, high] = std::minmax_element(pay[g].begin(), pay[g].end());
       curves[2 * g + j % 2].emplace(store, g, t, *low, *high);
       medians[2 * g + j % 2] = predictive_quantile(store, g, t, 0.5);
@@ -344,12 +337,59 @@ PayrollResult benchmark_payroll(const BandStore& store, const Payroll& payroll, 
                         }
                       });
   });
+}
 
-  // The summary: per band in use, then the whole payroll. Those below the 25th percentile (by
-  // their percentile) are counted, and the cost of raising them to the 25th and to the 50th
-  // percentile salary is summed on each sampled path.
+// A band's summary: those below its 25th percentile (by their percentile), and the cost of
+// raising them to the 25th and to the 50th percentile salary on each sampled path, added to
+// the whole payroll's (`all`).
+PayrollSummary band_summary(const BandStore& store, std::size_t g, std::size_t headcount,
+                            const std::array<std::vector<double>, 2>& below,
+                            const PayrollResult& result, std::vector<double> (&all)[4]) {
   const std::size_t K = store.samples;
-  const double z25 = z_of(0.25);
+  const double annual = store.salary_unit == "month" ? 12.0 : 1.0;
+  PayrollSummary s;
+  s.role = store.series[g].role;
+  s.level = store.series[g].level;
+  s.headcount = headcount;
+  s.below_p25_now = below[0].size();
+  s.below_p25_horizon = below[1].size();
+  const SortedPay sorted[2] = {SortedPay(below[0]), SortedPay(below[1])};
+  std::vector<double> costs[4];  // to p25 now, to p50 now, to p25 horizon, to p50 horizon
+  for (int c = 0; c < 4; ++c) {
+    const std::size_t t = c < 2 ? result.now : result.horizon;
+    const double z = c % 2 == 0 ? z_of(0.25) : 0.0;
+    const auto mu = store.ln_medians(g, t);
+    const auto sigma = store.log_sds(g, t);
+    costs[c].resize(K);
+    for (std::size_t k = 0; k < K; ++k) {
+      costs[c][k] = annual * sorted[c / 2].gap(std::exp(mu[k] + sigma[k] * z));
+      all[c][k] += costs[c][k];
+    }
+  }
+  s.to_p25_now = cost_of(costs[0]);
+  s.to_p50_now = cost_of(costs[1]);
+  s.to_p25_horizon = cost_of(costs[2]);
+  s.to_p50_horizon = cost_of(costs[3]);
+  return s;
+}
+
+}  // namespace
+
+PayrollResult benchmark_payroll(const BandStore& store, const Payroll& payroll, std::size_t now,
+                                std::size_t horizon, int threads) {
+  PayrollResult result;
+  result.now = now;
+  result.horizon = horizon;
+  const std::size_t G = store.series.size();
+  std::vector<std::vector<double>> pay(G);
+  for (const auto& e : payroll.employees) pay[e.series].push_back(e.salary);
+  std::vector<std::size_t> used;
+  for (std::size_t g = 0; g < G; ++g) {
+    if (!pay[g].empty()) used.push_back(g);
+  }
+  employee_standings(store, payroll, pay, used, threads, result);
+
+  // The summary: per band in use, then the whole payroll.
   std::vector<std::array<std::vector<double>, 2>> below(G);  // [band][now, horizon]: salaries
   for (std::size_t i = 0; i < payroll.employees.size(); ++i) {
     const Employee& e = payroll.employees[i];
@@ -357,33 +397,11 @@ PayrollResult benchmark_payroll(const BandStore& store, const Payroll& payroll, 
     if (result.employees[i].horizon.percentile < 25.0) below[e.series][1].push_back(e.salary);
   }
   std::vector<double> all[4];
-  for (auto& a : all) a.assign(K, 0.0);
+  for (auto& a : all) a.assign(store.samples, 0.0);
   PayrollSummary total;
   total.role = "all";
   for (std::size_t g : used) {
-    PayrollSummary s;
-    s.role = store.series[g].role;
-    s.level = store.series[g].level;
-    s.headcount = pay[g].size();
-    s.below_p25_now = below[g][0].size();
-    s.below_p25_horizon = below[g][1].size();
-    const SortedPay sorted[2] = {SortedPay(below[g][0]), SortedPay(below[g][1])};
-    std::vector<double> costs[4];  // to p25 now, to p50 now, to p25 horizon, to p50 horizon
-    for (int c = 0; c < 4; ++c) {
-      const std::size_t t = c < 2 ? now : horizon;
-      const double z = c % 2 == 0 ? z25 : 0.0;
-      const auto mu = store.ln_medians(g, t);
-      const auto sigma = store.log_sds(g, t);
-      costs[c].resize(K);
-      for (std::size_t k = 0; k < K; ++k) {
-        costs[c][k] = annual * sorted[c / 2].gap(std::exp(mu[k] + sigma[k] * z));
-        all[c][k] += costs[c][k];
-      }
-    }
-    s.to_p25_now = cost_of(costs[0]);
-    s.to_p50_now = cost_of(costs[1]);
-    s.to_p25_horizon = cost_of(costs[2]);
-    s.to_p50_horizon = cost_of(costs[3]);
+    PayrollSummary s = band_summary(store, g, pay[g].size(), below[g], result, all);
     total.headcount += s.headcount;
     total.below_p25_now += s.below_p25_now;
     total.below_p25_horizon += s.below_p25_horizon;
