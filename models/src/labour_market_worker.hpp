@@ -11,9 +11,22 @@
 
 #include "talentcast/core/engine.hpp"
 #include "talentcast/core/random.hpp"
+#include "talentcast/core/vector_math.hpp"
 #include "talentcast/models/labour_market.hpp"
 
 namespace talentcast::models::detail {
+
+/// exp and log of every lane, in place, with core::vmath: vectorised for the processor, the
+/// same bits on every one.
+inline void exp_in_place(Eigen::ArrayXd& x) noexcept {
+  const std::span<double> lanes(x.data(), static_cast<std::size_t>(x.size()));
+  core::vmath::exp(lanes, lanes);
+}
+
+inline void log_in_place(Eigen::ArrayXd& x) noexcept {
+  const std::span<double> lanes(x.data(), static_cast<std::size_t>(x.size()));
+  core::vmath::log(lanes, lanes);
+}
 
 using Lanes = Eigen::ArrayXd;
 constexpr double kDt = 1.0 / 12.0;
@@ -107,6 +120,18 @@ class Worker final : public core::PathWorker {
   void step_wage(RoleLanes& role, int month);
   void update_graduates(FieldLanes& field, int year);
   void record_period(int period, core::RowSink& out, std::size_t count);
+  /// Where a period's rows go (labour_market_record.cpp).
+  struct PeriodRows {
+    core::RowSink& out;
+    int period;
+    std::size_t count;  // paths of the block
+  };
+  void put(const PeriodRows& rows, const OutputSeries& series, Metric metric, const Lanes& values);
+  void put_band(const PeriodRows& rows, const OutputSeries& series, const Lanes& ln_median,
+                const Lanes& sigma, const BandSpread& spread);
+  void put_market(const PeriodRows& rows, const OutputSeries& series, const Lanes& candidates,
+                  const Lanes& openings, const Lanes& sum_openings, const Lanes& hires,
+                  const Lanes& neutral);
   void check_finite(int month, std::size_t r, std::size_t count) const;
 
   const LabourMarketModel& model_;
