@@ -46,56 +46,66 @@ void Worker::draw(const Parameter& p, Lanes& out) const {
   }
 }
 
+// Every parameter of the scenario, drawn for each path of the block (addressed streams: the
+// order of the draws does not matter, and a path's draws are the same in any block).
 void Worker::draw_parameters() {
-  for (std::size_t r = 0; r < roles_.size(); ++r) {
-    const RoleSpec& spec = scenario_.roles[r];
-    RoleLanes& role = roles_[r];
-    for (std::size_t p = 0; p < kRoleParamCount; ++p) {
-      if (spec.params[p])
-        draw(*spec.params[p], role.param[p]);
-      else
-        role.param[p] = Lanes::Zero(lanes_);
-    }
-    if (spec.band) {
-      // A band fitted to salary_data: each path draws its own log-sd and start median.
-      Lanes& salary = role.param[static_cast<std::size_t>(RoleParam::salary)];
-      draw_band(*spec.band, role.param[static_cast<std::size_t>(RoleParam::band_sigma)], salary);
-      salary = salary.exp();
-    }
-    // Step 3's competing risks: with h = a + sum_s M[r][s] and f = 1 - exp(-h dt), a fraction
-    // f a / h leaves the market and f M[r][s] / h moves to s.
-    Lanes hazard = role[RoleParam::attrition];
-    role.move_fraction.resize(spec.mobility.size());
-    for (std::size_t m = 0; m < spec.mobility.size(); ++m) {
-      role.move_fraction[m].first = spec.mobility[m].first;
-      draw(spec.mobility[m].second, role.move_fraction[m].second);
-      hazard += role.move_fraction[m].second;
-    }
-    const Lanes f = -(-hazard * kDt).unaryExpr([](double x) { return std::expm1(x); });
-    const Lanes per_hazard = (hazard > 0.0).select(f / hazard, 0.0);
-    role.leave_fraction = per_hazard * role[RoleParam::attrition];
-    for (auto& [target, fraction] : role.move_fraction) fraction *= per_hazard;
-    role.layoff_fraction =
-        (-role[RoleParam::layoff_rate] * kDt).unaryExpr([](double x) { return -std::expm1(x); });
-    role.seeker_keep = (-role[RoleParam::seeker_exit] * kDt).exp();
-    role.ln_w0 = role[RoleParam::salary].log();
-    draw_levels(spec, role);
-    role.ln_neutral = role[RoleParam::neutral_ratio].log();
-    const double sqrt_dt = std::sqrt(kDt);
-    role.demand_vol_correction = -0.5 * role[RoleParam::demand_vol].square() * kDt;
-    role.demand_vol_sqrt_dt = role[RoleParam::demand_vol] * sqrt_dt;
-    role.wage_vol_sqrt_dt = role[RoleParam::wage_vol] * sqrt_dt;
-    role.demand_reacts_to_wages = (role[RoleParam::demand_elasticity] != 0.0).any();
-    role.has_overseas = (role[RoleParam::overseas_inflow] != 0.0).any();
-    role.has_switchers = (role[RoleParam::switcher_inflow] != 0.0).any();
-    for (Lanes* scratch :
-         {&role.log_change, &role.ln_candidates, &role.ln_openings, &role.matchable, &role.meetings,
-          &role.demand_before, &role.left, &role.moved_out, &role.moved_in, &role.layoffs,
-          &role.new_candidates, &role.openings, &role.ratio, &role.hires, &role.shock_demand,
-          &role.shock_wage}) {
-      scratch->resize(lanes_);
-    }
+  for (std::size_t r = 0; r < roles_.size(); ++r) draw_role(r);
+  draw_fields();
+  draw_events();
+  draw_regimes();
+}
+
+// A role's parameters, its band, and what the steps derive from them once per block.
+void Worker::draw_role(std::size_t r) {
+  const RoleSpec& spec = scenario_.roles[r];
+  RoleLanes& role = roles_[r];
+  for (std::size_t p = 0; p < kRoleParamCount; ++p) {
+    if (spec.params[p])
+      draw(*spec.params[p], role.param[p]);
+    else
+      role.param[p] = Lanes::Zero(lanes_);
   }
+  if (spec.band) {
+    // A band fitted to salary_data: each path draws its own log-sd and start median.
+    Lanes& salary = role.param[static_cast<std::size_t>(RoleParam::salary)];
+    draw_band(*spec.band, role.param[static_cast<std::size_t>(RoleParam::band_sigma)], salary);
+    salary = salary.exp();
+  }
+  // Step 3's competing risks: with h = a + sum_s M[r][s] and f = 1 - exp(-h dt), a fraction
+  // f a / h leaves the market and f M[r][s] / h moves to s.
+  Lanes hazard = role[RoleParam::attrition];
+  role.move_fraction.resize(spec.mobility.size());
+  for (std::size_t m = 0; m < spec.mobility.size(); ++m) {
+    role.move_fraction[m].first = spec.mobility[m].first;
+    draw(spec.mobility[m].second, role.move_fraction[m].second);
+    hazard += role.move_fraction[m].second;
+  }
+  const Lanes f = -(-hazard * kDt).unaryExpr([](double x) { return std::expm1(x); });
+  const Lanes per_hazard = (hazard > 0.0).select(f / hazard, 0.0);
+  role.leave_fraction = per_hazard * role[RoleParam::attrition];
+  for (auto& [target, fraction] : role.move_fraction) fraction *= per_hazard;
+  role.layoff_fraction =
+      (-role[RoleParam::layoff_rate] * kDt).unaryExpr([](double x) { return -std::expm1(x); });
+  role.seeker_keep = (-role[RoleParam::seeker_exit] * kDt).exp();
+  role.ln_w0 = role[RoleParam::salary].log();
+  draw_levels(spec, role);
+  role.ln_neutral = role[RoleParam::neutral_ratio].log();
+  const double sqrt_dt = std::sqrt(kDt);
+  role.demand_vol_correction = -0.5 * role[RoleParam::demand_vol].square() * kDt;
+  role.demand_vol_sqrt_dt = role[RoleParam::demand_vol] * sqrt_dt;
+  role.wage_vol_sqrt_dt = role[RoleParam::wage_vol] * sqrt_dt;
+  role.demand_reacts_to_wages = (role[RoleParam::demand_elasticity] != 0.0).any();
+  role.has_overseas = (role[RoleParam::overseas_inflow] != 0.0).any();
+  role.has_switchers = (role[RoleParam::switcher_inflow] != 0.0).any();
+  for (Lanes* scratch : {&role.log_change, &role.ln_candidates, &role.ln_openings, &role.matchable,
+                         &role.meetings, &role.demand_before, &role.left, &role.moved_out,
+                         &role.moved_in, &role.layoffs, &role.new_candidates, &role.openings,
+                         &role.ratio, &role.hires, &role.shock_demand, &role.shock_wage}) {
+    scratch->resize(lanes_);
+  }
+}
+
+void Worker::draw_fields() {
   for (std::size_t f = 0; f < fields_.size(); ++f) {
     const FieldSpec& spec = scenario_.fields[f];
     FieldLanes& field = fields_[f];
@@ -111,6 +121,9 @@ void Worker::draw_parameters() {
     }
     field.cached_year = -1;
   }
+}
+
+void Worker::draw_events() {
   for (std::size_t e = 0; e < events_.size(); ++e) {
     const EventSpec& spec = scenario_.events[e];
     events_[e].has_growth_add = spec.demand_growth_add.has_value();
@@ -125,6 +138,9 @@ void Worker::draw_parameters() {
       if (spec.demand_jump) draw(spec.demand_jump->for_role(role), events_[e].jump[r]);
     }
   }
+}
+
+void Worker::draw_regimes() {
   for (std::size_t i = 0; i < regimes_.size(); ++i) {
     const RegimeSpec& spec = scenario_.regimes[i];
     RegimeLanes& regime = regimes_[i];

@@ -102,6 +102,10 @@ class Worker final : public core::PathWorker {
  private:
   void draw(const Parameter& p, Lanes& out) const;
   void draw_parameters();
+  void draw_role(std::size_t r);
+  void draw_fields();
+  void draw_events();
+  void draw_regimes();
   /// A fitted band's per-path log-sd and log median (band_fit.hpp).
   void draw_band(const FittedBand& band, Lanes& sigma, Lanes& log_median);
   void draw_levels(const RoleSpec& spec, RoleLanes& role);
