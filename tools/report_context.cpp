@@ -95,4 +95,69 @@ std::string RunContext::synthetic_banner() const {
       html::synthetic_mark("fitted to synthetic data"));
 }
 
+namespace {
+
+// A parameter's value as a reader would write it: a number, or a distribution with its
+// arguments.
+std::string value_text(const nlohmann::json& v) {
+  if (v.is_object() && v.contains("dist")) {
+    std::string args;
+    for (const auto& [key, arg] : v.items()) {
+      if (key == "dist" || key == "source") continue;
+      args += fmt::format("{}{} = {}", args.empty() ? "" : ", ", key, value_text(arg));
+    }
+    return fmt::format("{}({})", v["dist"].get<std::string>(), args);
+  }
+  if (v.is_number_float()) return fmt::format("{:.6g}", v.get<double>());
+  if (v.is_string()) return v.get<std::string>();
+  return v.dump();
+}
+
+// Every parameter of a section of the resolved scenario, as (key path, value, source) rows.
+struct Assumption {
+  std::string key, value, source;
+};
+void flatten(const nlohmann::json& v, const std::string& key, std::vector<Assumption>& rows) {
+  const bool leaf = v.is_object() && (v.contains("dist") || v.contains("value"));
+  if (v.is_object() && !leaf) {
+    for (const auto& [k, child] : v.items()) flatten(child, key.empty() ? k : key + "." + k, rows);
+  } else if (v.is_array() && !v.empty() && v.front().is_object()) {
+    for (std::size_t i = 0; i < v.size(); ++i) flatten(v[i], fmt::format("{}[{}]", key, i), rows);
+  } else if (leaf) {
+    rows.push_back(
+        {key, value_text(v.contains("value") ? v["value"] : v), v.value("source", std::string())});
+  } else {
+    rows.push_back({key, value_text(v), ""});
+  }
+}
+
+}  // namespace
+
+// Assumptions: every parameter of the resolved scenario, a table a part.
+std::string assumptions_html(const nlohmann::json& scenario) {
+  std::string assumptions;
+  for (const char* part : {"defaults", "roles", "fields", "events", "regimes", "correlation"}) {
+    if (!scenario.contains(part)) continue;
+    std::vector<Assumption> rows;
+    flatten(scenario[part], part, rows);
+    if (rows.empty()) continue;
+    assumptions += fmt::format(
+        "<details><summary>{} ({} values)</summary><table>\n<tr><th>parameter</th><th>value or "
+        "distribution</th><th>source</th></tr>\n",
+        part, rows.size());
+    for (const auto& row : rows) {
+      // A long key path may break after its dots, on a narrow page.
+      std::string key_path = html::escape(row.key);
+      for (std::size_t at = key_path.find('.'); at != std::string::npos;
+           at = key_path.find('.', at + 6)) {
+        key_path.insert(at + 1, "<wbr>");
+      }
+      assumptions += fmt::format("<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>\n",
+                                 key_path, html::escape(row.value), html::escape(row.source));
+    }
+    assumptions += "</table></details>\n";
+  }
+  return assumptions;
+}
+
 }  // namespace talentcast::cli

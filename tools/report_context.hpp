@@ -39,4 +39,8 @@ class RunContext {
   std::map<std::string, std::string> synthetic_salaries_;  // role -> why its band is synthetic
 };
 
+/// The report's assumptions: every parameter of the resolved scenario (its JSON, as a run's
+/// manifest records it), a table a part, with its value or distribution and its source.
+std::string assumptions_html(const nlohmann::json& scenario);
+
 }  // namespace talentcast::cli
