@@ -1,5 +1,5 @@
-// The scenario's other tables (fields, events, regimes, correlations) and the entry points,
-// validated in full like the roles (scenario_sections.cpp).
+// The scenario's other tables (fields, events, regimes, correlations), validated in full like
+// the roles (scenario_roles.cpp).
 
 #include <fmt/core.h>
 
@@ -15,16 +15,11 @@
 
 namespace talentcast::config {
 
-using io::did_you_mean;
 using models::Date;
 using models::EventSpec;
 using models::FieldSpec;
-using models::Parameter;
 using models::parse_date;
-using models::Range;
 using models::RegimeSpec;
-using models::Scenario;
-using models::SourceFile;
 using models::Step;
 namespace detail {
 
@@ -354,53 +349,5 @@ void Validator::correlations(Scenario& s) {
     s.wage_correlation = correlation(*wage, "correlation.wage", n);
 }
 
-Scenario Validator::build() {
-  Scenario s;
-  s.path = path_;
-  header(s);
-  roles(s);
-  fields(s);
-  events(s);
-  regimes(s);
-  if (role_names_.size() == s.roles.size()) correlations(s);
-  std::ostringstream resolved;
-  resolved << root_;
-  s.resolved_toml = resolved.str();
-  return s;
-}
-
 }  // namespace detail
-
-namespace detail {
-
-Scenario validate(const toml::table& resolved, const std::filesystem::path& path,
-                  std::vector<std::string> files, models::QuantileTables& tables) {
-  Validator validator(resolved, path, std::move(files), tables);
-  Scenario scenario = validator.build();
-  auto diagnostics = validator.take_diagnostics();
-  if (!diagnostics.empty()) throw io::UserError(std::move(diagnostics));
-  return scenario;
-}
-
-}  // namespace detail
-
-std::string resolved_json(const Scenario& scenario) {
-  // Through toml++'s own JSON formatter.
-  std::ostringstream json;
-  json << toml::json_formatter{toml::parse(scenario.resolved_toml)};
-  return json.str();
-}
-
-Scenario load_scenario(const std::filesystem::path& path) {
-  std::vector<io::Diagnostic> diagnostics;
-  std::vector<std::string> files;
-  std::vector<SourceFile> sources;
-  toml::table resolved = detail::resolve_scenario_file(path, diagnostics, files, &sources);
-  if (!diagnostics.empty()) throw io::UserError(std::move(diagnostics));
-  models::QuantileTables tables;
-  Scenario scenario = detail::validate(resolved, path, std::move(files), tables);
-  scenario.source_files = std::move(sources);
-  return scenario;
-}
-
 }  // namespace talentcast::config
