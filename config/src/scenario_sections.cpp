@@ -26,34 +26,14 @@ const std::vector<std::string> kTopKeys{
     "fields", "events",        "regimes",   "initial_regime", "correlation"};
 }  // namespace
 
-void Validator::header(Scenario& s) {
-  check_keys(root_, "", kTopKeys, "a top-level scenario key");
-  table_at(root_.get("defaults"), "defaults");  // reported even when [roles] is unusable
+// The calendar: the reporting step, the start (the first month of a period) and the horizon (a
+// whole number of periods); each checked against the others only when they are valid.
+void Validator::calendar(Scenario& s) {
   const auto required = [&](const char* key) -> const toml::node* {
     const auto* node = root_.get(key);
     if (!node) error(root_, key, fmt::format("the top-level key '{}'", key), "nothing");
     return node;
   };
-  if (const auto* n = root_.get("title")) s.title = string(*n, "title", "a string").value_or("");
-  if (const auto* n = root_.get("description")) {
-    s.description = string(*n, "description", "a string").value_or("");
-  }
-  if (const auto* n = root_.get("synthetic")) {
-    s.synthetic = synthetic_reason(*n, "synthetic").value_or("");
-  }
-  if (const auto* n = required("currency")) {
-    s.currency = string(*n, "currency", "a currency code such as \"CNY\"").value_or("");
-  }
-  if (const auto* n = required("salary_unit")) {
-    if (auto unit = string(*n, "salary_unit", "\"month\" or \"year\"")) {
-      if (*unit == "month")
-        s.salary_unit = SalaryUnit::month;
-      else if (*unit == "year")
-        s.salary_unit = SalaryUnit::year;
-      else
-        error(*n, "salary_unit", "\"month\" or \"year\"", describe_node(*n));
-    }
-  }
   bool calendar_ok = true;
   if (const auto* n = required("step")) {
     auto text = string(*n, "step", "\"month\", \"quarter\" or \"year\"");
@@ -99,6 +79,37 @@ void Validator::header(Scenario& s) {
       }
     }
   }
+}
+
+void Validator::header(Scenario& s) {
+  check_keys(root_, "", kTopKeys, "a top-level scenario key");
+  table_at(root_.get("defaults"), "defaults");  // reported even when [roles] is unusable
+  const auto required = [&](const char* key) -> const toml::node* {
+    const auto* node = root_.get(key);
+    if (!node) error(root_, key, fmt::format("the top-level key '{}'", key), "nothing");
+    return node;
+  };
+  if (const auto* n = root_.get("title")) s.title = string(*n, "title", "a string").value_or("");
+  if (const auto* n = root_.get("description")) {
+    s.description = string(*n, "description", "a string").value_or("");
+  }
+  if (const auto* n = root_.get("synthetic")) {
+    s.synthetic = synthetic_reason(*n, "synthetic").value_or("");
+  }
+  if (const auto* n = required("currency")) {
+    s.currency = string(*n, "currency", "a currency code such as \"CNY\"").value_or("");
+  }
+  if (const auto* n = required("salary_unit")) {
+    if (auto unit = string(*n, "salary_unit", "\"month\" or \"year\"")) {
+      if (*unit == "month")
+        s.salary_unit = SalaryUnit::month;
+      else if (*unit == "year")
+        s.salary_unit = SalaryUnit::year;
+      else
+        error(*n, "salary_unit", "\"month\" or \"year\"", describe_node(*n));
+    }
+  }
+  calendar(s);
   if (const auto* n = root_.get("seed")) {
     if (auto seed = integer(*n, "seed", 0, std::numeric_limits<std::int64_t>::max())) {
       s.seed = static_cast<std::uint64_t>(*seed);

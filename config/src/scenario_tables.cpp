@@ -23,6 +23,82 @@ using models::RegimeSpec;
 using models::Step;
 namespace detail {
 
+// A field's graduates by year: its `series`, or its `enrolment` (graduating `lag` years on).
+void Validator::field_series(const toml::table& table, const std::string& prefix,
+                             FieldSpec& field) {
+  const Range headcount{0, 1e10};
+  for (const char* form : {"series", "enrolment"}) {
+    const toml::node* series_node = table.get(form);
+    if (!series_node) continue;
+    field.form =
+        std::string_view(form) == "series" ? FieldSpec::Form::series : FieldSpec::Form::enrolment;
+    const toml::table* series = table_at(series_node, prefix + form);
+    if (!series) continue;
+    if (series->empty()) error(*series_node, prefix + form, "at least one year", "none");
+    for (const auto& [year_key, value] : *series) {
+      const auto date = parse_date(year_key.str());
+      const std::string key = prefix + form + "." + std::string(year_key.str());
+      if (!date || date->precision != Step::year) {
+        error(value, key, "a calendar year such as 2024 as the key",
+              fmt::format("'{}'", year_key.str()));
+        continue;
+      }
+      if (auto p = parameter(value, key, headcount, key)) field.series.emplace(date->year, *p);
+    }
+  }
+}
+
+// An event's months: from `from` to `to` (or through `from`'s period), relative to the start.
+// Returns its start date, when valid.
+std::optional<Date> Validator::event_window(const toml::table& table, const std::string& prefix,
+                                            const Scenario& s, EventSpec& event) {
+  const auto read_date = [&](const char* key) -> std::optional<Date> {
+    const toml::node* d = table.get(key);
+    if (!d) return std::nullopt;
+    const auto text =
+        string(*d, prefix + key, "a date such as \"2026\", \"2026-Q3\" or \"2026-07\"");
+    if (!text) return std::nullopt;
+    const std::optional<Date> date = parse_date(*text);
+    if (!date) {
+      error(*d, prefix + key, "a date such as \"2026\", \"2026-Q3\" or \"2026-07\"",
+            describe_node(*d));
+    }
+    return date;
+  };
+  const auto from = read_date("from");
+  if (!table.get("from")) error(table, prefix + "from", "the event's start date 'from'", "nothing");
+  const auto to = table.get("to") ? read_date("to") : from;
+  if (from && to) {
+    event.first_month = from->ordinal() - s.start.ordinal();
+    event.last_month = to->last_ordinal() - s.start.ordinal();
+    if (event.last_month < event.first_month) {
+      error(*table.get("to"), prefix + "to", "a date not before 'from'",
+            describe_node(*table.get("to")));
+    }
+  }
+  return from;
+}
+
+// The roles an event applies to (all when it names none).
+void Validator::event_roles(const toml::node& roles_node, const std::string& prefix,
+                            EventSpec& event) {
+  if (const auto* roles = roles_node.as_array()) {
+    if (roles->empty()) {
+      error(roles_node, prefix + "roles",
+            "a non-empty list of role names (leave 'roles' out for every role)", "[]");
+    }
+    for (const auto& r : *roles) {
+      if (!r.is_string()) {
+        error(r, prefix + "roles", "role names", describe_node(r));
+      } else if (auto index = role_reference(r, r.as_string()->get(), prefix + "roles")) {
+        event.roles.push_back(*index);
+      }
+    }
+  } else {
+    error(roles_node, prefix + "roles", "an array of role names", describe_node(roles_node));
+  }
+}
+
 void Validator::fields(Scenario& s) {
   const toml::table* fields_table = table_at(root_.get("fields"), "fields");
   if (!fields_table) return;
@@ -45,25 +121,7 @@ void Validator::fields(Scenario& s) {
             forms == 0 ? "none" : "more than one");
     }
     const Range headcount{0, 1e10};
-    for (const char* form : {"series", "enrolment"}) {
-      const toml::node* series_node = table->get(form);
-      if (!series_node) continue;
-      field.form =
-          std::string_view(form) == "series" ? FieldSpec::Form::series : FieldSpec::Form::enrolment;
-      const toml::table* series = table_at(series_node, prefix + form);
-      if (!series) continue;
-      if (series->empty()) error(*series_node, prefix + form, "at least one year", "none");
-      for (const auto& [year_key, value] : *series) {
-        const auto date = parse_date(year_key.str());
-        const std::string key = prefix + form + "." + std::string(year_key.str());
-        if (!date || date->precision != Step::year) {
-          error(value, key, "a calendar year such as 2024 as the key",
-                fmt::format("'{}'", year_key.str()));
-          continue;
-        }
-        if (auto p = parameter(value, key, headcount, key)) field.series.emplace(date->year, *p);
-      }
-    }
+    field_series(*table, prefix, field);
     if (const auto* base = table->get("base")) {
       field.form = FieldSpec::Form::base;
       if (auto p = parameter(*base, prefix + "base", headcount, prefix + "base")) field.base = *p;
@@ -140,46 +198,8 @@ void Validator::events(Scenario& s) {
         }
       }
     }
-    const auto read_date = [&](const char* key) -> std::optional<Date> {
-      const toml::node* d = table->get(key);
-      if (!d) return std::nullopt;
-      auto text = string(*d, prefix + key, "a date such as \"2026\", \"2026-Q3\" or \"2026-07\"");
-      auto date = text ? parse_date(*text) : std::nullopt;
-      if (text && !date) {
-        error(*d, prefix + key, "a date such as \"2026\", \"2026-Q3\" or \"2026-07\"",
-              describe_node(*d));
-      }
-      return date;
-    };
-    const auto from = read_date("from");
-    if (!table->get("from"))
-      error(*table, prefix + "from", "the event's start date 'from'", "nothing");
-    const auto to = table->get("to") ? read_date("to") : from;
-    if (from && to) {
-      event.first_month = from->ordinal() - s.start.ordinal();
-      event.last_month = to->last_ordinal() - s.start.ordinal();
-      if (event.last_month < event.first_month) {
-        error(*table->get("to"), prefix + "to", "a date not before 'from'",
-              describe_node(*table->get("to")));
-      }
-    }
-    if (const auto* roles_node = table->get("roles")) {
-      if (const auto* roles = roles_node->as_array()) {
-        if (roles->empty()) {
-          error(*roles_node, prefix + "roles",
-                "a non-empty list of role names (leave 'roles' out for every role)", "[]");
-        }
-        for (const auto& r : *roles) {
-          if (!r.is_string()) {
-            error(r, prefix + "roles", "role names", describe_node(r));
-          } else if (auto index = role_reference(r, r.as_string()->get(), prefix + "roles")) {
-            event.roles.push_back(*index);
-          }
-        }
-      } else {
-        error(*roles_node, prefix + "roles", "an array of role names", describe_node(*roles_node));
-      }
-    }
+    const auto from = event_window(*table, prefix, s, event);
+    if (const auto* roles_node = table->get("roles")) event_roles(*roles_node, prefix, event);
     if (const auto* add = table->get("demand_growth_add")) {
       event.demand_growth_add =
           parameter(*add, prefix + "demand_growth_add", {-1, 1}, address + "demand_growth_add");

@@ -190,6 +190,7 @@ class Validator {
   }
 
   void header(Scenario& s);
+  void calendar(Scenario& s);
   void roles(Scenario& s);
   /// A table's entries in the order they were written, files in extends order.
   std::vector<std::pair<std::string, const toml::node*>> written_order(
@@ -231,7 +232,12 @@ class Validator {
                        const SalaryRows& rows, bool weighted, Scenario& s);
   void unfitted_levels(const Scenario& s);
   void fields(Scenario& s);
+  void field_series(const toml::table& table, const std::string& prefix, models::FieldSpec& field);
   void events(Scenario& s);
+  std::optional<models::Date> event_window(const toml::table& table, const std::string& prefix,
+                                           const Scenario& s, models::EventSpec& event);
+  void event_roles(const toml::node& roles_node, const std::string& prefix,
+                   models::EventSpec& event);
   void regimes(Scenario& s);
   void correlations(Scenario& s);
   Eigen::MatrixXd correlation(const toml::node& node, const std::string& key, std::size_t n);
