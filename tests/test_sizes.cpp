@@ -41,12 +41,14 @@ std::string code_only(const std::string& source) {
     if (source.compare(i, 2, "//") == 0) {
       i = std::min(source.find('\n', i), source.size());
     } else if (source.compare(i, 2, "/*") == 0) {
-      const std::size_t end = source.find("*/", i + 2) + 2;
+      const std::size_t close = source.find("*/", i + 2);
+      const std::size_t end = close == std::string::npos ? source.size() : close + 2;
       keep_lines(i, end);
       i = end;
     } else if (c == 'R' && !after_word && std::regex_search(ahead, raw, raw_open)) {
       const std::string close = fmt::format("){}\"", raw[1].str());
-      const std::size_t end = source.find(close, i + raw[0].length()) + close.size();
+      const std::size_t found = source.find(close, i + raw[0].length());
+      const std::size_t end = found == std::string::npos ? source.size() : found + close.size();
       code += "\"\"";
       keep_lines(i, end);
       i = end;

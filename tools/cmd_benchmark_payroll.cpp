@@ -16,6 +16,7 @@
 #include "outputs.hpp"
 #include "talentcast/formats/manifest.hpp"
 #include "talentcast/formats/payroll.hpp"
+#include "talentcast/io/sha256.hpp"
 #include "talentcast/studies/benchmark.hpp"
 
 namespace talentcast::cli::benchmark {
@@ -120,8 +121,8 @@ int run_payroll(const BenchmarkArgs& args, const formats::BandStore& store,
   record.payroll = &payroll;
   record.now = now;
   record.horizon = horizon;
-  record.employees_csv = employees;
-  record.summary_csv = summary;
+  record.employees_csv_sha256 = io::sha256_hex(employees);
+  record.summary_csv_sha256 = io::sha256_hex(summary);
   write_outputs(
       {{out / "employees.csv", employees},
        {out / "summary.csv", summary},

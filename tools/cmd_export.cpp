@@ -57,9 +57,9 @@ struct Kept {
 // to the file (named only when complete) or to standard output: memory does not grow with the
 // database. Returns the number of points exported.
 std::size_t stream_rows(io::Database& db, const std::vector<std::string>& stats, const Kept& kept,
+                        const std::vector<formats::StoredParameter>& parameters,
+                        const std::map<std::size_t, std::vector<double>>& values,
                         std::vector<io::PendingFile>& file, const std::atomic<bool>& stop) {
-  const std::vector<formats::StoredParameter> parameters = formats::read_parameters(db);
-  const auto values = formats::read_point_values(db, parameters.size());
   const auto emit = [&](std::string_view text) {
     if (!file.empty()) {
       file.front().write(text);
@@ -144,6 +144,8 @@ int export_command(const ExportArgs& args) {
     if (!errors.empty()) throw io::UserError(std::move(errors));
 
     const std::size_t design_points = formats::read_sweep(db).points;
+    const std::vector<formats::StoredParameter> parameters = formats::read_parameters(db);
+    const auto values = formats::read_point_values(db, parameters.size());
     std::vector<io::PendingFile> file;
     if (!args.out.empty()) {
       const std::filesystem::path out(args.out);
@@ -151,7 +153,7 @@ int export_command(const ExportArgs& args) {
       file.emplace_back(out);
     }
     const std::size_t points =
-        stream_rows(db, stats, {metrics, roles, periods}, file, guard.flag());
+        stream_rows(db, stats, {metrics, roles, periods}, parameters, values, file, guard.flag());
     io::commit_together(file, &guard.flag());
     if (points < design_points) {
       fmt::print(stderr,

@@ -60,7 +60,7 @@ class MadeFolders {
 // a line while the statistics are indexed.
 class SweepProgress {
  public:
-  SweepProgress(studies::SweepRunOptions& options, bool bars) {
+  SweepProgress(studies::SweepRunOptions& options, bool bars) : options_(options) {
     options.on_check = [this, bars](std::size_t checked, std::size_t points) {
       if (!checking_)
         checking_.emplace(points, "points", bars).verb("checked").delay(kCheckBarDelay);
@@ -88,12 +88,16 @@ class SweepProgress {
   SweepProgress& operator=(const SweepProgress&) = delete;
   /// Bars and lines cleared: before any message.
   ~SweepProgress() {
+    options_.on_check = nullptr;  // they would point here
+    options_.on_progress = nullptr;
+    options_.on_indexing = nullptr;
     if (checking_) checking_->finish();
     if (running_) running_->finish();
     if (status_width_ > 0) fmt::print(stderr, "\r{: <{}}\r", "", status_width_);
   }
 
  private:
+  studies::SweepRunOptions& options_;
   std::optional<core::ProgressBar> checking_, running_;
   std::size_t status_width_ = 0;
 };

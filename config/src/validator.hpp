@@ -1,7 +1,9 @@
 #pragma once
 // Internal: the scenario validator, which turns a resolved TOML table into a Scenario while
-// collecting every problem as a Diagnostic. Split over scenario_loader.cpp (values and
-// distributions) and scenario_sections.cpp (the scenario's tables).
+// collecting every problem as a Diagnostic. Split over scenario_loader.cpp (values,
+// distributions and the entry points), scenario_sections.cpp (the header and calendar),
+// scenario_roles.cpp (the roles), scenario_salary.cpp (salary_data) and scenario_tables.cpp
+// (fields, events, regimes, correlations).
 
 #include <toml++/toml.h>
 

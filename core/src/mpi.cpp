@@ -1,6 +1,6 @@
 // MPI distribution (mpi.hpp): what both builds share, how a process was launched and which
-// session is the world. The session and the farm themselves are in mpi_openmpi.cpp (built with
-// MPI) or mpi_single.cpp (without), the one CMake chose.
+// session is the world. The session and the farm themselves are in mpi_openmpi.cpp and
+// mpi_openmpi_farm.cpp (built with MPI) or mpi_single.cpp (without), as CMake chose.
 #include "talentcast/core/mpi.hpp"
 
 #include <climits>
@@ -46,21 +46,19 @@ Launch launched() noexcept {
   return launch;
 }
 
-void Session::end_job(const std::exception_ptr& failure, std::string_view aftermath) const {
+void Session::end_job(const std::exception_ptr& failure,
+                      std::string_view aftermath) const noexcept {
   // The first thread to fail tells; any other waits here until the abort ends the process.
   static std::mutex ending;
   ending.lock();
   int code = 1;
-  if (reporter_) {
+  try {
+    if (!reporter_) std::rethrow_exception(failure);
     code = reporter_(failure);
-  } else {
-    try {
-      std::rethrow_exception(failure);
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "talentcast: %s\n", e.what());
-    } catch (...) {
-      std::fprintf(stderr, "talentcast: an exception of unknown type\n");
-    }
+  } catch (const std::exception& e) {  // no reporter, or the reporter failed (a full disk)
+    std::fprintf(stderr, "talentcast: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "talentcast: an exception of unknown type\n");
   }
   if (!aftermath.empty()) {
     std::fprintf(stderr, "%.*s\n", static_cast<int>(aftermath.size()), aftermath.data());

@@ -156,8 +156,8 @@ std::string payroll_manifest(const PayrollRecord& benchmark, const Provenance& b
   manifest["horizon"] = store.periods[benchmark.horizon];
   manifest["currency"] = store.currency;
   manifest["salary_unit"] = store.salary_unit;
-  manifest["employees_csv_sha256"] = io::sha256_hex(benchmark.employees_csv);
-  manifest["summary_csv_sha256"] = io::sha256_hex(benchmark.summary_csv);
+  manifest["employees_csv_sha256"] = benchmark.employees_csv_sha256;
+  manifest["summary_csv_sha256"] = benchmark.summary_csv_sha256;
   return std::move(manifest).text();
 }
 

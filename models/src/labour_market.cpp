@@ -1,6 +1,7 @@
 // The labour-market model's monthly steps 1-9 (docs/reference-model.md, "One month, for every
-// path, in this order"; the equations cited "eq. N" are docs/model.md's) and its reported metrics,
-// over the lanes of a block; the set-up of a block is in labour_market_setup.cpp.
+// path, in this order"; the equations cited "eq. N" are docs/model.md's), over the lanes of a
+// block; the set-up of a block is in labour_market_setup.cpp, the reported metrics in
+// labour_market_record.cpp.
 #include "talentcast/models/labour_market.hpp"
 
 #include <fmt/core.h>

@@ -1,7 +1,8 @@
 #pragma once
 // Internal: the worker that simulates a block of paths of the labour-market model, one lane per
 // path (Eigen arrays over the block). Its parameter draws and start state are in
-// labour_market_setup.cpp; the monthly steps and the reported metrics in labour_market.cpp.
+// labour_market_setup.cpp; the monthly steps in labour_market.cpp; the reported metrics in
+// labour_market_record.cpp.
 
 #include <Eigen/Core>
 #include <array>

@@ -81,9 +81,10 @@ class Session {
   void report_with(Reporter reporter) { reporter_ = std::move(reporter); }
   /// Ends every rank of the job because of `failure`, from the thread that met it: tells it
   /// (the reporter), then `aftermath` (what the failure leaves behind) on a line of its own,
-  /// then abort() with the reporter's exit code. A process tells one failure: a second thread
-  /// failing meanwhile waits for the end.
-  [[noreturn]] void end_job(const std::exception_ptr& failure, std::string_view aftermath) const;
+  /// then abort() with the reporter's exit code (1 when the reporter itself fails). A process
+  /// tells one failure: a second thread failing meanwhile waits for the end.
+  [[noreturn]] void end_job(const std::exception_ptr& failure,
+                            std::string_view aftermath) const noexcept;
 
   /// Collective: returns when every rank has called it (after flushing standard output).
   void barrier() const;

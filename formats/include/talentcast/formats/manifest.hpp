@@ -1,7 +1,8 @@
 #pragma once
-// Manifests (docs/output-formats.md): what a set of outputs is, who made it and from what. One
-// builder writes them all: a run's, a payroll benchmark's, a chart set's, and a sweep point's
-// (stored in the sweep database). Readers check them through manifest_seal.hpp.
+// Manifests (docs/output-formats.md): what a set of outputs is, who made it and from what. The
+// files (a run's, a payroll benchmark's, a chart set's) are written by one builder; a sweep
+// point's, a compact line in the sweep database, beside them from the same provenance. Readers
+// check them through manifest_seal.hpp.
 
 #include <chrono>
 #include <cstdint>
@@ -83,8 +84,8 @@ struct PayrollRecord {
   std::string run_dir;  ///< the run whose band store was read, as given
   const BandStore* store = nullptr;
   const Payroll* payroll = nullptr;
-  std::size_t now = 0, horizon = 0;  ///< periods of the store
-  std::string employees_csv, summary_csv;
+  std::size_t now = 0, horizon = 0;                      ///< periods of the store
+  std::string employees_csv_sha256, summary_csv_sha256;  ///< of the files written
 };
 std::string payroll_manifest(const PayrollRecord& benchmark, const Provenance& by);
 
