@@ -221,7 +221,7 @@ TEST_CASE("no file over 400 lines and no function over 80, but the named excepti
   std::size_t files = 0, counted = 0;
   const auto check = [&](const std::string& what, int lines, int limit) {
     const auto it = exceptions.find(what);
-    if (it != exceptions.end()) used[what] = true;
+    if (it != exceptions.end()) used[what] = lines > limit;  // a row no longer needed is stale
     const int allowed = it != exceptions.end() ? it->second : limit;
     if (lines > allowed)
       over.push_back(fmt::format("{}: {} lines (at most {})", what, lines, allowed));
@@ -243,7 +243,9 @@ TEST_CASE("no file over 400 lines and no function over 80, but the named excepti
     }
   }
   for (const auto& [what, lines] : exceptions) {
-    if (!used.count(what)) stale.push_back(what + ": named, but there is no such file or function");
+    if (!used[what]) {
+      stale.push_back(what + ": named, but there is no such file or function over the limit");
+    }
   }
   CHECK(files > 150);
   CHECK(counted > 1000);
