@@ -6,10 +6,12 @@
 #     Eigen 3.4, Boost.Math, oneTBB, toml++, CLI11, fmt, Random123 (counter-based random
 #     streams), nlohmann-json (JSON outputs), OpenSSL (SHA-256 in manifests), SQLite (the sweep
 #     results store), Open MPI (runs across machines, docs/mpi.md), Cairo with pkg-config and
-#     the DejaVu fonts (the report's charts, as SVG and PNG), zlib (the charts' PNG files)
+#     the DejaVu fonts (the report's charts, as SVG and PNG), zlib (the charts' PNG files),
+#     and for the Python package (`import talentcast`, docs/python.md) pybind11 with Python's
+#     headers, NumPy, pandas, xarray and Matplotlib (Debian's, for Debian's /usr/bin/python3)
 #   bash scripts/setup.sh --tests   all that, and what the test suite adds:
-#     Catch2 v2 (the tests), and Chromium with chromedriver and python3-selenium (the test that
-#     opens the report in a real browser)
+#     Catch2 v2 (the tests), Chromium with chromedriver and python3-selenium (the test that
+#     opens the report in a real browser), and pytest (the Python package's tests)
 set -euo pipefail
 
 usage="usage: bash scripts/setup.sh [--tests]"
@@ -28,9 +30,10 @@ packages=(
   libfmt-dev librandom123-dev nlohmann-json3-dev libssl-dev libsqlite3-dev
   openmpi-bin libopenmpi-dev
   pkg-config libcairo2-dev fonts-dejavu-core zlib1g-dev
+  python3-dev pybind11-dev python3-numpy python3-pandas python3-xarray python3-matplotlib
 )
 if $tests; then
-  packages+=(catch2 chromium chromium-driver python3-selenium)
+  packages+=(catch2 chromium chromium-driver python3-selenium python3-pytest)
 fi
 
 missing=()

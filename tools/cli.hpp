@@ -1,6 +1,7 @@
 #pragma once
 // The `talentcast` command line: subcommands run, validate and replay (docs/cli.md).
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "errors.hpp"
+#include "outputs.hpp"
 #include "talentcast/core/progress.hpp"
 #include "talentcast/formats/forecast_table.hpp"
 #include "talentcast/formats/manifest.hpp"
@@ -96,6 +98,17 @@ struct RunResult {
 RunResult simulate_and_write(const models::Scenario& scenario, studies::ForecastSettings settings,
                              const RunOutputs& outputs,
                              std::chrono::steady_clock::time_point started);
+/// The files of a finished run as `talentcast run` writes them into outputs.out, its manifest
+/// last; result, when given, receives their digests. (The Python package's Forecast writes them
+/// too.)
+OutputFiles run_files(const models::Scenario& scenario, const studies::Forecast& forecast,
+                      const studies::ForecastSettings& settings, const RunOutputs& outputs,
+                      double wall_seconds, RunResult* result = nullptr);
+/// Writes them together (write_outputs); a run without a band store removes an earlier run's.
+void write_run_files(const OutputFiles& files, bool has_bands, const std::filesystem::path& out,
+                     const std::atomic<bool>& stop);
+/// Why a run must not write into out ("out: expected a new or empty directory, ..."), if so.
+std::optional<std::string> run_directory_problem(const std::filesystem::path& out);
 /// Runs a simulation (run, compare), then finishes the progress bar. A scenario whose values
 /// fail mid-run (a state turns non-finite, or Boost.Math cannot evaluate a distribution at some
 /// draw) throws io::UserError, summarized "Nothing was written.".
@@ -125,6 +138,13 @@ struct SensitivityArgs {
   std::string charts;  ///< a directory for the tornado and Sobol charts; empty: none
 };
 int sensitivity_command(const SensitivityArgs& args);
+/// What sensitivity_command prints in args.format (and the charts it writes), and its warnings
+/// (each printed "talentcast: warning: ..." on standard error).
+struct SensitivityReport {
+  std::string text;
+  std::vector<std::string> warnings;
+};
+SensitivityReport sensitivity_report(const SensitivityArgs& args);
 
 struct ExportArgs {
   std::string db;

@@ -15,6 +15,7 @@
 
 #include "cli.hpp"
 #include "outputs.hpp"
+#include "talentcast/config/scenario_document.hpp"
 #include "talentcast/core/libm.hpp"
 #include "talentcast/formats/manifest_seal.hpp"
 #include "talentcast/io/atomic_file.hpp"
@@ -279,6 +280,36 @@ int tell_outcome(const ReproduceArgs& args, const std::string& shown, const orde
 
 }  // namespace
 
+namespace {
+
+// The scenario of the run: its first file, with the values the run set by key path (a run
+// from Python; `scenario_changes`) set again.
+models::Scenario rebuilt_scenario(const fs::path& first, const ordered_json& manifest) {
+  const auto changes = manifest.find("scenario_changes");
+  if (changes == manifest.end()) return load_scenario_for_command(first.string());
+  const auto is_change = [](const ordered_json& change) {
+    return change.is_object() && change.contains("key") && change["key"].is_string() &&
+           change.contains("value") && change["value"].is_string();
+  };
+  if (!changes->is_array() || !std::all_of(changes->begin(), changes->end(), is_change)) {
+    throw io::UserError(
+        "scenario_changes: expected an array of {\"key\": key path, \"value\": TOML value}, "
+        "found another value; nothing was run or written");
+  }
+  try {
+    config::ScenarioDocument document(first);
+    for (const auto& change : *changes) {
+      document.set(change["key"].get<std::string>(), change["value"].get<std::string>());
+    }
+    return document.scenario();
+  } catch (io::UserError& error) {
+    count_errors(error, first.string());
+    throw;
+  }
+}
+
+}  // namespace
+
 int reproduce_command(const ReproduceArgs& args) {
   const auto started = std::chrono::steady_clock::now();
   const fs::path source(args.source);
@@ -329,7 +360,7 @@ int reproduce_command(const ReproduceArgs& args) {
     throw io::UserError(fmt::format("{}; nothing was run or written", e.what()));
   }
 
-  const models::Scenario scenario = load_scenario_for_command(placed.front().string());
+  const models::Scenario scenario = rebuilt_scenario(placed.front(), manifest);
   const std::string recorded_scenario = field_string(manifest, "scenario_sha256");
   if (io::sha256_hex(scenario.resolved_toml) != recorded_scenario) {
     throw io::UserError(fmt::format(

@@ -54,18 +54,8 @@ std::vector<std::string> run_problems(const RunArgs& args, const std::filesystem
       problems.emplace_back("--target-mcse: not yet available under mpirun; give --paths instead");
     }
   }
-  std::error_code probe;
-  if (session.root() && std::filesystem::exists(out, probe) &&
-      !std::filesystem::is_directory(out, probe)) {
-    problems.push_back(
-        fmt::format("--out {}: expected a directory, found a file; nothing was run", out.string()));
-  } else if (const auto found = session.root() ? foreign_directory(out, "talentcast-manifest-1",
-                                                                   "a run's", kRunOutputs)
-                                               : std::nullopt) {
-    problems.push_back(fmt::format(
-        "--out {}: expected a new or empty directory, or an earlier run's, found a directory {}; "
-        "nothing was run",
-        out.string(), *found));
+  if (const auto problem = session.root() ? run_directory_problem(out) : std::nullopt) {
+    problems.push_back("--out " + *problem);
   }
   return problems;
 }
@@ -171,6 +161,71 @@ void tell_run(const models::Scenario& scenario, const studies::Forecast& forecas
 
 }  // namespace
 
+OutputFiles run_files(const models::Scenario& scenario, const studies::Forecast& forecast,
+                      const studies::ForecastSettings& settings, const RunOutputs& outputs,
+                      double wall_seconds, RunResult* result) {
+  const std::filesystem::path& out = outputs.out;
+  const std::string csv = formats::forecast_csv(forecast.rows);
+  const std::string json = formats::forecast_json(forecast.rows);
+  formats::RunRecord manifest;
+  manifest.scenario = &scenario;
+  manifest.scenario_json = config::resolved_json(scenario);
+  manifest.seed = settings.seed;
+  manifest.paths = forecast.paths_done;
+  if (const auto& p = forecast.precision) {
+    manifest.precision =
+        formats::PrecisionRecord{p->target, p->reached, p->worst, p->met, settings.max_paths};
+  }
+  manifest.central = settings.central;
+  manifest.threads = outputs.threads;
+  manifest.mpi_ranks = core::mpi::Session::world().size();
+  manifest.forecast_csv_sha256 = io::sha256_hex(csv);
+  OutputFiles files{{out / "forecast.csv", csv}, {out / "forecast.json", json}};
+  if (forecast.bands) {
+    std::string bin = forecast.bands->binary();
+    manifest.bands_bin_sha256 = io::sha256_hex(bin);
+    manifest.band_samples = forecast.bands->samples;
+    std::string bands_json = forecast.bands->json(manifest.bands_bin_sha256);
+    manifest.bands_json_sha256 = io::sha256_hex(bands_json);
+    files.emplace_back(out / "bands.json", std::move(bands_json));
+    files.emplace_back(out / "bands.bin", std::move(bin));
+  }
+  manifest.reproduces = outputs.reproduces;
+  if (result) {
+    result->forecast_csv_sha256 = manifest.forecast_csv_sha256;
+    result->bands_bin_sha256 = manifest.bands_bin_sha256;
+  }
+  manifest.wall_seconds = wall_seconds;
+  manifest.created = std::chrono::system_clock::now();
+  if (manifest.reproduces) {
+    manifest.reproduces->matches =
+        manifest.reproduces->forecast_csv_sha256 == manifest.forecast_csv_sha256;
+  }
+  files.emplace_back(out / "manifest.json",
+                     formats::run_manifest(manifest, provenance(outputs.command_line)));
+  return files;
+}
+
+void write_run_files(const OutputFiles& files, bool has_bands, const std::filesystem::path& out,
+                     const std::atomic<bool>& stop) {
+  write_outputs(files, stop);
+  if (!has_bands) remove_stale_bands(out);
+}
+
+std::optional<std::string> run_directory_problem(const std::filesystem::path& out) {
+  std::error_code probe;
+  if (std::filesystem::exists(out, probe) && !std::filesystem::is_directory(out, probe)) {
+    return fmt::format("{}: expected a directory, found a file; nothing was run", out.string());
+  }
+  if (const auto found = foreign_directory(out, "talentcast-manifest-1", "a run's", kRunOutputs)) {
+    return fmt::format(
+        "{}: expected a new or empty directory, or an earlier run's, found a directory {}; "
+        "nothing was run",
+        out.string(), *found);
+  }
+  return std::nullopt;
+}
+
 RunResult simulate_and_write(const models::Scenario& scenario, studies::ForecastSettings settings,
                              const RunOutputs& outputs,
                              std::chrono::steady_clock::time_point started) {
@@ -198,47 +253,11 @@ RunResult simulate_and_write(const models::Scenario& scenario, studies::Forecast
                                   forecast.paths_done, paths));
   }
 
-  const std::string csv = formats::forecast_csv(forecast.rows);
-  const std::string json = formats::forecast_json(forecast.rows);
-  formats::RunRecord manifest;
-  manifest.scenario = &scenario;
-  manifest.scenario_json = config::resolved_json(scenario);
-  manifest.seed = settings.seed;
-  manifest.paths = forecast.paths_done;
-  if (const auto& p = forecast.precision) {
-    manifest.precision =
-        formats::PrecisionRecord{p->target, p->reached, p->worst, p->met, settings.max_paths};
-  }
-  manifest.central = settings.central;
-  manifest.threads = outputs.threads;
-  manifest.mpi_ranks = session.size();
-  manifest.forecast_csv_sha256 = io::sha256_hex(csv);
-  std::vector<std::pair<std::filesystem::path, std::string>> files{{out / "forecast.csv", csv},
-                                                                   {out / "forecast.json", json}};
-  if (forecast.bands) {
-    std::string bin = forecast.bands->binary();
-    manifest.bands_bin_sha256 = io::sha256_hex(bin);
-    manifest.band_samples = forecast.bands->samples;
-    std::string bands_json = forecast.bands->json(manifest.bands_bin_sha256);
-    manifest.bands_json_sha256 = io::sha256_hex(bands_json);
-    files.emplace_back(out / "bands.json", std::move(bands_json));
-    files.emplace_back(out / "bands.bin", std::move(bin));
-  }
-  manifest.reproduces = outputs.reproduces;
-  result.forecast_csv_sha256 = manifest.forecast_csv_sha256;
-  result.bands_bin_sha256 = manifest.bands_bin_sha256;
-  manifest.wall_seconds =
+  const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  manifest.created = std::chrono::system_clock::now();
-  if (manifest.reproduces) {
-    manifest.reproduces->matches =
-        manifest.reproduces->forecast_csv_sha256 == manifest.forecast_csv_sha256;
-  }
-  files.emplace_back(out / "manifest.json",
-                     formats::run_manifest(manifest, provenance(outputs.command_line)));
-  write_outputs(files, guard.flag());
-  if (!forecast.bands) remove_stale_bands(out);
-  if (!outputs.quiet) tell_run(scenario, forecast, settings, out, manifest.wall_seconds);
+  const OutputFiles files = run_files(scenario, forecast, settings, outputs, seconds, &result);
+  write_run_files(files, forecast.bands.has_value(), out, guard.flag());
+  if (!outputs.quiet) tell_run(scenario, forecast, settings, out, seconds);
   return result;
 }
 

@@ -283,7 +283,8 @@ void write_charts(const SensitivityArgs& args, const std::vector<OutputSensitivi
 
 }  // namespace
 
-int sensitivity_command(const SensitivityArgs& args) {
+SensitivityReport sensitivity_report(const SensitivityArgs& args) {
+  SensitivityReport report;
   std::vector<std::string> errors;
   const std::vector<Output> outputs = check_arguments(args, errors);
   if (!errors.empty()) throw io::UserError(std::move(errors));
@@ -322,27 +323,36 @@ int sensitivity_command(const SensitivityArgs& args) {
     }
     if (!args.charts.empty()) write_charts(args, charted, db, guard.flag());
     if (args.format == "csv") {
-      fmt::print("{}", rendered.csv);
+      report.text = rendered.csv;
     } else if (args.format == "json") {
-      fmt::print("{}\n", rendered.json.dump(1));
+      report.text = rendered.json.dump(1) + "\n";
     } else {
-      fmt::print("{}", rendered.table);
-      fmt::print(
+      report.text = rendered.table;
+      report.text +=
           "first, total: Sobol indices (Saltelli 2010, Jansen 1999) with bootstrap 95% intervals "
           "(saltelli designs); mu, mu*, sigma: Morris elementary effects per whole range of a "
           "parameter (morris designs); low/high tenth: mean output where the parameter is in its "
-          "lowest/highest tenth of values, ties included (tornado data)\n");
+          "lowest/highest tenth of values, ties included (tornado data)\n";
       if (!args.charts.empty()) {
-        fmt::print("wrote {} charts (SVG and PNG) in {}\n",
-                   charted.size() * (results.design == "saltelli" ? 2 : 1), args.charts);
+        report.text +=
+            fmt::format("wrote {} charts (SVG and PNG) in {}\n",
+                        charted.size() * (results.design == "saltelli" ? 2 : 1), args.charts);
       }
     }
-    const auto warnings = ranking_warnings(charted);
-    for (const auto& warning : warnings) fmt::print(stderr, "talentcast: warning: {}\n", warning);
-    if (!warnings.empty()) fmt::print(stderr, "talentcast: the rule: {}\n", kRankingRule);
+    report.warnings = ranking_warnings(charted);
   } catch (const io::SqliteError& e) {
     throw io::UserError(fmt::format("{}: not a readable sweep database ({})", args.db, e.what()));
   }
+  return report;
+}
+
+int sensitivity_command(const SensitivityArgs& args) {
+  const SensitivityReport report = sensitivity_report(args);
+  fmt::print("{}", report.text);
+  for (const auto& warning : report.warnings) {
+    fmt::print(stderr, "talentcast: warning: {}\n", warning);
+  }
+  if (!report.warnings.empty()) fmt::print(stderr, "talentcast: the rule: {}\n", kRankingRule);
   return kExitOk;
 }
 

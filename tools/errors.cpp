@@ -10,13 +10,19 @@
 
 namespace talentcast::cli {
 
+std::string user_error_text(const io::UserError& error) {
+  std::string text;
+  for (const auto& problem : error.problems()) text += fmt::format("talentcast: {}\n", problem);
+  for (const auto& d : error.diagnostics()) text += d.message() + "\n";
+  if (!error.summary().empty()) text += error.summary() + "\n";
+  return text;
+}
+
 int report_error(const std::exception_ptr& error) {
   try {
     std::rethrow_exception(error);
   } catch (const io::UserError& e) {
-    for (const auto& problem : e.problems()) fmt::print(stderr, "talentcast: {}\n", problem);
-    for (const auto& d : e.diagnostics()) fmt::print(stderr, "{}\n", d.message());
-    if (!e.summary().empty()) fmt::print(stderr, "{}\n", e.summary());
+    fmt::print(stderr, "{}", user_error_text(e));
     return kExitBadInput;
   } catch (const Interrupted& e) {
     if (*e.what() != '\0') fmt::print(stderr, "talentcast: {}\n", e.what());
@@ -45,6 +51,8 @@ int check_on_every_rank(const core::mpi::Session& session, const std::function<v
   try {
     checks();
   } catch (...) {
+    // A single process: told where every error is (cli::main, or the Python package).
+    if (!session.distributed()) throw;
     verdict = report_error(std::current_exception());
   }
   const int decided = session.decide(verdict);

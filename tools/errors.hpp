@@ -5,7 +5,11 @@
 #include <exception>
 #include <functional>
 #include <stdexcept>
+#include <string>
 
+namespace talentcast::io {
+class UserError;
+}
 namespace talentcast::core::mpi {
 class Session;
 }
@@ -27,6 +31,11 @@ class Interrupted : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// What report_error prints for bad input: each problem as "talentcast: <problem>", each
+/// diagnostic's line, then the summary line, each ending in a newline. (The Python package's
+/// ScenarioError says the same.)
+std::string user_error_text(const io::UserError& error);
+
 /// Prints the error on standard error and returns its exit code:
 /// - io::UserError and its kinds (bad input: files, flags, databases, values the model cannot
 ///   use): each problem as "talentcast: <problem>", each diagnostic's "file:line:column: key:
@@ -42,7 +51,8 @@ int report_error(const std::exception_ptr& error);
 /// Under mpirun, a command's checks run on every rank, and the ranks go on together or not at all
 /// (docs/mpi.md). Runs checks, then decides with the other ranks: kExitOk when every rank's
 /// checks passed, else the exit code. This rank's error is told (report_error) before deciding,
-/// so that a rank failing alone is heard; another rank's failure is rank 0's to tell.
+/// so that a rank failing alone is heard; another rank's failure is rank 0's to tell. A single
+/// process rethrows what checks threw, to be told as any error is.
 int check_on_every_rank(const core::mpi::Session& session, const std::function<void()>& checks);
 
 }  // namespace talentcast::cli

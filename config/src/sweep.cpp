@@ -123,18 +123,33 @@ bool is_parameter(const toml::node& node) {
   return table && (table->get("dist") || table->get("value"));
 }
 
-void set_path(toml::table& table, const std::vector<PathStep>& steps, double value) {
+namespace {
+
+// Puts value (a number, or any node moved in) where steps lead.
+template <typename Value>
+void place(toml::table& table, const std::vector<PathStep>& steps, Value&& value) {
   std::string why;
   std::vector<PathStep> parent(steps.begin(), steps.end() - 1);
   toml::node* container = parent.empty() ? &table : find_path(table, parent, why);
   const PathStep& last = steps.back();
   auto* t = container->as_table();
   if (!last.index) {
-    t->insert_or_assign(last.key, value);
+    t->insert_or_assign(last.key, std::forward<Value>(value));
     return;
   }
   auto* array = t->get(last.key)->as_array();
-  array->replace(array->cbegin() + static_cast<std::ptrdiff_t>(*last.index), value);
+  array->replace(array->cbegin() + static_cast<std::ptrdiff_t>(*last.index),
+                 std::forward<Value>(value));
+}
+
+}  // namespace
+
+void set_path(toml::table& table, const std::vector<PathStep>& steps, double value) {
+  place(table, steps, value);
+}
+
+void set_path(toml::table& table, const std::vector<PathStep>& steps, toml::node&& value) {
+  std::move(value).visit([&](auto&& concrete) { place(table, steps, std::move(concrete)); });
 }
 
 }  // namespace detail

@@ -40,6 +40,8 @@ bool is_parameter(const toml::node& node);
 
 /// Sets the node at steps to value (the path was checked by load_sweep).
 void set_path(toml::table& table, const std::vector<PathStep>& steps, double value);
+/// The same with any value (config::ScenarioDocument::set); the path was checked by find_path.
+void set_path(toml::table& table, const std::vector<PathStep>& steps, toml::node&& value);
 
 /// The base scenario resolved afresh (toml++ copies drop the source positions that order roles
 /// and locate messages), with the parameters set. Throws io::UserError.

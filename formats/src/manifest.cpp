@@ -131,6 +131,13 @@ std::string run_manifest(const RunRecord& run, const Provenance& by) {
   manifest["scenario"] = Json::parse(run.scenario_json);
   manifest["scenario_toml"] = scenario.resolved_toml;
   manifest["scenario_files"] = scenario_files(scenario);
+  if (!scenario.changes.empty()) {
+    Json changes = Json::array();
+    for (const auto& [key, value] : scenario.changes) {
+      changes.push_back({{"key", key}, {"value", value}});
+    }
+    manifest["scenario_changes"] = std::move(changes);
+  }
   if (const auto& r = run.reproduces) {
     manifest["reproduces"] = {{"manifest", r->manifest},
                               {"reproducible_sha256", r->reproducible_sha256},

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "talentcast/models/band_fit.hpp"
@@ -179,6 +180,10 @@ struct Scenario {
   std::string resolved_toml;
   /// The scenario files read: the file given first, then the files it extends, in order.
   std::vector<SourceFile> source_files;
+  /// Values set by key path after the files were read (config::ScenarioDocument, the Python
+  /// package's Scenario), in order, as (key path, TOML value): a manifest records them, and
+  /// `reproduce` sets them again.
+  std::vector<std::pair<std::string, std::string>> changes;
   /// Data files read (salary_data), with the SHA-256 of their contents, for the manifest.
   std::vector<std::pair<std::filesystem::path, std::string>> data_files;
   /// The data files marked synthetic, with why (a file marked anywhere is synthetic everywhere).

@@ -39,6 +39,20 @@ struct ForecastSettings {
   double target_mcse = 0.0;
   std::vector<std::string> target_metrics;
   std::uint64_t max_paths = 1'000'000;
+  /// Keep the per-path values of these metrics for every role and period (Forecast::kept; the
+  /// Python package's `keep=`). Not with band_samples: a run keeps one kind of per-path value.
+  std::vector<std::string> keep;
+  /// The most memory the kept values may take: paths x metrics x periods x roles x 8 bytes.
+  std::uint64_t keep_limit_bytes = std::uint64_t{1} << 30;
+};
+
+/// Per-path values of metrics (ForecastSettings::keep).
+struct KeptPaths {
+  std::vector<std::string> metrics;
+  std::vector<std::string> periods;  ///< labels
+  std::vector<std::string> roles;
+  /// Metric m of role r in period t on path p at ((p * metrics + m) * periods + t) * roles + r.
+  std::vector<double> values;
 };
 
 /// The precision an adaptive run reached (ForecastSettings::target_mcse).
@@ -57,13 +71,15 @@ struct Forecast {
   /// False on the ranks other than 0 of a distributed run, which hold no rows.
   bool holds_results = true;
   std::optional<Precision> precision;  ///< adaptive runs
+  std::optional<KeptPaths> kept;       ///< with ForecastSettings::keep
 
   /// The row of (role, period label, metric); throws std::out_of_range when there is none.
   const core::Summary& at(std::string_view role, std::string_view period,
                           std::string_view metric) const;
 };
 
-/// Runs the forecast. Throws ModelError when a state becomes non-finite.
+/// Runs the forecast. Throws ModelError when a state becomes non-finite, io::UserError when
+/// `keep` names a metric that is not one or would take more than keep_limit_bytes.
 Forecast run_forecast(const models::Scenario& scenario, const ForecastSettings& settings);
 
 /// The settings a scenario asks for: its own paths and seed.

@@ -1,0 +1,166 @@
+#include "talentcast/config/scenario_document.hpp"
+
+#include <fmt/core.h>
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <optional>
+#include <sstream>
+#include <tuple>
+
+#include "sweep_paths.hpp"
+#include "toml_resolve.hpp"
+#include "validator.hpp"
+
+namespace talentcast::config {
+
+namespace {
+
+// Where a value set by key path says it comes from: toml++ locates every parsed node, and a
+// message must not send the user to line 1 of a file that does not exist.
+constexpr const char* kSetByKeyPath = "(set by key path)";
+
+std::vector<detail::PathStep> steps_of(const std::string& key) {
+  auto steps = detail::split_path(key);
+  if (!steps) {
+    throw io::UserError(std::vector<io::Diagnostic>{
+        {.file = kSetByKeyPath,
+         .key = key,
+         .expected =
+             "a key path such as \"roles.llm.attrition\" or \"events[0].demand_growth_add\"",
+         .found = fmt::format("'{}'", io::printable(key))}});
+  }
+  return std::move(*steps);
+}
+
+io::UserError no_such_key(const std::string& key, const std::string& why) {
+  return io::UserError(std::vector<io::Diagnostic>{{.file = kSetByKeyPath,
+                                                    .key = key,
+                                                    .expected = "the key path of a value in the "
+                                                                "scenario",
+                                                    .found = why}});
+}
+
+// A value's node: a table with a `dist` (a distribution) or a `value` (a number with its
+// source) is one value, as a sweep sets it.
+bool is_leaf(const toml::node& node) {
+  if (const auto* table = node.as_table()) return detail::is_parameter(node) && !table->empty();
+  if (const auto* array = node.as_array()) {
+    return std::none_of(array->begin(), array->end(),
+                        [](const toml::node& element) { return element.is_table(); });
+  }
+  return true;
+}
+
+void collect_keys(const toml::node& node, const std::string& prefix,
+                  std::vector<std::string>& keys) {
+  if (!prefix.empty() && is_leaf(node)) {
+    keys.push_back(prefix);
+    return;
+  }
+  if (const auto* array = node.as_array()) {
+    for (std::size_t i = 0; i < array->size(); ++i) {
+      collect_keys(*array->get(i), fmt::format("{}[{}]", prefix, i), keys);
+    }
+    return;
+  }
+  // A table's keys in the file's order (toml++ keeps them sorted by name).
+  std::vector<std::pair<std::string, const toml::node*>> children;
+  for (const auto& [key, child] : *node.as_table()) children.emplace_back(key.str(), &child);
+  std::stable_sort(children.begin(), children.end(), [](const auto& a, const auto& b) {
+    const auto& sa = a.second->source().begin;
+    const auto& sb = b.second->source().begin;
+    return std::tie(sa.line, sa.column) < std::tie(sb.line, sb.column);
+  });
+  for (const auto& [key, child] : children) {
+    collect_keys(*child, prefix.empty() ? key : prefix + "." + key, keys);
+  }
+}
+
+}  // namespace
+
+struct ScenarioDocument::Resolved {
+  toml::table table;
+  std::vector<std::string> files;
+  std::vector<models::SourceFile> sources;
+};
+
+ScenarioDocument::ScenarioDocument(const std::filesystem::path& path)
+    : path_(path), resolved_(std::make_unique<Resolved>()) {
+  std::vector<io::Diagnostic> diagnostics;
+  resolved_->table =
+      detail::resolve_scenario_file(path, diagnostics, resolved_->files, &resolved_->sources);
+  if (!diagnostics.empty()) throw io::UserError(std::move(diagnostics));
+}
+
+ScenarioDocument::~ScenarioDocument() = default;
+ScenarioDocument::ScenarioDocument(ScenarioDocument&&) noexcept = default;
+
+ScenarioDocument::ScenarioDocument(const ScenarioDocument& other) : ScenarioDocument(other.path_) {
+  for (const auto& [key, value] : other.changes_) set(key, value);
+}
+
+std::string ScenarioDocument::get_json(const std::string& key) const {
+  const auto steps = steps_of(key);
+  std::string why;
+  const toml::node* node = detail::find_path(resolved_->table, steps, why);
+  if (!node) throw no_such_key(key, why);
+  // Through toml++'s own JSON formatter, which formats tables: the value under one key.
+  toml::table holder;
+  holder.insert("value", *node);
+  std::ostringstream json;
+  json << toml::json_formatter{holder};
+  return json.str();
+}
+
+void ScenarioDocument::set(const std::string& key, const std::string& value) {
+  const auto steps = steps_of(key);
+  std::optional<toml::table> parsed;
+  try {
+    parsed = toml::parse("value = " + value, std::string_view(kSetByKeyPath));
+  } catch (const toml::parse_error&) {
+    // Told below, as a value that is not one.
+  }
+  if (!parsed || parsed->size() != 1 || !parsed->get("value")) {
+    throw io::UserError(std::vector<io::Diagnostic>{
+        {.file = kSetByKeyPath,
+         .key = key,
+         .expected = "one TOML value (a number, a string, a boolean, an array or an inline "
+                     "table such as { dist = \"normal\", mean = 0.3, sd = 0.05 })",
+         .found = fmt::format("'{}'", io::printable(value))}});
+  }
+  std::string why;
+  bool settable = false;
+  if (!detail::find_path(resolved_->table, steps, why, &settable)) throw no_such_key(key, why);
+  detail::set_path(resolved_->table, steps, std::move(*parsed->get("value")));
+  std::erase_if(changes_, [&key](const auto& change) { return change.first == key; });
+  changes_.emplace_back(key, value);
+}
+
+std::vector<std::string> ScenarioDocument::keys() const {
+  std::vector<std::string> keys;
+  collect_keys(resolved_->table, "", keys);
+  return keys;
+}
+
+models::Scenario ScenarioDocument::scenario() const {
+  models::QuantileTables tables;
+  try {
+    models::Scenario scenario = detail::validate(resolved_->table, path_, resolved_->files, tables);
+    scenario.source_files = resolved_->sources;
+    scenario.changes = changes_;
+    return scenario;
+  } catch (const io::UserError& error) {
+    // A value set by key path has no line in a file: its messages name the key path alone.
+    std::vector<io::Diagnostic> diagnostics = error.diagnostics();
+    for (auto& d : diagnostics) {
+      if (d.file == kSetByKeyPath) d.line = d.column = 0;
+    }
+    if (error.problems().empty()) throw io::UserError(std::move(diagnostics));
+    io::UserError located(error.problems());
+    located.add(std::move(diagnostics));
+    throw located;
+  }
+}
+
+}  // namespace talentcast::config
