@@ -107,7 +107,8 @@ OutputFiles run_files(const models::Scenario& scenario, const studies::Forecast&
 /// Writes them together (write_outputs); a run without a band store removes an earlier run's.
 void write_run_files(const OutputFiles& files, bool has_bands, const std::filesystem::path& out,
                      const std::atomic<bool>& stop);
-/// Why a run must not write into out ("out: expected a new or empty directory, ..."), if so.
+/// Why a run must not write into out ("out: expected a new or empty directory, ..., found ..."),
+/// if so.
 std::optional<std::string> run_directory_problem(const std::filesystem::path& out);
 /// Runs a simulation (run, compare), then finishes the progress bar. A scenario whose values
 /// fail mid-run (a state turns non-finite, or Boost.Math cannot evaluate a distribution at some

@@ -55,7 +55,7 @@ std::vector<std::string> run_problems(const RunArgs& args, const std::filesystem
     }
   }
   if (const auto problem = session.root() ? run_directory_problem(out) : std::nullopt) {
-    problems.push_back("--out " + *problem);
+    problems.push_back("--out " + *problem + "; nothing was run");
   }
   return problems;
 }
@@ -215,12 +215,11 @@ void write_run_files(const OutputFiles& files, bool has_bands, const std::filesy
 std::optional<std::string> run_directory_problem(const std::filesystem::path& out) {
   std::error_code probe;
   if (std::filesystem::exists(out, probe) && !std::filesystem::is_directory(out, probe)) {
-    return fmt::format("{}: expected a directory, found a file; nothing was run", out.string());
+    return fmt::format("{}: expected a directory, found a file", out.string());
   }
   if (const auto found = foreign_directory(out, "talentcast-manifest-1", "a run's", kRunOutputs)) {
     return fmt::format(
-        "{}: expected a new or empty directory, or an earlier run's, found a directory {}; "
-        "nothing was run",
+        "{}: expected a new or empty directory, or an earlier run's, found a directory {}",
         out.string(), *found);
   }
   return std::nullopt;

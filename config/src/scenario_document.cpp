@@ -4,6 +4,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cmath>
 #include <optional>
 #include <sstream>
 #include <tuple>
@@ -97,6 +98,19 @@ ScenarioDocument::~ScenarioDocument() = default;
 ScenarioDocument::ScenarioDocument(ScenarioDocument&&) noexcept = default;
 
 ScenarioDocument::ScenarioDocument(const ScenarioDocument& other) : ScenarioDocument(other.path_) {
+  // Read again, the files must be what the other read: a copy of a scenario is that scenario.
+  const auto& mine = resolved_->sources;
+  const auto& theirs = other.resolved_->sources;
+  const bool same = std::equal(mine.begin(), mine.end(), theirs.begin(), theirs.end(),
+                               [](const models::SourceFile& a, const models::SourceFile& b) {
+                                 return a.path == b.path && a.text == b.text;
+                               });
+  if (!same) {
+    throw io::UserError(fmt::format(
+        "{}: expected the scenario's files as they were when it was loaded, found them changed "
+        "on disk; load the scenario again",
+        path_.string()));
+  }
   for (const auto& [key, value] : other.changes_) set(key, value);
 }
 
@@ -105,6 +119,13 @@ std::string ScenarioDocument::get_json(const std::string& key) const {
   std::string why;
   const toml::node* node = detail::find_path(resolved_->table, steps, why);
   if (!node) throw no_such_key(key, why);
+  // A number that is not finite as JSON's extensions that Python's json reads (toml++'s
+  // formatter writes them as strings).
+  if (const auto* number = node->as_floating_point(); number && !std::isfinite(number->get())) {
+    const double x = number->get();
+    return std::isnan(x) ? R"({"value": NaN})"
+                         : (x > 0 ? R"({"value": Infinity})" : R"({"value": -Infinity})");
+  }
   // Through toml++'s own JSON formatter, which formats tables: the value under one key.
   toml::table holder;
   holder.insert("value", *node);
@@ -131,9 +152,22 @@ void ScenarioDocument::set(const std::string& key, const std::string& value) {
   }
   std::string why;
   bool settable = false;
-  if (!detail::find_path(resolved_->table, steps, why, &settable)) throw no_such_key(key, why);
-  detail::set_path(resolved_->table, steps, std::move(*parsed->get("value")));
-  std::erase_if(changes_, [&key](const auto& change) { return change.first == key; });
+  toml::node* target = detail::find_path(resolved_->table, steps, why, &settable);
+  if (!target) throw no_such_key(key, why);
+  toml::table* old_table = settable ? nullptr : target->as_table();
+  if (toml::table* new_table = parsed->get("value")->as_table(); old_table && new_table) {
+    // A table in place of a table keeps its place: a role's table orders the roles.
+    old_table->clear();
+    for (auto&& [name, child] : *new_table) old_table->insert(name, std::move(child));
+  } else {
+    detail::set_path(resolved_->table, steps, std::move(*parsed->get("value")));
+  }
+  // The change replaces earlier ones of this key and of the keys inside it.
+  std::erase_if(changes_, [&key](const auto& change) {
+    const std::string& earlier = change.first;
+    return earlier == key || (earlier.size() > key.size() && earlier.starts_with(key) &&
+                              (earlier[key.size()] == '.' || earlier[key.size()] == '['));
+  });
   changes_.emplace_back(key, value);
 }
 

@@ -19,6 +19,8 @@ py::array_t<double> evaluate(
   }
   const std::vector<double> flat(values.data(), values.data() + values.size());
   const auto points = static_cast<py::ssize_t>(values.shape(0));
+  // The document as it is now: another Python thread may change it while the points run.
+  const config::ScenarioDocument snapshot(document);
   std::atomic<bool> stop{false};
   studies::EvaluateSettings settings;
   settings.paths = paths;
@@ -26,8 +28,10 @@ py::array_t<double> evaluate(
   settings.threads = threads;
   settings.stop = &stop;
   studies::Evaluation evaluation;
-  interruptible(stop,
-                [&] { evaluation = studies::evaluate(document, keys, flat, outputs, settings); });
+  interruptible(stop, [&] {
+    evaluation = studies::evaluate(snapshot, keys, static_cast<std::size_t>(points), flat, outputs,
+                                   settings);
+  });
   py::array_t<double> result({points, static_cast<py::ssize_t>(outputs.size())});
   std::copy(evaluation.values.begin(), evaluation.values.end(), result.mutable_data());
   return result;

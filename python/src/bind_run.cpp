@@ -128,7 +128,9 @@ Run run(const Model& model, std::optional<std::uint64_t> paths, std::optional<st
 }
 
 void write(const Run& run, const std::filesystem::path& out) {
-  if (const auto problem = cli::run_directory_problem(out)) throw io::UserError(*problem);
+  if (const auto problem = cli::run_directory_problem(out)) {
+    throw io::UserError(*problem + "; nothing was written");
+  }
   const cli::OutputFiles files = run.files(out);
   std::atomic<bool> stop{false};
   interruptible(stop,

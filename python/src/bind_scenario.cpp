@@ -37,8 +37,9 @@ void bind_scenario(py::module_& m) {
       .def("keys", &ScenarioDocument::keys)
       .def("changes", &ScenarioDocument::changes)
       .def("copy", [](const ScenarioDocument& document) { return ScenarioDocument(document); })
+      // Validated holding the GIL (milliseconds): no other Python thread changes the document
+      // meanwhile.
       .def("model", [](const ScenarioDocument& document) {
-        py::gil_scoped_release release;  // validation fits salary bands: milliseconds
         try {
           return Model{std::make_shared<const models::Scenario>(document.scenario())};
         } catch (io::UserError& error) {

@@ -5,6 +5,7 @@
 
 #include "bindings.hpp"
 #include "cli.hpp"
+#include "sensitivity_charts.hpp"
 
 namespace talentcast::python {
 
@@ -63,7 +64,7 @@ void bind_sweep(py::module_& m) {
           cli::SensitivityReport report;
           std::atomic<bool> stop{false};
           interruptible(stop, [&] { report = cli::sensitivity_report(args); });
-          return py::make_tuple(report.text, report.warnings);
+          return py::make_tuple(report.text, report.warnings, std::string(cli::kRankingRule));
         });
 }
 

@@ -60,6 +60,8 @@ void bind_errors(py::module_& m) {
       PyErr_SetNone(PyExc_KeyboardInterrupt);
     } catch (const io::WriteInterrupted&) {
       PyErr_SetNone(PyExc_KeyboardInterrupt);
+    } catch (const io::PartlyWritten& e) {
+      scenario_error((std::string("talentcast: ") + e.what()).c_str());
     } catch (const std::domain_error& e) {
       const std::string text =
           std::string("talentcast: a parameter's distribution could not be evaluated: ") + e.what();

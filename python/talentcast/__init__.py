@@ -17,7 +17,6 @@ import tempfile
 import warnings
 
 import numpy as np
-import pandas as pd
 
 from . import _tables
 from ._talentcast import ScenarioError, __version__
@@ -42,6 +41,33 @@ __all__ = [
 ]
 
 STATISTICS = list(_tables.STATISTICS)
+
+
+# The bounds of the command line's flags of the same names (docs/cli.md).
+_BOUNDS = {"paths": (1, 2**32 - 1), "seed": (0, 2**64 - 1), "threads": (0, 1024),
+           "band_samples": (0, 100_000), "resamples": (1, 100_000), "keep_limit": (1, 2**63 - 1)}
+
+
+def _check(**arguments):
+    """Raises ScenarioError naming every argument outside its bounds (None: not given)."""
+    problems = []
+    for name, value in arguments.items():
+        if value is None:
+            continue
+        low, high = _BOUNDS[name]
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) \
+                or not low <= value <= high:
+            problems.append(f"talentcast: {name}: expected an integer from {low} to {high}, "
+                            f"found {value!r}")
+    if problems:
+        raise ScenarioError("\n".join(problems))
+
+
+def _pandas():
+    # pandas is imported when a table is first asked for: `import talentcast` stays quick.
+    import pandas
+
+    return pandas
 
 
 def _toml_value(value, key):
@@ -250,9 +276,15 @@ def run(scenario, paths=None, seed=None, threads=0, central=False, keep=None,
     keep: metric names whose per-path values to keep (Forecast.kept), at most keep_limit bytes
     (paths x metrics x periods x roles x 8); such a run keeps no band store. band_samples: the
     paths whose salary bands write() stores in bands.bin, as `talentcast run --band-samples`."""
+    _check(paths=paths, seed=seed, threads=threads, band_samples=band_samples,
+           keep_limit=keep_limit)
+    keep = [keep] if isinstance(keep, str) else list(keep or [])
+    twice = sorted({metric for metric in keep if keep.count(metric) > 1})
+    if twice:
+        raise ScenarioError(f"talentcast: keep: expected each metric once, found "
+                            f"{', '.join(repr(m) for m in twice)} more than once")
     sc = _scenario(scenario)
     model = sc._validated()
-    keep = [keep] if isinstance(keep, str) else list(keep or [])
     command = _call("run", scenario=sc.path, paths=paths, seed=seed, threads=threads,
                     central=central, keep=keep or None)
     engine_run = _engine.run(model, paths, seed, threads, central, 0 if keep else band_samples,
@@ -288,6 +320,7 @@ class Comparison:
 def compare(base, whatif, paths=None, seed=None, threads=0):
     """Runs base and what-if on the same seed and paths (the base's, unless given), as
     `talentcast compare` does."""
+    _check(paths=paths, seed=seed, threads=threads)
     base, whatif = _scenario(base), _scenario(whatif)
     return Comparison(base, whatif,
                       _engine.compare(base._validated(), whatif._validated(), paths, seed, threads))
@@ -299,6 +332,8 @@ def evaluate(scenario, points, outputs, paths=1000, seed=None, threads=0):
     returns a DataFrame of the outputs (names "metric:series:period:statistic", such as
     "ratio:llm_algorithm:2030-Q4:p50"), one row per point, with points' index. Every point
     runs on the same seed (common random numbers); points run in parallel, one per thread."""
+    pd = _pandas()
+    _check(paths=paths, seed=seed, threads=threads)
     sc = _scenario(scenario)
     points = pd.DataFrame(points)
     outputs = [outputs] if isinstance(outputs, str) else list(outputs)
@@ -338,6 +373,8 @@ def _bands_of(run):
 
 
 def _payroll(bands, payroll, now, horizon, threads):
+    pd = _pandas()
+
     def read(text, dtype):
         return pd.read_csv(io.StringIO(text), dtype=dtype, keep_default_na=False)
 
@@ -374,6 +411,8 @@ def benchmark(run, role=None, salary=None, level=None, periods=None, payroll=Non
     A payroll (a DataFrame or CSV file with employee_id, role, salary and optionally level):
     a PayrollBenchmark at periods now (default the first) and horizon (default a year later,
     or the last)."""
+    pd = _pandas()
+    _check(threads=threads)
     bands = _bands_of(run)
     if payroll is not None:
         given = [n for n, v in (("role", role), ("salary", salary), ("level", level),
@@ -386,7 +425,8 @@ def benchmark(run, role=None, salary=None, level=None, periods=None, payroll=Non
         raise TypeError("benchmark: expected role and salary (an offer), or payroll")
     if now is not None or horizon is not None:
         raise TypeError("benchmark: now, horizon: expected them only with payroll")
-    periods = [periods] if isinstance(periods, str) else list(periods or [])
+    periods = list(periods) if isinstance(periods, (list, tuple)) else \
+        ([] if periods is None else [periods])
     offer = bands.offer(role, level or "", str(salary), [str(p) for p in periods])
     frame = pd.DataFrame({"role": role, "level": level or "", "period": offer["periods"],
                           "salary": offer["salary"]})
@@ -405,7 +445,9 @@ def sweep(sweep_file, db, threads=0, metrics=None, periods=None):
     of the same sweep is resumed (only its missing points run). metrics, periods: store only
     these. Ctrl-C stops it with the committed points kept, and raises KeyboardInterrupt.
     Returns read_sweep(db)."""
-    command = _call("sweep", sweep_file=os.fspath(sweep_file), db=os.fspath(db))
+    _check(threads=threads)
+    command = _call("sweep", sweep_file=os.fspath(sweep_file), db=os.fspath(db), threads=threads,
+                    metrics=metrics, periods=periods)
     _engine.sweep(os.fspath(sweep_file), os.fspath(db), threads, _names(metrics),
                   _names(periods), command)
     return read_sweep(db)
@@ -415,6 +457,7 @@ def read_sweep(db, metrics=None, roles=None, periods=None, stats=None):
     """A sweep's results as a DataFrame, one row per point, role, period and metric: the point,
     its seed and parameter values (a column per key path), then the statistics; `talentcast
     export`'s CSV. metrics, roles, periods: only these rows; stats: only these statistics."""
+    pd = _pandas()
     with tempfile.TemporaryDirectory(prefix="talentcast-export-") as folder:
         path = os.path.join(folder, "export.csv")
         _engine.export_csv(os.fspath(db), path, _names(metrics), _names(roles), _names(periods),
@@ -428,7 +471,9 @@ def sensitivity(db, outputs, resamples=1000):
     a complete sweep's parameters, as `talentcast sensitivity -f csv`: one row per output and
     parameter with Sobol first and total indices and their bootstrap 95% intervals (saltelli
     designs), Morris mu, mu* and sigma (morris designs), and tornado data (any design)."""
-    text, cautions = _engine.sensitivity(os.fspath(db), _names(outputs), int(resamples))
+    pd = _pandas()
+    _check(resamples=resamples)
+    text, cautions, rule = _engine.sensitivity(os.fspath(db), _names(outputs), resamples)
     for caution in cautions:
-        warnings.warn(f"talentcast: warning: {caution}", stacklevel=2)
+        warnings.warn(f"talentcast: warning: {caution} (the rule: {rule})", stacklevel=2)
     return pd.read_csv(io.StringIO(text), float_precision="round_trip")

@@ -2,7 +2,6 @@
 DataFrames and xarray DataArrays."""
 
 import numpy as np
-import pandas as pd
 
 #: A summary's statistics, in forecast.csv's column order.
 STATISTICS = ["mean", "sd", "p05", "p10", "p25", "p50", "p75", "p90", "p95", "mcse"]
@@ -18,6 +17,8 @@ def frame(table, keys):
     columns = {}
     for key, source in keys:
         columns[key] = _names(table[source])
+    import pandas as pd
+
     frame = pd.DataFrame(columns)
     values = table["values"]
     for i, name in enumerate(STATISTICS):

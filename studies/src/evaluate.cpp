@@ -4,6 +4,7 @@
 #include <tbb/enumerable_thread_specific.h>
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <memory>
 #include <optional>
@@ -118,51 +119,103 @@ std::vector<double> outputs_of(const Forecast& forecast, const std::vector<Outpu
   std::vector<double> values;
   values.reserve(outputs.size());
   for (const auto& output : outputs) {
-    values.push_back(
-        statistic(*rows.at({output.series, output.period, output.metric}), output.statistic));
+    const auto row = rows.find({output.series, output.period, output.metric});
+    if (row == rows.end()) {
+      // The point's values changed what the forecast holds (its horizon, its roles).
+      throw io::UserError(fmt::format("output '{}:{}:{}:{}' is not in this point's forecast",
+                                      output.metric, output.series, output.period,
+                                      output.statistic));
+    }
+    values.push_back(statistic(*row->second, output.statistic));
   }
   return values;
 }
 
-// Each key set, on a copy of the document, to the first point's value: a key that names no
-// value of the scenario is found before any point runs.
-void check_keys(const config::ScenarioDocument& document, const std::vector<std::string>& keys,
-                const std::vector<double>& values) {
+// The keys' problems, as diagnostics: a key twice, a run setting (paths and seed are
+// evaluate's own), or a key that names no value of the scenario (each set, on a copy of the
+// document, to the first point's value).
+std::vector<io::Diagnostic> key_problems(const config::ScenarioDocument& document,
+                                         const std::vector<std::string>& keys,
+                                         const std::vector<double>& values) {
   config::ScenarioDocument probe(document);
   std::vector<io::Diagnostic> diagnostics;
+  std::set<std::string> seen;
   for (std::size_t j = 0; j < keys.size(); ++j) {
-    try {
-      probe.set(keys[j], fmt::format("{}", values.empty() ? 0.0 : values[j]));
-    } catch (const io::UserError& error) {
-      diagnostics.insert(diagnostics.end(), error.diagnostics().begin(), error.diagnostics().end());
+    const auto problem = [&](std::string expected, std::string found) {
+      diagnostics.push_back({.file = "evaluate",
+                             .key = keys[j],
+                             .expected = std::move(expected),
+                             .found = std::move(found)});
+    };
+    if (!seen.insert(keys[j]).second) {
+      problem("each key once", "it twice");
+    } else if (keys[j] == "paths" || keys[j] == "seed") {
+      problem("a key of the model",
+              fmt::format("the run's {} (give evaluate's {}= instead)", keys[j], keys[j]));
+    } else {
+      try {
+        probe.set(keys[j], fmt::format("{}", values.empty() ? 0.0 : values[j]));
+      } catch (const io::UserError& error) {
+        diagnostics.insert(diagnostics.end(), error.diagnostics().begin(),
+                           error.diagnostics().end());
+      }
     }
   }
-  if (!diagnostics.empty()) throw io::UserError(std::move(diagnostics));
+  return diagnostics;
+}
+
+// The outputs, with the keys' problems told first: every problem of the call at once.
+std::vector<OutputName> checked_outputs(const config::ScenarioDocument& document,
+                                        const std::vector<std::string>& keys,
+                                        const std::vector<double>& values,
+                                        const std::vector<std::string>& outputs) {
+  std::vector<io::Diagnostic> diagnostics = key_problems(document, keys, values);
+  std::vector<std::string> problems;
+  std::vector<OutputName> names;
+  try {
+    names = read_outputs(document.scenario(), outputs);
+  } catch (const io::UserError& error) {
+    problems = error.problems();
+    diagnostics.insert(diagnostics.end(), error.diagnostics().begin(), error.diagnostics().end());
+  }
+  if (problems.empty() && !diagnostics.empty()) throw io::UserError(std::move(diagnostics));
+  if (!problems.empty()) {
+    io::UserError error(std::move(problems));
+    error.add(std::move(diagnostics));
+    throw error;
+  }
+  return names;
+}
+
+std::string problem_text(std::size_t point, const io::UserError& error) {
+  std::string text;
+  for (const auto& p : error.problems()) text += "; " + p;
+  for (const auto& d : error.diagnostics()) text += "; " + d.message();
+  return fmt::format("point {}: {}", point, text.substr(2));
 }
 
 }  // namespace
 
 Evaluation evaluate(const config::ScenarioDocument& document, const std::vector<std::string>& keys,
-                    const std::vector<double>& values, const std::vector<std::string>& outputs,
-                    const EvaluateSettings& settings) {
+                    std::size_t points, const std::vector<double>& values,
+                    const std::vector<std::string>& outputs, const EvaluateSettings& settings) {
   const std::size_t k = keys.size();
-  if (k == 0 ? !values.empty() : values.size() % k != 0) {
-    throw std::invalid_argument("evaluate: values are not whole points of the keys");
+  if (values.size() != points * k) {
+    throw std::invalid_argument("evaluate: values are not points x keys");
   }
-  const std::size_t points = k == 0 ? 0 : values.size() / k;
-  const std::vector<OutputName> names = read_outputs(document.scenario(), outputs);
-  check_keys(document, keys, values);
+  const std::vector<OutputName> names = checked_outputs(document, keys, values, outputs);
 
   Evaluation evaluation;
   evaluation.values.assign(points * names.size(), 0.0);
   tbb::enumerable_thread_specific<std::unique_ptr<config::ScenarioDocument>> documents;
+  // Once a point is found invalid no point runs, but every point is still checked: all the
+  // invalid ones are told together.
+  std::atomic<bool> failed{false};
   std::vector<std::string> problems;
+  std::size_t invalid = 0;
   std::size_t next = 0;
-  const auto stopped = [&] {
-    return !problems.empty() || (settings.stop != nullptr && settings.stop->load());
-  };
   const auto take = [&]() -> std::optional<PointUnit> {
-    if (next == points || stopped()) return std::nullopt;
+    if (next == points || (settings.stop != nullptr && settings.stop->load())) return std::nullopt;
     PointUnit unit;
     unit.point = next++;
     return unit;
@@ -174,24 +227,26 @@ Evaluation evaluate(const config::ScenarioDocument& document, const std::vector<
       for (std::size_t j = 0; j < k; ++j) {
         local->set(keys[j], fmt::format("{}", values[unit.point * k + j]));
       }
+      const models::Scenario scenario = local->scenario();
+      if (failed.load()) return unit;
       ForecastSettings run;
       run.paths = settings.paths;
       run.seed = settings.seed;
       run.threads = 1;
-      unit.outputs = outputs_of(run_forecast(local->scenario(), run), names);
+      run.stop = settings.stop;
+      unit.outputs = outputs_of(run_forecast(scenario, run), names);
     } catch (const io::UserError& error) {
-      std::string text;
-      for (const auto& p : error.problems()) text += "; " + p;
-      for (const auto& d : error.diagnostics()) text += "; " + d.message();
-      unit.problem = fmt::format("point {}: {}", unit.point, text.substr(2));
+      failed = true;
+      unit.problem = problem_text(unit.point, error);
     }
     return unit;
   };
   const auto pass = [&](PointUnit unit) {
     if (unit.problem) {
-      if (problems.size() < kPointsNamed) problems.push_back(std::move(*unit.problem));
+      if (++invalid <= kPointsNamed) problems.push_back(std::move(*unit.problem));
       return;
     }
+    if (unit.outputs.empty() && !names.empty()) return;  // checked only, after a failure
     std::copy(unit.outputs.begin(), unit.outputs.end(),
               evaluation.values.begin() + static_cast<std::ptrdiff_t>(unit.point * names.size()));
     ++evaluation.points_done;
@@ -202,7 +257,9 @@ Evaluation evaluate(const config::ScenarioDocument& document, const std::vector<
   core::Pipeline(std::move(options)).run(take, work, pass);
   if (!problems.empty()) {
     io::UserError error(std::move(problems));
-    error.summarize("The values of these points make invalid scenarios; nothing was evaluated.");
+    error.summarize(fmt::format(
+        "{} of {} points make invalid scenarios{}; nothing was evaluated.", invalid, points,
+        invalid > kPointsNamed ? fmt::format(" (the first {} are listed)", kPointsNamed) : ""));
     throw error;
   }
   evaluation.interrupted = evaluation.points_done < points;

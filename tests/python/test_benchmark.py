@@ -79,3 +79,8 @@ def test_bad_benchmark_input_is_reported_together(run_dir):
         talentcast.benchmark(run_dir, "nlp", 5000, payroll=payroll)
     with pytest.raises(ValueError, match="kept no band store"):
         talentcast.benchmark(talentcast.run(FLAGSHIP, paths=10, band_samples=0), "nlp", 5000)
+
+
+def test_one_period_may_be_given_as_a_year(run_dir):
+    frame = talentcast.benchmark(run_dir, "nlp", 30000, periods=2026)
+    assert list(frame.period) == ["2026-Q4"]

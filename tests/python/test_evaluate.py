@@ -73,4 +73,58 @@ def test_bad_outputs_keys_and_values_are_reported_together(small_scenario):
         talentcast.evaluate(small_scenario, bad, OUTPUTS, paths=10, threads=1)
     lines = str(error.value).splitlines()
     assert lines[0].startswith("talentcast: point 1: (set by key path): defaults.attrition: expected")
-    assert lines[-1] == "The values of these points make invalid scenarios; nothing was evaluated."
+    assert lines[1].startswith("talentcast: point 3: (set by key path): defaults.attrition: expected")
+    assert lines[-1] == "2 of 4 points make invalid scenarios; nothing was evaluated."
+
+
+def test_every_invalid_point_is_counted_the_first_twenty_named(small_scenario):
+    bad = pd.DataFrame({"defaults.attrition": [5.0] * 30 + [0.1]})
+    with pytest.raises(talentcast.ScenarioError) as error:
+        talentcast.evaluate(small_scenario, bad, OUTPUTS, paths=10, threads=2)
+    lines = str(error.value).splitlines()
+    assert len(lines) == 21 and lines[19].startswith("talentcast: point 19: ")
+    assert lines[-1] == ("30 of 31 points make invalid scenarios (the first 20 are listed); "
+                         "nothing was evaluated.")
+
+
+def test_keys_and_outputs_are_checked_together_before_any_point_runs(small_scenario):
+    points = pd.DataFrame([[0.1, 0.2, 5, 0.3]], columns=["defaults.attrition", "paths", "seed",
+                                                           "roles.nlp.demand_grow"])
+    points.insert(1, "defaults.attrition", 0.1, allow_duplicates=True)
+    with pytest.raises(talentcast.ScenarioError) as error:
+        talentcast.evaluate(small_scenario, points, ["ratio:nlp:2025-Q4:p5"], paths=10)
+    assert str(error.value).splitlines() == [
+        "talentcast: output 'ratio:nlp:2025-Q4:p5': no statistic 'p5' (did you mean 'p05'?)",
+        "evaluate: defaults.attrition: expected each key once, found it twice",
+        "evaluate: paths: expected a key of the model, found the run's paths (give evaluate's "
+        "paths= instead)",
+        "evaluate: seed: expected a key of the model, found the run's seed (give evaluate's seed= "
+        "instead)",
+        "(set by key path): roles.nlp.demand_grow: expected the key path of a value in the "
+        "scenario, found no 'demand_grow' in roles.nlp (did you mean 'demand_growth'?)",
+    ]
+
+
+def test_without_keys_each_point_is_the_scenario_as_it_stands(small_scenario):
+    result = talentcast.evaluate(small_scenario, pd.DataFrame(index=range(3)), OUTPUTS, paths=300,
+                                 seed=4)
+    expected = one_run(small_scenario, {}, 300, 4)
+    assert [list(row) for row in result.to_numpy()] == [expected] * 3
+
+
+def test_a_point_that_loses_an_output_is_reported(small_scenario):
+    with pytest.raises(talentcast.ScenarioError) as error:
+        talentcast.evaluate(small_scenario, {"horizon_years": [2, 1]}, OUTPUTS, paths=10)
+    assert str(error.value).splitlines()[0] == (
+        "talentcast: point 1: output 'ratio:llm_algorithm:2025-Q4:p50' is not in this point's "
+        "forecast")
+
+
+def test_arguments_outside_the_command_lines_bounds_are_refused(small_scenario):
+    with pytest.raises(talentcast.ScenarioError) as error:
+        talentcast.evaluate(small_scenario, {"defaults.attrition": [0.1]}, OUTPUTS, paths=0,
+                            threads=100000)
+    assert str(error.value).splitlines() == [
+        "talentcast: paths: expected an integer from 1 to 4294967295, found 0",
+        "talentcast: threads: expected an integer from 0 to 1024, found 100000",
+    ]

@@ -97,9 +97,24 @@ def test_write_never_replaces_a_users_files(small_scenario, tmp_path):
         forecast.write(out)
     assert str(error.value) == (
         f"talentcast: {out}: expected a new or empty directory, or an earlier run's, found a "
-        "directory holding 'notes.txt' and no manifest.json; nothing was run")
+        "directory holding 'notes.txt' and no manifest.json; nothing was written")
     assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
     # An earlier run's directory is replaced whole.
     forecast.write(tmp_path / "run")
     talentcast.run(small_scenario, paths=600, seed=1).write(tmp_path / "run")
     assert json.loads((tmp_path / "run" / "manifest.json").read_text())["paths"] == 600
+
+
+def test_arguments_are_checked_as_the_command_line_checks_its_flags(small_scenario):
+    for arguments, message in [
+        ({"paths": 0}, "paths: expected an integer from 1 to 4294967295, found 0"),
+        ({"threads": -5}, "threads: expected an integer from 0 to 1024, found -5"),
+        ({"threads": 100000}, "threads: expected an integer from 0 to 1024, found 100000"),
+        ({"seed": 1.5}, "seed: expected an integer from 0 to 18446744073709551615, found 1.5"),
+        ({"band_samples": True}, "band_samples: expected an integer from 0 to 100000, found True"),
+        ({"keep": ["ratio", "hires", "ratio"]},
+         "keep: expected each metric once, found 'ratio' more than once"),
+    ]:
+        with pytest.raises(talentcast.ScenarioError) as error:
+            talentcast.run(small_scenario, **arguments)
+        assert str(error.value) == "talentcast: " + message

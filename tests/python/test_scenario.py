@@ -1,6 +1,9 @@
 """load_scenario() and Scenario: values read and set by key path, validated with the command
 line's messages."""
 
+import math
+
+import pandas as pd
 import pytest
 
 import talentcast
@@ -83,3 +86,47 @@ def test_an_unknown_key_path_says_what_it_could_be():
         sc["roles.llm.demand_growth"]
     with pytest.raises(TypeError, match="roles.nlp.attrition: expected a number"):
         sc["roles.nlp.attrition"] = object()
+
+
+def test_setting_a_key_again_replaces_its_earlier_changes_and_those_inside_it(small_scenario):
+    sc = talentcast.load_scenario(small_scenario)
+    key = "roles.llm_algorithm.demand_growth"
+    sc[key] = {"dist": "normal", "mean": 0.2, "sd": 0.05, "min": -1, "max": 1}
+    sc[key + ".mean"] = 0.3
+    sc[key] = {"dist": "normal", "mean": 0.25, "sd": 0.05, "min": -1, "max": 1}
+    assert list(sc.changes) == [key]
+    copy = sc.copy()
+    assert copy[key]["mean"] == 0.25
+    forecast = talentcast.run(sc, paths=500, seed=3).to_pandas()
+    pd.testing.assert_frame_equal(talentcast.run(copy, paths=500, seed=3).to_pandas(), forecast)
+
+
+def test_a_table_set_whole_keeps_its_place(small_scenario):
+    sc = talentcast.load_scenario(small_scenario)
+    roles = sc.roles
+    sc["roles.nlp"] = sc["roles.nlp"]
+    assert sc.roles == roles
+    pd.testing.assert_frame_equal(talentcast.run(sc, paths=300, seed=1).to_pandas(),
+                                  talentcast.run(small_scenario, paths=300, seed=1).to_pandas())
+
+
+def test_a_copy_is_of_the_files_as_they_were_loaded(tmp_path):
+    path = tmp_path / "mine.toml"
+    path.write_text(f'extends = "{FLAGSHIP}"\nhorizon_years = 2\n')
+    sc = talentcast.load_scenario(path)
+    path.write_text(f'extends = "{FLAGSHIP}"\nhorizon_years = 3\n')
+    with pytest.raises(talentcast.ScenarioError) as error:
+        sc.copy()
+    assert str(error.value) == (
+        f"talentcast: {path}: expected the scenario's files as they were when it was loaded, "
+        "found them changed on disk; load the scenario again")
+
+
+def test_numbers_that_are_not_finite_read_back_as_numbers(small_scenario):
+    sc = talentcast.load_scenario(small_scenario)
+    sc["defaults.attrition"] = float("nan")
+    assert math.isnan(sc["defaults.attrition"])
+    sc["defaults.attrition"] = float("-inf")
+    assert sc["defaults.attrition"] == float("-inf")
+    with pytest.raises(talentcast.ScenarioError, match="defaults.attrition: expected"):
+        sc.validate()

@@ -48,12 +48,14 @@ struct Evaluation {
 };
 
 /// Runs the document's scenario once per point, point p with keys[j] set to values[p *
-/// keys.size() + j], and gives the outputs of each. Every point runs on the same seed and
-/// paths, so that two points differ by their values alone, and its outputs do not depend on the
-/// threads. Throws io::UserError when a key is not one of the scenario's or the values of
-/// points make invalid scenarios (the first 20 named; no point runs after the first found).
+/// keys.size() + j], and gives the outputs of each (with no keys, each point is the scenario
+/// as it stands). Every point runs on the same seed and paths, so that two points differ by
+/// their values alone, and its outputs do not depend on the threads. Throws io::UserError,
+/// before any point runs, for keys (twice, `paths` or `seed`, or naming no value) and outputs
+/// that cannot be; and, nothing returned, for points whose values make invalid scenarios or
+/// lose an output (every point is checked, the first 20 invalid ones named).
 Evaluation evaluate(const config::ScenarioDocument& document, const std::vector<std::string>& keys,
-                    const std::vector<double>& values, const std::vector<std::string>& outputs,
-                    const EvaluateSettings& settings);
+                    std::size_t points, const std::vector<double>& values,
+                    const std::vector<std::string>& outputs, const EvaluateSettings& settings);
 
 }  // namespace talentcast::studies
