@@ -98,6 +98,7 @@ ScenarioDocument::~ScenarioDocument() = default;
 ScenarioDocument::ScenarioDocument(ScenarioDocument&&) noexcept = default;
 
 ScenarioDocument::ScenarioDocument(const ScenarioDocument& other) : ScenarioDocument(other.path_) {
+  tables_ = other.tables_;
   // Read again, the files must be what the other read: a copy of a scenario is that scenario.
   const auto& mine = resolved_->sources;
   const auto& theirs = other.resolved_->sources;
@@ -178,9 +179,9 @@ std::vector<std::string> ScenarioDocument::keys() const {
 }
 
 models::Scenario ScenarioDocument::scenario() const {
-  models::QuantileTables tables;
   try {
-    models::Scenario scenario = detail::validate(resolved_->table, path_, resolved_->files, tables);
+    models::Scenario scenario =
+        detail::validate(resolved_->table, path_, resolved_->files, *tables_);
     scenario.source_files = resolved_->sources;
     scenario.changes = changes_;
     return scenario;

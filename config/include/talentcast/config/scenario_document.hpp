@@ -58,6 +58,9 @@ class ScenarioDocument {
   std::filesystem::path path_;
   std::unique_ptr<Resolved> resolved_;
   std::vector<std::pair<std::string, std::string>> changes_;
+  /// The distributions' quantile tables, built once and shared by copies (and their threads),
+  /// as a sweep's points share theirs.
+  std::shared_ptr<models::QuantileTables> tables_ = std::make_shared<models::QuantileTables>();
 };
 
 }  // namespace talentcast::config
