@@ -128,6 +128,9 @@ struct SweepArgs {
   std::vector<std::string> periods;
   bool quiet = false;
   std::string command_line;
+  /// Given, this flag stops the command (the Python package sets it on Ctrl-C) and no Ctrl-C
+  /// handler is installed; otherwise the command installs its own (InterruptGuard).
+  const std::atomic<bool>* stop = nullptr;
 };
 int sweep_command(const SweepArgs& args);
 
@@ -137,6 +140,9 @@ struct SensitivityArgs {
   std::string format = "table";
   std::size_t resamples = 1000;
   std::string charts;  ///< a directory for the tornado and Sobol charts; empty: none
+  /// Given, this flag stops the command (the Python package sets it on Ctrl-C) and no Ctrl-C
+  /// handler is installed; otherwise the command installs its own (InterruptGuard).
+  const std::atomic<bool>* stop = nullptr;
 };
 int sensitivity_command(const SensitivityArgs& args);
 /// What sensitivity_command prints in args.format (and the charts it writes), and its warnings
@@ -154,6 +160,9 @@ struct ExportArgs {
   /// Only these (each empty: all), as stored: metric names, roles (role, role/level or total),
   /// period labels; and only these statistics' columns, in this order.
   std::vector<std::string> metrics, roles, periods, stats;
+  /// Given, this flag stops the command (the Python package sets it on Ctrl-C) and no Ctrl-C
+  /// handler is installed; otherwise the command installs its own (InterruptGuard).
+  const std::atomic<bool>* stop = nullptr;
 };
 int export_command(const ExportArgs& args);
 

@@ -129,7 +129,8 @@ int export_command(const ExportArgs& args) {
         "written",
         args.out, *found));
   }
-  InterruptGuard guard;
+  std::optional<InterruptGuard> guard;
+  const std::atomic<bool>& stop = args.stop != nullptr ? *args.stop : guard.emplace().flag();
   const std::string_view unwritten = args.out.empty() ? "" : "; nothing was written";
   try {
     io::Database db = formats::open_store_to_read(args.db);
@@ -153,8 +154,8 @@ int export_command(const ExportArgs& args) {
       file.emplace_back(out);
     }
     const std::size_t points =
-        stream_rows(db, stats, {metrics, roles, periods}, parameters, values, file, guard.flag());
-    io::commit_together(file, &guard.flag());
+        stream_rows(db, stats, {metrics, roles, periods}, parameters, values, file, stop);
+    io::commit_together(file, &stop);
     if (points < design_points) {
       fmt::print(stderr,
                  "talentcast: warning: {}: the sweep is incomplete ({} of {} points exported)\n",

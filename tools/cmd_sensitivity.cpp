@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <numeric>
+#include <optional>
 
 #include "cli.hpp"
 #include "interrupt.hpp"
@@ -288,7 +289,8 @@ SensitivityReport sensitivity_report(const SensitivityArgs& args) {
   std::vector<std::string> errors;
   const std::vector<Output> outputs = check_arguments(args, errors);
   if (!errors.empty()) throw io::UserError(std::move(errors));
-  InterruptGuard guard;
+  std::optional<InterruptGuard> guard;
+  const std::atomic<bool>& stop = args.stop != nullptr ? *args.stop : guard.emplace().flag();
   try {
     io::Database db = formats::open_store_to_read(args.db);
     const Results results = read_results(db);
@@ -321,7 +323,7 @@ SensitivityReport sensitivity_report(const SensitivityArgs& args) {
       rendered.add(computed, results);
       charted.push_back(computed.sensitivity);
     }
-    if (!args.charts.empty()) write_charts(args, charted, db, guard.flag());
+    if (!args.charts.empty()) write_charts(args, charted, db, stop);
     if (args.format == "csv") {
       report.text = rendered.csv;
     } else if (args.format == "json") {

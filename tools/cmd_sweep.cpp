@@ -185,14 +185,15 @@ int sweep_command(const SweepArgs& args) {
   const std::filesystem::path db = database_path(args);
   const MadeFolders made(db, session.root());
 
-  InterruptGuard guard;
-  options.stop = &guard.flag();
+  std::optional<InterruptGuard> guard;
+  const std::atomic<bool>& stop = args.stop != nullptr ? *args.stop : guard.emplace().flag();
+  options.stop = &stop;
   const studies::SweepRunResult result =
       run_explained(args, sweep, db, options, made, !args.quiet && session.root());
   if (!session.root()) {
     if (!result.stopped) return kExitOk;
     // Rank 0 tells why the ranks stopped; this one only ends with the same code.
-    if (guard.flag()) throw Interrupted("");
+    if (stop) throw Interrupted("");
     throw io::UserError(std::vector<std::string>{});
   }
   tell_result(args, sweep, db, result,

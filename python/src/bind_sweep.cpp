@@ -11,13 +11,13 @@ namespace talentcast::python {
 
 namespace {
 
-// A command's run on a thread of its own. The command installs its own Ctrl-C handler while it
-// runs, and stops as the command line would (a sweep keeps the points it committed); its exit
-// code 130 becomes KeyboardInterrupt.
-void run_command(const std::function<int()>& command) {
+// A command's run on a thread of its own, given the flag Ctrl-C sets (it then installs no
+// handler of its own): it stops as the command line would (a sweep keeps the points it
+// committed), and KeyboardInterrupt is raised.
+void run_command(const std::function<int(const std::atomic<bool>&)>& command) {
   std::atomic<bool> stop{false};
   int code = cli::kExitOk;
-  interruptible(stop, [&] { code = command(); });
+  interruptible(stop, [&] { code = command(stop); });
   if (code == cli::kExitInterrupted) {
     PyErr_SetNone(PyExc_KeyboardInterrupt);
     throw py::error_already_set();
@@ -39,7 +39,10 @@ void bind_sweep(py::module_& m) {
     args.periods = periods;
     args.quiet = true;
     args.command_line = command_line;
-    run_command([&] { return cli::sweep_command(args); });
+    run_command([&](const std::atomic<bool>& stop) {
+      args.stop = &stop;
+      return cli::sweep_command(args);
+    });
   });
   m.def("export_csv",
         [](const std::string& db, const std::string& out, const std::vector<std::string>& metrics,
@@ -52,7 +55,10 @@ void bind_sweep(py::module_& m) {
           args.roles = roles;
           args.periods = periods;
           args.stats = stats;
-          run_command([&] { return cli::export_command(args); });
+          run_command([&](const std::atomic<bool>& stop) {
+            args.stop = &stop;
+            return cli::export_command(args);
+          });
         });
   m.def("sensitivity",
         [](const std::string& db, const std::vector<std::string>& outputs, std::size_t resamples) {
@@ -63,6 +69,7 @@ void bind_sweep(py::module_& m) {
           args.resamples = resamples;
           cli::SensitivityReport report;
           std::atomic<bool> stop{false};
+          args.stop = &stop;
           interruptible(stop, [&] { report = cli::sensitivity_report(args); });
           return py::make_tuple(report.text, report.warnings, std::string(cli::kRankingRule));
         });

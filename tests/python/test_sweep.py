@@ -105,3 +105,20 @@ def test_ctrl_c_stops_a_sweep_keeping_its_committed_points(tmp_path):
     with sqlite3.connect(db) as connection:
         committed = connection.execute("select count(*) from point").fetchone()[0]
     assert 0 < committed < 1600
+
+
+def test_a_sweep_leaves_the_processs_signals_to_python(tmp_path):
+    # The command's own Ctrl-C handler is not installed from Python: SIGTERM does what it does
+    # in any Python program (ends it), and does not become a KeyboardInterrupt.
+    file = sweep_file(tmp_path, points=400)
+    db = tmp_path / "big.sqlite"
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(file), str(db)],
+                             stdout=subprocess.PIPE, text=True)
+    assert child.stdout.readline() == "started\n"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not db.exists():
+        time.sleep(0.1)
+    time.sleep(1.0)
+    child.send_signal(signal.SIGTERM)
+    out, _ = child.communicate(timeout=60)
+    assert child.returncode == -signal.SIGTERM and out == ""
