@@ -9,6 +9,7 @@
 #include "support.hpp"
 #include "talentcast/config/scenario_loader.hpp"
 #include "talentcast/studies/compare.hpp"
+#include "talentcast/studies/comparison_base.hpp"
 #include "talentcast/studies/forecast.hpp"
 
 using namespace talentcast;
@@ -103,6 +104,59 @@ TEST_CASE(
   const auto& r = row(c, "llm_algorithm", "2030-Q4", "salary_median", formats::Quantity::ratio);
   CHECK(r.summary.percentiles[3] > 0.9);
   CHECK(r.summary.percentiles[3] < 1.1);
+}
+
+TEST_CASE(
+    "a kept base compares each what-if as run_comparison does, bit for bit, on fewer paths too",
+    "[compare]") {
+  const auto dir = talentcast::test::source_dir() / "scenarios";
+  const auto base = config::load_scenario(dir / "china-ai-2024.toml");
+  const auto whatif = config::load_scenario(dir / "china-ai-grad-expansion.toml");
+  studies::ForecastSettings settings;
+  settings.paths = 700;  // not a multiple of a block: the last block is partial
+  settings.seed = 11;
+  settings.threads = 2;
+  using models::Metric;
+  const studies::ComparisonBase kept(base, {Metric::ratio, Metric::shortage, Metric::salary_median},
+                                     settings);
+  REQUIRE(kept.paths() == 700);
+  REQUIRE_FALSE(kept.interrupted());
+  for (const std::uint64_t paths : {700u, 300u}) {
+    CAPTURE(paths);
+    settings.paths = paths;
+    settings.threads = paths == 700 ? 1 : 2;
+    const studies::Comparison full = studies::run_comparison(base, whatif, settings);
+    settings.seed = 999;  // ignored: the base's seed is used
+    const studies::Comparison fast = kept.compare(whatif, settings);
+    settings.seed = 11;
+    CHECK(fast.paths_done == paths);
+    // Every role's and the total's rows of the kept metrics, in run_comparison's order; no level.
+    std::vector<const formats::ComparisonRow*> expected;
+    for (const auto& r : full.rows) {
+      if (r.role.find('/') != std::string::npos) continue;
+      if (r.metric == "ratio" || r.metric == "shortage" || r.metric == "salary_median") {
+        expected.push_back(&r);
+      }
+    }
+    REQUIRE(fast.rows.size() == expected.size());
+    // ratio and shortage: base, what-if, difference; salary_median also ratio; total: no salary
+    REQUIRE(fast.rows.size() == (9 * (3 + 3 + 4) + 2 * 3) * 28);
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+      const auto& a = *expected[i];
+      const auto& b = fast.rows[i];
+      CAPTURE(a.role, a.period, a.metric, formats::quantity_name(a.quantity));
+      REQUIRE(b.role == a.role);
+      REQUIRE(b.period == a.period);
+      REQUIRE(b.metric == a.metric);
+      REQUIRE(b.quantity == a.quantity);
+      CHECK(b.summary.mean == a.summary.mean);
+      CHECK(b.summary.sd == a.summary.sd);
+      CHECK(b.summary.percentiles == a.summary.percentiles);
+    }
+  }
+  // More paths than were kept is a caller's mistake, said so.
+  settings.paths = 701;
+  CHECK_THROWS_AS(kept.compare(whatif, settings), std::invalid_argument);
 }
 
 TEST_CASE("compare on the command line: table, csv, and scenarios that cannot be compared",
