@@ -7,6 +7,7 @@
 #     streams), nlohmann-json (JSON outputs), OpenSSL (SHA-256 in manifests), SQLite (the sweep
 #     results store), Open MPI (runs across machines, docs/mpi.md), Cairo with pkg-config and
 #     the DejaVu fonts (the report's charts, as SVG and PNG), zlib (the charts' PNG files),
+#     cpp-httplib (the what-if page's HTTP server, `talentcast serve`, docs/serve.md),
 #     and for the Python package (`import talentcast`, docs/python.md) pybind11 with Python's
 #     headers, NumPy, pandas, xarray and Matplotlib (Debian's, for Debian's /usr/bin/python3)
 #   bash scripts/setup.sh --tests   all that, and what the test suite adds:
@@ -29,7 +30,7 @@ packages=(
   libeigen3-dev libboost-math-dev libtbb-dev libtomlplusplus-dev libcli11-dev
   libfmt-dev librandom123-dev nlohmann-json3-dev libssl-dev libsqlite3-dev
   openmpi-bin libopenmpi-dev
-  pkg-config libcairo2-dev fonts-dejavu-core zlib1g-dev
+  pkg-config libcairo2-dev fonts-dejavu-core zlib1g-dev libcpp-httplib-dev
   python3-dev pybind11-dev python3-numpy python3-pandas python3-xarray python3-matplotlib
 )
 if $tests; then

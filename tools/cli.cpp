@@ -35,7 +35,7 @@ void check_portable_math(bool portable_math) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv, std::span<const Subcommand> more) {
   CLI::App app{"", "talentcast"};
   bool portable_math = false;
   describe(app, portable_math);
@@ -60,6 +60,9 @@ int main(int argc, char** argv) {
   auto* report_cmd = add_report(app, report);
   ExportArgs export_args;
   auto* export_cmd = add_export(app, export_args);
+
+  std::vector<std::pair<CLI::App*, std::function<int()>>> added;
+  for (const Subcommand& command : more) added.push_back(command.add(app));
 
   try {
     app.parse(argc, argv);
@@ -100,6 +103,9 @@ int main(int argc, char** argv) {
     if (*bench_cmd) {
       bench.command_line = command_line(argc, argv);
       return benchmark_command(bench);
+    }
+    for (const auto& [command, run_it] : added) {
+      if (*command) return run_it();
     }
     throw std::logic_error("no subcommand ran, though CLI11 requires one");
   } catch (...) {

@@ -7,7 +7,9 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "errors.hpp"
@@ -18,6 +20,10 @@
 #include "talentcast/io/diagnostic.hpp"
 #include "talentcast/models/scenario.hpp"
 #include "talentcast/studies/forecast.hpp"
+
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace talentcast::cli {
 
@@ -58,7 +64,15 @@ struct ReplayArgs {
   bool central = false;
 };
 
-int main(int argc, char** argv);
+/// A command that a layer above the command line adds (serve: `talentcast serve`): `add` adds
+/// its subcommand, with its flags and help, to the app, and returns it with what runs it when it
+/// is the one given.
+struct Subcommand {
+  std::function<std::pair<CLI::App*, std::function<int()>>(CLI::App& app)> add;
+};
+
+/// Parses the command line and runs the command given: the built-in ones and `more`.
+int main(int argc, char** argv, std::span<const Subcommand> more = {});
 
 /// Loads and validates a scenario, printing its warnings. Throws io::UserError with every
 /// problem, summarized as "PATH: N errors; nothing was run or written".

@@ -12,8 +12,6 @@
 
 namespace talentcast::cli {
 
-namespace {
-
 // An integer flag: digits only, within [min, max]. (CLI11's Range answers "1e3" or "abc" with
 // "not in range", and a seed of 1e3 with "Could not convert".)
 CLI::Validator integer_in(std::uint64_t min, std::uint64_t max) {
@@ -38,14 +36,12 @@ constexpr std::string_view kExitCodes =
 
 // A subcommand's own footer: its examples, then the exit codes (CLI11 would show the main
 // command's footer otherwise).
-std::string examples(std::initializer_list<std::string_view> lines, std::string_view note = {}) {
+std::string examples(std::initializer_list<std::string_view> lines, std::string_view note) {
   std::string text = "Examples:\n";
   for (const auto line : lines) text += fmt::format("  {}\n", line);
   if (!note.empty()) text += fmt::format("{}\n", note);
   return text + std::string(kExitCodes);
 }
-
-}  // namespace
 
 CLI::App* add_run(CLI::App& app, RunArgs& run) {
   auto* cmd = app.add_subcommand(

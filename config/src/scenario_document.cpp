@@ -136,6 +136,7 @@ std::string ScenarioDocument::get_json(const std::string& key) const {
 }
 
 void ScenarioDocument::set(const std::string& key, const std::string& value) {
+  if (key == kAppendEvent) return append_event(value);
   const auto steps = steps_of(key);
   std::optional<toml::table> parsed;
   try {
@@ -170,6 +171,36 @@ void ScenarioDocument::set(const std::string& key, const std::string& value) {
                               (earlier[key.size()] == '.' || earlier[key.size()] == '['));
   });
   changes_.emplace_back(key, value);
+}
+
+// An event added after the scenario's own, as a variant's [[events]] are (docs/serve.md).
+void ScenarioDocument::append_event(const std::string& value) {
+  std::optional<toml::table> parsed;
+  try {
+    parsed = toml::parse("value = " + value, std::string_view(kSetByKeyPath));
+  } catch (const toml::parse_error&) {
+    // Told below.
+  }
+  toml::table* event = parsed && parsed->size() == 1 && parsed->get("value")
+                           ? parsed->get("value")->as_table()
+                           : nullptr;
+  if (!event) {
+    throw io::UserError(std::vector<io::Diagnostic>{
+        {.file = kSetByKeyPath,
+         .key = kAppendEvent,
+         .expected = "an event as an inline table, such as { from = \"2026\", "
+                     "demand_growth_add = -0.2 }",
+         .found = fmt::format("'{}'", io::printable(value))}});
+  }
+  toml::node* events = resolved_->table.get("events");
+  if (!events) {
+    resolved_->table.insert("events", toml::array{});
+    events = resolved_->table.get("events");
+  }
+  toml::array* array = events->as_array();
+  if (!array) throw no_such_key(kAppendEvent, "'events' is not an array of tables");
+  array->push_back(std::move(*event));
+  changes_.emplace_back(kAppendEvent, value);
 }
 
 std::vector<std::string> ScenarioDocument::keys() const {

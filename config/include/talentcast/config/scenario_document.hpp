@@ -40,8 +40,13 @@ class ScenarioDocument {
   /// io::UserError (its key is the path) when it names neither or value is not a TOML value.
   void set(const std::string& key, const std::string& value);
 
+  /// The key path that adds an event after the scenario's own, as a variant's [[events]] are:
+  /// set("events[+]", "{ from = \"2026\", demand_growth_add = -0.2 }"). Each such change is
+  /// kept, in order.
+  static constexpr const char* kAppendEvent = "events[+]";
+
   /// The values set so far, in order, as (key path, TOML value); a later one of the same key
-  /// replaces its earlier one.
+  /// replaces its earlier one (but events added are all kept).
   const std::vector<std::pair<std::string, std::string>>& changes() const { return changes_; }
 
   /// Every key path of a value in the resolved scenario, in the file's order: tables' keys
@@ -54,6 +59,7 @@ class ScenarioDocument {
   models::Scenario scenario() const;
 
  private:
+  void append_event(const std::string& value);
   struct Resolved;
   std::filesystem::path path_;
   std::unique_ptr<Resolved> resolved_;

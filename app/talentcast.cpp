@@ -1,4 +1,5 @@
-// The `talentcast` command: see `talentcast --help` and docs/cli.md.
+// The `talentcast` command: see `talentcast --help` and docs/cli.md. The command line's own
+// commands (tools/) and those of the layers above it: `serve` (serve/).
 #include <fmt/core.h>
 
 #include <optional>
@@ -9,6 +10,7 @@
 #include "talentcast/core/allocator.hpp"
 #include "talentcast/core/libm.hpp"
 #include "talentcast/core/mpi.hpp"
+#include "talentcast/serve/serve.hpp"
 
 int main(int argc, char** argv) {
   talentcast::core::tune_allocator();
@@ -39,7 +41,8 @@ int main(int argc, char** argv) {
   session->quiet_followers();
   // A failure that ends a distributed job is told as any other (docs/mpi.md, "Errors").
   session->report_with(talentcast::cli::report_error);
-  const int code = talentcast::cli::main(argc, argv);
+  const talentcast::cli::Subcommand more[] = {talentcast::serve::subcommand()};
+  const int code = talentcast::cli::main(argc, argv, more);
   // Once the ranks have gone on together, one that fails must not leave the others waiting.
   if (session->distributed() && session->committed() && code != talentcast::cli::kExitOk) {
     session->abort(code);

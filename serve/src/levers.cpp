@@ -1,0 +1,173 @@
+#include "levers.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <optional>
+#include <stdexcept>
+
+#include "talentcast/io/diagnostic.hpp"
+
+namespace talentcast::serve {
+
+namespace {
+
+// The parameters of each distribution that a lever moves: its locations (moved by `add` and
+// `scale`) and its spreads (moved by `scale` alone). Missing optional bounds stay missing.
+struct Moves {
+  std::string_view dist;
+  std::vector<std::string_view> locations;
+  std::vector<std::string_view> spreads;
+};
+
+const std::array<Moves, 6>& moves() {
+  static const std::array<Moves, 6> table{{
+      {"normal", {"mean", "min", "max"}, {"sd"}},
+      {"lognormal", {"median", "min", "max"}, {}},
+      {"uniform", {"low", "high"}, {}},
+      {"triangular", {"low", "mode", "high"}, {}},
+      {"pert", {"low", "mode", "high"}, {}},
+      {"beta", {"low", "high"}, {}},
+  }};
+  return table;
+}
+
+std::string number(double x) { return fmt::format("{:.12g}", x); }
+
+double moved(double x, Move move, double amount, bool spread) {
+  if (move == Move::scale) return x * (1.0 + amount);
+  return spread ? x : x + amount;
+}
+
+// The base value of key, or of its [defaults] when the role does not write it; none when
+// neither has one.
+std::optional<std::pair<std::string, nlohmann::json>> base_value(
+    const config::ScenarioDocument& document, const std::string& key,
+    const std::string& defaults_key) {
+  for (const std::string& where : {key, defaults_key}) {
+    if (where.empty()) continue;
+    try {
+      return std::pair{where, nlohmann::json::parse(document.get_json(where)).at("value")};
+    } catch (const io::UserError&) {
+      // Not written there.
+    }
+  }
+  return std::nullopt;
+}
+
+std::string describe(Move move, double amount) {
+  return move == Move::add ? fmt::format("plus {}", number(amount))
+                           : fmt::format("times {}", number(1.0 + amount));
+}
+
+}  // namespace
+
+std::string toml_string(const std::string& text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20 || u == 0x7f) {
+      out += fmt::format("\\u{:04X}", u);
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+std::string value_text(const nlohmann::json& value) {
+  if (value.is_number()) return number(value.get<double>());
+  if (!value.is_object()) return value.dump();
+  if (value.contains("value") && value.at("value").is_number()) {
+    return number(value.at("value").get<double>());
+  }
+  if (!value.contains("dist") || !value.at("dist").is_string()) return value.dump();
+  std::string params;
+  for (const char* name :
+       {"mean", "sd", "median", "sigma", "low", "mode", "high", "alpha", "beta", "min", "max"}) {
+    if (!value.contains(name) || !value.at(name).is_number()) continue;
+    params += fmt::format("{}{} {}", params.empty() ? "" : ", ", name,
+                          number(value.at(name).get<double>()));
+  }
+  return fmt::format("{}({})", value.at("dist").get<std::string>(), params);
+}
+
+std::vector<Lever> levers_of(const config::ScenarioDocument& document,
+                             const models::Scenario& scenario) {
+  struct Kind {
+    std::string_view param, group, what;
+    Move move;
+    std::string_view unit;
+    double low, high, step;
+  };
+  static constexpr std::array<Kind, 4> kinds{{
+      {"demand_growth", "Demand", "demand growth", Move::add, "per year (log)", -0.3, 0.3, 0.01},
+      {"switcher_inflow", "Inflows", "career switchers", Move::scale, "x base - 1", -0.9, 2.0, 0.05},
+      {"overseas_inflow", "Inflows", "overseas inflow", Move::scale, "x base - 1", -0.9, 2.0, 0.05},
+      {"wage_response", "Wages", "wage response to shortage", Move::scale, "x base - 1", -0.9, 2.0,
+       0.05},
+  }};
+  std::vector<Lever> levers;
+  for (const models::RoleSpec& role : scenario.roles) {
+    for (const Kind& kind : kinds) {
+      const std::string key = fmt::format("roles.{}.{}", role.name, kind.param);
+      const auto base = base_value(document, key, fmt::format("defaults.{}", kind.param));
+      if (!base) continue;
+      levers.push_back({key, base->first, std::string(kind.group),
+                        fmt::format("{}: {}", role.title, kind.what), role.name, kind.move,
+                        std::string(kind.unit), kind.low, kind.high, kind.step, base->second});
+    }
+  }
+  for (const models::FieldSpec& field : scenario.fields) {
+    const std::string key = fmt::format("fields.{}.growth", field.name);
+    const auto base = base_value(document, key, "");
+    if (!base) continue;
+    levers.push_back({key, key, "Graduates", fmt::format("{} graduates: growth", field.name), "",
+                      Move::add, "per year (log)", -0.3, 0.3, 0.01, base->second});
+  }
+  return levers;
+}
+
+std::string moved_value(const Lever& lever, double amount) {
+  const nlohmann::json& base = lever.base;
+  const std::string source = fmt::format(
+      "what-if page: the base's {}{}", describe(lever.move, amount),
+      base.is_object() && base.contains("source") && base.at("source").is_string()
+          ? fmt::format(" (base: {})", base.at("source").get<std::string>())
+          : std::string());
+  if (base.is_number()) {
+    return fmt::format("{{ value = {}, source = {} }}",
+                       number(moved(base.get<double>(), lever.move, amount, false)),
+                       toml_string(source));
+  }
+  if (!base.is_object()) throw std::invalid_argument("not a number or a distribution");
+  if (base.contains("value") && base.at("value").is_number()) {
+    return fmt::format("{{ value = {}, source = {} }}",
+                       number(moved(base.at("value").get<double>(), lever.move, amount, false)),
+                       toml_string(source));
+  }
+  const std::string dist = base.value("dist", "");
+  for (const Moves& m : moves()) {
+    if (m.dist != dist) continue;
+    std::string out = fmt::format("{{ dist = {}", toml_string(dist));
+    for (const auto& [name, v] : base.items()) {
+      if (name == "dist" || name == "source") continue;
+      if (!v.is_number()) throw std::invalid_argument(fmt::format("{} is not a number", name));
+      const bool location =
+          std::find(m.locations.begin(), m.locations.end(), name) != m.locations.end();
+      const bool spread = std::find(m.spreads.begin(), m.spreads.end(), name) != m.spreads.end();
+      const double x = v.get<double>();
+      out += fmt::format(", {} = {}", name,
+                         number(location || spread ? moved(x, lever.move, amount, spread) : x));
+    }
+    return out + fmt::format(", source = {} }}", toml_string(source));
+  }
+  throw std::invalid_argument(fmt::format("a lever cannot move a '{}' distribution", dist));
+}
+
+}  // namespace talentcast::serve

@@ -1,0 +1,74 @@
+#pragma once
+// What the what-if page asks of talentcast, without HTTP (server.cpp carries it): the
+// scenarios and their levers, a what-if compared with its base on common random numbers, and
+// the what-if exported as a TOML variant or as the comparison's report (docs/serve.md, "API").
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "talentcast/config/scenario_document.hpp"
+#include "talentcast/studies/comparison_base.hpp"
+
+namespace talentcast::serve {
+
+struct ServiceSettings {
+  std::uint64_t paths = 5000;  ///< the most a what-if runs (and the kept base's paths)
+  std::optional<std::uint64_t> seed;  ///< none: each scenario's own
+  int threads = 0;
+  /// Set by Ctrl-C: every run stops.
+  const std::atomic<bool>* stop = nullptr;
+};
+
+/// An answer: an HTTP status and its body.
+struct Reply {
+  int status = 200;
+  std::string content_type = "application/json; charset=utf-8";
+  std::string body;
+  std::string filename;  ///< set: a download of this name
+};
+
+class WhatIfService {
+ public:
+  /// Reads and validates each scenario. Throws io::UserError with every problem of every file.
+  WhatIfService(const std::vector<std::filesystem::path>& scenarios, ServiceSettings settings);
+  ~WhatIfService();
+
+  /// GET /api/scenarios: each scenario's id, file, title and description.
+  Reply scenarios() const;
+  /// GET /api/levers?scenario=ID: its roles, periods and levers with their base values.
+  Reply levers(const std::string& scenario) const;
+  /// POST /api/compare: a what-if (docs/serve.md, "API") against its base. A newer request
+  /// stops one in progress, which answers 409.
+  Reply compare(const std::string& request);
+  /// POST /api/export/toml: the what-if as a variant that extends its base.
+  Reply export_toml(const std::string& request);
+  /// POST /api/export/report: the comparison's HTML report, with its provenance block.
+  Reply export_report(const std::string& request);
+  /// Stops the run in progress (Ctrl-C: the server is stopping).
+  void cancel();
+
+ private:
+  struct Entry;
+  struct Prepared;
+  Prepared prepare(const std::string& request) const;
+  std::shared_ptr<const studies::ComparisonBase> base_for(std::size_t scenario,
+                                                          const std::atomic<bool>& stop);
+
+  ServiceSettings settings_;
+  std::vector<std::unique_ptr<Entry>> entries_;
+  /// One run at a time; the newest request's flag, set when a newer one arrives.
+  std::mutex run_;
+  std::mutex newest_mutex_;
+  std::shared_ptr<std::atomic<bool>> newest_;
+  /// The kept base of the scenario compared last (one, so memory stays bounded).
+  std::shared_ptr<const studies::ComparisonBase> base_;
+  std::size_t base_scenario_ = 0;
+};
+
+}  // namespace talentcast::serve
