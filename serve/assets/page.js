@@ -361,16 +361,18 @@ function leverControl(lever) {
 function buildLevers() {
   const holder = $('levers');
   holder.replaceChildren();
+  // Graduates first: one lever per field moves every role's supply.
+  const order = ['Graduates', 'Demand', 'Inflows', 'Wages'];
   const groups = new Map();
-  for (const lever of state.info.levers) {
-    if (!groups.has(lever.group)) {
-      const details = element('details', {'data-group': lever.group});
-      if (groups.size === 0 || lever.group === 'Graduates') details.open = true;
-      details.append(element('summary', {}, lever.group));
-      groups.set(lever.group, details);
-      holder.append(details);
-    }
-    groups.get(lever.group).append(leverControl(lever));
+  for (const group of order) {
+    const details = element('details', {'data-group': group});
+    details.open = group === 'Graduates' || group === 'Demand';
+    details.append(element('summary', {}, group));
+    groups.set(group, details);
+  }
+  for (const lever of state.info.levers) groups.get(lever.group).append(leverControl(lever));
+  for (const details of groups.values()) {
+    if (details.children.length > 1) holder.append(details);
   }
 }
 

@@ -172,6 +172,12 @@ def main():
             base_p, whatif_p = row["cells"][7].split(" → ")[0], row["cells"][7].split(" → ")[1].split("%")[0]
             if int(whatif_p) > int(base_p.rstrip("%")):
                 problems.append(f"{row['role']}: P(shortage) rose with more graduates: {row['cells'][7]}")
+        # The page as the planner sees it after the change: its first 1,300 px.
+        driver.set_window_size(1400, 1300)
+        driver.execute_script("window.scrollTo(0, 0)")
+        screenshot = os.path.join(work, "serve-screenshot.png")
+        if not driver.save_screenshot(screenshot):
+            problems.append("the screenshot could not be saved")
         result = driver.execute_script("return window.talentcastState.result")
         result["periods"] = driver.execute_script("return window.talentcastState.info.periods")
 
@@ -198,12 +204,6 @@ def main():
         if "roles.nlp.attrition" not in message or "expected" not in message:
             problems.append(f"the bad value's message says '{message}'")
 
-        driver.set_window_size(1400, min(int(driver.execute_script(
-            "return document.documentElement.scrollHeight")) + 50, 4000))
-        driver.execute_script("window.scrollTo(0, 0)")
-        screenshot = os.path.join(work, "serve-screenshot.png")
-        if not driver.save_screenshot(screenshot):
-            problems.append("the screenshot could not be saved")
         for entry in driver.get_log("browser"):
             if entry["level"] in ("SEVERE", "WARNING"):
                 # The bad value's 422 answer is the page's own way of telling it.
