@@ -131,15 +131,15 @@ TEST_CASE("a what-if request's problems are told each beside what set it, all at
   CHECK(problems[0].where == "lever");
   CHECK(problems[0].index == 1);
   CHECK(problems[0].message == "expected an amount in [-0.3, 0.3], found 5");
-  problems.clear();
+  // The lever's problem stays, and the others are added to it: every problem at once.
   CHECK_FALSE(serve::apply(document, base, bad, changes, problems));
-  REQUIRE(problems.size() == 2);
-  CHECK(problems[0].where == "value");
-  CHECK(problems[0].key == "roles.nlp.attrition");
-  CHECK(problems[0].message.starts_with("expected "));
-  CHECK(problems[1].where == "event");
-  CHECK(problems[1].index == 0);
-  CHECK(problems[1].key.starts_with("events[0]"));
+  REQUIRE(problems.size() == 3);
+  CHECK(problems[1].where == "value");
+  CHECK(problems[1].key == "roles.nlp.attrition");
+  CHECK(problems[1].message.starts_with("expected "));
+  CHECK(problems[2].where == "event");
+  CHECK(problems[2].index == 0);
+  CHECK(problems[2].key.starts_with("events[0]"));
 }
 
 TEST_CASE("the exported variant states only the changes and gives the page's what-if",

@@ -16,7 +16,8 @@ std::string dotted_key(const std::string& key) {
     const bool bare = !part.empty() && part.find_first_not_of(
                                            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
                                            "0123456789_-") == std::string::npos;
-    out += (out.empty() ? "" : ".") + (bare ? part : toml_string(part));
+    if (!out.empty()) out += '.';
+    out += bare ? part : toml_string(part);
     part.clear();
   };
   for (const char c : key) {

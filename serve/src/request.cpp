@@ -210,9 +210,11 @@ std::optional<models::Scenario> apply(
     }
     if (key == config::ScenarioDocument::kAppendEvent) ++event;
   }
-  if (!problems.empty()) return std::nullopt;
+  // Validated even when a change was refused, so that every problem is told at once.
   try {
-    return document.scenario();
+    models::Scenario scenario = document.scenario();
+    if (problems.empty()) return scenario;
+    return std::nullopt;
   } catch (const io::UserError& error) {
     for (const io::Diagnostic& d : error.diagnostics()) {
       problems.push_back(placed(d.key, fmt::format("expected {}, found {}", d.expected, d.found),

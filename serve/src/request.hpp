@@ -62,7 +62,7 @@ std::vector<std::pair<std::string, std::string>> changes_of(const WhatIf& whatif
                                                            std::vector<Problem>& problems);
 
 /// Applies the changes to a copy of the base's document and validates it; the problems of a
-/// change are told beside it. Empty when there were any.
+/// change are told beside it, added to those already in `problems`. Empty when there are any.
 std::optional<models::Scenario> apply(const config::ScenarioDocument& base_document,
                                       const models::Scenario& base, const WhatIf& whatif,
                                       const std::vector<std::pair<std::string, std::string>>& changes,

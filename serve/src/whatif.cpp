@@ -119,7 +119,6 @@ WhatIfService::Prepared WhatIfService::prepare(const std::string& request) const
   }
   p.seed = settings_.seed.value_or(p.entry->scenario.seed);
   p.changes = changes_of(p.whatif, p.entry->levers, p.entry->scenario, p.problems);
-  if (!p.problems.empty()) return p;
   p.scenario = apply(p.entry->document, p.entry->scenario, p.whatif, p.changes, p.problems);
   if (p.scenario) {
     for (const auto& problem : studies::comparison_problems(p.entry->scenario, *p.scenario)) {
