@@ -140,8 +140,7 @@ TEST_CASE("exit codes are chosen where errors are told, in tools/errors.cpp", "[
       ++number;
       if (!std::regex_search(line, code)) continue;
       ++uses;
-      lines.push_back(
-          fmt::format("{}:{}: {}", fs::relative(file, root).string(), number, line));
+      lines.push_back(fmt::format("{}:{}: {}", fs::relative(file, root).string(), number, line));
     }
     const auto it = allowed.find(name);
     if (uses > (it == allowed.end() ? 0 : it->second)) {

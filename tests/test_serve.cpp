@@ -39,11 +39,10 @@ serve::Lever lever(serve::Move move, json base) {
 
 }  // namespace
 
-TEST_CASE("a lever moves every location of a distribution, and scales its spread too",
-          "[serve]") {
+TEST_CASE("a lever moves every location of a distribution, and scales its spread too", "[serve]") {
   using serve::Move;
-  const json pert = {{"dist", "pert"}, {"low", 0.03}, {"mode", 0.14}, {"high", 0.3},
-                     {"source", "assumption"}};
+  const json pert = {
+      {"dist", "pert"}, {"low", 0.03}, {"mode", 0.14}, {"high", 0.3}, {"source", "assumption"}};
   CHECK(serve::moved_value(lever(Move::add, pert), 0.02) ==
         "{ dist = \"pert\", high = 0.32, low = 0.05, mode = 0.16, source = \"what-if page: the "
         "base's plus 0.02 (base: assumption)\" }");
@@ -85,15 +84,13 @@ TEST_CASE("the flagship's levers: per role and per graduate field, with where ea
     return *it;
   };
   CHECK(find("roles.nlp.wage_response").read == "defaults.wage_response");
-  CHECK(find("roles.llm_algorithm.overseas_inflow").read ==
-        "roles.llm_algorithm.overseas_inflow");
+  CHECK(find("roles.llm_algorithm.overseas_inflow").read == "roles.llm_algorithm.overseas_inflow");
   CHECK(find("fields.ai_bachelor.growth").move == serve::Move::add);
   CHECK(serve::value_text(find("roles.llm_algorithm.demand_growth").base) ==
         "pert(low 0.03, mode 0.14, high 0.3)");
 }
 
-TEST_CASE("a what-if request's problems are told each beside what set it, all at once",
-          "[serve]") {
+TEST_CASE("a what-if request's problems are told each beside what set it, all at once", "[serve]") {
   std::vector<serve::Problem> problems;
   serve::read_whatif("[1, 2]", problems);
   REQUIRE(problems.size() == 1);
@@ -142,8 +139,7 @@ TEST_CASE("a what-if request's problems are told each beside what set it, all at
   CHECK(problems[2].key.starts_with("events[0]"));
 }
 
-TEST_CASE("the exported variant states only the changes and gives the page's what-if",
-          "[serve]") {
+TEST_CASE("the exported variant states only the changes and gives the page's what-if", "[serve]") {
   const config::ScenarioDocument document(flagship());
   const models::Scenario base = document.scenario();
   std::vector<serve::Problem> problems;
@@ -213,8 +209,7 @@ TEST_CASE("an event added by key path comes after the scenario's own, and copies
                     "as { from = \"2026\", demand_growth_add = -0.2 }, found '3'\n");
 }
 
-TEST_CASE("the service answers a what-if, tells a bad one, and stops a run when told",
-          "[serve]") {
+TEST_CASE("the service answers a what-if, tells a bad one, and stops a run when told", "[serve]") {
   serve::WhatIfService service({flagship()}, {.paths = 400, .seed = 5, .threads = 2});
   const auto ok = service.compare(
       R"({"scenario": "0", "levers": [{"key": "fields.ai_bachelor.growth", "by": 0.1}]})");

@@ -382,7 +382,8 @@ void describe(CLI::App& app, bool& portable_math) {
       "  talentcast report out/flagship\n"
       "  talentcast benchmark out/flagship --role llm_algorithm --salary 60000\n"
       "  talentcast compare scenarios/china-ai-2024.toml scenarios/china-ai-grad-expansion.toml\n"
-      "  talentcast sweep scenarios/sweep-flagship-lhs.toml --db out/lhs.sqlite\n" +
+      "  talentcast sweep scenarios/sweep-flagship-lhs.toml --db out/lhs.sqlite\n"
+      "  talentcast serve          (the what-if page in a browser)\n" +
       std::string(kExitCodes));
 }
 

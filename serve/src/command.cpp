@@ -35,7 +35,8 @@ std::vector<std::filesystem::path> default_scenarios() {
   for (const char* folder : {TALENTCAST_INSTALLED_SCENARIOS, TALENTCAST_SOURCE_SCENARIOS}) {
     if (!std::filesystem::exists(std::filesystem::path(folder) / kDefaultScenarios[0])) continue;
     std::vector<std::filesystem::path> paths;
-    for (const char* name : kDefaultScenarios) paths.push_back(std::filesystem::path(folder) / name);
+    for (const char* name : kDefaultScenarios)
+      paths.push_back(std::filesystem::path(folder) / name);
     return paths;
   }
   throw io::UserError(fmt::format(
@@ -55,9 +56,10 @@ int serve_command(const ServeArgs& args) {
   serve_page(
       service, args.server, guard.flag(),
       [&](const std::string& url) {
-        fmt::print("talentcast serve: the what-if page is at {} ({} scenario{}, {} paths per "
-                   "what-if); Ctrl-C stops it\n",
-                   url, paths.size(), paths.size() == 1 ? "" : "s", args.paths);
+        fmt::print(
+            "talentcast serve: the what-if page is at {} ({} scenario{}, {} paths per "
+            "what-if); Ctrl-C stops it\n",
+            url, paths.size(), paths.size() == 1 ? "" : "s", args.paths);
         std::fflush(stdout);
       },
       log);
@@ -78,7 +80,9 @@ cli::Subcommand subcommand() {
         "numbers; export the what-if as a scenario file and its report (docs/serve.md)");
     cmd->add_option("scenarios", args->scenarios,
                     "Base scenarios to offer (default: the flagship and its three variants, as "
-                    "installed)");
+                    "installed in " TALENTCAST_INSTALLED_SCENARIOS
+                    ", or else this build's "
+                    "source tree's)");
     cmd->add_option("--host", args->server.host,
                     "Address to listen on; the default serves this machine alone")
         ->default_val("127.0.0.1");

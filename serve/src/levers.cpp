@@ -34,7 +34,9 @@ const std::array<Moves, 6>& moves() {
   return table;
 }
 
-std::string number(double x) { return fmt::format("{:.12g}", x); }
+std::string number(double x) {
+  return fmt::format("{:.12g}", x);
+}
 
 double moved(double x, Move move, double amount, bool spread) {
   if (move == Move::scale) return x * (1.0 + amount);
@@ -107,7 +109,8 @@ std::vector<Lever> levers_of(const config::ScenarioDocument& document,
   };
   static constexpr std::array<Kind, 4> kinds{{
       {"demand_growth", "Demand", "demand growth", Move::add, "per year (log)", -0.3, 0.3, 0.01},
-      {"switcher_inflow", "Inflows", "career switchers", Move::scale, "x base - 1", -0.9, 2.0, 0.05},
+      {"switcher_inflow", "Inflows", "career switchers", Move::scale, "x base - 1", -0.9, 2.0,
+       0.05},
       {"overseas_inflow", "Inflows", "overseas inflow", Move::scale, "x base - 1", -0.9, 2.0, 0.05},
       {"wage_response", "Wages", "wage response to shortage", Move::scale, "x base - 1", -0.9, 2.0,
        0.05},
@@ -135,11 +138,11 @@ std::vector<Lever> levers_of(const config::ScenarioDocument& document,
 
 std::string moved_value(const Lever& lever, double amount) {
   const nlohmann::json& base = lever.base;
-  const std::string source = fmt::format(
-      "what-if page: the base's {}{}", describe(lever.move, amount),
-      base.is_object() && base.contains("source") && base.at("source").is_string()
-          ? fmt::format(" (base: {})", base.at("source").get<std::string>())
-          : std::string());
+  const std::string source =
+      fmt::format("what-if page: the base's {}{}", describe(lever.move, amount),
+                  base.is_object() && base.contains("source") && base.at("source").is_string()
+                      ? fmt::format(" (base: {})", base.at("source").get<std::string>())
+                      : std::string());
   if (base.is_number()) {
     return fmt::format("{{ value = {}, source = {} }}",
                        number(moved(base.get<double>(), lever.move, amount, false)),

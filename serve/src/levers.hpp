@@ -23,7 +23,7 @@ struct Lever {
   std::string label;  ///< "LLM algorithm engineer: demand growth"
   std::string role;   ///< the role it belongs to, or "" (a field's)
   Move move = Move::add;
-  std::string unit;         ///< what its amount is in: "per year (log)", "% of the base"
+  std::string unit;          ///< what its amount is in: "per year (log)", "% of the base"
   double low = 0, high = 0;  ///< the page's range of amounts
   double step = 0;
   nlohmann::json base;  ///< the base value as ScenarioDocument::get_json gives it

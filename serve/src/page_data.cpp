@@ -76,8 +76,8 @@ json problems_json(const std::vector<Problem>& problems) {
   for (const Problem& p : problems) {
     list.push_back(
         {{"where", p.where}, {"index", p.index}, {"key", p.key}, {"message", p.message}});
-    text += p.key.empty() ? fmt::format("{}\n", p.message)
-                          : fmt::format("{}: {}\n", p.key, p.message);
+    text +=
+        p.key.empty() ? fmt::format("{}\n", p.message) : fmt::format("{}: {}\n", p.key, p.message);
   }
   return {{"problems", std::move(list)},
           {"text", text + fmt::format("{} error{}; nothing was run", problems.size(),

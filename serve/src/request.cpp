@@ -76,15 +76,15 @@ std::vector<json> array_of(const json& object, const char* name, std::vector<Pro
 
 WhatIf read_whatif(const std::string& body, std::vector<Problem>& problems) {
   WhatIf whatif;
-  const json request = too_deep(body) ? json(json::value_t::discarded)
-                                      : json::parse(body, nullptr, false);
+  const json request =
+      too_deep(body) ? json(json::value_t::discarded) : json::parse(body, nullptr, false);
   if (!request.is_object()) {
     problems.push_back({"request", 0, "", "expected a JSON object (docs/serve.md, \"API\")"});
     return whatif;
   }
-  whatif.scenario = field<std::string>(request, "scenario", "a scenario's id", "request", 0,
-                                       problems)
-                        .value_or("");
+  whatif.scenario =
+      field<std::string>(request, "scenario", "a scenario's id", "request", 0, problems)
+          .value_or("");
   whatif.paths = field<std::uint64_t>(request, "paths", "a whole number", "request", 0, problems);
   const auto levers = array_of(request, "levers", problems);
   for (std::size_t i = 0; i < levers.size(); ++i) {
@@ -115,7 +115,7 @@ WhatIf read_whatif(const std::string& body, std::vector<Problem>& problems) {
 }
 
 std::vector<std::pair<std::string, std::string>> event_fields(const Event& event,
-                                                             std::size_t number) {
+                                                              std::size_t number) {
   std::vector<std::pair<std::string, std::string>> fields;
   fields.emplace_back("name", toml_string(fmt::format("what-if event {}", number)));
   fields.emplace_back("from", toml_string(event.from));
@@ -138,9 +138,9 @@ std::string event_toml(const Event& event, std::size_t number) {
 }
 
 std::vector<std::pair<std::string, std::string>> changes_of(const WhatIf& whatif,
-                                                           const std::vector<Lever>& levers,
-                                                           const models::Scenario& base,
-                                                           std::vector<Problem>& problems) {
+                                                            const std::vector<Lever>& levers,
+                                                            const models::Scenario& base,
+                                                            std::vector<Problem>& problems) {
   std::vector<std::pair<std::string, std::string>> changes;
   changes.emplace_back("title", toml_string(fmt::format("What-if of {}", base.title)));
   for (std::size_t i = 0; i < whatif.levers.size(); ++i) {
@@ -175,7 +175,8 @@ namespace {
 Problem placed(const std::string& key, const std::string& message, const WhatIf& whatif,
                std::size_t base_events) {
   const auto under = [&key](const std::string& set) {
-    return key == set || (key.starts_with(set) && (key[set.size()] == '.' || key[set.size()] == '['));
+    return key == set ||
+           (key.starts_with(set) && (key[set.size()] == '.' || key[set.size()] == '['));
   };
   for (std::size_t i = 0; i < whatif.levers.size(); ++i) {
     if (under(whatif.levers[i].key)) return {"lever", i, key, message};

@@ -37,7 +37,7 @@ struct WhatIf {
 
 /// A problem of the request, and where on the page it belongs.
 struct Problem {
-  std::string where;  ///< "request", "lever", "value", "event" or "scenario"
+  std::string where;      ///< "request", "lever", "value", "event" or "scenario"
   std::size_t index = 0;  ///< of the lever, value or event
   std::string key;
   std::string message;
@@ -49,7 +49,7 @@ WhatIf read_whatif(const std::string& body, std::vector<Problem>& problems);
 /// The event's keys and TOML values as a scenario file writes them; `number` names it
 /// ("what-if event 3": the scenario's events and the page's, counted from 1).
 std::vector<std::pair<std::string, std::string>> event_fields(const Event& event,
-                                                             std::size_t number);
+                                                              std::size_t number);
 /// The same as one inline table.
 std::string event_toml(const Event& event, std::size_t number);
 
@@ -57,15 +57,15 @@ std::string event_toml(const Event& event, std::size_t number);
 /// what-if's title, the levers' moved values, the values, then the events
 /// (config::ScenarioDocument::kAppendEvent).
 std::vector<std::pair<std::string, std::string>> changes_of(const WhatIf& whatif,
-                                                           const std::vector<Lever>& levers,
-                                                           const models::Scenario& base,
-                                                           std::vector<Problem>& problems);
+                                                            const std::vector<Lever>& levers,
+                                                            const models::Scenario& base,
+                                                            std::vector<Problem>& problems);
 
 /// Applies the changes to a copy of the base's document and validates it; the problems of a
 /// change are told beside it, added to those already in `problems`. Empty when there are any.
-std::optional<models::Scenario> apply(const config::ScenarioDocument& base_document,
-                                      const models::Scenario& base, const WhatIf& whatif,
-                                      const std::vector<std::pair<std::string, std::string>>& changes,
-                                      std::vector<Problem>& problems);
+std::optional<models::Scenario> apply(
+    const config::ScenarioDocument& base_document, const models::Scenario& base,
+    const WhatIf& whatif, const std::vector<std::pair<std::string, std::string>>& changes,
+    std::vector<Problem>& problems);
 
 }  // namespace talentcast::serve

@@ -28,7 +28,8 @@ void refuse(httplib::Response& res, int status, const std::string& why) {
 void answer(httplib::Response& res, Reply reply) {
   res.status = reply.status;
   if (!reply.filename.empty()) {
-    res.set_header("Content-Disposition", fmt::format("attachment; filename=\"{}\"", reply.filename));
+    res.set_header("Content-Disposition",
+                   fmt::format("attachment; filename=\"{}\"", reply.filename));
   }
   res.set_content(std::move(reply.body), reply.content_type.c_str());
 }
@@ -52,8 +53,8 @@ class Admission {
 Response check_request(const httplib::Request& req, httplib::Response& res,
                        const ServerSettings& settings, int port) {
   const std::string host = req.get_header_value("Host");
-  const bool loopback = settings.host == "localhost" || settings.host == "::1" ||
-                        settings.host.starts_with("127.");
+  const bool loopback =
+      settings.host == "localhost" || settings.host == "::1" || settings.host.starts_with("127.");
   const bool ours = !loopback || host == fmt::format("{}:{}", settings.host, port) ||
                     host == fmt::format("localhost:{}", port) ||
                     host == fmt::format("127.0.0.1:{}", port) ||
@@ -86,8 +87,7 @@ Response check_request(const httplib::Request& req, httplib::Response& res,
 }
 
 void add_routes(httplib::Server& server, WhatIfService& service, const ServerSettings& settings,
-                std::atomic<int>& running,
-                const std::function<void(const std::string&)>& log) {
+                std::atomic<int>& running, const std::function<void(const std::string&)>& log) {
   for (const Asset& asset : assets()) {
     server.Get(std::string(asset.path), [&asset](const httplib::Request&, httplib::Response& res) {
       res.set_content(std::string(asset.body), std::string(asset.content_type).c_str());
@@ -114,9 +114,9 @@ void add_routes(httplib::Server& server, WhatIfService& service, const ServerSet
       }
       const auto started = std::chrono::steady_clock::now();
       Reply reply = (service.*call)(req.body);
-      log(fmt::format("{} {} in {:.2f} s", path, reply.status,
-                      std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
-                          .count()));
+      log(fmt::format(
+          "{} {} in {:.2f} s", path, reply.status,
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()));
       answer(res, std::move(reply));
     });
   }
@@ -144,10 +144,10 @@ void serve_page(WhatIfService& service, const ServerSettings& settings,
         "machine's?); choose another with --port, or --port 0 for any free port",
         settings.host, settings.port));
   }
-  server.set_pre_routing_handler([&settings, port](const httplib::Request& req,
-                                                   httplib::Response& res) {
-    return check_request(req, res, settings, port);
-  });
+  server.set_pre_routing_handler(
+      [&settings, port](const httplib::Request& req, httplib::Response& res) {
+        return check_request(req, res, settings, port);
+      });
   server.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
     res.set_header("Content-Security-Policy", kContentSecurityPolicy);
     res.set_header("X-Content-Type-Options", "nosniff");

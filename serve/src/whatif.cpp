@@ -1,11 +1,11 @@
 #include "whatif.hpp"
 
 #include <fmt/core.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
-#include <unistd.h>
 
 #include "cli.hpp"
 #include "comparison_page.hpp"
@@ -188,8 +188,8 @@ void WhatIfService::cancel() {
 Reply WhatIfService::export_toml(const std::string& request) {
   Prepared p = prepare(request);
   if (!p.problems.empty()) return problems_reply(p.problems);
-  std::string text = variant_toml(p.entry->path, p.changes, p.whatif, p.entry->scenario.events.size(),
-                                  p.paths, p.seed, p.problems);
+  std::string text = variant_toml(p.entry->path, p.changes, p.whatif,
+                                  p.entry->scenario.events.size(), p.paths, p.seed, p.problems);
   if (!p.problems.empty()) return problems_reply(p.problems);
   return {200, "application/toml; charset=utf-8", std::move(text), "whatif.toml"};
 }
@@ -201,7 +201,8 @@ namespace {
 class TemporaryFolder {
  public:
   TemporaryFolder() {
-    std::string name = (std::filesystem::temp_directory_path() / "talentcast-serve-XXXXXX").string();
+    std::string name =
+        (std::filesystem::temp_directory_path() / "talentcast-serve-XXXXXX").string();
     if (!mkdtemp(name.data())) throw std::runtime_error("cannot make a temporary folder");
     path_ = name;
   }
@@ -225,9 +226,9 @@ class TemporaryFolder {
 Reply WhatIfService::export_report(const std::string& request) {
   Prepared p = prepare(request);
   if (!p.problems.empty()) return problems_reply(p.problems);
-  const std::string text = variant_toml(p.entry->path, p.changes, p.whatif,
-                                        p.entry->scenario.events.size(), p.paths, p.seed,
-                                        p.problems);
+  const std::string text =
+      variant_toml(p.entry->path, p.changes, p.whatif, p.entry->scenario.events.size(), p.paths,
+                   p.seed, p.problems);
   if (!p.problems.empty()) return problems_reply(p.problems);
   const TemporaryFolder folder;
   const auto file = folder.path() / "whatif.toml";
@@ -239,9 +240,10 @@ Reply WhatIfService::export_report(const std::string& request) {
   args.paths = p.paths;
   args.seed = p.seed;
   args.report = (folder.path() / "whatif-report.html").string();
-  args.command_line = fmt::format("talentcast compare {} whatif.toml --paths {} --seed {} --report "
-                                  "whatif-report.html",
-                                  args.base, p.paths, p.seed);
+  args.command_line = fmt::format(
+      "talentcast compare {} whatif.toml --paths {} --seed {} --report "
+      "whatif-report.html",
+      args.base, p.paths, p.seed);
   studies::ForecastSettings settings;
   settings.paths = p.paths;
   settings.seed = p.seed;
@@ -254,8 +256,8 @@ Reply WhatIfService::export_report(const std::string& request) {
     return json_reply(409, {{"cancelled", "the server is stopping"}});
   }
   const std::string period = p.entry->scenario.period_label(p.entry->scenario.periods() - 1);
-  for (auto& [path, contents] : cli::comparison_page(args, p.entry->scenario, whatif, comparison,
-                                                     p.seed, period)) {
+  for (auto& [path, contents] :
+       cli::comparison_page(args, p.entry->scenario, whatif, comparison, p.seed, period)) {
     if (path == args.report) {
       return {200, "text/html; charset=utf-8", std::move(contents), "whatif-report.html"};
     }

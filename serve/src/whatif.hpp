@@ -18,7 +18,7 @@
 namespace talentcast::serve {
 
 struct ServiceSettings {
-  std::uint64_t paths = 5000;  ///< the most a what-if runs (and the kept base's paths)
+  std::uint64_t paths = 5000;         ///< the most a what-if runs (and the kept base's paths)
   std::optional<std::uint64_t> seed;  ///< none: each scenario's own
   int threads = 0;
   /// Set by Ctrl-C: every run stops.

@@ -51,10 +51,12 @@ class KeptRows final : public core::RowSink {
     for (std::size_t k = 0; k < kept.size(); ++k) slot_of_.at(kept[k]) = k;
   }
   std::span<double> row(std::size_t v) override {
-    if (v >= slot_of_.size()) throw std::logic_error("a what-if worker reported a row past its outputs");
+    if (v >= slot_of_.size())
+      throw std::logic_error("a what-if worker reported a row past its outputs");
     const std::size_t k = slot_of_[v];
-    return k == kNotKept ? std::span<double>(scratch_)
-                         : std::span<double>(rows_).subspan(k * core::kBlockPaths, core::kBlockPaths);
+    return k == kNotKept
+               ? std::span<double>(scratch_)
+               : std::span<double>(rows_).subspan(k * core::kBlockPaths, core::kBlockPaths);
   }
   void flush() override {}
   const double* kept(std::size_t k) const { return rows_.data() + k * core::kBlockPaths; }

@@ -41,9 +41,9 @@ class ComparisonBase {
   models::Scenario base_;
   std::vector<models::Metric> metrics_;
   std::uint64_t seed_ = 1;
-  std::vector<std::size_t> kept_;  ///< the base's outputs kept, in its output order
+  std::vector<std::size_t> kept_;            ///< the base's outputs kept, in its output order
   std::vector<models::Metric> kept_metric_;  ///< the metric of each
-  std::vector<double> values_;     ///< output kept_[k] of path p at p * kept_.size() + k
+  std::vector<double> values_;               ///< output kept_[k] of path p at p * kept_.size() + k
   std::uint64_t paths_ = 0;
   bool interrupted_ = false;
 };
