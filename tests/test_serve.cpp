@@ -100,14 +100,38 @@ TEST_CASE("a what-if request's problems are told each beside what set it, all at
   REQUIRE(problems.size() == 1);  // too deep: refused before it is parsed
   problems.clear();
   const auto whatif = serve::read_whatif(
-      R"({"scenario": 0, "levers": [{"key": "a", "by": "x"}], "events": [{"from": 2026}]})",
+      R"({"scenario": 0, "levers": [{"key": "a", "by": "x"}, 5, {"by": 1}],
+          "values": [{"key": "title"}],
+          "events": [{"from": 2026, "roles": ["nlp", 42]}]})",
       problems);
-  REQUIRE(problems.size() == 3);
-  CHECK(problems[0].message == "scenario: expected a scenario's id, found 0");
+  REQUIRE(problems.size() == 8);
+  CHECK(problems[0].key == "scenario");
+  CHECK(problems[0].message == "expected a scenario's id, found 0");
   CHECK(problems[1].where == "lever");
-  CHECK(problems[1].message == "by: expected a number, found \"x\"");
-  CHECK(problems[2].where == "event");
-  CHECK(problems[2].message == "from: expected a date, found 2026");
+  CHECK(problems[1].message == "expected a number, found \"x\"");
+  // An element that is not an object, or lacks a field, is a problem too (not dropped): each
+  // keeps its index in the request.
+  CHECK(problems[2].index == 1);
+  CHECK(problems[2].message == "expected a JSON object, found 5");
+  CHECK(problems[3].index == 2);
+  CHECK(problems[3].message == "expected a lever's key path");
+  CHECK(whatif.levers.size() == 3);
+  CHECK(problems[4].where == "value");
+  CHECK(problems[4].message == "expected a TOML value");
+  CHECK(problems[5].where == "event");
+  CHECK(problems[5].message == "expected a list of role names, found 42");
+  CHECK(problems[6].message == "expected a date such as \"2026-Q1\", found 2026");
+  CHECK(problems[7].message == "expected a number");
+  // What a wrong type holds is shown as io::printable shows it, never cut again: cut, it split a
+  // UTF-8 character (control characters take 4 bytes each), and the answer was an internal
+  // error.
+  problems.clear();
+  serve::read_whatif(fmt::format(R"({{"scenario": "0", "paths": "{}{}"}})", std::string(5, '\x7f'),
+                                 std::string(80, 'x') + "\u00e9\u00e9"),
+                     problems);
+  REQUIRE(problems.size() == 1);
+  // Its message is valid UTF-8: the answer, JSON, can be written.
+  CHECK_NOTHROW(json(problems[0].message).dump());
 
   // Applied to the flagship: a lever beyond its range, a value of the wrong kind, an event of an
   // unknown role; each told where it belongs.
@@ -129,7 +153,8 @@ TEST_CASE("a what-if request's problems are told each beside what set it, all at
   CHECK(problems[0].index == 1);
   CHECK(problems[0].message == "expected an amount in [-0.3, 0.3], found 5");
   // The lever's problem stays, and the others are added to it: every problem at once.
-  CHECK_FALSE(serve::apply(document, base, bad, changes, problems));
+  std::vector<std::pair<std::string, std::string>> merged;
+  CHECK_FALSE(serve::apply(document, base, bad, changes, merged, problems));
   REQUIRE(problems.size() == 3);
   CHECK(problems[1].where == "value");
   CHECK(problems[1].key == "roles.nlp.attrition");
@@ -151,10 +176,11 @@ TEST_CASE("the exported variant states only the changes and gives the page's wha
                   "demand_growth_add": -0.2}]})",
                                          problems);
   const auto changes = serve::changes_of(whatif, serve::levers_of(document, base), base, problems);
-  const auto page = serve::apply(document, base, whatif, changes, problems);
+  std::vector<std::pair<std::string, std::string>> merged;
+  const auto page = serve::apply(document, base, whatif, changes, merged, problems);
   REQUIRE(problems.empty());
   REQUIRE(page);
-  const std::string text = serve::variant_toml(flagship(), changes, whatif, 0, 300, 7, problems);
+  const std::string text = serve::variant_toml(flagship(), merged, whatif, 0, 300, 7, problems);
   REQUIRE(problems.empty());
   CHECK(text.find("extends = \"" + flagship().lexically_normal().string() + "\"") !=
         std::string::npos);
@@ -228,6 +254,31 @@ TEST_CASE("the service answers a what-if, tells a bad one, and stops a run when 
   const auto toml = service.export_toml(R"({"scenario": "0"})");
   CHECK(toml.status == 200);
   CHECK(toml.filename == "whatif.toml");
+
+  // A key set twice (the title, a lever and then a value of the same key) is exported once, as
+  // it was run: the later setting. (Written twice, the file did not load.)
+  const auto twice = service.export_toml(R"({"scenario": "0",
+      "levers": [{"key": "roles.nlp.demand_growth", "by": 0.1}],
+      "values": [{"key": "title", "value": "\"Mine\""},
+                 {"key": "roles.nlp.demand_growth", "value": "0.3"}]})");
+  REQUIRE(twice.status == 200);
+  TempDir dir;
+  const models::Scenario exported = config::load_scenario(dir.write("whatif.toml", twice.body));
+  CHECK(exported.title == "Mine");
+  CHECK(twice.body.find("roles.nlp.demand_growth = 0.3\n") != std::string::npos);
+  CHECK(twice.body.find("what-if page: the base's plus") == std::string::npos);
+  // What a variant cannot state is refused before it runs: a part of a distribution, an event
+  // by key path (the page adds events itself).
+  const auto part = service.compare(R"({"scenario": "0", "values": [
+      {"key": "roles.nlp.demand_growth.mode", "value": "0.1"},
+      {"key": "events[+]", "value": "{ from = \"2026\", demand_growth_add = -0.1 }"}]})");
+  REQUIRE(part.status == 422);
+  const json told = json::parse(part.body)["problems"];
+  REQUIRE(told.size() == 2);
+  CHECK(told[0]["message"] ==
+        "expected the key path of a whole value: set roles.nlp.demand_growth to a number or a "
+        "whole distribution, such as { dist = \"pert\", low = 0.1, mode = 0.15, high = 0.2 }");
+  CHECK(told[1]["message"] == "add an event with the page's hiring freeze or cut");
 
   // A newer what-if (here: cancel(), as Ctrl-C does) stops the one running: it answers 409.
   serve::WhatIfService slow({flagship()}, {.paths = 200000, .seed = 5, .threads = 1});

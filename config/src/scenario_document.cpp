@@ -34,6 +34,18 @@ std::vector<detail::PathStep> steps_of(const std::string& key) {
   return std::move(*steps);
 }
 
+// `value` parsed as one TOML value, the only key of its table: "value". None when it is not
+// one value (it is told as such by the caller).
+std::optional<toml::table> one_value(const std::string& value) {
+  try {
+    toml::table parsed = toml::parse("value = " + value, std::string_view(kSetByKeyPath));
+    if (parsed.size() == 1 && parsed.get("value")) return parsed;
+  } catch (const toml::parse_error&) {
+    // Not a value.
+  }
+  return std::nullopt;
+}
+
 io::UserError no_such_key(const std::string& key, const std::string& why) {
   return io::UserError(std::vector<io::Diagnostic>{{.file = kSetByKeyPath,
                                                     .key = key,
@@ -138,13 +150,8 @@ std::string ScenarioDocument::get_json(const std::string& key) const {
 void ScenarioDocument::set(const std::string& key, const std::string& value) {
   if (key == kAppendEvent) return append_event(value);
   const auto steps = steps_of(key);
-  std::optional<toml::table> parsed;
-  try {
-    parsed = toml::parse("value = " + value, std::string_view(kSetByKeyPath));
-  } catch (const toml::parse_error&) {
-    // Told below, as a value that is not one.
-  }
-  if (!parsed || parsed->size() != 1 || !parsed->get("value")) {
+  std::optional<toml::table> parsed = one_value(value);
+  if (!parsed) {
     throw io::UserError(std::vector<io::Diagnostic>{
         {.file = kSetByKeyPath,
          .key = key,
@@ -175,15 +182,8 @@ void ScenarioDocument::set(const std::string& key, const std::string& value) {
 
 // An event added after the scenario's own, as a variant's [[events]] are (docs/serve.md).
 void ScenarioDocument::append_event(const std::string& value) {
-  std::optional<toml::table> parsed;
-  try {
-    parsed = toml::parse("value = " + value, std::string_view(kSetByKeyPath));
-  } catch (const toml::parse_error&) {
-    // Told below.
-  }
-  toml::table* event = parsed && parsed->size() == 1 && parsed->get("value")
-                           ? parsed->get("value")->as_table()
-                           : nullptr;
+  std::optional<toml::table> parsed = one_value(value);
+  toml::table* event = parsed ? parsed->get("value")->as_table() : nullptr;
   if (!event) {
     throw io::UserError(std::vector<io::Diagnostic>{
         {.file = kSetByKeyPath,

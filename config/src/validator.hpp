@@ -14,6 +14,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <tuple>
 #include <vector>
 
@@ -259,12 +260,12 @@ class Validator {
  public:
   /// The diagnostics, each once (a bad [defaults] value is found again by every role).
   std::vector<io::Diagnostic> take_diagnostics() {
+    // A set of the messages seen: thousands of problems (a table of unknown keys) must not take
+    // a quadratic number of comparisons.
     std::vector<io::Diagnostic> unique;
+    std::unordered_set<std::string> seen;
     for (auto& d : diagnostics_) {
-      const bool seen = std::any_of(unique.begin(), unique.end(), [&](const io::Diagnostic& u) {
-        return u.message() == d.message();
-      });
-      if (!seen) unique.push_back(std::move(d));
+      if (seen.insert(d.message()).second) unique.push_back(std::move(d));
     }
     // In reading order: by file, then position.
     std::stable_sort(

@@ -42,38 +42,76 @@ bool too_deep(const std::string& body) {
   return false;
 }
 
-// Reads a field of an object, adding a problem when it has the wrong type.
-template <typename T>
-std::optional<T> field(const json& object, const char* name, const char* expected,
-                       const std::string& where, std::size_t index,
-                       std::vector<Problem>& problems) {
-  if (!object.contains(name)) return std::nullopt;
-  const json& value = object.at(name);
-  const bool ok = std::is_same_v<T, double>        ? value.is_number()
-                  : std::is_same_v<T, std::string> ? value.is_string()
-                                                   : value.is_number_unsigned();
-  if (!ok) {
-    problems.push_back({where, index, name,
-                        fmt::format("{}: expected {}, found {}", name, expected,
-                                    io::printable(value.dump()).substr(0, 80))});
-    return std::nullopt;
+// Reads the fields of one element of the request (the request itself, a lever, a value or an
+// event), adding a problem for each one missing or of the wrong type.
+class Fields {
+ public:
+  Fields(const json& object, std::string where, std::size_t index, std::vector<Problem>& problems)
+      : object_(object), where_(std::move(where)), index_(index), problems_(problems) {
+    if (!object.is_object()) add("", "expected a JSON object", object);
   }
-  return value.get<T>();
-}
 
-// The elements of an array field (none when absent), or a problem.
-std::vector<json> array_of(const json& object, const char* name, std::vector<Problem>& problems) {
-  if (!object.contains(name)) return {};
-  const json& value = object.at(name);
-  if (!value.is_array()) {
-    problems.push_back({"request", 0, name, fmt::format("{}: expected an array", name)});
-    return {};
+  template <typename T>
+  std::optional<T> get(const char* name, const char* expected, bool required) {
+    if (!object_.is_object()) return std::nullopt;
+    if (!object_.contains(name)) {
+      if (required) problems_.push_back({where_, index_, name, fmt::format("expected {}", expected)});
+      return std::nullopt;
+    }
+    const json& value = object_.at(name);
+    const bool ok = std::is_same_v<T, double>        ? value.is_number()
+                    : std::is_same_v<T, std::string> ? value.is_string()
+                                                     : value.is_number_unsigned();
+    if (!ok) {
+      add(name, fmt::format("expected {}", expected), value);
+      return std::nullopt;
+    }
+    return value.get<T>();
   }
-  return std::vector<json>(value.begin(), value.end());
-}
+
+  /// The elements of an array field: none when it is absent.
+  std::vector<json> array(const char* name) {
+    if (!object_.is_object() || !object_.contains(name)) return {};
+    const json& value = object_.at(name);
+    if (!value.is_array()) {
+      add(name, "expected an array", value);
+      return {};
+    }
+    return std::vector<json>(value.begin(), value.end());
+  }
+
+  /// A list of strings: none when it is absent.
+  std::vector<std::string> strings(const char* name, const char* expected) {
+    std::vector<std::string> out;
+    for (const json& element : array(name)) {
+      if (!element.is_string()) {
+        add(name, fmt::format("expected a list of {}", expected), element);
+        return {};
+      }
+      out.push_back(element.get<std::string>());
+    }
+    return out;
+  }
+
+ private:
+  void add(const std::string& name, const std::string& expected, const json& found) {
+    // printable() shows what it shows of the text whole: a cut would split a character.
+    problems_.push_back({where_, index_, name,
+                         fmt::format("{}, found {}", expected,
+                                     io::printable(found.dump(-1, ' ', false,
+                                                              json::error_handler_t::replace)))});
+  }
+
+  const json& object_;
+  std::string where_;
+  std::size_t index_;
+  std::vector<Problem>& problems_;
+};
 
 }  // namespace
 
+// An element with a problem is kept (with what could be read), so that the problems of the
+// what-if that follow name the request's own indices.
 WhatIf read_whatif(const std::string& body, std::vector<Problem>& problems) {
   WhatIf whatif;
   const json request =
@@ -82,34 +120,29 @@ WhatIf read_whatif(const std::string& body, std::vector<Problem>& problems) {
     problems.push_back({"request", 0, "", "expected a JSON object (docs/serve.md, \"API\")"});
     return whatif;
   }
-  whatif.scenario =
-      field<std::string>(request, "scenario", "a scenario's id", "request", 0, problems)
-          .value_or("");
-  whatif.paths = field<std::uint64_t>(request, "paths", "a whole number", "request", 0, problems);
-  const auto levers = array_of(request, "levers", problems);
+  Fields fields(request, "request", 0, problems);
+  whatif.scenario = fields.get<std::string>("scenario", "a scenario's id", true).value_or("");
+  whatif.paths = fields.get<std::uint64_t>("paths", "a whole number of paths", false);
+  const auto levers = fields.array("levers");
   for (std::size_t i = 0; i < levers.size(); ++i) {
-    const auto key = field<std::string>(levers[i], "key", "a key path", "lever", i, problems);
-    const auto by = field<double>(levers[i], "by", "a number", "lever", i, problems);
-    if (key && by) whatif.levers.push_back({*key, *by});
+    Fields lever(levers[i], "lever", i, problems);
+    whatif.levers.push_back({lever.get<std::string>("key", "a lever's key path", true).value_or(""),
+                             lever.get<double>("by", "a number", true).value_or(0.0)});
   }
-  const auto values = array_of(request, "values", problems);
+  const auto values = fields.array("values");
   for (std::size_t i = 0; i < values.size(); ++i) {
-    const auto key = field<std::string>(values[i], "key", "a key path", "value", i, problems);
-    const auto value = field<std::string>(values[i], "value", "a TOML value", "value", i, problems);
-    if (key && value) whatif.values.push_back({*key, *value});
+    Fields value(values[i], "value", i, problems);
+    whatif.values.push_back({value.get<std::string>("key", "a key path", true).value_or(""),
+                             value.get<std::string>("value", "a TOML value", true).value_or("")});
   }
-  const auto events = array_of(request, "events", problems);
+  const auto events = fields.array("events");
   for (std::size_t i = 0; i < events.size(); ++i) {
-    Event event;
-    event.from = field<std::string>(events[i], "from", "a date", "event", i, problems).value_or("");
-    event.to = field<std::string>(events[i], "to", "a date", "event", i, problems).value_or("");
-    event.demand_growth_add =
-        field<double>(events[i], "demand_growth_add", "a number", "event", i, problems)
-            .value_or(0.0);
-    for (const json& role : array_of(events[i], "roles", problems)) {
-      if (role.is_string()) event.roles.push_back(role.get<std::string>());
-    }
-    whatif.events.push_back(std::move(event));
+    Fields event(events[i], "event", i, problems);
+    whatif.events.push_back(
+        {event.strings("roles", "role names"),
+         event.get<std::string>("from", "a date such as \"2026-Q1\"", true).value_or(""),
+         event.get<std::string>("to", "a date such as \"2026-Q4\"", false).value_or(""),
+         event.get<double>("demand_growth_add", "a number", true).value_or(0.0)});
   }
   return whatif;
 }
@@ -192,10 +225,41 @@ Problem placed(const std::string& key, const std::string& message, const WhatIf&
 
 }  // namespace
 
+void check_values(const WhatIf& whatif, const config::ScenarioDocument& base,
+                  std::vector<Problem>& problems) {
+  for (std::size_t i = 0; i < whatif.values.size(); ++i) {
+    const std::string& key = whatif.values[i].key;
+    if (key == config::ScenarioDocument::kAppendEvent) {
+      problems.push_back({"value", i, key, "add an event with the page's hiring freeze or cut"});
+    } else if (key == "extends" || key.find('[') != std::string::npos) {
+      problems.push_back({"value", i, key,
+                          "expected a key a variant can state: it adds its [[events]] to the "
+                          "base's and cannot change one of them, nor what it extends"});
+    }
+    // Inside a distribution: the exported variant could state only the whole value.
+    for (std::size_t dot = key.find('.'); dot != std::string::npos; dot = key.find('.', dot + 1)) {
+      const std::string outer = key.substr(0, dot);
+      try {
+        const json value = json::parse(base.get_json(outer)).at("value");
+        if (value.is_object() && (value.contains("dist") || value.contains("value"))) {
+          problems.push_back({"value", i, key,
+                              fmt::format("expected the key path of a whole value: set {} to a "
+                                          "number or a whole distribution, such as {{ dist = "
+                                          "\"pert\", low = 0.1, mode = 0.15, high = 0.2 }}",
+                                          outer)});
+          break;
+        }
+      } catch (const io::UserError&) {
+        break;  // not in the base, nor anything under it: the key is checked when it is set
+      }
+    }
+  }
+}
+
 std::optional<models::Scenario> apply(
     const config::ScenarioDocument& base_document, const models::Scenario& base,
     const WhatIf& whatif, const std::vector<std::pair<std::string, std::string>>& changes,
-    std::vector<Problem>& problems) {
+    std::vector<std::pair<std::string, std::string>>& merged, std::vector<Problem>& problems) {
   config::ScenarioDocument document(base_document);
   std::size_t event = 0;
   for (const auto& [key, value] : changes) {
@@ -211,6 +275,8 @@ std::optional<models::Scenario> apply(
     }
     if (key == config::ScenarioDocument::kAppendEvent) ++event;
   }
+  // A later change of a key replaces an earlier one (a value after a lever, the title).
+  merged = document.changes();
   // Validated even when a change was refused, so that every problem is told at once.
   try {
     models::Scenario scenario = document.scenario();

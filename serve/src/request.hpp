@@ -61,11 +61,19 @@ std::vector<std::pair<std::string, std::string>> changes_of(const WhatIf& whatif
                                                             const models::Scenario& base,
                                                             std::vector<Problem>& problems);
 
+/// Adds a problem for each value the exported variant could not state as it was set: an
+/// event (the page adds events itself), a value inside one of the base's [[events]], `extends`,
+/// or a part of a distribution.
+void check_values(const WhatIf& whatif, const config::ScenarioDocument& base,
+                  std::vector<Problem>& problems);
+
 /// Applies the changes to a copy of the base's document and validates it; the problems of a
-/// change are told beside it, added to those already in `problems`. Empty when there are any.
+/// change are told beside it, added to those already in `problems`. `merged` gets the changes
+/// as the document keeps them: a later change of a key replaces an earlier one. Empty when
+/// there are problems.
 std::optional<models::Scenario> apply(
     const config::ScenarioDocument& base_document, const models::Scenario& base,
     const WhatIf& whatif, const std::vector<std::pair<std::string, std::string>>& changes,
-    std::vector<Problem>& problems);
+    std::vector<std::pair<std::string, std::string>>& merged, std::vector<Problem>& problems);
 
 }  // namespace talentcast::serve

@@ -3,7 +3,16 @@
 #include <fmt/core.h>
 #include <httplib.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <set>
 #include <thread>
 
 #include "assets.hpp"
@@ -19,6 +28,11 @@ using Response = httplib::Server::HandlerResponse;
 constexpr const char* kContentSecurityPolicy =
     "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
     "form-action 'none'; frame-ancestors 'none'";
+
+// The most headers a request may have, and their bytes in all: a browser sends about 15 and a
+// few kilobytes.
+constexpr std::size_t kMaxHeaders = 100;
+constexpr std::size_t kMaxHeaderBytes = 32 * 1024;
 
 void refuse(httplib::Response& res, int status, const std::string& why) {
   res.status = status;
@@ -46,12 +60,114 @@ class Admission {
   std::atomic<int>& running_;
 };
 
+// The connections the server has accepted, found as this process's sockets on its port with a
+// peer (Linux: /proc/self/fd): cpp-httplib 0.11 does not show them. A connection that has not
+// sent a whole request within kRequestSeconds of its start or of its last answer is shut down,
+// and on stop every one is, so that clients that trickle their bytes neither hold the threads
+// nor keep Ctrl-C waiting.
+class Connections {
+ public:
+  static constexpr int kRequestSeconds = 10;
+  explicit Connections(int port) : port_(port) {}
+
+  /// A request of the connection from this peer port is being answered (its deadline waits).
+  void answering(int peer) {
+    const std::lock_guard lock(mutex_);
+    busy_.insert(peer);
+  }
+  /// Its answer is done: the next request has a deadline of its own.
+  void answered(int peer) {
+    const std::lock_guard lock(mutex_);
+    busy_.erase(peer);
+    answered_[peer] = Clock::now();
+  }
+  /// Shuts down the connections past their deadline, or every one.
+  void shut_down(bool all) {
+    const auto now = Clock::now();
+    std::map<int, Seen> current;
+    for (const auto& [fd, peer] : accepted()) {
+      const auto it = seen_.find(fd);
+      Seen s = it != seen_.end() && it->second.peer == peer ? it->second : Seen{peer, now};
+      const std::lock_guard lock(mutex_);
+      const auto answered = answered_.find(peer);
+      const auto since = answered != answered_.end() ? std::max(s.since, answered->second) : s.since;
+      if (all || (!busy_.count(peer) && now - since > std::chrono::seconds(kRequestSeconds))) {
+        ::shutdown(fd, SHUT_RDWR);
+      }
+      current[fd] = s;
+    }
+    seen_ = std::move(current);
+    const std::lock_guard lock(mutex_);
+    std::erase_if(answered_, [&](const auto& a) { return now - a.second > std::chrono::minutes(1); });
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  struct Seen {
+    int peer;
+    Clock::time_point since;
+  };
+  static int port_of(const sockaddr_storage& address) {
+    if (address.ss_family == AF_INET) {
+      return ntohs(reinterpret_cast<const sockaddr_in&>(address).sin_port);
+    }
+    if (address.ss_family == AF_INET6) {
+      return ntohs(reinterpret_cast<const sockaddr_in6&>(address).sin6_port);
+    }
+    return -1;
+  }
+  // fd -> peer port of each socket of this process bound to the server's port with a peer.
+  std::map<int, int> accepted() const {
+    std::map<int, int> out;
+    std::error_code error;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", error)) {
+      int fd = -1;
+      try {
+        fd = std::stoi(entry.path().filename().string());
+      } catch (const std::exception&) {
+        continue;
+      }
+      sockaddr_storage local{}, peer{};
+      socklen_t size = sizeof local;
+      if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &size) != 0) continue;
+      if (port_of(local) != port_) continue;
+      size = sizeof peer;
+      if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &size) != 0) continue;
+      out[fd] = port_of(peer);
+    }
+    return out;
+  }
+
+  const int port_;
+  std::map<int, Seen> seen_;  // the watcher's alone
+  std::mutex mutex_;
+  std::set<int> busy_;
+  std::map<int, Clock::time_point> answered_;
+};
+
 // What every request must be before it is routed: when the server listens on this machine
 // alone, addressed to it by that name (so that a page of another site cannot reach it through
 // DNS rebinding), and a POST with a body of a known, small
 // size, neither chunked nor compressed (whose size the library would not bound).
 Response check_request(const httplib::Request& req, httplib::Response& res,
                        const ServerSettings& settings, int port) {
+  // No answer is cut into ranges: cpp-httplib would apply a Range header to every answer, an API
+  // answer too, and many ranges would multiply it. (The request is the library's own, not const;
+  // only this handler's view of it is.)
+  const_cast<httplib::Request&>(req).ranges.clear();
+  if (req.get_header_value_count("Host") != 1 || req.get_header_value_count("Content-Length") > 1) {
+    refuse(res, 400, "expected one Host header, and at most one Content-Length");
+    return Response::Handled;
+  }
+  // cpp-httplib bounds each header line (8 KiB) but not their number: a request with more is
+  // refused here, once read (the connection's deadline bounds how long that takes).
+  std::size_t header_bytes = 0;
+  for (const auto& [name, value] : req.headers) header_bytes += name.size() + value.size() + 4;
+  if (req.headers.size() > kMaxHeaders || header_bytes > kMaxHeaderBytes) {
+    refuse(res, 431, fmt::format("expected at most {} headers of {} bytes in all", kMaxHeaders,
+                                 kMaxHeaderBytes));
+    return Response::Handled;
+  }
   const std::string host = req.get_header_value("Host");
   const bool loopback =
       settings.host == "localhost" || settings.host == "::1" || settings.host.starts_with("127.");
@@ -88,8 +204,17 @@ Response check_request(const httplib::Request& req, httplib::Response& res,
 
 void add_routes(httplib::Server& server, WhatIfService& service, const ServerSettings& settings,
                 std::atomic<int>& running, const std::function<void(const std::string&)>& log) {
+  // cpp-httplib's routes are regular expressions: the assets' paths are matched literally.
+  const auto literal = [](std::string_view path) {
+    std::string out;
+    for (const char c : path) {
+      if (std::string_view(".^$|()[]{}*+?\\").find(c) != std::string_view::npos) out += '\\';
+      out += c;
+    }
+    return out;
+  };
   for (const Asset& asset : assets()) {
-    server.Get(std::string(asset.path), [&asset](const httplib::Request&, httplib::Response& res) {
+    server.Get(literal(asset.path), [&asset](const httplib::Request&, httplib::Response& res) {
       res.set_content(std::string(asset.body), std::string(asset.content_type).c_str());
     });
   }
@@ -129,8 +254,8 @@ void serve_page(WhatIfService& service, const ServerSettings& settings,
                 const std::function<void(const std::string& url)>& listening,
                 const std::function<void(const std::string& line)>& log) {
   httplib::Server server;
-  // A few connections at a time: the model runs one what-if at a time anyway.
-  server.new_task_queue = [] { return new httplib::ThreadPool(8); };
+  // Connections are answered by 16 threads; the model runs one what-if at a time anyway.
+  server.new_task_queue = [] { return new httplib::ThreadPool(16); };
   server.set_payload_max_length(settings.max_body);
   server.set_read_timeout(5, 0);
   server.set_write_timeout(5, 0);
@@ -144,11 +269,16 @@ void serve_page(WhatIfService& service, const ServerSettings& settings,
         "machine's?); choose another with --port, or --port 0 for any free port",
         settings.host, settings.port));
   }
+  Connections connections(port);
   server.set_pre_routing_handler(
-      [&settings, port](const httplib::Request& req, httplib::Response& res) {
-        return check_request(req, res, settings, port);
+      [&settings, &connections, port](const httplib::Request& req, httplib::Response& res) {
+        const Response checked = check_request(req, res, settings, port);
+        if (checked == Response::Unhandled) connections.answering(req.remote_port);
+        return checked;
       });
-  server.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
+  server.set_post_routing_handler([&connections](const httplib::Request& req,
+                                                 httplib::Response& res) {
+    connections.answered(req.remote_port);
     res.set_header("Content-Security-Policy", kContentSecurityPolicy);
     res.set_header("X-Content-Type-Options", "nosniff");
     res.set_header("Referrer-Policy", "no-referrer");
@@ -177,10 +307,13 @@ void serve_page(WhatIfService& service, const ServerSettings& settings,
   // (called before it listens, it would do nothing).
   std::atomic<bool> done{false};
   std::thread watcher([&] {
-    while (!done.load()) {
+    for (int tick = 0; !done.load(); ++tick) {
       if (stop.load()) {
         service.cancel();
         server.stop();
+        connections.shut_down(true);
+      } else if (tick % 5 == 0) {
+        connections.shut_down(false);
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }

@@ -32,6 +32,8 @@ struct WhatIfService::Prepared {
   const Entry* entry = nullptr;
   std::size_t index = 0;
   WhatIf whatif;
+  /// The changes as the what-if's document keeps them (a later one of a key replaces an
+  /// earlier one): what the export states.
   std::vector<std::pair<std::string, std::string>> changes;
   std::optional<models::Scenario> scenario;
   std::uint64_t paths = 0, seed = 0;
@@ -118,8 +120,10 @@ WhatIfService::Prepared WhatIfService::prepare(const std::string& request) const
                                       settings_.paths, p.paths)});
   }
   p.seed = settings_.seed.value_or(p.entry->scenario.seed);
-  p.changes = changes_of(p.whatif, p.entry->levers, p.entry->scenario, p.problems);
-  p.scenario = apply(p.entry->document, p.entry->scenario, p.whatif, p.changes, p.problems);
+  check_values(p.whatif, p.entry->document, p.problems);
+  const auto changes = changes_of(p.whatif, p.entry->levers, p.entry->scenario, p.problems);
+  p.scenario =
+      apply(p.entry->document, p.entry->scenario, p.whatif, changes, p.changes, p.problems);
   if (p.scenario) {
     for (const auto& problem : studies::comparison_problems(p.entry->scenario, *p.scenario)) {
       p.problems.push_back({"scenario", 0, "", problem});
@@ -233,7 +237,18 @@ Reply WhatIfService::export_report(const std::string& request) {
   const TemporaryFolder folder;
   const auto file = folder.path() / "whatif.toml";
   std::ofstream(file) << text;
-  const models::Scenario whatif = config::load_scenario(file);
+  std::optional<models::Scenario> read;
+  try {
+    read = config::load_scenario(file);
+  } catch (const io::UserError& error) {
+    // Not expected (the page's what-if validated): told as the downloaded file's problem.
+    std::string told = cli::user_error_text(error);
+    for (std::size_t at; (at = told.find(file.string())) != std::string::npos;) {
+      told.replace(at, file.string().size(), "whatif.toml");
+    }
+    return problems_reply({{"scenario", 0, "", told}});
+  }
+  const models::Scenario& whatif = *read;
   cli::CompareArgs args;
   args.base = std::filesystem::absolute(p.entry->path).lexically_normal().string();
   args.whatif = "whatif.toml";

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "run_options.hpp"
 #include "talentcast/core/engine.hpp"
 #include "talentcast/formats/forecast_table.hpp"
 #include "talentcast/io/csv.hpp"
@@ -179,12 +180,7 @@ Comparison run_comparison(const Scenario& base, const Scenario& whatif,
   const LabourMarketModel a(base, {settings.seed, false, false});
   const LabourMarketModel b(whatif, {whatif_seed.value_or(settings.seed), false, false});
   const PairedModel paired(a, b);
-  core::RunOptions options;
-  options.paths = settings.paths;
-  options.threads = settings.threads;
-  options.on_progress = settings.on_progress;
-  options.stop = settings.stop;
-  const core::RunResult result = core::run(paired, options);
+  const core::RunResult result = core::run(paired, detail::run_options(settings));
 
   Comparison comparison;
   comparison.paths_done = result.paths_done;

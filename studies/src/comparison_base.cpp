@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "kept_paths.hpp"
+#include "run_options.hpp"
 #include "talentcast/core/engine.hpp"
 #include "talentcast/models/labour_market.hpp"
 
@@ -135,11 +136,7 @@ ComparisonBase::ComparisonBase(models::Scenario base, std::vector<Metric> metric
     kept_metric_.push_back(m);
   });
   const detail::KeepingModel keeping(model, kept_);
-  core::RunOptions options;
-  options.paths = settings.paths;
-  options.threads = settings.threads;
-  options.on_progress = settings.on_progress;
-  options.stop = settings.stop;
+  core::RunOptions options = detail::run_options(settings);
   options.retain_paths = settings.paths;
   core::RunResult result = core::run(keeping, options);
   paths_ = result.paths_done;
@@ -159,12 +156,7 @@ Comparison ComparisonBase::compare(const models::Scenario& whatif,
   }
   const LabourMarketModel model(whatif, {seed_, false, false});
   const PairedModel paired(*this, model);
-  core::RunOptions options;
-  options.paths = settings.paths;
-  options.threads = settings.threads;
-  options.on_progress = settings.on_progress;
-  options.stop = settings.stop;
-  const core::RunResult result = core::run(paired, options);
+  const core::RunResult result = core::run(paired, detail::run_options(settings));
 
   Comparison comparison;
   comparison.paths_done = result.paths_done;

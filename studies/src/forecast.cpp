@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "kept_paths.hpp"
+#include "run_options.hpp"
 #include "talentcast/core/engine.hpp"
 #include "talentcast/io/diagnostic.hpp"
 #include "talentcast/models/labour_market.hpp"
@@ -125,12 +126,9 @@ std::vector<std::string> watch(const Scenario& scenario, const OutputLayout& lay
 Forecast run_forecast(const Scenario& scenario, const ForecastSettings& settings) {
   const LabourMarketModel model(scenario,
                                 {settings.seed, settings.central, settings.band_samples > 0});
-  core::RunOptions options;
+  core::RunOptions options = detail::run_options(settings);
   options.paths = settings.central ? 1 : settings.paths;
   options.retain_paths = settings.band_samples;
-  options.threads = settings.threads;
-  options.on_progress = settings.on_progress;
-  options.stop = settings.stop;
   options.session = settings.session;
   Forecast forecast;
   const OutputLayout& layout = model.layout();
