@@ -279,18 +279,39 @@ TEST_CASE("the service answers a what-if, tells a bad one, and stops a run when 
         "expected the key path of a whole value: set roles.nlp.demand_growth to a number or a "
         "whole distribution, such as { dist = \"pert\", low = 0.1, mode = 0.15, high = 0.2 }");
   CHECK(told[1]["message"] == "add an event with the page's hiring freeze or cut");
+}
 
-  // A newer what-if (here: cancel(), as Ctrl-C does) stops the one running: it answers 409.
-  serve::WhatIfService slow({flagship()}, {.paths = 200000, .seed = 5, .threads = 1});
-  std::thread stopper([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    slow.cancel();
+TEST_CASE("a what-if that arrived later stops the one running, and Ctrl-C stops the base",
+          "[serve]") {
+  std::atomic<bool> ctrl_c{false};
+  serve::WhatIfService service({flagship()},
+                               {.paths = 10000, .seed = 5, .threads = 2, .stop = &ctrl_c});
+  REQUIRE(service.compare(R"({"scenario": "0", "paths": 100})").status == 200);  // the base
+  // A what-if of 10,000 paths, and small ones sent after it until it has answered: one of them
+  // arrives while it waits or runs, and stops it.
+  std::atomic<bool> answered{false};
+  serve::Reply first;
+  std::thread running([&] {
+    first = service.compare(
+        R"({"scenario": "0", "levers": [{"key": "fields.ai_bachelor.growth", "by": 0.1}]})");
+    answered = true;
   });
-  const auto started = std::chrono::steady_clock::now();
-  const auto cancelled = slow.compare(R"({"scenario": "0"})");
-  stopper.join();
-  CHECK(cancelled.status == 409);
-  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(20));
+  std::vector<int> later;
+  while (!answered) {
+    later.push_back(service.compare(R"({"scenario": "0", "paths": 100})").status);
+  }
+  running.join();
+  CHECK(first.status == 409);
+  CHECK(json::parse(first.body)["cancelled"] == "a newer what-if replaced this one");
+  REQUIRE_FALSE(later.empty());
+  CHECK(later.back() == 200);
+  // Ctrl-C (the server's stop) stops a base being run: switching to a new base answers 409.
+  serve::WhatIfService two({flagship(), flagship()},
+                           {.paths = 1000, .seed = 5, .threads = 2, .stop = &ctrl_c});
+  ctrl_c = true;
+  const auto stopped = two.compare(R"({"scenario": "1"})");
+  CHECK(stopped.status == 409);
+  CHECK(json::parse(stopped.body)["cancelled"] == "the server is stopping");
 }
 
 TEST_CASE("serve refuses bad scenarios and flags with exit code 2, before listening",

@@ -14,8 +14,8 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <unordered_set>
 #include <tuple>
+#include <unordered_set>
 #include <vector>
 
 #include "talentcast/config/scenario_loader.hpp"

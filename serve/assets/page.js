@@ -1,9 +1,8 @@
-// The what-if page (docs/serve.md): levers in, a comparison on common random numbers out.
-// Everything shown is built as DOM nodes with textContent: no server text is parsed as HTML.
+// The what-if page (docs/serve.md): levers in, a comparison on common random numbers out. Its
+// drawing is charts.js's. Everything shown is built as DOM nodes with textContent: no server text
+// is parsed as HTML.
 'use strict';
 
-const SVG = 'http://www.w3.org/2000/svg';
-const P = {p05: 0, p10: 1, p25: 2, p50: 3, p75: 4, p90: 5, p95: 6};
 
 const state = {
   info: null,        // the base scenario's levers, roles, periods (GET /api/levers)
@@ -25,20 +24,6 @@ window.talentcastTimings = [];
 
 const $ = (id) => document.getElementById(id);
 
-function element(tag, attributes = {}, text = null) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attributes)) e.setAttribute(k, v);
-  if (text !== null) e.textContent = text;
-  return e;
-}
-
-function svgElement(tag, attributes = {}, text = null) {
-  const e = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attributes)) e.setAttribute(k, String(v));
-  if (text !== null) e.textContent = text;
-  return e;
-}
-
 function setStatus(text, kind = '') {
   const s = $('status');
   s.textContent = text;
@@ -55,101 +40,6 @@ async function api(path, body = undefined, signal = undefined) {
   return {status: response.status, data};
 }
 
-// ---------------------------------------------------------------- numbers and words
-
-const grouped = new Intl.NumberFormat('en-US', {maximumFractionDigits: 0});
-function ratioText(x) { return x.toFixed(x < 10 ? 3 : 1); }
-function signed(text, x) { return x > 0 ? '+' + text : text; }
-function percentText(x) { return signed((100 * x).toFixed(1), x) + '%'; }
-
-// How a per-path change reads, from its percentiles: at least 90% or 75% of paths on one side.
-function changeWords(q, noun) {
-  if (q.every((x) => x === 0)) return {text: 'unchanged on every path', kind: ''};
-  if (q[P.p10] > 0) return {text: `very likely ${noun.up} (at least 90% of paths)`, kind: 'up'};
-  if (q[P.p90] < 0) return {text: `very likely ${noun.down} (at least 90% of paths)`, kind: 'down'};
-  if (q[P.p25] > 0) return {text: `likely ${noun.up} (at least 75% of paths)`, kind: 'up'};
-  if (q[P.p75] < 0) return {text: `likely ${noun.down} (at least 75% of paths)`, kind: 'down'};
-  return {text: `as likely ${noun.up} as not`, kind: ''};
-}
-
-// How a probability reads (the IPCC's calibrated language, stated as such).
-function probabilityWords(p) {
-  if (p >= 0.9) return 'very likely';
-  if (p >= 0.66) return 'likely';
-  if (p <= 0.1) return 'very unlikely';
-  if (p <= 0.33) return 'unlikely';
-  return 'about as likely as not';
-}
-
-// ---------------------------------------------------------------- charts
-
-const W = 640, H = 300, M = {left: 64, right: 16, top: 30, bottom: 36};
-
-function niceTicks(low, high) {
-  const span = high - low || Math.abs(high) || 1;
-  const raw = span / 5, power = Math.pow(10, Math.floor(Math.log10(raw)));
-  const step = [1, 2, 5, 10].map((k) => k * power).find((s) => span / s <= 6);
-  const ticks = [];
-  for (let t = Math.ceil(low / step) * step; t <= high + step * 1e-9; t += step) ticks.push(t);
-  return ticks;
-}
-
-// A chart of fans (percentile bands over periods) and lines; `format` writes its axis labels.
-function chart({title, periods, fans = [], lines = [], zero = false, guides = [], format, domain}) {
-  const figure = element('figure', {class: 'chart'});
-  figure.append(element('figcaption', {}, title));
-  const svg = svgElement('svg', {viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': title});
-  let low = Infinity, high = -Infinity;
-  for (const f of fans) for (const q of f.bands) { low = Math.min(low, q[P.p05]); high = Math.max(high, q[P.p95]); }
-  for (const l of lines) for (const y of l.values) { low = Math.min(low, y); high = Math.max(high, y); }
-  if (zero) { low = Math.min(low, 0); high = Math.max(high, 0); }
-  if (domain) [low, high] = domain;
-  if (high - low < 1e-12) { low -= 1; high += 1; }
-  const pad = (high - low) * 0.05;
-  if (!domain) { low -= pad; high += pad; }
-  const x = (i) => M.left + (W - M.left - M.right) * (periods.length > 1 ? i / (periods.length - 1) : 0.5);
-  const y = (v) => H - M.bottom - (H - M.top - M.bottom) * (v - low) / (high - low);
-  for (const t of niceTicks(low, high)) {
-    svg.append(svgElement('line', {class: 'grid', x1: M.left, x2: W - M.right, y1: y(t), y2: y(t)}));
-    svg.append(svgElement('text', {x: M.left - 6, y: y(t) + 4, 'text-anchor': 'end'}, format(t)));
-  }
-  periods.forEach((label, i) => {
-    if (!(i === 0 || label.endsWith('Q1') || periods.length <= 12)) return;
-    svg.append(svgElement('text', {x: x(i), y: H - M.bottom + 16, 'text-anchor': 'middle'},
-                          label.replace(/-Q1$/, '')));
-  });
-  svg.append(svgElement('line', {class: 'axis', x1: M.left, x2: M.left, y1: M.top, y2: H - M.bottom}));
-  svg.append(svgElement('line', {class: 'axis', x1: M.left, x2: W - M.right, y1: H - M.bottom, y2: H - M.bottom}));
-  for (const g of guides) {
-    svg.append(svgElement('line', {class: 'guide', x1: M.left, x2: W - M.right, y1: y(g), y2: y(g)}));
-  }
-  if (zero) svg.append(svgElement('line', {class: 'zero', x1: M.left, x2: W - M.right, y1: y(0), y2: y(0)}));
-  for (const f of fans) {
-    for (const [a, b, opacity] of [[P.p05, P.p95, 0.14], [P.p10, P.p90, 0.2], [P.p25, P.p75, 0.3]]) {
-      const upper = f.bands.map((q, i) => `${x(i).toFixed(1)},${y(q[b]).toFixed(1)}`);
-      const lower = f.bands.map((q, i) => `${x(i).toFixed(1)},${y(q[a]).toFixed(1)}`).reverse();
-      svg.append(svgElement('polygon', {class: `band-${f.kind}`, 'fill-opacity': opacity,
-                                        points: upper.concat(lower).join(' ')}));
-    }
-    svg.append(svgElement('polyline', {class: `line-${f.kind}`,
-      points: f.bands.map((q, i) => `${x(i).toFixed(1)},${y(q[P.p50]).toFixed(1)}`).join(' ')}));
-  }
-  for (const l of lines) {
-    svg.append(svgElement('polyline', {class: `line-${l.kind}`,
-      points: l.values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ')}));
-  }
-  const legend = fans.map((f) => f.name).concat(lines.map((l) => l.name));
-  legend.forEach((name, i) => {
-    const kind = (fans[i] || lines[i - fans.length]).kind;
-    // Above the plot, so that it hides no data.
-    const lx = M.left + i * 120;
-    svg.append(svgElement('rect', {class: `band-${kind}`, x: lx, y: 8, width: 14, height: 10, 'fill-opacity': 0.6}));
-    svg.append(svgElement('text', {x: lx + 20, y: 17}, name));
-  });
-  figure.append(svg);
-  return figure;
-}
-
 function drawCharts() {
   const charts = $('charts');
   charts.replaceChildren();
@@ -164,14 +54,14 @@ function drawCharts() {
     format: (v) => v.toFixed(2)}));
   charts.append(chart({title: `${s.title}: change in the ratio, per path (what-if − base)`, periods,
     fans: [{name: 'difference', kind: 'difference', bands: s.ratio.difference}], zero: true,
-    format: (v) => signed(v.toFixed(3), v)}));
+    format: changeText}));
   if (s.salary_median) {
     charts.append(chart({title: `${s.title}: median salary, ${salaryUnit}${mark}`, periods,
       fans: [{name: 'base', kind: 'base', bands: s.salary_median.base}, {name: 'what-if', kind: 'whatif', bands: s.salary_median.whatif}],
       format: (v) => grouped.format(v)}));
-    charts.append(chart({title: `${s.title}: change in median salary, per path (what-if / base − 1)${mark}`, periods,
-      fans: [{name: 'change', kind: 'difference', bands: s.salary_median.ratio.map((q) => q.map((v) => v - 1))}],
-      zero: true, format: (v) => percentText(v)}));
+    charts.append(chart({title: `${s.title}: change in median salary, per path (what-if − base), ${salaryUnit}${mark}`,
+      periods, fans: [{name: 'difference', kind: 'difference', bands: s.salary_median.difference}],
+      zero: true, format: (v) => signed(grouped.format(v), v)}));
   }
   charts.append(chart({title: `${s.title}: probability of a shortage (fewer candidates than openings)`, periods,
     lines: [{name: 'base', kind: 'base', values: s.shortage.base}, {name: 'what-if', kind: 'whatif', values: s.shortage.whatif}],
@@ -196,7 +86,8 @@ function drawTable() {
   const head = element('tr');
   for (const h of ['role', 'ratio, base', 'ratio, what-if', 'change in ratio',
                    `median salary, base (${state.info.currency}/${state.info.salary_unit})`,
-                   'median salary, what-if', 'change in median salary', 'P(shortage): base → what-if']) {
+                   'median salary, what-if', 'change in median salary, per path',
+                   'P(shortage): base → what-if']) {
     head.append(element('th', {}, h));
   }
   table.append(head);
@@ -206,15 +97,16 @@ function drawTable() {
     const b = s.ratio.base[t], w = s.ratio.whatif[t], d = s.ratio.difference[t];
     cell(row, ratioText(b[P.p50]), `[${ratioText(b[P.p10])}, ${ratioText(b[P.p90])}]`);
     cell(row, ratioText(w[P.p50]), `[${ratioText(w[P.p10])}, ${ratioText(w[P.p90])}]`);
-    const dt = (v) => signed(v.toFixed(3), v);
-    cell(row, dt(d[P.p50]), `[${dt(d[P.p10])}, ${dt(d[P.p90])}]`, changeWords(d, {up: 'higher', down: 'lower'}));
+    cell(row, changeText(d[P.p50]), `[${changeText(d[P.p10])}, ${changeText(d[P.p90])}]`,
+         changeWords(s.ratio.up[t], s.ratio.down[t]));
     if (s.salary_median) {
       const sb = s.salary_median.base[t], sw = s.salary_median.whatif[t];
-      const sr = s.salary_median.ratio[t].map((v) => v - 1);
+      const sd = s.salary_median.difference[t];
+      const money = (v) => signed(grouped.format(v), v);
       cell(row, grouped.format(sb[P.p50]), `[${grouped.format(sb[P.p10])}, ${grouped.format(sb[P.p90])}]`);
       cell(row, grouped.format(sw[P.p50]), `[${grouped.format(sw[P.p10])}, ${grouped.format(sw[P.p90])}]`);
-      cell(row, percentText(sr[P.p50]), `[${percentText(sr[P.p10])}, ${percentText(sr[P.p90])}]`,
-           changeWords(sr, {up: 'higher', down: 'lower'}));
+      cell(row, money(sd[P.p50]), `[${money(sd[P.p10])}, ${money(sd[P.p90])}]`,
+           changeWords(s.salary_median.up[t], s.salary_median.down[t]));
     } else {
       for (let i = 0; i < 3; ++i) cell(row, '');
     }
@@ -266,7 +158,27 @@ function showProblems(body, data) {
     if (slot) { slot.textContent = text; slot.hidden = false; } else general.push(text);
   }
   if (general.length) { $('problems').textContent = general.join('\n'); $('problems').hidden = false; }
-  setStatus(`The what-if is not valid: ${data.text.split('\n').pop()}; see the messages beside the levers.`, 'bad');
+  setStatus(`The what-if is not valid: ${(data.text || '').split('\n').pop()}; see the messages ` +
+            'beside the levers.', 'bad');
+}
+
+// An answer that is neither the what-if nor its problems, said in the status line: the server
+// busy (503), another page's newer what-if (409), a refusal.
+function showRefusal(answer) {
+  const data = answer.data || {};
+  const why = data.cancelled || data.error || `the server answered ${answer.status}`;
+  setStatus(answer.status === 409 ? `Replaced: ${why}. Change a lever to run it again.`
+                                  : `Not run: ${why}.`, 'bad');
+}
+
+// Asks until the server has room: a 503 (too many what-ifs at once) is asked again, up to 5
+// times, half a second apart.
+async function ask(path, body, signal) {
+  for (let attempt = 0; ; ++attempt) {
+    const answer = await api(path, body, signal);
+    if (answer.status !== 503 || attempt === 5) return answer;
+    await new Promise((done) => setTimeout(done, 500));
+  }
 }
 
 // A first answer at 1,000 paths comes sooner; the same paths' answer at the server's full count
@@ -284,13 +196,14 @@ async function run() {
     let answer;
     const asked = performance.now();
     try {
-      answer = await api('/api/compare', body, controller.signal);
+      answer = await ask('/api/compare', body, controller.signal);
     } catch (e) {
       if (e.name !== 'AbortError') setStatus(`The server did not answer: ${e.message}`, 'bad');
       return;
     }
-    if (state.controller !== controller || answer.status === 409) return;  // a newer change runs
-    if (answer.status !== 200) { showProblems(body, answer.data); return; }
+    if (state.controller !== controller) return;  // a newer change runs
+    if (answer.status === 422) { showProblems(body, answer.data); return; }
+    if (answer.status !== 200) { showRefusal(answer); return; }
     const received = performance.now();
     clearProblems();
     state.result = answer.data;
@@ -320,12 +233,15 @@ function changed() {
 
 async function download(path, fallbackName) {
   const body = request();
-  const answer = await api(path, body);
-  if (answer.status !== 200) { showProblems(body, answer.data); return; }
+  setStatus('Preparing the download…', 'busy');
+  const answer = await ask(path, body);
+  if (answer.status === 422) { showProblems(body, answer.data); return; }
+  if (answer.status !== 200) { showRefusal(answer); return; }
   const link = element('a', {href: URL.createObjectURL(answer.data), download: fallbackName});
   document.body.append(link);
   link.click();
   link.remove();
+  setStatus(`Downloaded ${fallbackName}.`);
 }
 
 // ---------------------------------------------------------------- controls
@@ -350,12 +266,25 @@ function leverControl(lever) {
   };
   range.addEventListener('input', () => { number.value = range.value; });
   range.addEventListener('change', () => set(Number(range.value)));
+  // What is typed must be a number: an empty or garbled field (which reads as '') is told, not
+  // taken for 0.
   number.addEventListener('change', () => {
-    const value = Number(number.value);
+    const problem = box.querySelector('.problem');
+    if (!typedNumber(number)) {
+      problem.textContent = `expected a number from ${lever.low} to ${lever.high}`;
+      problem.hidden = false;
+      return;
+    }
+    problem.hidden = true;
     range.value = number.value;
-    set(Number.isFinite(value) ? value : NaN);
+    set(Number(number.value));
   });
   return box;
+}
+
+// Whether a number field holds a number (its value is '' when what is typed is not one).
+function typedNumber(input) {
+  return !input.validity.badInput && input.value.trim() !== '' && Number.isFinite(Number(input.value));
 }
 
 function buildLevers() {
@@ -439,6 +368,10 @@ async function start() {
   $('period').addEventListener('change', drawTable);
   $('role').addEventListener('change', drawCharts);
   $('event-button').addEventListener('click', () => {
+    if (!typedNumber($('event-add'))) {
+      setStatus('The change in demand growth of an event must be a number from −1 to 1.', 'bad');
+      return;
+    }
     const roles = [...document.querySelectorAll('#event-roles input:checked')].map((i) => i.value);
     state.events.push({roles, from: $('event-from').value, to: $('event-to').value,
                        demand_growth_add: Number($('event-add').value)});

@@ -64,6 +64,13 @@ json comparison_json(const models::Scenario& base, const studies::Comparison& co
       quantity.push_back(row.summary.percentiles);
     }
   }
+  // The shares of paths on which each ratio and median salary rose and fell, per period.
+  for (const auto& share : comparison.shares) {
+    const auto& row = comparison.rows[share.row];
+    json& metric = series[index[row.role]][row.metric];
+    metric["up"].push_back(share.up);
+    metric["down"].push_back(share.down);
+  }
   json out;
   out["paths"] = comparison.paths_done;
   out["series"] = std::move(series);

@@ -19,7 +19,8 @@ nlohmann::json levers_json(const std::string& id, const models::Scenario& scenar
 
 /// Per series (each role, then `total`): for ratio and salary_median the percentiles (5, 10,
 /// 25, 50, 75, 90, 95) of base, what-if and difference (and, for salaries, what-if over base)
-/// in each period; for shortage the share of paths short (its mean) of each.
+/// in each period, and the shares of paths on which it rose (`up`) and fell (`down`); for
+/// shortage the share of paths short (its mean) of each.
 nlohmann::json comparison_json(const models::Scenario& base, const studies::Comparison& comparison);
 
 /// The problems of a request, each where it belongs, and all of them as the command line would

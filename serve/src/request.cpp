@@ -55,7 +55,8 @@ class Fields {
   std::optional<T> get(const char* name, const char* expected, bool required) {
     if (!object_.is_object()) return std::nullopt;
     if (!object_.contains(name)) {
-      if (required) problems_.push_back({where_, index_, name, fmt::format("expected {}", expected)});
+      if (required)
+        problems_.push_back({where_, index_, name, fmt::format("expected {}", expected)});
       return std::nullopt;
     }
     const json& value = object_.at(name);
@@ -96,10 +97,10 @@ class Fields {
  private:
   void add(const std::string& name, const std::string& expected, const json& found) {
     // printable() shows what it shows of the text whole: a cut would split a character.
-    problems_.push_back({where_, index_, name,
-                         fmt::format("{}, found {}", expected,
-                                     io::printable(found.dump(-1, ' ', false,
-                                                              json::error_handler_t::replace)))});
+    problems_.push_back(
+        {where_, index_, name,
+         fmt::format("{}, found {}", expected,
+                     io::printable(found.dump(-1, ' ', false, json::error_handler_t::replace)))});
   }
 
   const json& object_;
@@ -231,6 +232,14 @@ void check_values(const WhatIf& whatif, const config::ScenarioDocument& base,
     const std::string& key = whatif.values[i].key;
     if (key == config::ScenarioDocument::kAppendEvent) {
       problems.push_back({"value", i, key, "add an event with the page's hiring freeze or cut"});
+    } else if (key.find("salary_data") != std::string::npos) {
+      problems.push_back({"value", i, key,
+                          "expected a value of the model: the page names no file for the server "
+                          "to read (salary data come from the base)"});
+    } else if (key == "seed" || key == "paths") {
+      problems.push_back({"value", i, key,
+                          "expected a value of the model: the page's seed and paths are the "
+                          "server's (serve --seed, --paths)"});
     } else if (key == "extends" || key.find('[') != std::string::npos) {
       problems.push_back({"value", i, key,
                           "expected a key a variant can state: it adds its [[events]] to the "

@@ -1,9 +1,8 @@
 #include "server.hpp"
 
+#include <arpa/inet.h>
 #include <fmt/core.h>
 #include <httplib.h>
-
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -90,7 +89,8 @@ class Connections {
       Seen s = it != seen_.end() && it->second.peer == peer ? it->second : Seen{peer, now};
       const std::lock_guard lock(mutex_);
       const auto answered = answered_.find(peer);
-      const auto since = answered != answered_.end() ? std::max(s.since, answered->second) : s.since;
+      const auto since =
+          answered != answered_.end() ? std::max(s.since, answered->second) : s.since;
       if (all || (!busy_.count(peer) && now - since > std::chrono::seconds(kRequestSeconds))) {
         ::shutdown(fd, SHUT_RDWR);
       }
@@ -98,7 +98,8 @@ class Connections {
     }
     seen_ = std::move(current);
     const std::lock_guard lock(mutex_);
-    std::erase_if(answered_, [&](const auto& a) { return now - a.second > std::chrono::minutes(1); });
+    std::erase_if(answered_,
+                  [&](const auto& a) { return now - a.second > std::chrono::minutes(1); });
   }
 
  private:
@@ -164,8 +165,9 @@ Response check_request(const httplib::Request& req, httplib::Response& res,
   std::size_t header_bytes = 0;
   for (const auto& [name, value] : req.headers) header_bytes += name.size() + value.size() + 4;
   if (req.headers.size() > kMaxHeaders || header_bytes > kMaxHeaderBytes) {
-    refuse(res, 431, fmt::format("expected at most {} headers of {} bytes in all", kMaxHeaders,
-                                 kMaxHeaderBytes));
+    refuse(res, 431,
+           fmt::format("expected at most {} headers of {} bytes in all", kMaxHeaders,
+                       kMaxHeaderBytes));
     return Response::Handled;
   }
   const std::string host = req.get_header_value("Host");
@@ -184,6 +186,12 @@ Response check_request(const httplib::Request& req, httplib::Response& res,
     refuse(res, 405, "expected GET or POST");
     return Response::Handled;
   }
+  // Only the page, or a program, asks: a page of another site sends its Origin, and cannot send
+  // JSON without asking first (a CORS preflight, which this server never grants).
+  if (req.has_header("Origin") && req.get_header_value("Origin") != "http://" + host) {
+    refuse(res, 403, "expected a request from the what-if page itself (its Origin)");
+    return Response::Handled;
+  }
   if (req.has_header("Transfer-Encoding") || req.has_header("Content-Encoding")) {
     refuse(res, 415, "expected a body sent whole (no Transfer-Encoding or Content-Encoding)");
     return Response::Handled;
@@ -197,6 +205,10 @@ Response check_request(const httplib::Request& req, httplib::Response& res,
       length.find_first_not_of("0123456789") != std::string::npos ||
       std::stoul(length) > settings.max_body) {
     refuse(res, 413, fmt::format("expected a body of at most {} bytes", settings.max_body));
+    return Response::Handled;
+  }
+  if (!req.get_header_value("Content-Type").starts_with("application/json")) {
+    refuse(res, 415, "expected a JSON body (Content-Type: application/json)");
     return Response::Handled;
   }
   return Response::Unhandled;
@@ -276,14 +288,14 @@ void serve_page(WhatIfService& service, const ServerSettings& settings,
         if (checked == Response::Unhandled) connections.answering(req.remote_port);
         return checked;
       });
-  server.set_post_routing_handler([&connections](const httplib::Request& req,
-                                                 httplib::Response& res) {
-    connections.answered(req.remote_port);
-    res.set_header("Content-Security-Policy", kContentSecurityPolicy);
-    res.set_header("X-Content-Type-Options", "nosniff");
-    res.set_header("Referrer-Policy", "no-referrer");
-    res.set_header("Cache-Control", "no-store");
-  });
+  server.set_post_routing_handler(
+      [&connections](const httplib::Request& req, httplib::Response& res) {
+        connections.answered(req.remote_port);
+        res.set_header("Content-Security-Policy", kContentSecurityPolicy);
+        res.set_header("X-Content-Type-Options", "nosniff");
+        res.set_header("Referrer-Policy", "no-referrer");
+        res.set_header("Cache-Control", "no-store");
+      });
   server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (res.body.empty()) {
       refuse(res, res.status, res.status == 404 ? "no such page" : "the request was refused");

@@ -42,8 +42,10 @@ struct WhatIfService::Prepared {
 
 namespace {
 
+// A text that is not UTF-8 (a scenario's file name) is shown with U+FFFD, never refused.
 Reply json_reply(int status, const json& body) {
-  return {status, "application/json; charset=utf-8", body.dump(), ""};
+  return {status, "application/json; charset=utf-8",
+          body.dump(-1, ' ', false, json::error_handler_t::replace), ""};
 }
 
 Reply problems_reply(const std::vector<Problem>& problems) {
@@ -132,15 +134,16 @@ WhatIfService::Prepared WhatIfService::prepare(const std::string& request) const
   return p;
 }
 
-std::shared_ptr<const studies::ComparisonBase> WhatIfService::base_for(
-    std::size_t scenario, const std::atomic<bool>& stop) {
+// The base runs under the server's stop alone: a newer what-if waits for it rather than
+// throwing it away (it takes seconds for large --paths).
+std::shared_ptr<const studies::ComparisonBase> WhatIfService::base_for(std::size_t scenario) {
   if (base_ && base_scenario_ == scenario) return base_;
   base_.reset();  // one kept base at a time
   studies::ForecastSettings settings;
   settings.paths = settings_.paths;
   settings.seed = settings_.seed.value_or(entries_[scenario]->scenario.seed);
   settings.threads = settings_.threads;
-  settings.stop = &stop;
+  settings.stop = settings_.stop ? settings_.stop : &never_;
   auto base = std::make_shared<const studies::ComparisonBase>(entries_[scenario]->scenario,
                                                               kPageMetrics, settings);
   if (base->interrupted()) return nullptr;
@@ -151,21 +154,29 @@ std::shared_ptr<const studies::ComparisonBase> WhatIfService::base_for(
 
 Reply WhatIfService::compare(const std::string& request) {
   const auto started = std::chrono::steady_clock::now();
+  // The order of arrival decides which what-if is the newest, not the end of preparing it.
+  const std::uint64_t arrival = ++arrivals_;
   Prepared p = prepare(request);
   if (!p.problems.empty()) return problems_reply(p.problems);
-  std::shared_ptr<std::atomic<bool>> stop = std::make_shared<std::atomic<bool>>(false);
-  {
-    const std::lock_guard lock(newest_mutex_);
-    if (newest_) newest_->store(true);
-    newest_ = stop;
-  }
-  const std::lock_guard run(run_);
-  const auto cancelled = [&] {
+  const auto cancelled = [] {
     return json_reply(409, {{"cancelled", "a newer what-if replaced this one"}});
   };
-  if (stop->load() || (settings_.stop && settings_.stop->load())) return cancelled();
-  const auto base = base_for(p.index, *stop);
-  if (!base) return cancelled();
+  const auto stop = std::make_shared<std::atomic<bool>>(false);
+  {
+    const std::lock_guard lock(newest_mutex_);
+    if (arrival < newest_arrival_) return cancelled();
+    if (newest_) newest_->store(true);
+    newest_ = stop;
+    newest_arrival_ = arrival;
+  }
+  // Waits for the run in progress to end, but not once replaced.
+  std::unique_lock run(run_, std::defer_lock);
+  while (!run.try_lock_for(std::chrono::milliseconds(20))) {
+    if (stop->load()) return cancelled();
+  }
+  if (stop->load()) return cancelled();
+  const auto base = base_for(p.index);
+  if (!base) return json_reply(409, {{"cancelled", "the server is stopping"}});
   studies::ForecastSettings settings;
   settings.paths = p.paths;
   settings.threads = settings_.threads;
@@ -264,7 +275,7 @@ Reply WhatIfService::export_report(const std::string& request) {
   settings.seed = p.seed;
   settings.threads = settings_.threads;
   settings.stop = settings_.stop;
-  const std::lock_guard run(run_);
+  const std::lock_guard run(run_);  // waits for a what-if in progress
   const studies::Comparison comparison =
       studies::run_comparison(p.entry->scenario, whatif, settings);
   if (comparison.interrupted) {

@@ -43,8 +43,8 @@ class WhatIfService {
   Reply scenarios() const;
   /// GET /api/levers?scenario=ID: its roles, periods and levers with their base values.
   Reply levers(const std::string& scenario) const;
-  /// POST /api/compare: a what-if (docs/serve.md, "API") against its base. A newer request
-  /// stops one in progress, which answers 409.
+  /// POST /api/compare: a what-if (docs/serve.md, "API") against its base. A request that
+  /// arrived later stops one in progress or waiting, which answers 409.
   Reply compare(const std::string& request);
   /// POST /api/export/toml: the what-if as a variant that extends its base.
   Reply export_toml(const std::string& request);
@@ -57,18 +57,22 @@ class WhatIfService {
   struct Entry;
   struct Prepared;
   Prepared prepare(const std::string& request) const;
-  std::shared_ptr<const studies::ComparisonBase> base_for(std::size_t scenario,
-                                                          const std::atomic<bool>& stop);
+  std::shared_ptr<const studies::ComparisonBase> base_for(std::size_t scenario);
 
   ServiceSettings settings_;
   std::vector<std::unique_ptr<Entry>> entries_;
-  /// One run at a time; the newest request's flag, set when a newer one arrives.
-  std::mutex run_;
+  /// One run at a time: it guards base_ and base_scenario_ too.
+  std::timed_mutex run_;
+  /// Requests counted as they arrive; the newest registered one's number and stop flag, which
+  /// a newer one sets.
+  std::atomic<std::uint64_t> arrivals_{0};
   std::mutex newest_mutex_;
+  std::uint64_t newest_arrival_ = 0;
   std::shared_ptr<std::atomic<bool>> newest_;
   /// The kept base of the scenario compared last (one, so memory stays bounded).
   std::shared_ptr<const studies::ComparisonBase> base_;
   std::size_t base_scenario_ = 0;
+  const std::atomic<bool> never_{false};  ///< the stop of a service given none
 };
 
 }  // namespace talentcast::serve

@@ -78,10 +78,17 @@ class ComparisonBase::PairedModel final : public core::PathModel {
   PairedModel(const ComparisonBase& base, const LabourMarketModel& whatif)
       : base_(base), whatif_(whatif) {
     for (std::size_t k = 0; k < base.kept_.size(); ++k) {
-      if (is_salary(base.kept_metric_[k])) salary_.push_back(k);
+      const Metric m = base.kept_metric_[k];
+      if (is_salary(m)) salary_.push_back(k);
+      if (m == Metric::ratio || m == Metric::salary_median) shared_.push_back(k);
     }
   }
-  std::size_t outputs_per_path() const override { return 3 * base_.kept_.size() + salary_.size(); }
+  std::size_t outputs_per_path() const override {
+    return 3 * base_.kept_.size() + salary_.size() + 2 * shared_.size();
+  }
+  /// The kept salaries: outputs 3K .. 3K + S - 1. The shares of paths up and down of the j-th
+  /// kept ratio or median salary follow: outputs 3K + S + 2j and + 1, each path's 1 or 0.
+  std::size_t salaries() const { return salary_.size(); }
   std::unique_ptr<core::PathWorker> make_worker() const override {
     return std::make_unique<Worker>(*this);
   }
@@ -105,6 +112,18 @@ class ComparisonBase::PairedModel final : public core::PathModel {
         double* difference = out.row(3 * k + 2).data();
         for (std::size_t i = 0; i < count; ++i) difference[i] = b[i] - a[i];
       }
+      const std::size_t S = model_.salary_.size();
+      for (std::size_t j = 0; j < model_.shared_.size(); ++j) {
+        const std::size_t k = model_.shared_[j];
+        const double* b = rows_.kept(k);
+        double* up = out.row(3 * K + S + 2 * j).data();
+        double* down = out.row(3 * K + S + 2 * j + 1).data();
+        for (std::size_t i = 0; i < count; ++i) {
+          const double a = base.values_[(first_path + i) * K + k];
+          up[i] = b[i] > a ? 1.0 : 0.0;
+          down[i] = b[i] < a ? 1.0 : 0.0;
+        }
+      }
       for (std::size_t j = 0; j < model_.salary_.size(); ++j) {
         const std::size_t k = model_.salary_[j];
         const double* b = rows_.kept(k);
@@ -125,6 +144,7 @@ class ComparisonBase::PairedModel final : public core::PathModel {
   const ComparisonBase& base_;
   const LabourMarketModel& whatif_;
   std::vector<std::size_t> salary_;  // the kept outputs that are salaries, in order
+  std::vector<std::size_t> shared_;  // the kept ratios and median salaries, in order
 };
 
 ComparisonBase::ComparisonBase(models::Scenario base, std::vector<Metric> metrics,
@@ -162,9 +182,16 @@ Comparison ComparisonBase::compare(const models::Scenario& whatif,
   comparison.paths_done = result.paths_done;
   comparison.interrupted = result.interrupted;
   const std::size_t K = kept_.size();
-  std::size_t k = 0, j = 0;
+  const std::size_t shares_from = 3 * K + paired.salaries();
+  std::size_t k = 0, j = 0, w = 0;
   for_each_kept(model.layout(), metrics_,
                 [&](std::size_t, const OutputSeries& series, std::size_t t, Metric metric) {
+                  if (metric == Metric::ratio || metric == Metric::salary_median) {
+                    comparison.shares.push_back({comparison.rows.size() + 2,
+                                                 result.outputs[shares_from + 2 * w].mean,
+                                                 result.outputs[shares_from + 2 * w + 1].mean});
+                    ++w;
+                  }
                   const std::string label = base_.period_label(static_cast<int>(t));
                   const std::string name(models::metric_name(metric));
                   for (std::size_t q = 0; q < 3; ++q) {

@@ -17,7 +17,8 @@ what-if, fuzzed paths, headers, methods, hosts and lengths). It requires:
     its error; every response carries Content-Security-Policy and X-Content-Type-Options;
   - no path but the page's assets and API routes is answered with content (404 otherwise);
     no response holds an asset's or a system file's content for another path;
-  - each targeted request gets its documented answer (421 for a foreign Host, 415 for a
+  - each targeted request gets its documented answer (421 for a foreign Host, 403 for a
+    foreign Origin, 415 for a text/plain body (what another site may send unasked), 415 for a
     chunked or encoded body, 411 without Content-Length, 413 over 64 KiB, 422 for an invalid
     what-if, 400 for two Hosts or two Content-Lengths, ...); a malformed lever, value or event
     role is a problem (422), not silently dropped; a request that never completes is ended by
@@ -566,6 +567,15 @@ def check_bodies(run, scenario):
     body = as_body(scenario.valid)
     post = lambda headers, body=body, length=True: build(p, b"POST", b"/api/compare",
                                                         headers=headers, body=body, length=length)
+    # Another site's page: its Origin, or a body it may send without asking first (text/plain).
+    run.send("foreign Origin", build(p, b"POST", b"/api/compare", body=body,
+                                     headers=[b"Origin: https://evil.example"]), expect={403})
+    run.send("text/plain body",
+             b"POST /api/compare HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n"
+             b"Content-Type: text/plain\r\nContent-Length: %d\r\n\r\n" % (p, len(body)) + body,
+             expect={415})
+    run.send("own Origin", build(p, b"POST", b"/api/compare", body=body,
+                                 headers=[b"Origin: http://127.0.0.1:%d" % p]), expect={200, 409})
     chunked = b"%x\r\n" % len(body) + body + b"\r\n0\r\n\r\n"
     run.send("chunked", build(p, b"POST", b"/api/compare", headers=[b"Transfer-Encoding: chunked"],
                               body=None) + chunked, expect={415})

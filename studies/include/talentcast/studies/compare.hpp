@@ -13,10 +13,19 @@
 
 namespace talentcast::studies {
 
+/// The share of paths on which a what-if's output is above its base's, and below it.
+struct ChangeShares {
+  std::size_t row = 0;  ///< the difference's row in Comparison::rows
+  double up = 0.0;
+  double down = 0.0;
+};
+
 struct Comparison {
   /// Per series, period and metric: base, what-if, difference (what-if minus base) and, for
   /// salary metrics, ratio (what-if over base), in that order.
   std::vector<formats::ComparisonRow> rows;
+  /// ComparisonBase::compare's, for its ratios and median salaries; run_comparison gives none.
+  std::vector<ChangeShares> shares;
   std::uint64_t paths_done = 0;
   bool interrupted = false;
 };

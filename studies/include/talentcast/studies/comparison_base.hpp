@@ -32,7 +32,8 @@ class ComparisonBase {
 
   /// `whatif` against the kept base on paths 0 .. settings.paths - 1 (at most paths()) with the
   /// base's seed; settings.seed is ignored. The rows are those of run_comparison(base, whatif,
-  /// settings) for the kept outputs, in its order, bit for bit. Throws std::invalid_argument
+  /// settings) for the kept outputs, in its order, bit for bit; the shares are those of the
+  /// paths on which each kept ratio and median salary rose and fell. Throws std::invalid_argument
   /// when the two cannot be compared (comparison_problems) or settings.paths is above paths().
   Comparison compare(const models::Scenario& whatif, const ForecastSettings& settings) const;
 
