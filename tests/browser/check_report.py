@@ -146,6 +146,30 @@ def skip(missing):
     sys.exit(77)
 
 
+def require_chromium(skip):
+    """selenium's webdriver module; calls skip(what) when Chromium, chromedriver or
+    python3-selenium is missing."""
+    for program in ("chromium", "chromedriver"):
+        if shutil.which(program) is None:
+            skip(program)
+    try:
+        from selenium import webdriver
+    except ImportError:
+        skip("python3-selenium")
+    return webdriver
+
+
+def headless_chromium(webdriver, width):
+    """Debian's Chromium, headless, width px wide, with its console kept for get_log."""
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium")
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu",
+                     "--disable-dev-shm-usage", f"--window-size={width},1000"):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return start_chromium(webdriver, options)
+
+
 def start_chromium(webdriver, options):
     """Chromium through chromedriver, reached at 127.0.0.1 and over a pipe: by default both
     connections use "localhost" (selenium's to chromedriver, chromedriver's to Chromium's
@@ -213,13 +237,7 @@ def main():
     if len(sys.argv) != 4:
         fail(__doc__)
     talentcast, scenario, work = sys.argv[1:]
-    for program in ("chromium", "chromedriver"):
-        if shutil.which(program) is None:
-            skip(program)
-    try:
-        from selenium import webdriver
-    except ImportError:
-        skip("python3-selenium")
+    webdriver = require_chromium(skip)
 
     # An earlier build's outputs would be refused by `run` and `report`, not replaced.
     for earlier in ("run", "compare"):
@@ -236,13 +254,7 @@ def main():
     subprocess.run([talentcast, "compare", scenario, whatif, "--paths", "1000", "-q",
                     "--report", compare], check=True, stdout=subprocess.DEVNULL)
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium")
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu",
-                     "--disable-dev-shm-usage", f"--window-size={SCREEN_WIDTH},1000"):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = start_chromium(webdriver, options)
+    driver = headless_chromium(webdriver, SCREEN_WIDTH)
     problems = []
     screenshot = os.path.join(work, "report-screenshot.png")
     try:

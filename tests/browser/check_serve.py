@@ -35,7 +35,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from check_report import start_chromium  # noqa: E402
+from check_report import headless_chromium, require_chromium  # noqa: E402
 
 AI_ROLES = ("llm_algorithm", "algorithm_engineer", "machine_learning", "nlp",
             "computer_vision", "ai_infrastructure")
@@ -127,25 +127,13 @@ def main():
     if len(sys.argv) != 3:
         fail(__doc__)
     talentcast, work = sys.argv[1:]
-    for program in ("chromium", "chromedriver"):
-        if shutil.which(program) is None:
-            skip(program)
-    try:
-        from selenium import webdriver
-    except ImportError:
-        skip("python3-selenium")
+    webdriver = require_chromium(skip)
     shutil.rmtree(work, ignore_errors=True)
     downloads = os.path.join(work, "downloads")
     os.makedirs(downloads)
 
     server, url = start_server(talentcast)
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium")
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu",
-                     "--disable-dev-shm-usage", "--window-size=1400,1000"):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = start_chromium(webdriver, options)
+    driver = headless_chromium(webdriver, 1400)
     problems = []
     try:
         driver.execute_cdp_cmd("Browser.setDownloadBehavior",
