@@ -12,7 +12,7 @@ checks, in the browser:
     median change in ratio in the table is positive and said in words, and the what-if's
     P(shortage) is no higher than the base's;
   - an invalid value (a key path set to a string) shows the validator's message beside it and
-    leaves the charts as they were;
+    leaves the table and the charts as they were;
   - the console has no errors or warnings (nor any request the server refused);
   - the TOML export downloads, `talentcast validate` accepts it, and `talentcast compare` of it
     gives the page's numbers exactly (every role's ratio and median-salary percentiles, every
@@ -186,7 +186,10 @@ def main():
         if "How to cite and reproduce" not in open(report, encoding="utf-8").read():
             problems.append("the report lacks its provenance block")
 
-        # A bad value: its message beside it, the charts left as they were.
+        # A bad value: its message beside it, the table and charts left as they were.
+        shown = driver.execute_script(
+            "return document.getElementById('key-numbers').textContent + "
+            "document.getElementById('charts').innerHTML")
         driver.find_element("css selector", "#key-builder summary").click()
         set_value(driver, "#key-path", "roles.nlp.attrition")
         set_value(driver, "#key-value", '"high"')
@@ -195,6 +198,10 @@ def main():
                                    "return p && !p.hidden && p.textContent", 30, "the message")
         if "roles.nlp.attrition" not in message or "expected" not in message:
             problems.append(f"the bad value's message says '{message}'")
+        if shown != driver.execute_script(
+                "return document.getElementById('key-numbers').textContent + "
+                "document.getElementById('charts').innerHTML"):
+            problems.append("a bad value changed the table or the charts")
 
         for entry in driver.get_log("browser"):
             if entry["level"] in ("SEVERE", "WARNING"):
