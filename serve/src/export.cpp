@@ -33,11 +33,15 @@ std::string dotted_key(const std::string& key) {
 
 }  // namespace
 
+std::string base_reference(const std::filesystem::path& base) {
+  return std::filesystem::absolute(base).lexically_normal().string();
+}
+
 std::string variant_toml(const std::filesystem::path& base_path,
                          const std::vector<std::pair<std::string, std::string>>& changes,
                          const WhatIf& whatif, std::size_t base_events, std::uint64_t paths,
                          std::uint64_t seed, std::vector<Problem>& problems) {
-  const std::string base = std::filesystem::absolute(base_path).lexically_normal().string();
+  const std::string base = base_reference(base_path);
   std::string out = fmt::format(
       "# A what-if made on talentcast's what-if page (`talentcast serve`, docs/serve.md).\n"
       "# It states only what it changes; everything else comes from the base it extends.\n"

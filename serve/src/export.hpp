@@ -13,6 +13,10 @@
 
 namespace talentcast::serve {
 
+/// How the exported variant (and its report) names its base: by its absolute path, so that
+/// the downloaded file finds it wherever it is saved.
+std::string base_reference(const std::filesystem::path& base);
+
 /// The file the page downloads as `whatif.toml`: a header saying how to check it and reproduce
 /// the page's numbers with `talentcast compare`, `extends` the base (by its absolute path),
 /// then each changed key as a dotted key, then the events added as [[events]]. A change that a

@@ -82,6 +82,12 @@ std::string toml_string(const std::string& text) {
   return out + "\"";
 }
 
+std::string source_of(const nlohmann::json& value) {
+  return value.is_object() && value.contains("source") && value.at("source").is_string()
+             ? value.at("source").get<std::string>()
+             : std::string();
+}
+
 std::string value_text(const nlohmann::json& value) {
   if (value.is_number()) return number(value.get<double>());
   if (!value.is_object()) return value.dump();
@@ -138,11 +144,10 @@ std::vector<Lever> levers_of(const config::ScenarioDocument& document,
 
 std::string moved_value(const Lever& lever, double amount) {
   const nlohmann::json& base = lever.base;
+  const std::string base_source = source_of(base);
   const std::string source =
       fmt::format("what-if page: the base's {}{}", describe(lever.move, amount),
-                  base.is_object() && base.contains("source") && base.at("source").is_string()
-                      ? fmt::format(" (base: {})", base.at("source").get<std::string>())
-                      : std::string());
+                  base_source.empty() ? std::string() : fmt::format(" (base: {})", base_source));
   if (base.is_number()) {
     return fmt::format("{{ value = {}, source = {} }}",
                        number(moved(base.get<double>(), lever.move, amount, false)),

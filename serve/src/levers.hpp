@@ -41,6 +41,9 @@ std::vector<Lever> levers_of(const config::ScenarioDocument& document,
 /// std::invalid_argument when the value is not one a lever can move.
 std::string moved_value(const Lever& lever, double amount);
 
+/// The `source` a value states, or "" (a plain number states none).
+std::string source_of(const nlohmann::json& value);
+
 /// A value of the scenario as a planner reads it: "pert(low 0.03, mode 0.14, high 0.3)", "0.05".
 std::string value_text(const nlohmann::json& value);
 

@@ -25,21 +25,18 @@ json levers_json(const std::string& id, const models::Scenario& scenario,
   out["levers"] = json::array();
   for (const Lever& lever : levers) {
     const json& base = lever.base;
-    out["levers"].push_back(
-        {{"key", lever.key},
-         {"read", lever.read},
-         {"group", lever.group},
-         {"label", lever.label},
-         {"role", lever.role},
-         {"move", lever.move == Move::add ? "add" : "scale"},
-         {"unit", lever.unit},
-         {"low", lever.low},
-         {"high", lever.high},
-         {"step", lever.step},
-         {"base", value_text(base)},
-         {"source", base.is_object() && base.contains("source") && base.at("source").is_string()
-                        ? base.at("source").get<std::string>()
-                        : std::string()}});
+    out["levers"].push_back({{"key", lever.key},
+                             {"read", lever.read},
+                             {"group", lever.group},
+                             {"label", lever.label},
+                             {"role", lever.role},
+                             {"move", lever.move == Move::add ? "add" : "scale"},
+                             {"unit", lever.unit},
+                             {"low", lever.low},
+                             {"high", lever.high},
+                             {"step", lever.step},
+                             {"base", value_text(base)},
+                             {"source", source_of(base)}});
   }
   out["events"] = scenario.events.size();
   return out;

@@ -96,25 +96,30 @@ Reply WhatIfService::scenarios() const {
   return json_reply(200, {{"scenarios", std::move(list)}, {"paths", settings_.paths}});
 }
 
-Reply WhatIfService::levers(const std::string& scenario) const {
+std::optional<std::size_t> WhatIfService::index_of(const std::string& id) const {
   for (std::size_t i = 0; i < entries_.size(); ++i) {
-    if (std::to_string(i) != scenario) continue;
-    return json_reply(200, levers_json(scenario, entries_[i]->scenario, entries_[i]->levers));
+    if (std::to_string(i) == id) return i;
   }
-  return problems_reply({{"request", 0, "scenario", "no scenario has this id"}});
+  return std::nullopt;
+}
+
+Reply WhatIfService::levers(const std::string& scenario) const {
+  const auto i = index_of(scenario);
+  if (!i) return problems_reply({{"request", 0, "scenario", "no scenario has this id"}});
+  return json_reply(200, levers_json(scenario, entries_[*i]->scenario, entries_[*i]->levers));
 }
 
 WhatIfService::Prepared WhatIfService::prepare(const std::string& request) const {
   Prepared p;
   p.whatif = read_whatif(request, p.problems);
   if (!p.problems.empty()) return p;
-  for (std::size_t i = 0; i < entries_.size(); ++i) {
-    if (std::to_string(i) == p.whatif.scenario) p.entry = entries_[i].get(), p.index = i;
-  }
-  if (!p.entry) {
+  const auto index = index_of(p.whatif.scenario);
+  if (!index) {
     p.problems.push_back({"request", 0, "scenario", "no scenario has this id"});
     return p;
   }
+  p.index = *index;
+  p.entry = entries_[p.index].get();
   p.paths = p.whatif.paths.value_or(settings_.paths);
   if (p.paths < 1 || p.paths > settings_.paths) {
     p.problems.push_back({"request", 0, "paths",
@@ -261,7 +266,7 @@ Reply WhatIfService::export_report(const std::string& request) {
   }
   const models::Scenario& whatif = *read;
   cli::CompareArgs args;
-  args.base = std::filesystem::absolute(p.entry->path).lexically_normal().string();
+  args.base = base_reference(p.entry->path);
   args.whatif = "whatif.toml";
   args.paths = p.paths;
   args.seed = p.seed;

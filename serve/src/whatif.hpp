@@ -56,6 +56,8 @@ class WhatIfService {
  private:
   struct Entry;
   struct Prepared;
+  /// The entry of a scenario's id (its index, as text), if any.
+  std::optional<std::size_t> index_of(const std::string& id) const;
   Prepared prepare(const std::string& request) const;
   std::shared_ptr<const studies::ComparisonBase> base_for(std::size_t scenario);
 
