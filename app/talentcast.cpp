@@ -1,5 +1,6 @@
 // The `talentcast` command: see `talentcast --help` and docs/cli.md. The command line's own
-// commands (tools/) and those of the layers above it: `serve` (serve/).
+// commands (tools/) and those of the layers above it: `calibrate` (evaluation/) and `serve`
+// (serve/).
 #include <fmt/core.h>
 
 #include <optional>
@@ -10,6 +11,7 @@
 #include "talentcast/core/allocator.hpp"
 #include "talentcast/core/libm.hpp"
 #include "talentcast/core/mpi.hpp"
+#include "talentcast/evaluation/commands.hpp"
 #include "talentcast/serve/serve.hpp"
 
 int main(int argc, char** argv) {
@@ -41,7 +43,8 @@ int main(int argc, char** argv) {
   session->quiet_followers();
   // A failure that ends a distributed job is told as any other (docs/mpi.md, "Errors").
   session->report_with(talentcast::cli::report_error);
-  const talentcast::cli::Subcommand more[] = {talentcast::serve::subcommand()};
+  const talentcast::cli::Subcommand more[] = {talentcast::evaluation::calibrate_subcommand(),
+                                              talentcast::serve::subcommand()};
   const int code = talentcast::cli::main(argc, argv, more);
   // Once the ranks have gone on together, one that fails must not leave the others waiting.
   if (session->distributed() && session->committed() && code != talentcast::cli::kExitOk) {

@@ -60,7 +60,7 @@ TEST_CASE("a lever moves every location of a distribution, and scales its spread
   CHECK(serve::moved_value(lever(Move::scale, json{{"value", 0.5}, {"source", "s"}}), -0.5) ==
         "{ value = 0.25, source = \"what-if page: the base's times 0.5 (base: s)\" }");
   CHECK_THROWS_WITH(serve::moved_value(lever(Move::add, json{{"dist", "weibull"}, {"k", 1}}), 0.1),
-                    "a lever cannot move a 'weibull' distribution");
+                    "a 'weibull' distribution cannot be moved");
   CHECK(serve::value_text(pert) == "pert(low 0.03, mode 0.14, high 0.3)");
   // A source that holds quotes and a newline stays one TOML string.
   CHECK(serve::toml_string("a \"b\"\n\\") == "\"a \\\"b\\\"\\u000A\\\\\"");

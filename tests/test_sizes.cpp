@@ -18,9 +18,9 @@ constexpr int kMaxFileLines = 400;
 constexpr int kMaxFunctionLines = 80;
 
 // The folders of the project's C++ sources.
-const std::vector<std::string> kSourceFolders{"core",    "io",    "models", "config",  "formats",
-                                              "studies", "tools", "serve",  "app",     "python",
-                                              "tests",   "bench", "fuzz",   "examples"};
+const std::vector<std::string> kSourceFolders{
+    "core",       "io",  "models", "config", "formats", "studies", "tools",   "serve",
+    "evaluation", "app", "python", "tests",  "bench",   "fuzz",    "examples"};
 
 // The source with its comments and its string and character literals blanked, lines kept.
 std::string code_only(const std::string& source) {

@@ -9,39 +9,11 @@
 #include <stdexcept>
 
 #include "talentcast/io/diagnostic.hpp"
+#include "talentcast/studies/toml_values.hpp"
 
 namespace talentcast::serve {
 
 namespace {
-
-// The parameters of each distribution that a lever moves: its locations (moved by `add` and
-// `scale`) and its spreads (moved by `scale` alone). Missing optional bounds stay missing.
-struct Moves {
-  std::string_view dist;
-  std::vector<std::string_view> locations;
-  std::vector<std::string_view> spreads;
-};
-
-const std::array<Moves, 6>& moves() {
-  static const std::array<Moves, 6> table{{
-      {"normal", {"mean", "min", "max"}, {"sd"}},
-      {"lognormal", {"median", "min", "max"}, {}},
-      {"uniform", {"low", "high"}, {}},
-      {"triangular", {"low", "mode", "high"}, {}},
-      {"pert", {"low", "mode", "high"}, {}},
-      {"beta", {"low", "high"}, {}},
-  }};
-  return table;
-}
-
-std::string number(double x) {
-  return fmt::format("{:.12g}", x);
-}
-
-double moved(double x, Move move, double amount, bool spread) {
-  if (move == Move::scale) return x * (1.0 + amount);
-  return spread ? x : x + amount;
-}
 
 // The base value of key, or of its [defaults] when the role does not write it; none when
 // neither has one.
@@ -60,27 +32,11 @@ std::optional<std::pair<std::string, nlohmann::json>> base_value(
 }
 
 std::string describe(Move move, double amount) {
-  return move == Move::add ? fmt::format("plus {}", number(amount))
-                           : fmt::format("times {}", number(1.0 + amount));
+  return move == Move::add ? fmt::format("plus {}", studies::toml_number(amount))
+                           : fmt::format("times {}", studies::toml_number(1.0 + amount));
 }
 
 }  // namespace
-
-std::string toml_string(const std::string& text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20 || u == 0x7f) {
-      out += fmt::format("\\u{:04X}", u);
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
 
 std::string source_of(const nlohmann::json& value) {
   return value.is_object() && value.contains("source") && value.at("source").is_string()
@@ -89,10 +45,10 @@ std::string source_of(const nlohmann::json& value) {
 }
 
 std::string value_text(const nlohmann::json& value) {
-  if (value.is_number()) return number(value.get<double>());
+  if (value.is_number()) return studies::toml_number(value.get<double>());
   if (!value.is_object()) return value.dump();
   if (value.contains("value") && value.at("value").is_number()) {
-    return number(value.at("value").get<double>());
+    return studies::toml_number(value.at("value").get<double>());
   }
   if (!value.contains("dist") || !value.at("dist").is_string()) return value.dump();
   std::string params;
@@ -100,7 +56,7 @@ std::string value_text(const nlohmann::json& value) {
        {"mean", "sd", "median", "sigma", "low", "mode", "high", "alpha", "beta", "min", "max"}) {
     if (!value.contains(name) || !value.at(name).is_number()) continue;
     params += fmt::format("{}{} {}", params.empty() ? "" : ", ", name,
-                          number(value.at(name).get<double>()));
+                          studies::toml_number(value.at(name).get<double>()));
   }
   return fmt::format("{}({})", value.at("dist").get<std::string>(), params);
 }
@@ -143,39 +99,11 @@ std::vector<Lever> levers_of(const config::ScenarioDocument& document,
 }
 
 std::string moved_value(const Lever& lever, double amount) {
-  const nlohmann::json& base = lever.base;
-  const std::string base_source = source_of(base);
+  const std::string base_source = source_of(lever.base);
   const std::string source =
       fmt::format("what-if page: the base's {}{}", describe(lever.move, amount),
                   base_source.empty() ? std::string() : fmt::format(" (base: {})", base_source));
-  if (base.is_number()) {
-    return fmt::format("{{ value = {}, source = {} }}",
-                       number(moved(base.get<double>(), lever.move, amount, false)),
-                       toml_string(source));
-  }
-  if (!base.is_object()) throw std::invalid_argument("not a number or a distribution");
-  if (base.contains("value") && base.at("value").is_number()) {
-    return fmt::format("{{ value = {}, source = {} }}",
-                       number(moved(base.at("value").get<double>(), lever.move, amount, false)),
-                       toml_string(source));
-  }
-  const std::string dist = base.value("dist", "");
-  for (const Moves& m : moves()) {
-    if (m.dist != dist) continue;
-    std::string out = fmt::format("{{ dist = {}", toml_string(dist));
-    for (const auto& [name, v] : base.items()) {
-      if (name == "dist" || name == "source") continue;
-      if (!v.is_number()) throw std::invalid_argument(fmt::format("{} is not a number", name));
-      const bool location =
-          std::find(m.locations.begin(), m.locations.end(), name) != m.locations.end();
-      const bool spread = std::find(m.spreads.begin(), m.spreads.end(), name) != m.spreads.end();
-      const double x = v.get<double>();
-      out += fmt::format(", {} = {}", name,
-                         number(location || spread ? moved(x, lever.move, amount, spread) : x));
-    }
-    return out + fmt::format(", source = {} }}", toml_string(source));
-  }
-  throw std::invalid_argument(fmt::format("a lever cannot move a '{}' distribution", dist));
+  return studies::moved_toml(lever.base, lever.move, amount, source);
 }
 
 }  // namespace talentcast::serve

@@ -8,13 +8,14 @@
 
 #include "talentcast/config/scenario_document.hpp"
 #include "talentcast/models/scenario.hpp"
+#include "talentcast/studies/toml_values.hpp"
 
 namespace talentcast::serve {
 
-/// How a lever moves its value: `add` adds its amount to every location of the distribution
-/// (a growth rate: +0.02 a year); `scale` multiplies every location and spread by 1 + amount
-/// (an inflow or a response: +0.2 is 20% more).
-enum class Move { add, scale };
+/// How a lever moves its value (studies::Move): `add` its amount to a growth rate, `scale` an
+/// inflow or a response by 1 + amount.
+using studies::Move;
+using studies::toml_string;
 
 struct Lever {
   std::string key;    ///< the key path set: "roles.nlp.demand_growth"
@@ -46,8 +47,5 @@ std::string source_of(const nlohmann::json& value);
 
 /// A value of the scenario as a planner reads it: "pert(low 0.03, mode 0.14, high 0.3)", "0.05".
 std::string value_text(const nlohmann::json& value);
-
-/// A TOML basic string: quoted, with backslash, quote and control characters escaped.
-std::string toml_string(const std::string& text);
 
 }  // namespace talentcast::serve

@@ -1,0 +1,391 @@
+#include "talentcast/studies/calibration.hpp"
+
+#include <fmt/core.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "talentcast/core/scoring.hpp"
+#include "talentcast/io/diagnostic.hpp"
+#include "talentcast/studies/toml_values.hpp"
+
+namespace talentcast::studies {
+
+using Series = config::SeriesBreak::Series;
+using Action = config::SeriesBreak::Action;
+
+namespace {
+
+const char* series_name(Series which) {
+  return which == Series::employment ? "employment" : "median";
+}
+
+double value_of(const config::HistoryRow& row, Series which) {
+  return which == Series::employment ? row.employment : row.median;
+}
+
+// Sum of the changes and of their years, leaving out the changes of basis.
+std::pair<double, double> sums(const LogSeries& s) {
+  double change = 0.0, years = 0.0;
+  for (std::size_t i = 1; i < s.years.size(); ++i) {
+    if (s.shift[i]) continue;
+    change += s.logs[i] - s.logs[i - 1];
+    years += s.years[i] - s.years[i - 1];
+  }
+  return {change, years};
+}
+
+std::string lines_of(const std::string& history, int first_year, int last_year, int first_line,
+                     int last_line) {
+  return fmt::format("{} lines {}-{} (years {}-{})", history, first_line, last_line, first_year,
+                     last_year);
+}
+
+// A normal distribution truncated to a parameter's range, or the number when sd is 0.
+std::string normal_toml(double mean, double sd, double min, double max, const std::string& source) {
+  if (!(sd > 0.0)) {
+    return fmt::format("{{ value = {}, source = {} }}", toml_number(mean), toml_string(source));
+  }
+  return fmt::format("{{ dist = \"normal\", mean = {}, sd = {}, min = {}, max = {}, source = {} }}",
+                     toml_number(mean), toml_number(sd), toml_number(min), toml_number(max),
+                     toml_string(source));
+}
+
+// The base's value of a key as JSON, or null when the base does not write it.
+nlohmann::json base_value(const config::ScenarioDocument& base, const std::string& key) {
+  try {
+    return nlohmann::json::parse(base.get_json(key)).at("value");
+  } catch (const io::UserError&) {
+    return nullptr;
+  }
+}
+
+// The start month: the month after the observations' month of `through`, as "YYYY" or "YYYY-MM".
+std::string start_after(int through, int month) {
+  return month == 12 ? fmt::format("{}", through + 1) : fmt::format("{}-{:02}", through, month + 1);
+}
+
+bool aligned(const std::string& start, const std::string& step) {
+  if (start.size() == 4 || step == "month") return true;
+  const int month = std::stoi(start.substr(5));
+  return step == "quarter" && (month - 1) % 3 == 0;
+}
+
+}  // namespace
+
+LogSeries log_series(const config::History& history, Series which,
+                     const std::vector<config::SeriesBreak>& breaks) {
+  LogSeries s;
+  const auto breaks_at = [&](int year, Action action) {
+    for (const auto& b : breaks) {
+      if (b.year == year && b.action == action && b.applies_to(which)) return true;
+    }
+    return false;
+  };
+  for (const auto& row : history.rows) {
+    if (breaks_at(row.year, Action::skip)) continue;
+    s.years.push_back(row.year);
+    s.logs.push_back(std::log(value_of(row, which)));
+    s.lines.push_back(row.line);
+    s.raw.push_back(value_of(row, which));
+    s.moved.push_back(false);
+    bool shift = false;
+    if (s.years.size() > 1) {
+      for (int year = s.years[s.years.size() - 2] + 1; year <= row.year; ++year) {
+        shift = shift || breaks_at(year, Action::adjust);
+      }
+    }
+    s.shift.push_back(shift);
+  }
+  // Each change of basis is replaced by the drift of the other changes (eq. C6): the values
+  // before it move by the difference, so the series is continuous on the latest basis.
+  const auto [change, years] = sums(s);
+  const double drift = years > 0.0 ? change / years : 0.0;
+  for (std::size_t i = 1; i < s.years.size(); ++i) {
+    if (!s.shift[i]) continue;
+    const double move = drift * (s.years[i] - s.years[i - 1]) - (s.logs[i] - s.logs[i - 1]);
+    for (std::size_t j = 0; j < i; ++j) {
+      s.logs[j] -= move;
+      s.moved[j] = true;
+    }
+  }
+  return s;
+}
+
+LogSeries window(const LogSeries& series, int since, int through) {
+  LogSeries w;
+  for (std::size_t i = 0; i < series.years.size(); ++i) {
+    if (series.years[i] < since || series.years[i] > through) continue;
+    w.years.push_back(series.years[i]);
+    w.logs.push_back(series.logs[i]);
+    w.lines.push_back(series.lines[i]);
+    w.raw.push_back(series.raw[i]);
+    w.moved.push_back(series.moved[i]);
+    w.shift.push_back(!w.shift.empty() && series.shift[i]);
+  }
+  return w;
+}
+
+std::optional<DriftFit> fit_drift(const LogSeries& s) {
+  DriftFit fit;
+  for (std::size_t i = 1; i < s.years.size(); ++i) fit.changes += s.shift[i] ? 0 : 1;
+  if (fit.changes < kMinChanges) return std::nullopt;
+  const auto [change, years] = sums(s);
+  fit.years = years;
+  fit.drift = change / years;  // eq. C1
+  double squares = 0.0;
+  for (std::size_t i = 1; i < s.years.size(); ++i) {
+    if (s.shift[i]) continue;
+    const double h = s.years[i] - s.years[i - 1];
+    const double residual = s.logs[i] - s.logs[i - 1] - fit.drift * h;
+    squares += residual * residual / h;
+  }
+  const double nu = fit.changes - 1;
+  fit.vol = std::sqrt(squares / nu);              // eq. C2
+  fit.drift_se = fit.vol / std::sqrt(fit.years);  // eq. C3
+  fit.vol_se = fit.vol / std::sqrt(2.0 * nu);
+  fit.first_year = s.years.front();
+  fit.last_year = s.years.back();
+  fit.first_line = s.lines.front();
+  fit.last_line = s.lines.back();
+  return fit;
+}
+
+std::optional<SpreadFit> fit_band_sigma(const config::HistoryRow& row) {
+  const std::array<std::pair<std::optional<double>, double>, 4> points{
+      {{row.p10, 0.10}, {row.p25, 0.25}, {row.p75, 0.75}, {row.p90, 0.90}}};
+  double zz = 0.0, zl = 0.0;
+  std::vector<std::pair<double, double>> used;
+  for (const auto& [value, p] : points) {
+    if (!value) continue;
+    const double z = core::normal_quantile(p), l = std::log(*value / row.median);
+    used.emplace_back(z, l);
+    zz += z * z;
+    zl += z * l;
+  }
+  if (used.empty()) return std::nullopt;
+  SpreadFit fit;
+  fit.percentiles = static_cast<int>(used.size());
+  fit.sigma = zl / zz;  // eq. C4
+  if (used.size() > 1) {
+    double squares = 0.0;
+    for (const auto& [z, l] : used) squares += (l - fit.sigma * z) * (l - fit.sigma * z);
+    fit.se = std::sqrt(squares / static_cast<double>(used.size() - 1) / zz);  // eq. C5
+  }
+  return fit;
+}
+
+namespace {
+
+// What calibrate checks before it estimates: every problem at once.
+struct Checked {
+  const config::HistoryRow* start = nullptr;
+  double base_employed = 0.0;
+  bool monthly_salary = false;
+  std::string step;
+  std::string title;
+};
+
+Checked check(const config::History& history, const config::ScenarioDocument& base,
+              const CalibrationOptions& o) {
+  std::vector<std::string> problems;
+  Checked c;
+  const models::Scenario scenario = base.scenario();
+  std::vector<std::string> roles;
+  for (const auto& role : scenario.roles) roles.push_back(role.name);
+  const bool has_role = std::find(roles.begin(), roles.end(), o.role) != roles.end();
+  if (!has_role) {
+    problems.push_back(fmt::format("--role {}: {} has no such role{} (its roles: {})", o.role,
+                                   base.path().string(), io::did_you_mean(o.role, roles),
+                                   fmt::format("{}", fmt::join(roles, ", "))));
+  }
+  const auto& rows = history.rows;
+  c.start = history.find(o.through);
+  if (c.start == nullptr) {
+    problems.push_back(fmt::format("--through {}: {} has no row for {} (its years: {}-{})",
+                                   o.through, history.file.string(), o.through, rows.front().year,
+                                   rows.back().year));
+  }
+  if (o.since && *o.since >= o.through) {
+    problems.push_back(
+        fmt::format("--since {}: expected a year before --through ({})", *o.since, o.through));
+  }
+  for (const auto& b : o.breaks) {
+    if (b.year == o.through && b.action == Action::skip) {
+      problems.push_back(fmt::format(
+          "--through {}: the year is skipped as a break; start from a year that is observed",
+          o.through));
+    }
+  }
+  if (has_role) {
+    const std::string role = "roles." + o.role;
+    for (const std::string& key : {role + ".salary_data", std::string("defaults.salary_data")}) {
+      if (base_value(base, key).is_null()) continue;
+      problems.push_back(fmt::format(
+          "--base {}: {} fits the band of role '{}' to salary data, and calibrate sets its "
+          "salary and band_sigma from the history; calibrate against a base that states them",
+          base.path().string(), key, o.role));
+    }
+    const nlohmann::json employed = base_value(base, role + ".employed");
+    if (employed.is_number()) {
+      c.base_employed = employed.get<double>();
+    } else if (employed.is_object() && employed.contains("value")) {
+      c.base_employed = employed.at("value").get<double>();
+    } else {
+      problems.push_back(fmt::format(
+          "--base {}: role '{}' must state `employed` as a number, the size its other headcounts "
+          "are scaled from",
+          base.path().string(), o.role));
+    }
+  }
+  if (!problems.empty()) throw io::UserError(problems);
+  c.monthly_salary = base_value(base, "salary_unit") == "month";
+  c.step = base_value(base, "step").get<std::string>();
+  c.title = scenario.title;
+  return c;
+}
+
+// The variant's first values: what it is, when it starts, and the start values.
+void state_start(Calibration& cal, const Checked& c, const CalibrationOptions& o,
+                 const std::string& name, double annual) {
+  const std::string role = "roles." + o.role;
+  auto& out = cal.settings;
+  out.emplace_back("title", toml_string(fmt::format("{}: {} calibrated to {} through {}", c.title,
+                                                    o.role, name, o.through)));
+  out.emplace_back("start", toml_string(cal.start));
+  if (!aligned(cal.start, c.step)) out.emplace_back("step", toml_string("month"));
+  if (o.horizon_years) out.emplace_back("horizon_years", fmt::format("{}", *o.horizon_years));
+  const auto basis = [](double raw, double used) {
+    return std::abs(used / raw - 1.0) > 1e-12
+               ? fmt::format(" ({} on the latest basis; observed {})", toml_number(used),
+                             toml_number(raw))
+               : std::string();
+  };
+  const std::string where = fmt::format("{} line {}", name, c.start->line);
+  out.emplace_back(
+      role + ".employed",
+      fmt::format("{{ value = {}, source = {} }}", toml_number(cal.start_employment),
+                  toml_string(fmt::format("history: employment in {}, {}{}", o.through, where,
+                                          basis(c.start->employment, cal.start_employment)))));
+  out.emplace_back(
+      role + ".salary",
+      fmt::format("{{ value = {}, source = {} }}", toml_number(cal.start_salary),
+                  toml_string(fmt::format("history: median annual salary in {}{}, {}{}", o.through,
+                                          c.monthly_salary ? " / 12" : "", where,
+                                          basis(c.start->median, annual)))));
+}
+
+// The estimates, and the headcounts the history does not observe.
+void state_estimates(Calibration& cal, const Checked& c, const CalibrationOptions& o,
+                     const config::ScenarioDocument& base, const std::string& name) {
+  const std::string role = "roles." + o.role;
+  const std::string where = fmt::format("{} line {}", name, c.start->line);
+  const DriftFit& e = cal.employment;
+  const DriftFit& w = cal.median;
+  auto& out = cal.settings;
+  const std::string e_rows = lines_of(name, e.first_year, e.last_year, e.first_line, e.last_line);
+  out.emplace_back(role + ".demand_growth",
+                   normal_toml(cal.demand_growth.value, cal.demand_growth.se, -1.0, 1.0,
+                               fmt::format("calibrate: mean log employment growth + vol^2/2 "
+                                           "over {} changes, {}; sd its standard error (eq. C7)",
+                                           e.changes, e_rows)));
+  out.emplace_back(role + ".demand_vol",
+                   normal_toml(cal.demand_vol.value, cal.demand_vol.se, 0.0, 2.0,
+                               fmt::format("calibrate: sd of log employment growth, {}; sd its "
+                                           "standard error (eq. C2, C8)",
+                                           e_rows)));
+  const std::string w_rows = lines_of(name, w.first_year, w.last_year, w.first_line, w.last_line);
+  out.emplace_back(role + ".wage_drift",
+                   normal_toml(cal.wage_drift.value, cal.wage_drift.se, -1.0, 1.0,
+                               fmt::format("calibrate: mean log growth of the median salary over "
+                                           "{} changes, {}; sd its standard error (eq. C1, C3)",
+                                           w.changes, w_rows)));
+  out.emplace_back(role + ".wage_vol",
+                   normal_toml(cal.wage_vol.value, cal.wage_vol.se, 0.0, 2.0,
+                               fmt::format("calibrate: sd of log growth of the median salary, {}; "
+                                           "sd its standard error (eq. C2, C8)",
+                                           w_rows)));
+  if (cal.band) {
+    out.emplace_back(role + ".band_sigma",
+                     normal_toml(cal.band_sigma->value, cal.band_sigma->se, 0.01, 2.0,
+                                 fmt::format("calibrate: least squares of ln(percentile / median) "
+                                             "on the normal quantile, {} percentiles in {}, {}; "
+                                             "sd its standard error (eq. C4, C5)",
+                                             cal.band->percentiles, o.through, where)));
+  }
+  // The headcounts the history does not observe keep their proportion to employment.
+  const double k = cal.start_employment / c.base_employed;
+  for (const char* param : {"openings", "candidates", "switcher_inflow", "overseas_inflow"}) {
+    const std::string key = role + "." + param;
+    const nlohmann::json value = base_value(base, key);
+    if (value.is_null()) continue;
+    out.emplace_back(
+        key, moved_toml(value, Move::scale, k - 1.0,
+                        fmt::format("calibrate: the base's {} times {} (employment "
+                                    "{} / the base's {})",
+                                    param, toml_number(k), toml_number(cal.start_employment),
+                                    toml_number(c.base_employed))));
+  }
+}
+
+}  // namespace
+
+Calibration calibrate(const config::History& history, const config::ScenarioDocument& base,
+                      const CalibrationOptions& o) {
+  const Checked c = check(history, base, o);
+  const std::string name =
+      o.history_name.empty() ? history.file.filename().string() : o.history_name;
+  const int since = o.since.value_or(history.rows.front().year);
+  Calibration cal;
+  std::vector<std::string> problems;
+  std::array<LogSeries, 2> series;
+  for (const Series which : {Series::employment, Series::median}) {
+    LogSeries& s = series[which == Series::employment ? 0 : 1];
+    s = window(log_series(history, which, o.breaks), since, o.through);
+    const auto fit = fit_drift(s);
+    if (!fit) {
+      problems.push_back(fmt::format(
+          "--through {}: {} has {} year-to-year changes of {} from {} to {}; a fit needs at "
+          "least {}",
+          o.through, name, s.years.size() < 2 ? 0 : s.years.size() - 1, series_name(which), since,
+          o.through, kMinChanges));
+      continue;
+    }
+    (which == Series::employment ? cal.employment : cal.median) = *fit;
+  }
+  if (!problems.empty()) throw io::UserError(problems);
+  cal.band = fit_band_sigma(*c.start);
+  const DriftFit& e = cal.employment;
+  const DriftFit& w = cal.median;
+  cal.demand_growth = {e.drift + 0.5 * e.vol * e.vol, e.drift_se};  // eq. C7
+  cal.demand_vol = {e.vol, e.vol_se};
+  cal.wage_drift = {w.drift, w.drift_se};
+  cal.wage_vol = {w.vol, w.vol_se};
+  if (cal.band) cal.band_sigma = Estimate{cal.band->sigma, cal.band->se};
+  // The start values, on the history's latest basis (log_series moved them across breaks).
+  const auto last = [](const LogSeries& s) {
+    return s.moved.back() ? std::exp(s.logs.back()) : s.raw.back();
+  };
+  cal.start_employment = last(series[0]);
+  const double annual = last(series[1]);
+  cal.start_salary = c.monthly_salary ? annual / 12.0 : annual;
+  cal.start = start_after(o.through, history.month);
+
+  state_start(cal, c, o, name, annual);
+  state_estimates(cal, c, o, base, name);
+  return cal;
+}
+
+std::string calibration_variant(const Calibration& calibration, const std::string& extends,
+                                const std::string& header) {
+  std::string out = header + fmt::format("extends = {}\n", toml_string(extends));
+  for (const auto& [key, value] : calibration.settings) {
+    out += fmt::format("{} = {}\n", key, value);
+  }
+  return out;
+}
+
+}  // namespace talentcast::studies
