@@ -1,5 +1,6 @@
 // The `talentcast` command: see `talentcast --help` and docs/cli.md. The command line's own
-// commands (tools/) and those of the layers above it: `calibrate` (evaluation/) and `serve`
+// commands (tools/) and those of the layers above it: `calibrate` and `backtest`
+// (evaluation/) and `serve`
 // (serve/).
 #include <fmt/core.h>
 
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
   // A failure that ends a distributed job is told as any other (docs/mpi.md, "Errors").
   session->report_with(talentcast::cli::report_error);
   const talentcast::cli::Subcommand more[] = {talentcast::evaluation::calibrate_subcommand(),
+                                              talentcast::evaluation::backtest_subcommand(),
                                               talentcast::serve::subcommand()};
   const int code = talentcast::cli::main(argc, argv, more);
   // Once the ranks have gone on together, one that fails must not leave the others waiting.

@@ -7,17 +7,13 @@
 
 namespace talentcast::core {
 
-namespace {
-
-// The p-quantile of a sorted sample by linear interpolation between order statistics (type 7).
 double sorted_quantile(std::span<const double> sorted, double p) {
+  if (sorted.empty()) throw std::invalid_argument("sorted_quantile: an empty sample");
   const double h = p * static_cast<double>(sorted.size() - 1);
   const auto i = static_cast<std::size_t>(std::floor(h));
   if (i + 1 >= sorted.size()) return sorted.back();
   return sorted[i] + (h - static_cast<double>(i)) * (sorted[i + 1] - sorted[i]);
 }
-
-}  // namespace
 
 double crps_sample(std::span<const double> sorted, double y) {
   if (sorted.empty()) throw std::invalid_argument("crps_sample: an empty sample");

@@ -253,8 +253,10 @@ void state_start(Calibration& cal, const Checked& c, const CalibrationOptions& o
                  const std::string& name, double annual) {
   const std::string role = "roles." + o.role;
   auto& out = cal.settings;
-  out.emplace_back("title", toml_string(fmt::format("{}: {} calibrated to {} through {}", c.title,
-                                                    o.role, name, o.through)));
+  if (!c.title.empty()) {  // a variant may state a title; a document sets only what the base has
+    out.emplace_back("title", toml_string(fmt::format("{}: {} calibrated to {} through {}", c.title,
+                                                      o.role, name, o.through)));
+  }
   out.emplace_back("start", toml_string(cal.start));
   if (!aligned(cal.start, c.step)) out.emplace_back("step", toml_string("month"));
   if (o.horizon_years) out.emplace_back("horizon_years", fmt::format("{}", *o.horizon_years));

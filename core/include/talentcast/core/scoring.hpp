@@ -27,6 +27,10 @@ struct Interval {
   bool covers(double y) const { return low <= y && y <= high; }
 };
 
+/// The p-quantile (p in [0, 1]) of a sorted, non-empty sample by linear interpolation between
+/// order statistics (type 7, as NumPy and R compute by default).
+double sorted_quantile(std::span<const double> sorted, double p);
+
 /// The central interval of a sorted sample, its quantiles interpolated linearly between order
 /// statistics (core::sample_quantile's rule).
 Interval sample_interval(std::span<const double> sorted, double level);

@@ -14,6 +14,9 @@ namespace talentcast::evaluation {
 /// The `calibrate` subcommand: its flags and help, and what runs it.
 cli::Subcommand calibrate_subcommand();
 
+/// The `backtest` subcommand.
+cli::Subcommand backtest_subcommand();
+
 /// A break as the command line writes it, "YEAR:SERIES:ACTION" ("2021:median:adjust"; SERIES
 /// employment, median or both; ACTION skip or adjust). Throws io::UserError naming the flag.
 config::SeriesBreak parse_break(const std::string& text);
