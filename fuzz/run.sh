@@ -14,6 +14,7 @@ case "$target" in
   csv_reader) seeds=(scenarios/data tests/data examples/payroll) ;;
   salary_data_reader) seeds=(scenarios/data tests/data/invalid) ;;
   payroll_reader) seeds=(tests/data/payroll examples/payroll) ;;
+  history_reader) seeds=(data/history) ;;
   *) echo "run.sh: unknown target '$target'" >&2; exit 2 ;;
 esac
 corpus="$build_dir/corpus/$target" artifacts="$build_dir/artifacts/$target"

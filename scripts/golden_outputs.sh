@@ -35,14 +35,16 @@ trap 'rm -rf "$work"' EXIT
 # that the paths recorded in outputs are the same for every DIR.
 cp -r "$root/scenarios" "$work/scenarios"
 mkdir -p "$work/payroll" && cp "$root/examples/payroll/lanting-ai.csv" "$work/payroll/"
+mkdir -p "$work/data" && cp -r "$root/data/history" "$work/data/"
 cd "$work"
 paths=2000
 flagship=scenarios/china-ai-2024.toml
 for scenario in scenarios/*.toml; do
-  grep -q '^design *=' "$scenario" && continue
+  grep -q -E '^(design|history) *=' "$scenario" && continue  # sweeps and backtest specs: below
   name=$(basename "$scenario" .toml)
   "$bin" run "$scenario" --paths "$paths" --quiet --out "out/run/$name"
-  [[ $scenario == "$flagship" ]] && continue
+  # Only the flagship's variants compare with it (the same roles).
+  grep -q '^extends *= *"china-ai-2024.toml"' "$scenario" || continue
   for format in csv json; do
     "$bin" compare "$flagship" "$scenario" --paths 1000 --quiet --format "$format" \
       --out "out/compare/$name.$format"
@@ -72,6 +74,17 @@ for sweep in scenarios/*.toml; do
   "$bin" sensitivity --db "$db" --output 'ratio:llm_algorithm:*:p50' --resamples 100 \
     --format json > "out/sensitivity-$name.json" 2> "out/sensitivity-$name.warnings"
 done
+
+# Each backtest spec at 200 paths an origin: its forecasts and scores (the page and manifest
+# name the commit). Builds before `talentcast backtest` existed have none.
+if "$bin" backtest --help > /dev/null 2>&1; then
+  for spec in scenarios/backtest-*.toml; do
+    name=$(basename "$spec" .toml)
+    "$bin" backtest "$spec" --paths 200 --quiet --out "out/backtest/$name"
+    rm "out/backtest/$name/backtest.html" "out/backtest/$name/manifest.json"
+  done
+fi
+
 
 # The manifests are steadied last (benchmark checks the seal of the run's manifest): the command
 # line, the time, the commit and the wall time blanked, and the seal over them (it covers the

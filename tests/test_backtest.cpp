@@ -129,8 +129,8 @@ TEST_CASE("when the model is right, its intervals cover as often as they say",
   }
 }
 
-TEST_CASE("the shipped backtest writes its files; scores add up; baselines have closed forms",
-          "[backtest][e2e]") {
+TEST_CASE("the shipped backtest writes its files, its scores add up, its baselines are exact",
+          "[backtest][cli]") {
   TempDir dir;
   const auto spec = source_dir() / "scenarios/backtest-us-15-0000.toml";
   const auto one = run_talentcast(fmt::format("backtest {} --out {} --threads 1 --paths 500",
@@ -206,8 +206,26 @@ TEST_CASE("the shipped backtest writes its files; scores add up; baselines have 
   CHECK_FALSE(std::filesystem::exists(dir.path() / "mine/scores.csv"));
 }
 
+TEST_CASE("every shipped backtest spec runs", "[backtest][cli]") {
+  TempDir dir;
+  int specs = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(source_dir() / "scenarios")) {
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with("backtest-")) continue;
+    ++specs;
+    const auto result = run_talentcast(fmt::format("backtest {} --out {} --paths 200 -q",
+                                                   entry.path().string(),
+                                                   (dir.path() / entry.path().stem()).string()));
+    INFO(name << ": " << result.err);
+    CHECK(result.exit_code == 0);
+    CHECK(csv_rows(read_file(dir.path() / entry.path().stem() / "forecasts.csv")).size() == 480);
+  }
+  CHECK(specs == 3);
+}
+
 TEST_CASE("a bad backtest spec gets every error at once, exit 2, nothing written",
-          "[backtest][e2e]") {
+          "[backtest][cli]") {
   TempDir dir;
   dir.write("spec.toml",
             "history = \"missing.csv\"\n"

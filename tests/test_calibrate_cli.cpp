@@ -31,7 +31,7 @@ std::string line_of(const std::string& text, const std::string& key) {
 }  // namespace
 
 TEST_CASE("calibrate writes the shipped history's estimates as a variant of the US base",
-          "[calibration][e2e]") {
+          "[calibration][cli]") {
   TempDir dir;
   const auto root = source_dir();
   const std::string command = fmt::format(
@@ -92,7 +92,7 @@ TEST_CASE("calibrate writes the shipped history's estimates as a variant of the 
 }
 
 TEST_CASE("calibrate tells every problem of a bad history at once, exit 2, nothing written",
-          "[calibration][e2e]") {
+          "[calibration][cli]") {
   TempDir dir;
   dir.write("bad.csv",
             "year,month,employment,median,p10,p90,source\n"

@@ -96,8 +96,10 @@ TEST_CASE("the flagship and its what-ifs run end to end", "[cli][scenarios]") {
   int scenarios = 0;
   for (const auto& entry : fs::directory_iterator(talentcast::test::source_dir() / "scenarios")) {
     if (entry.path().extension() != ".toml") continue;
-    // Sweep files (sweep-*.toml) are tested in test_sweep.cpp.
-    if (entry.path().filename().string().starts_with("sweep-")) continue;
+    // Sweep files (sweep-*.toml) are tested in test_sweep.cpp, backtest specs (backtest-*.toml)
+    // in test_backtest.cpp.
+    const std::string name = entry.path().filename().string();
+    if (name.starts_with("sweep-") || name.starts_with("backtest-")) continue;
     ++scenarios;
     SECTION(entry.path().filename().string()) {
       const auto out = dir.path() / entry.path().stem();

@@ -15,8 +15,9 @@ namespace talentcast::config {
 
 namespace {
 
-const std::vector<std::string> kKeys{"title", "history",     "base",  "role", "origins", "horizon",
-                                     "since", "trend_years", "paths", "seed", "breaks"};
+const std::vector<std::string> kKeys{"title",   "history", "base",  "role",
+                                     "origins", "horizon", "since", "trend_years",
+                                     "balance", "paths",   "seed",  "breaks"};
 const std::vector<std::string> kBreakKeys{"year", "series", "action"};
 
 class SpecReader {
@@ -35,6 +36,7 @@ class SpecReader {
     if (const auto* t = text("history", true)) spec_.history = *t;
     if (const auto* t = text("base", true)) spec_.base = *t;
     if (const auto* t = text("role", true)) spec_.role = *t;
+    if (const auto* t = text("balance", false)) spec_.balance = *t;
     origins();
     if (auto h = integer(root_, "horizon", "horizon", 1, 30, true)) spec_.horizon = int(*h);
     if (auto s = integer(root_, "since", "since", 1900, 2200, false)) spec_.since = int(*s);

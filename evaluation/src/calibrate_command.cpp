@@ -34,6 +34,7 @@ struct CalibrateArgs {
   std::optional<int> since;
   std::optional<int> horizon;
   std::vector<std::string> breaks;
+  std::string balance;
   std::string out;
   bool quiet = false;
 };
@@ -62,6 +63,7 @@ std::string header(const CalibrateArgs& a, const config::History& history) {
   if (a.since) command += fmt::format(" --since {}", *a.since);
   if (a.horizon) command += fmt::format(" --horizon {}", *a.horizon);
   for (const auto& b : a.breaks) command += fmt::format(" --break {}", b);
+  if (!a.balance.empty()) command += fmt::format(" --balance {}", a.balance);
   command += fmt::format(" --out {}", a.out);
   return fmt::format(
       "{} role {} of {} calibrated to {} through {} (docs/calibration.md).\n"
@@ -129,6 +131,7 @@ int run(const CalibrateArgs& a) {
   options.since = a.since;
   options.horizon_years = a.horizon;
   options.breaks = breaks;
+  options.balance = a.balance;
   options.history_name = a.history;
   std::optional<studies::Calibration> calibration;
   try {
@@ -216,6 +219,10 @@ cli::Subcommand calibrate_subcommand() {
     cmd->add_option("--break", a->breaks,
                     "A break in a series, YEAR:SERIES:ACTION (2021:median:adjust: the series is "
                     "measured anew from 2021; 2020:both:skip: 2020 is not used); repeatable");
+    cmd->add_option("--balance", a->balance,
+                    "Set this inflow (switcher_inflow or overseas_inflow) so that the market "
+                    "holds its start ratio as demand grows at the calibrated rate, instead of "
+                    "scaling it with employment");
     cmd->add_option("--out,-o", a->out,
                     "The variant to write (new, or one calibrate wrote; atomically)")
         ->required();

@@ -274,6 +274,7 @@ BacktestResult run_backtest(const config::BacktestSpec& spec, const BacktestSett
     options.since = since;
     options.horizon_years = spec.horizon;
     options.breaks = spec.breaks;
+    options.balance = spec.balance;
     std::optional<Calibration> c;
     try {
       c.emplace(calibrate(p.history, p.base, options));

@@ -23,21 +23,6 @@ const char* series_name(Series which) {
   return which == Series::employment ? "employment" : "median";
 }
 
-double value_of(const config::HistoryRow& row, Series which) {
-  return which == Series::employment ? row.employment : row.median;
-}
-
-// Sum of the changes and of their years, leaving out the changes of basis.
-std::pair<double, double> sums(const LogSeries& s) {
-  double change = 0.0, years = 0.0;
-  for (std::size_t i = 1; i < s.years.size(); ++i) {
-    if (s.shift[i]) continue;
-    change += s.logs[i] - s.logs[i - 1];
-    years += s.years[i] - s.years[i - 1];
-  }
-  return {change, years};
-}
-
 std::string lines_of(const std::string& history, int first_year, int last_year, int first_line,
                      int last_line) {
   return fmt::format("{} lines {}-{} (years {}-{})", history, first_line, last_line, first_year,
@@ -76,109 +61,37 @@ bool aligned(const std::string& start, const std::string& step) {
 
 }  // namespace
 
-LogSeries log_series(const config::History& history, Series which,
-                     const std::vector<config::SeriesBreak>& breaks) {
-  LogSeries s;
-  const auto breaks_at = [&](int year, Action action) {
-    for (const auto& b : breaks) {
-      if (b.year == year && b.action == action && b.applies_to(which)) return true;
-    }
-    return false;
-  };
-  for (const auto& row : history.rows) {
-    if (breaks_at(row.year, Action::skip)) continue;
-    s.years.push_back(row.year);
-    s.logs.push_back(std::log(value_of(row, which)));
-    s.lines.push_back(row.line);
-    s.raw.push_back(value_of(row, which));
-    s.moved.push_back(false);
-    bool shift = false;
-    if (s.years.size() > 1) {
-      for (int year = s.years[s.years.size() - 2] + 1; year <= row.year; ++year) {
-        shift = shift || breaks_at(year, Action::adjust);
-      }
-    }
-    s.shift.push_back(shift);
-  }
-  // Each change of basis is replaced by the drift of the other changes (eq. C6): the values
-  // before it move by the difference, so the series is continuous on the latest basis.
-  const auto [change, years] = sums(s);
-  const double drift = years > 0.0 ? change / years : 0.0;
-  for (std::size_t i = 1; i < s.years.size(); ++i) {
-    if (!s.shift[i]) continue;
-    const double move = drift * (s.years[i] - s.years[i - 1]) - (s.logs[i] - s.logs[i - 1]);
-    for (std::size_t j = 0; j < i; ++j) {
-      s.logs[j] -= move;
-      s.moved[j] = true;
-    }
-  }
-  return s;
-}
-
-LogSeries window(const LogSeries& series, int since, int through) {
-  LogSeries w;
-  for (std::size_t i = 0; i < series.years.size(); ++i) {
-    if (series.years[i] < since || series.years[i] > through) continue;
-    w.years.push_back(series.years[i]);
-    w.logs.push_back(series.logs[i]);
-    w.lines.push_back(series.lines[i]);
-    w.raw.push_back(series.raw[i]);
-    w.moved.push_back(series.moved[i]);
-    w.shift.push_back(!w.shift.empty() && series.shift[i]);
-  }
-  return w;
-}
-
-std::optional<DriftFit> fit_drift(const LogSeries& s) {
-  DriftFit fit;
-  for (std::size_t i = 1; i < s.years.size(); ++i) fit.changes += s.shift[i] ? 0 : 1;
-  if (fit.changes < kMinChanges) return std::nullopt;
-  const auto [change, years] = sums(s);
-  fit.years = years;
-  fit.drift = change / years;  // eq. C1
-  double squares = 0.0;
-  for (std::size_t i = 1; i < s.years.size(); ++i) {
-    if (s.shift[i]) continue;
-    const double h = s.years[i] - s.years[i - 1];
-    const double residual = s.logs[i] - s.logs[i - 1] - fit.drift * h;
-    squares += residual * residual / h;
-  }
-  const double nu = fit.changes - 1;
-  fit.vol = std::sqrt(squares / nu);              // eq. C2
-  fit.drift_se = fit.vol / std::sqrt(fit.years);  // eq. C3
-  fit.vol_se = fit.vol / std::sqrt(2.0 * nu);
-  fit.first_year = s.years.front();
-  fit.last_year = s.years.back();
-  fit.first_line = s.lines.front();
-  fit.last_line = s.lines.back();
-  return fit;
-}
-
-std::optional<SpreadFit> fit_band_sigma(const config::HistoryRow& row) {
-  const std::array<std::pair<std::optional<double>, double>, 4> points{
-      {{row.p10, 0.10}, {row.p25, 0.25}, {row.p75, 0.75}, {row.p90, 0.90}}};
-  double zz = 0.0, zl = 0.0;
-  std::vector<std::pair<double, double>> used;
-  for (const auto& [value, p] : points) {
-    if (!value) continue;
-    const double z = core::normal_quantile(p), l = std::log(*value / row.median);
-    used.emplace_back(z, l);
-    zz += z * z;
-    zl += z * l;
-  }
-  if (used.empty()) return std::nullopt;
-  SpreadFit fit;
-  fit.percentiles = static_cast<int>(used.size());
-  fit.sigma = zl / zz;  // eq. C4
-  if (used.size() > 1) {
-    double squares = 0.0;
-    for (const auto& [z, l] : used) squares += (l - fit.sigma * z) * (l - fit.sigma * z);
-    fit.se = std::sqrt(squares / static_cast<double>(used.size() - 1) / zz);  // eq. C5
-  }
-  return fit;
-}
-
 namespace {
+
+// A balancing inflow needs a role whose candidates come from its own inflows alone.
+void balance_problems(const models::Scenario& scenario, const CalibrationOptions& o,
+                      std::vector<std::string>& problems) {
+  if (o.balance != "switcher_inflow" && o.balance != "overseas_inflow") {
+    problems.push_back(fmt::format(
+        "--balance {}: expected switcher_inflow or overseas_inflow, the inflow that keeps the "
+        "market at its start ratio",
+        o.balance));
+    return;
+  }
+  const auto role =
+      static_cast<std::size_t>(std::find_if(scenario.roles.begin(), scenario.roles.end(),
+                                            [&](const auto& r) { return r.name == o.role; }) -
+                               scenario.roles.begin());
+  bool fed = false;
+  for (const auto& field : scenario.fields) {
+    for (const auto& [r, share] : field.shares) fed = fed || r == role;
+  }
+  for (const auto& other : scenario.roles) {
+    for (const auto& [r, rate] : other.mobility) fed = fed || r == role;
+  }
+  if (fed) {
+    problems.push_back(fmt::format(
+        "--balance {}: role '{}' also gets candidates from graduate fields or other roles, "
+        "which the balance does not count; balance a role whose candidates come from its "
+        "inflows alone",
+        o.balance, o.role));
+  }
+}
 
 // What calibrate checks before it estimates: every problem at once.
 struct Checked {
@@ -187,6 +100,7 @@ struct Checked {
   bool monthly_salary = false;
   std::string step;
   std::string title;
+  std::optional<models::RoleSpec> role;  ///< the base's role, for the balancing inflow
 };
 
 Checked check(const config::History& history, const config::ScenarioDocument& base,
@@ -241,10 +155,14 @@ Checked check(const config::History& history, const config::ScenarioDocument& ba
           base.path().string(), o.role));
     }
   }
+  if (has_role && !o.balance.empty()) balance_problems(scenario, o, problems);
   if (!problems.empty()) throw io::UserError(problems);
   c.monthly_salary = base_value(base, "salary_unit") == "month";
   c.step = base_value(base, "step").get<std::string>();
   c.title = scenario.title;
+  for (const auto& role : scenario.roles) {
+    if (role.name == o.role) c.role = role;
+  }
   return c;
 }
 
@@ -278,6 +196,34 @@ void state_start(Calibration& cal, const Checked& c, const CalibrationOptions& o
                   toml_string(fmt::format("history: median annual salary in {}{}, {}{}", o.through,
                                           c.monthly_salary ? " / 12" : "", where,
                                           basis(c.start->median, annual)))));
+}
+
+// The inflow that keeps the market at its start ratio as demand grows at the calibrated rate
+// (eq. C10): hires replace leavers and follow demand, (a + sum M + g) E, and candidates who give
+// up, q U, are replaced; less the role's other inflow.
+std::string balancing_inflow(const Calibration& cal, const Checked& c, const CalibrationOptions& o,
+                             double k) {
+  using models::RoleParam;
+  const models::RoleSpec& r = *c.role;
+  const auto central = [&](RoleParam p) { return r[p] ? r[p]->median() : 0.0; };
+  double leave = central(RoleParam::attrition);
+  for (const auto& [to, rate] : r.mobility) leave += rate.median();
+  const double openings = central(RoleParam::openings) * k;
+  const double candidates = r[RoleParam::candidates] ? central(RoleParam::candidates) * k
+                                                     : central(RoleParam::ratio) * openings;
+  const double needed = (leave + cal.demand_growth.value) * cal.start_employment +
+                        central(RoleParam::seeker_exit) * candidates;
+  const RoleParam other =
+      o.balance == "switcher_inflow" ? RoleParam::overseas_inflow : RoleParam::switcher_inflow;
+  const double value = std::max(0.0, needed - central(other) * k);
+  return fmt::format("{{ value = {}, source = {} }}", toml_number(value),
+                     toml_string(fmt::format(
+                         "calibrate: the balancing inflow (a + g) E + q U less the other "
+                         "inflow, so the market holds its start ratio (eq. C10): a {}, g {}, "
+                         "E {}, q {}, U {}",
+                         toml_number(leave), toml_number(cal.demand_growth.value),
+                         toml_number(cal.start_employment),
+                         toml_number(central(RoleParam::seeker_exit)), toml_number(candidates))));
 }
 
 // The estimates, and the headcounts the history does not observe.
@@ -321,6 +267,7 @@ void state_estimates(Calibration& cal, const Checked& c, const CalibrationOption
   // The headcounts the history does not observe keep their proportion to employment.
   const double k = cal.start_employment / c.base_employed;
   for (const char* param : {"openings", "candidates", "switcher_inflow", "overseas_inflow"}) {
+    if (param == o.balance) continue;
     const std::string key = role + "." + param;
     const nlohmann::json value = base_value(base, key);
     if (value.is_null()) continue;
@@ -331,6 +278,7 @@ void state_estimates(Calibration& cal, const Checked& c, const CalibrationOption
                                     param, toml_number(k), toml_number(cal.start_employment),
                                     toml_number(c.base_employed))));
   }
+  if (!o.balance.empty()) out.emplace_back(role + "." + o.balance, balancing_inflow(cal, c, o, k));
 }
 
 }  // namespace

@@ -23,6 +23,7 @@ struct BacktestSpec {
   int horizon = 0;           ///< years
   std::optional<int> since;  ///< the first year calibrations use
   int trend_years = 3;       ///< k of the trend baseline
+  std::string balance;       ///< the balancing inflow (studies::CalibrationOptions::balance)
   std::uint64_t paths = 1000;
   std::uint64_t seed = 1;
   std::vector<SeriesBreak> breaks;

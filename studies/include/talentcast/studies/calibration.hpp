@@ -68,6 +68,10 @@ struct CalibrationOptions {
   std::optional<int> since;  ///< the first year used; the history's first when absent
   std::optional<int> horizon_years;
   std::vector<config::SeriesBreak> breaks;
+  /// The role's inflow that keeps the market at its start ratio as demand grows at the
+  /// calibrated rate (switcher_inflow or overseas_inflow; eq. C10), or "" to scale it with
+  /// employment like the other headcounts.
+  std::string balance;
   /// How the values' sources name the history (its file name when empty).
   std::string history_name;
 };
