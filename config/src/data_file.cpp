@@ -172,6 +172,10 @@ std::optional<double> DataFile::positive_number(int column, std::string_view wha
   return value;
 }
 
+void DataFile::no_rows(std::string expected, std::string found) {
+  report(2, 1, "rows", std::move(expected), std::move(found));
+}
+
 void DataFile::report(int line, int column, std::string key, std::string expected,
                       std::string found) {
   if (++errors_ > kMaxListed) return;

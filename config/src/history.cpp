@@ -120,14 +120,7 @@ History load_history(const std::filesystem::path& file) {
     while (data.next()) read_row(data, history, first_month);
     if (first_month) history.month = *first_month;
     if (data.ok() && !data.had_errors() && history.rows.empty()) {
-      io::Diagnostic d;
-      d.file = file.string();
-      d.line = 2;
-      d.column = 1;
-      d.key = "rows";
-      d.expected = "a row for each year observed";
-      d.found = "no rows";
-      diagnostics.push_back(std::move(d));
+      data.no_rows("a row for each year observed", "no rows");
     }
   }  // DataFile's destructor counts the problems it did not list
   if (!diagnostics.empty()) throw io::UserError(std::move(diagnostics));

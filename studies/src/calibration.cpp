@@ -235,27 +235,34 @@ void state_estimates(Calibration& cal, const Checked& c, const CalibrationOption
   const DriftFit& w = cal.median;
   auto& out = cal.settings;
   const std::string e_rows = lines_of(name, e.first_year, e.last_year, e.first_line, e.last_line);
-  out.emplace_back(role + ".demand_growth",
-                   normal_toml(cal.demand_growth.value, cal.demand_growth.se, -1.0, 1.0,
-                               fmt::format("calibrate: mean log employment growth + vol^2/2 "
-                                           "over {} changes, {}; sd its standard error (eq. C7)",
-                                           e.changes, e_rows)));
-  out.emplace_back(role + ".demand_vol",
-                   normal_toml(cal.demand_vol.value, cal.demand_vol.se, 0.0, 2.0,
-                               fmt::format("calibrate: sd of log employment growth, {}; sd its "
-                                           "standard error (eq. C2, C8)",
-                                           e_rows)));
   const std::string w_rows = lines_of(name, w.first_year, w.last_year, w.first_line, w.last_line);
-  out.emplace_back(role + ".wage_drift",
-                   normal_toml(cal.wage_drift.value, cal.wage_drift.se, -1.0, 1.0,
-                               fmt::format("calibrate: mean log growth of the median salary over "
-                                           "{} changes, {}; sd its standard error (eq. C1, C3)",
-                                           w.changes, w_rows)));
-  out.emplace_back(role + ".wage_vol",
-                   normal_toml(cal.wage_vol.value, cal.wage_vol.se, 0.0, 2.0,
-                               fmt::format("calibrate: sd of log growth of the median salary, {}; "
-                                           "sd its standard error (eq. C2, C8)",
-                                           w_rows)));
+  struct Stated {
+    const char* param;
+    Estimate estimate;
+    double min, max;  // the parameter's range, where the normal is truncated
+    std::string source;
+  };
+  const Stated stated[] = {
+      {"demand_growth", cal.demand_growth, -1.0, 1.0,
+       fmt::format("calibrate: mean log employment growth + vol^2/2 over {} changes, {}; sd its "
+                   "standard error (eq. C7)",
+                   e.changes, e_rows)},
+      {"demand_vol", cal.demand_vol, 0.0, 2.0,
+       fmt::format("calibrate: sd of log employment growth, {}; sd its standard error (eq. C2, "
+                   "C8)",
+                   e_rows)},
+      {"wage_drift", cal.wage_drift, -1.0, 1.0,
+       fmt::format("calibrate: mean log growth of the median salary over {} changes, {}; sd its "
+                   "standard error (eq. C1, C3)",
+                   w.changes, w_rows)},
+      {"wage_vol", cal.wage_vol, 0.0, 2.0,
+       fmt::format("calibrate: sd of log growth of the median salary, {}; sd its standard error "
+                   "(eq. C2, C8)",
+                   w_rows)}};
+  for (const Stated& s : stated) {
+    out.emplace_back(role + "." + s.param,
+                     normal_toml(s.estimate.value, s.estimate.se, s.min, s.max, s.source));
+  }
   if (cal.band) {
     out.emplace_back(role + ".band_sigma",
                      normal_toml(cal.band_sigma->value, cal.band_sigma->se, 0.01, 2.0,

@@ -75,16 +75,7 @@ Payroll read_payroll(const std::filesystem::path& file, const BandStore& store) 
       if (!salary || band == bands.end()) continue;
       payroll.employees.push_back({id_offset, id.size(), band->second, *salary});
     }
-    if (data.ok() && !any && diagnostics.empty()) {
-      io::Diagnostic d;
-      d.file = file.string();
-      d.line = 2;
-      d.column = 1;
-      d.key = "rows";
-      d.expected = "at least one employee";
-      d.found = "none";
-      diagnostics.push_back(std::move(d));
-    }
+    if (data.ok() && !any && diagnostics.empty()) data.no_rows("at least one employee", "none");
   }
   if (!diagnostics.empty()) throw io::UserError(std::move(diagnostics));
   return payroll;

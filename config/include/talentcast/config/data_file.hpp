@@ -61,6 +61,9 @@ class DataFile {
   std::optional<double> positive_number(int column, std::string_view what,
                                         double max = std::numeric_limits<double>::max());
   bool had_errors() const { return errors_ > 0; }
+  /// Reports a file that was read without a problem but holds no row it can use (key "rows", at
+  /// the line after the header).
+  void no_rows(std::string expected, std::string found);
 
  private:
   void report(int line, int column, std::string key, std::string expected, std::string found);
