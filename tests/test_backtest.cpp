@@ -206,17 +206,28 @@ TEST_CASE("the shipped backtest writes its files, its scores add up, its baselin
   CHECK_FALSE(std::filesystem::exists(dir.path() / "mine/scores.csv"));
 }
 
+TEST_CASE("an interrupted backtest writes nothing", "[backtest][cli]") {
+  TempDir dir;
+  const auto spec = source_dir() / "scenarios/backtest-us-15-0000.toml";
+  // Ctrl-C arrives as the third origin is scored (a test hook, docs/cli.md).
+  const auto result = talentcast::test::run_shell(fmt::format(
+      "TALENTCAST_TEST_RAISE=backtest-origin:3:INT {} backtest {} --out {} --paths 200 -q",
+      TALENTCAST_EXE, spec.string(), (dir.path() / "bt").string()));
+  CHECK(result.exit_code == 130);
+  CHECK(result.err == "talentcast: interrupted after 3 of 12 origins; nothing was written\n");
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "bt"));
+}
+
 TEST_CASE("every shipped backtest spec runs", "[backtest][cli]") {
   TempDir dir;
   int specs = 0;
-  for (const auto& entry :
-       std::filesystem::directory_iterator(source_dir() / "scenarios")) {
+  for (const auto& entry : std::filesystem::directory_iterator(source_dir() / "scenarios")) {
     const std::string name = entry.path().filename().string();
     if (!name.starts_with("backtest-")) continue;
     ++specs;
-    const auto result = run_talentcast(fmt::format("backtest {} --out {} --paths 200 -q",
-                                                   entry.path().string(),
-                                                   (dir.path() / entry.path().stem()).string()));
+    const auto result =
+        run_talentcast(fmt::format("backtest {} --out {} --paths 200 -q", entry.path().string(),
+                                   (dir.path() / entry.path().stem()).string()));
     INFO(name << ": " << result.err);
     CHECK(result.exit_code == 0);
     CHECK(csv_rows(read_file(dir.path() / entry.path().stem() / "forecasts.csv")).size() == 480);

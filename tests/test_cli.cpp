@@ -273,8 +273,9 @@ TEST_CASE("a malformed test hook stops the command before it does anything", "[c
                   scenario_path.string()));
   CHECK(result.exit_code == 2);
   CHECK(result.err ==
-        "talentcast: TALENTCAST_TEST_RAISE: expected EVENT:N:SIGNAL (EVENT run-progress or "
-        "sweep-point, N from 1, SIGNAL INT, TERM or KILL), found 'run-progress:0:INT'\n");
+        "talentcast: TALENTCAST_TEST_RAISE: expected EVENT:N:SIGNAL (EVENT run-progress, "
+        "sweep-point or backtest-origin, N from 1, SIGNAL INT, TERM or KILL), found "
+        "'run-progress:0:INT'\n");
   CHECK(result.out.empty());
 }
 

@@ -31,15 +31,16 @@ Raise parse(const char* text) {
     const auto [end, error] = std::from_chars(count.data(), count.data() + count.size(), hook.at);
     const auto name = value.substr(second + 1);
     hook.signal = name == "INT" ? SIGINT : name == "TERM" ? SIGTERM : name == "KILL" ? SIGKILL : 0;
-    const bool known = hook.event == "run-progress" || hook.event == "sweep-point";
+    const bool known = hook.event == "run-progress" || hook.event == "sweep-point" ||
+                       hook.event == "backtest-origin";
     if (known && error == std::errc() && end == count.data() + count.size() && hook.at >= 1 &&
         hook.signal != 0) {
       return hook;
     }
   }
   throw io::UserError(fmt::format(
-      "TALENTCAST_TEST_RAISE: expected EVENT:N:SIGNAL (EVENT run-progress or sweep-point, N from "
-      "1, SIGNAL INT, TERM or KILL), found '{}'",
+      "TALENTCAST_TEST_RAISE: expected EVENT:N:SIGNAL (EVENT run-progress, sweep-point or "
+      "backtest-origin, N from 1, SIGNAL INT, TERM or KILL), found '{}'",
       value));
 }
 

@@ -2,7 +2,8 @@
 // A test hook (docs/cli.md, "Test hooks"): TALENTCAST_TEST_RAISE=EVENT:N:SIGNAL makes the
 // process raise SIGNAL (INT, TERM or KILL) on itself the N-th time it reaches EVENT, so that a
 // test stops or kills a command at a chosen moment, without timing. Events: `run-progress` (a
-// run reports progress, after a chunk of paths) and `sweep-point` (a sweep has stored a point).
+// run reports progress, after a chunk of paths), `sweep-point` (a sweep has stored a point) and
+// `backtest-origin` (a backtest has scored an origin).
 
 #include <string_view>
 

@@ -19,6 +19,7 @@
 #include "talentcast/io/diagnostic.hpp"
 #include "talentcast/io/sha256.hpp"
 #include "talentcast/studies/backtest.hpp"
+#include "test_hooks.hpp"
 
 namespace talentcast::evaluation {
 
@@ -100,14 +101,21 @@ int run(const BacktestArgs& a) {
   settings.stop = &guard.flag();
   core::ProgressBar progress(static_cast<std::uint64_t>(spec.last_origin - spec.first_origin + 1),
                              "origins", !a.quiet);
-  settings.on_progress = [&](std::size_t done, std::size_t) { progress.update(done); };
+  settings.on_progress = [&](std::size_t done, std::size_t) {
+    progress.update(done);
+    cli::test_event("backtest-origin");
+  };
   studies::BacktestResult result;
   try {
     result = studies::run_backtest(spec, settings);
   } catch (io::UserError& error) {
     throw cli::count_errors(error, a.spec);
   }
-  if (result.interrupted) throw cli::Interrupted("interrupted; nothing was written");
+  if (result.interrupted) {
+    throw cli::Interrupted(fmt::format("interrupted after {} of {} origins; nothing was written",
+                                       result.origins.size() + result.origins_left.size(),
+                                       spec.last_origin - spec.first_origin + 1));
+  }
   progress.finish();
   const std::string command = command_of(a, out);
   const std::string base_sha =

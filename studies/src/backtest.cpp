@@ -189,13 +189,14 @@ std::array<std::vector<std::vector<double>>, 2> model_paths(const config::Backte
   fs.stop = settings.stop;
   fs.keep = {"employed", "salary_median"};
   const Forecast forecast = run_forecast(scenario, fs);
+  std::array<std::vector<std::vector<double>>, 2> out;
+  if (forecast.interrupted || !forecast.kept) return out;  // empty: stopped
   const KeptPaths& kept = *forecast.kept;
   const auto role = static_cast<std::size_t>(
       std::find(kept.roles.begin(), kept.roles.end(), spec.role) - kept.roles.begin());
   const double per_year = scenario.salary_unit == models::SalaryUnit::month ? 12.0 : 1.0;
   const std::size_t metrics = kept.metrics.size(), periods = kept.periods.size();
   const std::size_t roles = kept.roles.size();
-  std::array<std::vector<std::vector<double>>, 2> out;
   for (int h = 1; h <= spec.horizon; ++h) {
     const std::string label = fmt::format("{}-{:02}", origin + h, p.history.month);
     const auto t = static_cast<std::size_t>(
@@ -287,8 +288,12 @@ BacktestResult run_backtest(const config::BacktestSpec& spec, const BacktestSett
       result.origins_left.push_back(fmt::format("{}: {}", origin, why));
       continue;
     }
-    result.origins.push_back(origin);
     const auto paths = model_paths(spec, p, *c, settings, origin);
+    if (paths[0].empty()) {
+      result.interrupted = true;
+      break;
+    }
+    result.origins.push_back(origin);
     for (std::size_t i = 0; i < kSeries.size(); ++i) {
       const LogSeries w = window(p.series[i], since, origin);
       const DriftFit& fit = i == 0 ? c->employment : c->median;
