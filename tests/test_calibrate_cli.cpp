@@ -103,7 +103,7 @@ TEST_CASE("calibrate tells every problem of a bad history at once, exit 2, nothi
   const auto base = source_dir() / "scenarios/us-computer-math.toml";
   const auto result = run_talentcast(
       fmt::format("calibrate bad.csv --role computer_mat --base {} --through 2005 --out out.toml "
-                  "--break 2021:wages:adjust",
+                  "--break 2021:wages:adjust --since 2010",
                   base.string()),
       dir.path());
   CHECK(result.exit_code == 2);
@@ -112,6 +112,7 @@ TEST_CASE("calibrate tells every problem of a bad history at once, exit 2, nothi
         fmt::format(
             "talentcast: --break: expected YEAR:SERIES:ACTION, SERIES employment, median or both "
             "and ACTION skip or adjust (like 2021:median:adjust), found '2021:wages:adjust'\n"
+            "talentcast: --since 2010: expected a year before --through (2005)\n"
             "talentcast: --role computer_mat: {} has no such role (did you mean "
             "'computer_math'?) (its roles: computer_math)\n"
             "bad.csv:2:12: median: expected a salary above p10 (60000), found 50000\n"
@@ -125,7 +126,7 @@ TEST_CASE("calibrate tells every problem of a bad history at once, exit 2, nothi
             "bad.csv:4:20: source: expected where the row's figures come from (a publication, a "
             "URL), found an empty field\n"
             "bad.csv:5:24: p90: expected a salary above median (50000), found 45000\n"
-            "calibrate: 10 errors; nothing was written\n",
+            "calibrate: 11 errors; nothing was written\n",
             base.string()));
   CHECK_FALSE(std::filesystem::exists(dir.path() / "out.toml"));
   // A base whose role fits its band to salary data, and a year the history lacks.

@@ -98,6 +98,10 @@ int run(const CalibrateArgs& a) {
       problems.add(e);
     }
   }
+  if (a.since && *a.since >= a.through) {
+    problems.sentences.push_back(
+        fmt::format("--since {}: expected a year before --through ({})", *a.since, a.through));
+  }
   if (const auto found = cli::foreign_file(
           a.out, [](std::string_view head) { return head.starts_with(kMarker); })) {
     problems.sentences.push_back(fmt::format(
