@@ -3,6 +3,8 @@
 // specs told at once with exit code 2 and nothing written.
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <array>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <map>
@@ -13,6 +15,7 @@
 #include "talentcast/config/history.hpp"
 #include "talentcast/config/scenario_document.hpp"
 #include "talentcast/studies/backtest.hpp"
+#include "talentcast/studies/calibration.hpp"
 #include "talentcast/studies/forecast.hpp"
 
 namespace config = talentcast::config;
@@ -32,7 +35,7 @@ const char* kWorld = R"(currency = "USD"
 salary_unit = "year"
 start = "2000-06"
 step = "month"
-horizon_years = 21
+horizon_years = 26
 [roles.r]
 employed = 1000000
 salary = 60000
@@ -73,14 +76,65 @@ std::vector<std::map<std::string, std::string>> csv_rows(const std::string& text
   return rows;
 }
 
+// Each pooled row is the mean (coverage, CRPS), median (APE) and share (direction) of its
+// forecasts: one horizon over all origins, or one origin over all horizons.
+// Returns how many rows are per origin.
+std::size_t check_pooled(const std::vector<std::map<std::string, std::string>>& forecasts,
+                         const std::vector<std::map<std::string, std::string>>& scores) {
+  std::size_t per_origin = 0;
+  for (const auto& row : scores) {
+    double crps = 0.0, right = 0.0;
+    std::array<double, 3> in{};
+    std::vector<double> apes;
+    int n = 0, directions = 0;
+    for (const auto& f : forecasts) {
+      if (f.at("series") != row.at("series") || f.at("method") != row.at("method") ||
+          (row.at("horizon") != "all" && f.at("horizon") != row.at("horizon")) ||
+          (row.at("origin") != "all" && f.at("origin") != row.at("origin"))) {
+        continue;
+      }
+      ++n;
+      crps += std::stod(f.at("crps_log"));
+      in[0] += std::stod(f.at("in50"));
+      in[1] += std::stod(f.at("in80"));
+      in[2] += std::stod(f.at("in90"));
+      apes.push_back(std::stod(f.at("ape")));
+      if (!f.at("direction_right").empty()) {
+        ++directions;
+        right += std::stod(f.at("direction_right"));
+      }
+    }
+    per_origin += row.at("origin") != "all";
+    INFO(row.at("series") << " " << row.at("method") << " " << row.at("origin") << " "
+                          << row.at("horizon"));
+    REQUIRE(n > 0);
+    CHECK(std::to_string(n) == row.at("n"));
+    CHECK(std::stod(row.at("crps_log")) == Approx(crps / n).epsilon(1e-6));
+    CHECK(std::stod(row.at("coverage50")) == Approx(in[0] / n).margin(1e-6));
+    CHECK(std::stod(row.at("coverage80")) == Approx(in[1] / n).margin(1e-6));
+    CHECK(std::stod(row.at("coverage90")) == Approx(in[2] / n).margin(1e-6));
+    std::sort(apes.begin(), apes.end());
+    const double mdape = apes.size() % 2 ? apes[apes.size() / 2]
+                                         : (apes[apes.size() / 2 - 1] + apes[apes.size() / 2]) / 2;
+    CHECK(std::stod(row.at("mdape")) == Approx(mdape).epsilon(1e-6));
+    CHECK(std::to_string(directions) == row.at("directions"));
+    if (directions > 0) {
+      CHECK(std::stod(row.at("direction_right")) == Approx(right / directions).margin(1e-6));
+    }
+  }
+  return per_origin;
+}
+
 }  // namespace
 
 TEST_CASE("when the model is right, its intervals cover as often as they say",
           "[backtest][statistical]") {
-  // 200 histories drawn from the world (2001-2021), each backtested from the origin 2020 one
-  // year ahead: independent forecasts, so each interval's coverage is a binomial share. It must
-  // be within 3 binomial standard errors of its level, sqrt(l (1 - l) / 200): 0.106, 0.085 and
-  // 0.064 for 50%, 80% and 90%.
+  // 200 histories drawn from the world (2001-2026), each backtested from the origin 2020 one
+  // and five years ahead, calibrated on 2010-2020 alone (10 changes, so that the estimates'
+  // uncertainty matters: at five years it is about a third of the forecast's variance).
+  // Different histories give independent forecasts, so each interval's coverage at a horizon is
+  // a binomial share. It must be within 3 binomial standard errors of its level,
+  // sqrt(l (1 - l) / 200): 0.106, 0.085 and 0.064 for 50%, 80% and 90%.
   TempDir dir;
   const auto world = dir.write("world.toml", kWorld);
   studies::ForecastSettings draw;
@@ -107,16 +161,19 @@ TEST_CASE("when the model is right, its intervals cover as often as they say",
     spec.base = "world.toml";
     spec.role = std::string(kRole);
     spec.first_origin = spec.last_origin = 2020;
-    spec.horizon = 1;
+    spec.horizon = 5;
+    spec.since = 2010;
     spec.paths = 500;
     spec.seed = 1000 + p;
     const auto result = studies::run_backtest(spec, {});
-    REQUIRE(result.forecasts.size() == 8);
+    REQUIRE(result.forecasts.size() == 2 * 5 * 4);
     ++forecasts;
     for (const auto& s : result.forecasts) {
-      if (s.method != studies::Method::model) continue;
-      auto& counts =
-          inside[s.series == config::SeriesBreak::Series::employment ? "employment" : "median"];
+      if (s.method != studies::Method::model || (s.horizon != 1 && s.horizon != 5)) continue;
+      auto& counts = inside[fmt::format(
+          "{} at {} years",
+          s.series == config::SeriesBreak::Series::employment ? "employment" : "median",
+          s.horizon)];
       for (std::size_t i = 0; i < 3; ++i) counts[i] += s.covered[i];
     }
   }
@@ -149,24 +206,10 @@ TEST_CASE("the shipped backtest writes its files, its scores add up, its baselin
   const auto scores = csv_rows(read_file(dir.path() / "a/scores.csv"));
   // 12 origins x 2 series x 5 horizons x 4 methods: every target year (to 2024) is observed.
   CHECK(forecasts.size() == 12 * 2 * 5 * 4);
-  // Each pooled row is the mean (coverage, CRPS) of its forecasts.
-  for (const auto& row : scores) {
-    double crps = 0.0, in80 = 0.0;
-    int n = 0;
-    for (const auto& f : forecasts) {
-      if (f.at("series") != row.at("series") || f.at("method") != row.at("method") ||
-          (row.at("horizon") != "all" && f.at("horizon") != row.at("horizon"))) {
-        continue;
-      }
-      ++n;
-      crps += std::stod(f.at("crps_log"));
-      in80 += std::stod(f.at("in80"));
-    }
-    INFO(row.at("series") << " " << row.at("method") << " " << row.at("horizon"));
-    CHECK(std::to_string(n) == row.at("n"));
-    CHECK(std::stod(row.at("crps_log")) == Approx(crps / n).epsilon(1e-6));
-    CHECK(std::stod(row.at("coverage80")) == Approx(in80 / n).margin(1e-6));
-  }
+  const std::size_t per_origin = check_pooled(forecasts, scores);
+  // Per series and method: 5 horizons and all, then 12 origins.
+  CHECK(scores.size() == 2 * 4 * (6 + 12));
+  CHECK(per_origin == 2 * 4 * 12);
   // The baselines from origin 2012, three years ahead, by hand from the history: no change is
   // the last value; the random walk's median adds the mean log change since 2003 (9 years);
   // the trend's adds the mean of the last three years' log changes.
@@ -263,4 +306,86 @@ TEST_CASE("a bad backtest spec gets every error at once, exit 2, nothing written
         "spec.toml:7:1: breaks[0].action: expected one of skip, adjust, found nothing\n"
         "spec.toml: 9 errors; nothing was run or written\n");
   CHECK_FALSE(std::filesystem::exists(dir.path() / "out"));
+}
+
+TEST_CASE("a spec no origin of which can be calibrated is refused before anything runs",
+          "[backtest][cli]") {
+  TempDir dir;
+  const auto flagship = source_dir() / "scenarios/china-ai-2024.toml";
+  const auto history = source_dir() / "data/history/us-15-0000.csv";
+  dir.write("spec.toml", fmt::format("history = \"{}\"\nbase = \"{}\"\nrole = \"nlp\"\n"
+                                     "origins = {{ from = 2004, to = 2010 }}\nhorizon = 2\n",
+                                     history.string(), flagship.string()));
+  const auto result = run_talentcast("backtest spec.toml --out out", dir.path());
+  CHECK(result.exit_code == 2);
+  CHECK(result.err ==
+        fmt::format("talentcast: spec.toml: at the last origin, --base {0}: defaults.salary_data "
+                    "fits the band of role 'nlp' to salary data, and calibrate sets its salary and "
+                    "band_sigma from the history; calibrate against a base that states them\n"
+                    "spec.toml: 1 error; nothing was run or written\n",
+                    flagship.string()));
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "out"));
+  // A good base: the early origins (2004-2005, fewer than 3 changes since 2003) are left out,
+  // and the run says so.
+  dir.write("ok.toml", fmt::format("history = \"{}\"\nbase = \"{}\"\nrole = \"computer_math\"\n"
+                                   "origins = {{ from = 2004, to = 2007 }}\nhorizon = 1\n",
+                                   history.string(),
+                                   (source_dir() / "scenarios/us-computer-math.toml").string()));
+  const auto ok = run_talentcast("backtest ok.toml --out ok --paths 100", dir.path());
+  CHECK(ok.exit_code == 0);
+  CHECK(ok.out.find("origin left out: 2004: --through 2004: us-15-0000.csv has 1 year-to-year "
+                    "changes of employment from 2003 to 2004; a fit needs at least 3") !=
+        std::string::npos);
+  CHECK(ok.out.find("origin left out: 2005:") != std::string::npos);
+  CHECK(ok.out.find("2 origins, 16 forecasts scored") != std::string::npos);
+}
+
+TEST_CASE("a year-end history and a base paid by the month", "[backtest]") {
+  // No `month` column: the observations are the years' ends, so the forecast starts in January
+  // and each target is December's; the base states monthly salaries, so calibrate divides the
+  // annual median by 12 and the backtest multiplies the forecast back.
+  TempDir dir;
+  std::string csv = "year,employment,median,source\n";
+  for (int y = 2008; y <= 2021; ++y) {
+    const double t = y - 2008;
+    csv += fmt::format("{},{:.6f},{:.6f},test\n", y, 1e5 * std::exp(0.03 * t + 0.01 * std::sin(t)),
+                       6e4 * std::exp(0.025 * t + 0.005 * std::cos(t)));
+  }
+  dir.write("history.csv", csv);
+  std::string base = kWorld;
+  base.replace(base.find("salary_unit = \"year\""), 20, "salary_unit = \"month\"");
+  base.replace(base.find("step = \"month\""), 14, "step = \"quarter\"");
+  base.replace(base.find("start = \"2000-06\""), 17, "start = \"2000\"");
+  base.replace(base.find("salary = 60000"), 14, "salary = 5000");
+  dir.write("monthly.toml", base);
+  const auto history = config::load_history(dir.path() / "history.csv");
+  CHECK(history.month == 12);
+  const config::ScenarioDocument document(dir.path() / "monthly.toml");
+  studies::CalibrationOptions options;
+  options.role = "r";
+  options.through = 2019;
+  const auto c = studies::calibrate(history, document, options);
+  CHECK(c.start == "2020");
+  CHECK(c.start_salary == Approx(history.find(2019)->median / 12).epsilon(1e-12));
+  for (const auto& [key, value] : c.settings) CHECK(key != "step");  // January fits a quarter
+
+  config::BacktestSpec spec;
+  spec.file = dir.path() / "spec.toml";
+  spec.history = "history.csv";
+  spec.base = "monthly.toml";
+  spec.role = "r";
+  spec.first_origin = 2018;
+  spec.last_origin = 2019;
+  spec.horizon = 2;
+  spec.paths = 400;
+  const auto result = studies::run_backtest(spec, {});
+  CHECK(result.month == 12);
+  REQUIRE(result.forecasts.size() == 2 * 2 * 2 * 4);
+  for (const auto& s : result.forecasts) {
+    if (s.method != studies::Method::model) continue;
+    // The series are smooth trends: the model's median is within 2% of what happened, in the
+    // history's own units (annual salaries).
+    INFO(s.origin << " " << s.horizon << " " << s.actual << " " << s.percentiles[3]);
+    CHECK(std::abs(s.percentiles[3] / s.actual - 1) < 0.02);
+  }
 }

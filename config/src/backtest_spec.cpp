@@ -36,7 +36,11 @@ class SpecReader {
     if (const auto* t = text("history", true)) spec_.history = *t;
     if (const auto* t = text("base", true)) spec_.base = *t;
     if (const auto* t = text("role", true)) spec_.role = *t;
-    if (const auto* t = text("balance", false)) spec_.balance = *t;
+    if (root_.get("balance")) {
+      if (const auto b = choice(root_, "balance", "", {"switcher_inflow", "overseas_inflow"})) {
+        spec_.balance = *b == 0 ? "switcher_inflow" : "overseas_inflow";
+      }
+    }
     origins();
     if (auto h = integer(root_, "horizon", "horizon", 1, 30, true)) spec_.horizon = int(*h);
     if (auto s = integer(root_, "since", "since", 1900, 2200, false)) spec_.since = int(*s);
@@ -156,7 +160,7 @@ class SpecReader {
   std::optional<std::size_t> choice(const toml::table& table, const char* key,
                                     const std::string& at, const std::vector<std::string>& names) {
     const auto* node = table.get(key);
-    const std::string path = fmt::format("{}.{}", at, key);
+    const std::string path = at.empty() ? std::string(key) : fmt::format("{}.{}", at, key);
     const std::string expected = fmt::format("one of {}", fmt::join(names, ", "));
     if (!node) {
       error(table, path, expected, "nothing");

@@ -69,7 +69,7 @@ void print_summary(const studies::BacktestResult& r, const std::filesystem::path
   fmt::print("  {:<11} {:<12} {:>4} {:>6} {:>6} {:>6} {:>10} {:>7} {:>10}\n", "series", "method",
              "n", "50%", "80%", "90%", "CRPS(log)", "MdAPE", "direction");
   for (const auto& p : r.pooled) {
-    if (p.horizon != 0) continue;
+    if (p.horizon != 0 || p.origin != 0) continue;
     fmt::print("  {:<11} {:<12} {:>4} {:>5.0f}% {:>5.0f}% {:>5.0f}% {:>10.4f} {:>6.1f}% {:>10}\n",
                series_name(p.series), studies::method_name(p.method), p.n, 100 * p.coverage[0],
                100 * p.coverage[1], 100 * p.coverage[2], p.crps, 100 * p.mdape,

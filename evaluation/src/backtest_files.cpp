@@ -23,11 +23,12 @@ std::string forecasts_csv(const studies::BacktestResult& result) {
 
 std::string scores_csv(const studies::BacktestResult& result) {
   std::string out = std::string(kScoresHeader) + "\n";
+  const auto all = [](int v) { return v == 0 ? std::string("all") : fmt::format("{}", v); };
   for (const auto& p : result.pooled) {
-    out += fmt::format("{},{},{},{},{:.6f},{:.6f},{:.6f},{:.8g},{:.8g},{},", series_name(p.series),
-                       studies::method_name(p.method),
-                       p.horizon == 0 ? "all" : fmt::format("{}", p.horizon), p.n, p.coverage[0],
-                       p.coverage[1], p.coverage[2], p.crps, p.mdape, p.directions);
+    out +=
+        fmt::format("{},{},{},{},{},{:.6f},{:.6f},{:.6f},{:.8g},{:.8g},{},", series_name(p.series),
+                    studies::method_name(p.method), all(p.origin), all(p.horizon), p.n,
+                    p.coverage[0], p.coverage[1], p.coverage[2], p.crps, p.mdape, p.directions);
     out += p.directions > 0 ? fmt::format("{:.6f}\n", p.direction_right) : "\n";
   }
   return out;

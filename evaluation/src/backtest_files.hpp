@@ -17,7 +17,7 @@ inline constexpr const char* kForecastsHeader =
     "origin,target_year,horizon,series,method,last,actual,p05,p10,p25,p50,p75,p90,p95,pit,"
     "crps_log,ape,in50,in80,in90,direction_right";
 inline constexpr const char* kScoresHeader =
-    "series,method,horizon,n,coverage50,coverage80,coverage90,crps_log,mdape,directions,"
+    "series,method,origin,horizon,n,coverage50,coverage80,coverage90,crps_log,mdape,directions,"
     "direction_right";
 
 std::string forecasts_csv(const studies::BacktestResult& result);

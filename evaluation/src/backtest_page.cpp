@@ -195,11 +195,33 @@ std::string calibration_chart(const studies::BacktestResult& r, Series series) {
 
 namespace {
 
-const studies::Pooled* find(const studies::BacktestResult& r, Series s, Method m, int h) {
+// The pooled scores of one horizon (0: all) over all origins, or of one origin (horizon 0).
+const studies::Pooled* find(const studies::BacktestResult& r, Series s, Method m, int h,
+                            int origin = 0) {
   for (const auto& p : r.pooled) {
-    if (p.series == s && p.method == m && p.horizon == h) return &p;
+    if (p.series == s && p.method == m && p.horizon == h && p.origin == origin) return &p;
   }
   return nullptr;
+}
+
+// Per origin, the model's scores beside the random walk's.
+std::string origin_table(const studies::BacktestResult& r) {
+  std::string out =
+      "<table>\n<tr><th>series</th><th>origin</th><th>n</th><th>model: 80% held</th>"
+      "<th>model CRPS</th><th>random walk CRPS</th><th>model MdAPE</th></tr>\n";
+  for (const Series s : kSeries) {
+    for (const int origin : r.origins) {
+      const auto* m = find(r, s, Method::model, 0, origin);
+      const auto* w = find(r, s, Method::random_walk, 0, origin);
+      if (!m || !w) continue;
+      out += fmt::format(
+          "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">"
+          "{:.0f}%</td><td class=\"n\">{:.4f}</td><td class=\"n\">{:.4f}</td>"
+          "<td class=\"n\">{:.1f}%</td></tr>\n",
+          series_name(s), origin, m->n, 100 * m->coverage[1], m->crps, w->crps, 100 * m->mdape);
+    }
+  }
+  return out + "</table>\n";
 }
 
 // The answer to the two questions a report asks of the model, per series.
@@ -312,6 +334,11 @@ std::string backtest_page(const config::BacktestSpec& spec, const studies::Backt
       "about the relative error); the median absolute percentage error of the median; and "
       "how often the median's direction of change from the origin was right.</p>\n" +
       coverage_table(r, spec.horizon);
+  body +=
+      "<h2>By origin</h2>\n<p>Each origin's forecasts over all horizons: the share of the "
+      "model's 80% intervals that held, and the mean CRPS of the model and of the random "
+      "walk with drift.</p>\n" +
+      origin_table(r);
   body += "<h2>Provenance</h2>\n" + provenance_table(spec, r, p);
   return html::page(title, body);
 }

@@ -127,6 +127,19 @@ std::filesystem::path spec_path(const config::BacktestSpec& spec,
 
 namespace {
 
+// Calibration through one origin, with the spec's settings.
+CalibrationOptions options_at(const config::BacktestSpec& spec, const config::History& history,
+                              int origin) {
+  CalibrationOptions options;
+  options.role = spec.role;
+  options.through = origin;
+  options.since = spec.since.value_or(history.rows.front().year);
+  options.horizon_years = spec.horizon;
+  options.breaks = spec.breaks;
+  options.balance = spec.balance;
+  return options;
+}
+
 // Reads the spec's files and checks the spec against them: every problem at once.
 Prepared prepare(const config::BacktestSpec& spec) {
   std::vector<std::string> problems;
@@ -169,6 +182,17 @@ Prepared prepare(const config::BacktestSpec& spec) {
   for (std::size_t i = 0; i < kSeries.size(); ++i) {
     p.series[i] = log_series(p.history, kSeries[i], spec.breaks);
   }
+  // What would stop every origin (the role's values in the base, the balance, too few years
+  // even at the last origin) is the spec's problem: calibrate through the last origin checks it.
+  try {
+    (void)calibrate(p.history, p.base, options_at(spec, p.history, spec.last_origin));
+  } catch (const io::UserError& e) {
+    std::vector<std::string> told;
+    for (const auto& problem : e.problems()) {
+      told.push_back(fmt::format("{}: at the last origin, {}", spec.file.string(), problem));
+    }
+    throw io::UserError(told);
+  }
   return p;
 }
 
@@ -201,6 +225,7 @@ std::array<std::vector<std::vector<double>>, 2> model_paths(const config::Backte
     const std::string label = fmt::format("{}-{:02}", origin + h, p.history.month);
     const auto t = static_cast<std::size_t>(
         std::find(kept.periods.begin(), kept.periods.end(), label) - kept.periods.begin());
+    if (t == periods) throw std::logic_error("backtest: no period " + label + " in the forecast");
     for (std::size_t m = 0; m < 2; ++m) {
       std::vector<double> values(spec.paths);
       for (std::size_t path = 0; path < spec.paths; ++path) {
@@ -217,33 +242,51 @@ std::array<std::vector<std::vector<double>>, 2> model_paths(const config::Backte
 
 namespace {
 
-std::vector<Pooled> pool(const std::vector<Scored>& forecasts, int horizon) {
+// The forecasts of one series and method that `keep` selects, pooled.
+template <class Keep>
+std::optional<Pooled> pool_of(const std::vector<Scored>& forecasts, Pooled p, Keep keep) {
+  std::vector<double> apes;
+  int right = 0;
+  for (const Scored& s : forecasts) {
+    if (s.series != p.series || s.method != p.method || !keep(s)) continue;
+    ++p.n;
+    for (std::size_t i = 0; i < kLevels.size(); ++i) p.coverage[i] += s.covered[i];
+    p.crps += s.crps;
+    apes.push_back(s.ape);
+    p.directions += s.has_direction;
+    right += s.direction_right;
+  }
+  if (p.n == 0) return std::nullopt;
+  for (double& c : p.coverage) c /= p.n;
+  p.crps /= p.n;
+  std::sort(apes.begin(), apes.end());
+  p.mdape = core::sorted_quantile(apes, 0.5);
+  p.direction_right = p.directions > 0 ? double(right) / p.directions : 0.0;
+  return p;
+}
+
+std::vector<Pooled> pool(const std::vector<Scored>& forecasts, int horizon,
+                         const std::vector<int>& origins) {
   std::vector<Pooled> pooled;
   for (const Series series : kSeries) {
     for (const Method method : kMethods) {
+      Pooled p;
+      p.series = series;
+      p.method = method;
       for (int h = 0; h <= horizon; ++h) {
-        Pooled p;
-        p.series = series;
-        p.method = method;
         p.horizon = h;
-        std::vector<double> apes;
-        int right = 0;
-        for (const Scored& s : forecasts) {
-          if (s.series != series || s.method != method || (h > 0 && s.horizon != h)) continue;
-          ++p.n;
-          for (std::size_t i = 0; i < kLevels.size(); ++i) p.coverage[i] += s.covered[i];
-          p.crps += s.crps;
-          apes.push_back(s.ape);
-          p.directions += s.has_direction;
-          right += s.direction_right;
+        if (const auto one =
+                pool_of(forecasts, p, [h](const Scored& s) { return h == 0 || s.horizon == h; })) {
+          pooled.push_back(*one);
         }
-        if (p.n == 0) continue;
-        for (double& c : p.coverage) c /= p.n;
-        p.crps /= p.n;
-        std::sort(apes.begin(), apes.end());
-        p.mdape = core::sorted_quantile(apes, 0.5);
-        p.direction_right = p.directions > 0 ? double(right) / p.directions : 0.0;
-        pooled.push_back(p);
+      }
+      p.horizon = 0;
+      for (const int origin : origins) {
+        p.origin = origin;
+        if (const auto one =
+                pool_of(forecasts, p, [origin](const Scored& s) { return s.origin == origin; })) {
+          pooled.push_back(*one);
+        }
       }
     }
   }
@@ -269,16 +312,9 @@ BacktestResult run_backtest(const config::BacktestSpec& spec, const BacktestSett
       result.interrupted = true;
       break;
     }
-    CalibrationOptions options;
-    options.role = spec.role;
-    options.through = origin;
-    options.since = since;
-    options.horizon_years = spec.horizon;
-    options.breaks = spec.breaks;
-    options.balance = spec.balance;
     std::optional<Calibration> c;
     try {
-      c.emplace(calibrate(p.history, p.base, options));
+      c.emplace(calibrate(p.history, p.base, options_at(spec, p.history, origin)));
     } catch (const io::UserError& e) {
       std::string why;
       for (const auto& problem : e.problems()) {
@@ -326,7 +362,7 @@ BacktestResult run_backtest(const config::BacktestSpec& spec, const BacktestSett
       settings.on_progress(static_cast<std::size_t>(origin - spec.first_origin + 1), origins);
     }
   }
-  result.pooled = pool(result.forecasts, spec.horizon);
+  result.pooled = pool(result.forecasts, spec.horizon, result.origins);
   return result;
 }
 

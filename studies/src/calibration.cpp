@@ -103,9 +103,9 @@ struct Checked {
   std::optional<models::RoleSpec> role;  ///< the base's role, for the balancing inflow
 };
 
+// Appends every problem to `problems`; the result is whole only when none was found.
 Checked check(const config::History& history, const config::ScenarioDocument& base,
-              const CalibrationOptions& o) {
-  std::vector<std::string> problems;
+              const CalibrationOptions& o, std::vector<std::string>& problems) {
   Checked c;
   const models::Scenario scenario = base.scenario();
   std::vector<std::string> roles;
@@ -156,7 +156,6 @@ Checked check(const config::History& history, const config::ScenarioDocument& ba
     }
   }
   if (has_role && !o.balance.empty()) balance_problems(scenario, o, problems);
-  if (!problems.empty()) throw io::UserError(problems);
   c.monthly_salary = base_value(base, "salary_unit") == "month";
   c.step = base_value(base, "step").get<std::string>();
   c.title = scenario.title;
@@ -276,7 +275,8 @@ void state_estimates(Calibration& cal, const Checked& c, const CalibrationOption
   for (const char* param : {"openings", "candidates", "switcher_inflow", "overseas_inflow"}) {
     if (param == o.balance) continue;
     const std::string key = role + "." + param;
-    const nlohmann::json value = base_value(base, key);
+    nlohmann::json value = base_value(base, key);  // the role's own, else its [defaults]'
+    if (value.is_null()) value = base_value(base, std::string("defaults.") + param);
     if (value.is_null()) continue;
     out.emplace_back(
         key, moved_toml(value, Move::scale, k - 1.0,
@@ -292,23 +292,28 @@ void state_estimates(Calibration& cal, const Checked& c, const CalibrationOption
 
 Calibration calibrate(const config::History& history, const config::ScenarioDocument& base,
                       const CalibrationOptions& o) {
-  const Checked c = check(history, base, o);
+  std::vector<std::string> problems;
+  const Checked c = check(history, base, o, problems);
   const std::string name =
       o.history_name.empty() ? history.file.filename().string() : o.history_name;
   const int since = o.since.value_or(history.rows.front().year);
   Calibration cal;
-  std::vector<std::string> problems;
   std::array<LogSeries, 2> series;
   for (const Series which : {Series::employment, Series::median}) {
     LogSeries& s = series[which == Series::employment ? 0 : 1];
     s = window(log_series(history, which, o.breaks), since, o.through);
     const auto fit = fit_drift(s);
     if (!fit) {
+      const auto changes = std::count(s.shift.begin(), s.shift.end(), false) -
+                           (s.shift.empty() ? 0 : 1);  // shift[0] is no change
       problems.push_back(fmt::format(
-          "--through {}: {} has {} year-to-year changes of {} from {} to {}; a fit needs at "
+          "--through {}: {} has {} year-to-year changes of {} from {} to {}{}; a fit needs at "
           "least {}",
-          o.through, name, s.years.size() < 2 ? 0 : s.years.size() - 1, series_name(which), since,
-          o.through, kMinChanges));
+          o.through, name, changes, series_name(which), since, o.through,
+          changes + 1 < static_cast<long>(s.years.size()) ? " (changes of basis at breaks "
+                                                            "left out)"
+                                                          : "",
+          kMinChanges));
       continue;
     }
     (which == Series::employment ? cal.employment : cal.median) = *fit;

@@ -43,10 +43,12 @@ struct Scored {
   bool direction_right = false;
 };
 
-/// The scores of many forecasts together: one series, one method, one horizon (0: all).
+/// The scores of many forecasts together: one series, one method, and one horizon over all
+/// origins or one origin over all horizons (0: all).
 struct Pooled {
   config::SeriesBreak::Series series = config::SeriesBreak::Series::employment;
   Method method = Method::model;
+  int origin = 0;
   int horizon = 0;
   int n = 0;
   std::array<double, 3> coverage{};  ///< the share covered, per kLevels
@@ -66,7 +68,9 @@ struct OriginFan {
 
 struct BacktestResult {
   std::vector<Scored> forecasts;  ///< by origin, series, horizon, method
-  std::vector<Pooled> pooled;     ///< by series, method, horizon (0 first)
+  /// By series and method: each horizon over all origins (0, all horizons, first), then each
+  /// origin over all horizons.
+  std::vector<Pooled> pooled;
   std::vector<OriginFan> fans;
   std::vector<int> origins;               ///< those forecast from
   std::vector<std::string> origins_left;  ///< those left out, each with why

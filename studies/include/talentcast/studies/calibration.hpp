@@ -86,7 +86,7 @@ struct Calibration {
   DriftFit employment;
   DriftFit median;
   std::optional<SpreadFit> band;  ///< none when the start year has no percentiles
-  /// The parameters (docs/calibration.md, eq. C7-C9), as the variant states them.
+  /// The parameters (docs/calibration.md, eq. C1-C8), as the variant states them.
   Estimate demand_growth, demand_vol, wage_drift, wage_vol;
   std::optional<Estimate> band_sigma;
   double start_employment = 0.0;  ///< on the history's latest basis
