@@ -304,7 +304,9 @@ TEST_CASE("a bad backtest spec gets every error at once, exit 2, nothing written
         "spec.toml:9:10: breaks[0].series: expected one of employment, median, both, found the "
         "string \"wages\"\n"
         "spec.toml:7:1: breaks[0].action: expected one of skip, adjust, found nothing\n"
-        "spec.toml: 9 errors; nothing was run or written\n");
+        // The history it names well is read too, and its problem told with the spec's.
+        "missing.csv: file: expected an existing CSV file, found no such file\n"
+        "spec.toml: 10 errors; nothing was run or written\n");
   CHECK_FALSE(std::filesystem::exists(dir.path() / "out"));
 }
 

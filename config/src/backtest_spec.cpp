@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "talentcast/config/scenario_loader.hpp"
 #include "talentcast/io/diagnostic.hpp"
 #include "toml_resolve.hpp"
 #include "validator.hpp"
@@ -191,8 +192,27 @@ BacktestSpec load_backtest_spec(const std::filesystem::path& file) {
   if (!root) throw io::UserError(std::move(diagnostics));
   SpecReader reader(*root, spec);
   reader.read();
-  if (!reader.diagnostics().empty()) throw io::UserError(std::move(reader.diagnostics()));
-  return spec;
+  if (reader.diagnostics().empty()) return spec;
+  // The files the spec names well are read too, so that their problems are told with its own.
+  io::UserError error(std::move(reader.diagnostics()));
+  const auto named = [&](const std::filesystem::path& p) {
+    return p.is_absolute() ? p : file.parent_path() / p;
+  };
+  if (!spec.history.empty()) {
+    try {
+      (void)load_history(named(spec.history));
+    } catch (const io::UserError& e) {
+      error.add(e.diagnostics());
+    }
+  }
+  if (!spec.base.empty()) {
+    try {
+      (void)load_scenario(named(spec.base));
+    } catch (const io::UserError& e) {
+      error.add(e.diagnostics());
+    }
+  }
+  throw error;
 }
 
 }  // namespace talentcast::config

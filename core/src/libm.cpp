@@ -14,7 +14,15 @@
 
 #if defined(__GLIBC__) && defined(__x86_64__)
 #include <gnu/libc-version.h>
+#if defined(__clang__)
+// glibc 2.36's header declares its functions returning C's _Bool, which g++ accepts in C++ and
+// clang++ does not (the fuzz build, docs/fuzzing.md): spell it bool while it is read.
+#define _Bool bool
 #include <sys/platform/x86.h>
+#undef _Bool
+#else
+#include <sys/platform/x86.h>
+#endif
 #define TALENTCAST_GLIBC_X86 1
 #endif
 

@@ -30,7 +30,8 @@ struct BacktestSpec {
 };
 
 /// Reads a spec. Throws io::UserError with every problem at its file:line:column: an unknown key,
-/// a missing one, a value of the wrong kind or out of its range.
+/// a missing one, a value of the wrong kind or out of its range; and then those of the history
+/// and base it names (where it names them well), so that all are told at once.
 BacktestSpec load_backtest_spec(const std::filesystem::path& file);
 
 }  // namespace talentcast::config
