@@ -108,6 +108,45 @@ const HistoryRow* History::find(int year) const {
   return it == rows.end() ? nullptr : &*it;
 }
 
+SeriesBreak parse_break(const std::string& text) {
+  const auto fail = [&] {
+    return io::UserError(fmt::format(
+        "--break: expected YEAR:SERIES:ACTION, SERIES employment, median or both and ACTION "
+        "skip or adjust (like 2021:median:adjust), found '{}'",
+        io::printable(text)));
+  };
+  const auto first = text.find(':');
+  const auto second = first == std::string::npos ? first : text.find(':', first + 1);
+  if (second == std::string::npos) throw fail();
+  SeriesBreak b;
+  const std::string_view year(text.data(), first);
+  const auto [end, ec] = std::from_chars(year.data(), year.data() + year.size(), b.year);
+  if (ec != std::errc() || end != year.data() + year.size() || b.year < 1900 || b.year > 2200) {
+    throw fail();
+  }
+  const std::string series = text.substr(first + 1, second - first - 1);
+  const std::string action = text.substr(second + 1);
+  using S = SeriesBreak::Series;
+  using A = SeriesBreak::Action;
+  if (series == "employment") {
+    b.series = S::employment;
+  } else if (series == "median") {
+    b.series = S::median;
+  } else if (series == "both") {
+    b.series = S::both;
+  } else {
+    throw fail();
+  }
+  if (action == "skip") {
+    b.action = A::skip;
+  } else if (action == "adjust") {
+    b.action = A::adjust;
+  } else {
+    throw fail();
+  }
+  return b;
+}
+
 History load_history(const std::filesystem::path& file) {
   std::vector<io::Diagnostic> diagnostics;
   History history;

@@ -71,8 +71,8 @@ void print_summary(const studies::BacktestResult& r, const std::filesystem::path
   for (const auto& p : r.pooled) {
     if (p.horizon != 0 || p.origin != 0) continue;
     fmt::print("  {:<11} {:<12} {:>4} {:>5.0f}% {:>5.0f}% {:>5.0f}% {:>10.4f} {:>6.1f}% {:>10}\n",
-               series_name(p.series), studies::method_name(p.method), p.n, 100 * p.coverage[0],
-               100 * p.coverage[1], 100 * p.coverage[2], p.crps, 100 * p.mdape,
+               studies::series_name(p.series), studies::method_name(p.method), p.n,
+               100 * p.coverage[0], 100 * p.coverage[1], 100 * p.coverage[2], p.crps, 100 * p.mdape,
                p.directions > 0 ? fmt::format("{:.0f}%", 100 * p.direction_right) : "-");
   }
   for (const auto& left : r.origins_left) fmt::print("  origin left out: {}\n", left);
@@ -120,8 +120,9 @@ int run(const BacktestArgs& a) {
   const std::string command = command_of(a, out);
   const std::string base_sha =
       io::sha256_hex(config::load_scenario(studies::spec_path(spec, spec.base)).resolved_toml);
-  std::vector<std::pair<std::string, std::string>> files{{"forecasts.csv", forecasts_csv(result)},
-                                                         {"scores.csv", scores_csv(result)}};
+  std::vector<std::pair<std::string, std::string>> files{
+      {"forecasts.csv", studies::forecasts_csv(result)},
+      {"scores.csv", studies::scores_csv(result)}};
   files.emplace_back("backtest.html", backtest_page(spec, result,
                                                     {command, io::sha256_hex(spec.text), base_sha,
                                                      io::sha256_hex(files[0].second)}));

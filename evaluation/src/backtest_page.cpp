@@ -218,7 +218,8 @@ std::string origin_table(const studies::BacktestResult& r) {
           "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">"
           "{:.0f}%</td><td class=\"n\">{:.4f}</td><td class=\"n\">{:.4f}</td>"
           "<td class=\"n\">{:.1f}%</td></tr>\n",
-          series_name(s), origin, m->n, 100 * m->coverage[1], m->crps, w->crps, 100 * m->mdape);
+          studies::series_name(s), origin, m->n, 100 * m->coverage[1], m->crps, w->crps,
+          100 * m->mdape);
     }
   }
   return out + "</table>\n";
@@ -257,8 +258,8 @@ std::string coverage_table(const studies::BacktestResult& r, int horizon) {
             "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
             "<td class=\"n\">{:.0f}%</td><td class=\"n\">{:.0f}%</td><td class=\"n\">{:.0f}%</td>"
             "<td class=\"n\">{:.4f}</td><td class=\"n\">{:.1f}%</td><td class=\"n\">{}</td></tr>\n",
-            series_name(s), studies::method_name(m), h == 0 ? "all" : fmt::format("{}", h), p->n,
-            100 * p->coverage[0], 100 * p->coverage[1], 100 * p->coverage[2], p->crps,
+            studies::series_name(s), studies::method_name(m), h == 0 ? "all" : fmt::format("{}", h),
+            p->n, 100 * p->coverage[0], 100 * p->coverage[1], 100 * p->coverage[2], p->crps,
             100 * p->mdape,
             p->directions > 0
                 ? fmt::format("{:.0f}% of {}", 100 * p->direction_right, p->directions)
@@ -273,9 +274,10 @@ std::string provenance_table(const config::BacktestSpec& spec, const studies::Ba
                              const PageProvenance& p) {
   std::string breaks;
   for (const auto& b : spec.breaks) {
-    breaks += fmt::format("{}{} {} ({})", breaks.empty() ? "" : "; ", b.year,
-                          b.action == config::SeriesBreak::Action::skip ? "skipped" : "adjusted",
-                          b.series == Series::both ? "both series" : series_name(b.series));
+    breaks +=
+        fmt::format("{}{} {} ({})", breaks.empty() ? "" : "; ", b.year,
+                    b.action == config::SeriesBreak::Action::skip ? "skipped" : "adjusted",
+                    b.series == Series::both ? "both series" : studies::series_name(b.series));
   }
   std::string left;
   for (const auto& o : r.origins_left) {

@@ -4,7 +4,6 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
-#include <charconv>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -93,7 +92,7 @@ int run(const CalibrateArgs& a) {
   std::vector<config::SeriesBreak> breaks;
   for (const auto& text : a.breaks) {
     try {
-      breaks.push_back(parse_break(text));
+      breaks.push_back(config::parse_break(text));
     } catch (const io::UserError& e) {
       problems.add(e);
     }
@@ -157,45 +156,6 @@ int run(const CalibrateArgs& a) {
 }
 
 }  // namespace
-
-config::SeriesBreak parse_break(const std::string& text) {
-  const auto fail = [&] {
-    return io::UserError(fmt::format(
-        "--break: expected YEAR:SERIES:ACTION, SERIES employment, median or both and ACTION "
-        "skip or adjust (like 2021:median:adjust), found '{}'",
-        io::printable(text)));
-  };
-  const auto first = text.find(':');
-  const auto second = first == std::string::npos ? first : text.find(':', first + 1);
-  if (second == std::string::npos) throw fail();
-  config::SeriesBreak b;
-  const std::string_view year(text.data(), first);
-  const auto [end, ec] = std::from_chars(year.data(), year.data() + year.size(), b.year);
-  if (ec != std::errc() || end != year.data() + year.size() || b.year < 1900 || b.year > 2200) {
-    throw fail();
-  }
-  const std::string series = text.substr(first + 1, second - first - 1);
-  const std::string action = text.substr(second + 1);
-  using S = config::SeriesBreak::Series;
-  using A = config::SeriesBreak::Action;
-  if (series == "employment") {
-    b.series = S::employment;
-  } else if (series == "median") {
-    b.series = S::median;
-  } else if (series == "both") {
-    b.series = S::both;
-  } else {
-    throw fail();
-  }
-  if (action == "skip") {
-    b.action = A::skip;
-  } else if (action == "adjust") {
-    b.action = A::adjust;
-  } else {
-    throw fail();
-  }
-  return b;
-}
 
 cli::Subcommand calibrate_subcommand() {
   return {[](CLI::App& app) -> std::pair<CLI::App*, std::function<int()>> {

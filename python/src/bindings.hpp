@@ -39,5 +39,6 @@ void bind_run(py::module_& m);
 void bind_evaluate(py::module_& m);
 void bind_benchmark(py::module_& m);
 void bind_sweep(py::module_& m);
+void bind_evaluation(py::module_& m);
 
 }  // namespace talentcast::python

@@ -84,4 +84,5 @@ PYBIND11_MODULE(_talentcast, m) {
   bind_evaluate(m);
   bind_benchmark(m);
   bind_sweep(m);
+  bind_evaluation(m);
 }

@@ -36,6 +36,9 @@ __all__ = [
     "sweep",
     "read_sweep",
     "sensitivity",
+    "calibrate",
+    "backtest",
+    "Backtest",
     "STATISTICS",
     "__version__",
 ]
@@ -45,6 +48,7 @@ STATISTICS = list(_tables.STATISTICS)
 
 # The bounds of the command line's flags of the same names (docs/cli.md).
 _BOUNDS = {"paths": (1, 2**32 - 1), "seed": (0, 2**64 - 1), "threads": (0, 1024),
+           "through": (1900, 2200), "since": (1900, 2200), "horizon": (1, 100),
            "band_samples": (0, 100_000), "resamples": (1, 100_000), "keep_limit": (1, 2**63 - 1)}
 
 
@@ -477,3 +481,48 @@ def sensitivity(db, outputs, resamples=1000):
     for caution in cautions:
         warnings.warn(f"talentcast: warning: {caution} (the rule: {rule})", stacklevel=2)
     return pd.read_csv(io.StringIO(text), float_precision="round_trip")
+
+
+def calibrate(history, base, role, through, since=None, horizon=None, breaks=None, balance=None):
+    """A role of base calibrated to its history through a year, as `talentcast calibrate` does
+    (docs/calibration.md): the base (a Scenario or a file) with the estimates set as
+    distributions whose sd is their standard error, the start values and the start month. The
+    returned Scenario's `changes` are the values set (a run's manifest records them), and its
+    `estimates` are {parameter: (estimate, standard error)}. breaks: ["2021:median:adjust", ...];
+    balance: "switcher_inflow" or "overseas_inflow" (calibrate's --balance)."""
+    _check(through=through, since=since, horizon=horizon)
+    base = _scenario(base)
+    breaks = [breaks] if isinstance(breaks, str) else list(breaks or [])
+    document, estimates = _engine.calibrate(base._document, os.fspath(history), str(role),
+                                            through, since, horizon, breaks, balance or "")
+    calibrated = Scenario(document).validate()
+    calibrated.estimates = {name: tuple(value) for name, value in estimates.items()}
+    return calibrated
+
+
+class Backtest:
+    """A backtest's scored forecasts and their pooled scores, as `talentcast backtest` writes
+    them (docs/backtest.md): `forecasts` (forecasts.csv: one row per origin, series, horizon and
+    method) and `scores` (scores.csv: per series and method, each horizon over all origins and
+    each origin over all horizons; "all" where a row pools them), DataFrames."""
+
+    def __init__(self, forecasts, scores, origins_left):
+        self.forecasts = forecasts
+        self.scores = scores
+        self.origins_left = list(origins_left)
+
+    def __repr__(self):
+        return (f"<talentcast.Backtest: {len(self.forecasts)} forecasts scored, "
+                f"{len(self.origins_left)} origins left out>")
+
+
+def backtest(spec, paths=None, threads=0):
+    """Runs a backtest spec, as `talentcast backtest SPEC` does but writing nothing: for each
+    origin, calibrate through it, forecast 1 to H years ahead and score the forecasts against
+    the history beside naive baselines. paths: per origin (default: the spec's)."""
+    pd = _pandas()
+    _check(paths=paths, threads=threads)
+    forecasts, scores, left = _engine.backtest(os.fspath(spec), paths, threads)
+    read = lambda text: pd.read_csv(io.StringIO(text), float_precision="round_trip",
+                                    keep_default_na=False, dtype={"origin": str, "horizon": str})
+    return Backtest(read(forecasts), read(scores), left)

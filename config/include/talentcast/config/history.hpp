@@ -47,6 +47,11 @@ struct SeriesBreak {
   bool applies_to(Series s) const { return series == Series::both || series == s; }
 };
 
+/// A break as the command line (and the Python package) writes it, "YEAR:SERIES:ACTION"
+/// ("2021:median:adjust"; SERIES employment, median or both; ACTION skip or adjust). Throws
+/// io::UserError naming the flag --break.
+SeriesBreak parse_break(const std::string& text);
+
 /// The columns a history file may have; the first three are required, and so is `source`.
 inline constexpr const char* kHistoryColumns =
     "year,employment,median,source[,month][,p10][,p25][,p75][,p90][,graduates]";

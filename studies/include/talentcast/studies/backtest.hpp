@@ -92,6 +92,21 @@ struct BacktestSettings {
 /// them (a role the base lacks, origins outside the history), before anything runs.
 BacktestResult run_backtest(const config::BacktestSpec& spec, const BacktestSettings& settings);
 
+/// "employment" or "median".
+const char* series_name(config::SeriesBreak::Series series);
+
+/// The first line of forecasts.csv and of scores.csv.
+inline constexpr const char* kForecastsHeader =
+    "origin,target_year,horizon,series,method,last,actual,p05,p10,p25,p50,p75,p90,p95,pit,"
+    "crps_log,ape,in50,in80,in90,direction_right";
+inline constexpr const char* kScoresHeader =
+    "series,method,origin,horizon,n,coverage50,coverage80,coverage90,crps_log,mdape,directions,"
+    "direction_right";
+
+/// forecasts.csv and scores.csv (docs/backtest.md#outputs), as `talentcast backtest` writes them.
+std::string forecasts_csv(const BacktestResult& result);
+std::string scores_csv(const BacktestResult& result);
+
 /// The history and base a spec names, as paths from here.
 std::filesystem::path spec_path(const config::BacktestSpec& spec,
                                 const std::filesystem::path& named);
