@@ -31,7 +31,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     using Series = config::SeriesBreak::Series;
     for (const Series which : {Series::employment, Series::median}) {
       const auto series = studies::log_series(
-          history, which, {{history.rows.front().year + 1, which, config::SeriesBreak::Action::adjust}});
+          history, which,
+          {{history.rows.front().year + 1, which, config::SeriesBreak::Action::adjust}});
       if (const auto fit = studies::fit_drift(series)) {
         fuzz::check(std::isfinite(fit->drift) && std::isfinite(fit->vol) && fit->vol >= 0 &&
                         std::isfinite(fit->drift_se),

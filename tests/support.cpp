@@ -70,6 +70,34 @@ std::filesystem::path source_dir() {
   return TALENTCAST_SOURCE_DIR;
 }
 
+std::string KnownWorld::toml() const {
+  return fmt::format(R"(currency = "USD"
+salary_unit = "year"
+start = "2000-06"
+step = "month"
+horizon_years = {}
+[roles.r]
+employed = 1000000
+salary = 60000
+band_sigma = {}
+openings = 10000
+ratio = 1
+demand_growth = {}
+demand_vol = {}
+wage_drift = {}
+wage_vol = {}
+attrition = 0.5
+layoff_rate = 1
+seeker_exit = 2
+matching_efficiency = 50
+matching_elasticity = 0.5
+neutral_ratio = 1
+wage_response = 0
+switcher_inflow = 5000000
+)",
+                     horizon_years, band, growth, demand_vol, drift, wage_vol);
+}
+
 std::string two_role_scenario() {
   return R"(title = "Two roles"
 currency = "CNY"

@@ -48,6 +48,19 @@ std::filesystem::path source_dir();
 /// A valid two-role scenario used across tests (the example of docs/scenario-format.md).
 std::string two_role_scenario();
 
+/// The model with known parameters that the calibration and backtest tests draw histories from:
+/// one role `r` from 2000-06 by month, in a market where hires fill every opening within the
+/// month and people leave fast enough (half a year) that employment follows demand down as well
+/// as up, and with no wage response, so that the median salary is a random walk with drift.
+/// (Where demand falls faster than attrition and layoffs can follow, employment is smoother than
+/// demand and its volatility understates demand's: docs/calibration.md.)
+struct KnownWorld {
+  double growth = 0.04, demand_vol = 0.08, drift = 0.03, wage_vol = 0.04, band = 0.4;
+  int horizon_years = 30;
+  /// The scenario file's text.
+  std::string toml() const;
+};
+
 /// Why no pseudo-terminal can be opened on this machine, if none can (a container without devpts
 /// mounted on /dev/pts), for the tests that run a command under script(1) to skip.
 std::optional<std::string> no_pseudo_terminal();

@@ -30,31 +30,13 @@ namespace {
 constexpr std::string_view kRole = "r";
 
 // The world of the coverage test: the model itself, with known parameters, in a market where
-// employment follows demand (test_calibration.cpp says why each value is what it is).
-const char* kWorld = R"(currency = "USD"
-salary_unit = "year"
-start = "2000-06"
-step = "month"
-horizon_years = 26
-[roles.r]
-employed = 1000000
-salary = 60000
-band_sigma = 0.4
-openings = 10000
-ratio = 1
-demand_growth = 0.04
-demand_vol = 0.06
-wage_drift = 0.03
-wage_vol = 0.04
-attrition = 0.5
-layoff_rate = 1
-seeker_exit = 2
-matching_efficiency = 50
-matching_elasticity = 0.5
-neutral_ratio = 1
-wage_response = 0
-switcher_inflow = 5000000
-)";
+// employment follows demand (tests/support.hpp).
+const std::string kWorld = [] {
+  talentcast::test::KnownWorld world;
+  world.demand_vol = 0.06;
+  world.horizon_years = 26;
+  return world.toml();
+}();
 
 std::vector<std::map<std::string, std::string>> csv_rows(const std::string& text) {
   std::istringstream in(text);

@@ -39,39 +39,10 @@ config::History history_of(const std::vector<double>& employment, int first_year
   return h;
 }
 
-// The model with known parameters: a market where hires fill every opening within the month,
-// and people leave fast enough (half a year) that employment follows demand down as well as up,
-// and no wage response, so that the median salary is a random walk with drift. (Where demand
-// falls faster than attrition and layoffs can follow, employment is smoother than demand and
-// its volatility understates demand's: docs/calibration.md.)
-constexpr double kGrowth = 0.04, kDemandVol = 0.08, kDrift = 0.03, kWageVol = 0.04, kBand = 0.4;
-std::string known_model() {
-  return fmt::format(R"(currency = "USD"
-salary_unit = "year"
-start = "2000-06"
-step = "month"
-horizon_years = 30
-[roles.r]
-employed = 1000000
-salary = 60000
-band_sigma = {}
-openings = 10000
-ratio = 1
-demand_growth = {}
-demand_vol = {}
-wage_drift = {}
-wage_vol = {}
-attrition = 0.5
-layoff_rate = 1
-seeker_exit = 2
-matching_efficiency = 50
-matching_elasticity = 0.5
-neutral_ratio = 1
-wage_response = 0
-switcher_inflow = 5000000
-)",
-                     kBand, kGrowth, kDemandVol, kDrift, kWageVol);
-}
+// The world drawn from (tests/support.hpp), with its known parameters.
+const talentcast::test::KnownWorld kWorld;
+const double kGrowth = kWorld.growth, kDemandVol = kWorld.demand_vol, kDrift = kWorld.drift,
+             kWageVol = kWorld.wage_vol, kBand = kWorld.band;
 
 double mean(const std::vector<double>& x) {
   return std::accumulate(x.begin(), x.end(), 0.0) / static_cast<double>(x.size());
@@ -178,7 +149,7 @@ TEST_CASE("calibrate recovers the model's parameters within their standard error
   // for the t (kurtosis 3.25) and 1.23 for the volatility's law (kurtosis 4.04, by simulation of
   // its chi-squared); 1.3 covers both.
   TempDir dir;
-  const auto file = dir.write("known.toml", known_model());
+  const auto file = dir.write("known.toml", kWorld.toml());
   const config::ScenarioDocument base(file);
   studies::ForecastSettings settings;
   settings.paths = 400;

@@ -71,7 +71,8 @@ TEST_CASE("the README's samples are what the commands print", "[docs][cli][scena
   // Every code block of the README that starts with "$ COMMAND" shows COMMAND's output in full
   // (blocks that elide rows with "..." are left out), and the summary of the flagship's run is
   // what `talentcast run` prints but for the time it took. They run in a directory that sees the
-  // repository's scenarios, examples, tests and data, after the quick start's run into out/flagship.
+  // repository's scenarios, examples, tests and data, after the quick start's run into
+  // out/flagship.
   const fs::path root = talentcast::test::source_dir();
   talentcast::test::TempDir dir;
   for (const char* folder : {"scenarios", "examples", "tests", "data"}) {

@@ -6,7 +6,7 @@
 #include <memory>
 #include <optional>
 
-#include "backtest_files.hpp"
+#include "backtest_page.hpp"
 #include "cli_commands.hpp"
 #include "errors.hpp"
 #include "interrupt.hpp"

@@ -1,5 +1,7 @@
 // The backtest's page (docs/backtest.md#the-page): self-contained HTML with its charts drawn as
 // inline SVG.
+#include "backtest_page.hpp"
+
 #include <fmt/core.h>
 #include <fmt/ranges.h>
 
@@ -7,8 +9,8 @@
 #include <array>
 #include <cmath>
 
-#include "backtest_files.hpp"
 #include "html.hpp"
+#include "number_text.hpp"
 #include "talentcast/version.hpp"
 
 namespace talentcast::evaluation {
@@ -55,16 +57,6 @@ std::vector<double> ticks(double lo, double hi) {
   return out;
 }
 
-std::string thousands(double v) {
-  const auto n = static_cast<long long>(std::llround(v));
-  std::string digits = fmt::format("{}", std::llabs(n)), out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return n < 0 ? "-" + out : out;
-}
-
 // A plot frame: maps data to SVG coordinates and draws the axes.
 struct Frame {
   double x0, x1, y0, y1;
@@ -78,7 +70,7 @@ struct Frame {
           "<line x1=\"{:.1f}\" x2=\"{:.1f}\" y1=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#e3e3e3\"/>"
           "<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\" font-size=\"12\">{}</text>\n",
           kLeft, kW - kRight, y(t), y(t), kLeft - 6, y(t) + 4,
-          percent ? fmt::format("{:.0f}%", 100 * t) : thousands(t));
+          percent ? fmt::format("{:.0f}%", 100 * t) : cli::grouped(t));
     }
     for (const double t : ticks(x0, x1)) {
       out += fmt::format(

@@ -49,12 +49,18 @@ Scored score_normal(Scored s, Gaussian g) {
   return s;
 }
 
-// The model's forecast: the paths' log values, sorted.
+// The percentiles (kPercentiles) of the values whose sorted logs are given.
+std::array<double, 7> sample_percentiles(const std::vector<double>& sorted_logs) {
+  std::array<double, 7> q{};
+  for (std::size_t k = 0; k < kPercentiles.size(); ++k) {
+    q[k] = std::exp(core::sorted_quantile(sorted_logs, kPercentiles[k]));
+  }
+  return q;
+}
+
+// The model's forecast: the paths' log values, sorted; s.percentiles are theirs.
 Scored score_sample(Scored s, const std::vector<double>& sorted_logs) {
   const double y = std::log(s.actual);
-  for (std::size_t i = 0; i < kPercentiles.size(); ++i) {
-    s.percentiles[i] = std::exp(core::sorted_quantile(sorted_logs, kPercentiles[i]));
-  }
   const auto below = std::lower_bound(sorted_logs.begin(), sorted_logs.end(), y);
   const auto upto = std::upper_bound(below, sorted_logs.end(), y);
   s.pit =
@@ -340,16 +346,13 @@ BacktestResult run_backtest(const config::BacktestSpec& spec, const BacktestSett
         std::vector<double> logs = paths[i][static_cast<std::size_t>(h - 1)];
         for (double& x : logs) x = std::log(x);
         std::sort(logs.begin(), logs.end());
-        std::array<double, 7> q{};
-        for (std::size_t k = 0; k < kPercentiles.size(); ++k) {
-          q[k] = std::exp(core::sorted_quantile(logs, kPercentiles[k]));
-        }
+        const std::array<double, 7> q = sample_percentiles(logs);
         fan.years.push_back(origin + h);
         fan.percentiles.push_back(q);
         bool observed = false;
         const double actual = at_year(p.series[i], origin + h, observed);
         if (!observed) continue;
-        Scored base{origin, h, kSeries[i], Method::model, last, actual};
+        Scored base{origin, h, kSeries[i], Method::model, last, actual, q};
         result.forecasts.push_back(score_sample(base, logs));
         for (const Method m : {Method::no_change, Method::trend, Method::random_walk}) {
           base.method = m;
